@@ -1,0 +1,13 @@
+/** NUTS as Stan does it: one chain's adaptive sampler and its building blocks. */
+export { sampleChain, initialPoint, MAX_INIT_ATTEMPTS } from './chain';
+export { resolveSamplerSettings, DEFAULT_SAMPLER_SETTINGS } from './settings';
+export { NutsTransition, DEFAULT_MAX_DELTA_H } from './trajectory';
+export type { TransitionStats } from './trajectory';
+export { PhasePoint } from './phasePoint';
+export { leapfrog } from './integrator';
+export { noUTurn } from './termination';
+export { logSumExp } from './proposal';
+export { initStepSize } from './stepSizeInit';
+export { DualAveraging } from './dualAveraging';
+export { WelfordVariance } from './welford';
+export { WindowedVarianceAdaptation, metricUpdateIterations, resolveWindows, STAN_WINDOWS } from './windowedAdaptation';

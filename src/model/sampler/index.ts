@@ -1,0 +1,5 @@
+/** Running NUTS chains: in parallel on worker threads, or sequentially in this thread. */
+export { runChains, runChainsSequential, workerScriptPath } from './runChains';
+export type { RunChainsOptions } from './runChains';
+export { sampleChain } from '../nuts/chain';
+export { resolveSamplerSettings, DEFAULT_SAMPLER_SETTINGS } from '../nuts/settings';

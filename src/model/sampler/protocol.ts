@@ -1,0 +1,19 @@
+/** Messages between runChains (main thread) and its worker threads. */
+import type { ChainProgress, ChainResult, ModelFactoryRef, SamplerSettings } from '../types';
+
+/** Passed once per worker as workerData: the model is built once and reused for every chain. */
+export interface WorkerInit {
+  factory: ModelFactoryRef;
+}
+
+export interface RunChainMessage {
+  type: 'run';
+  chain: number;
+  settings: SamplerSettings;
+}
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'progress'; progress: ChainProgress }
+  | { type: 'result'; result: ChainResult }
+  | { type: 'error'; stage: 'factory' | 'chain'; chain?: number; message: string; stack?: string };
