@@ -1,0 +1,39 @@
+/**
+ * Where things live in a snapshot directory.
+ *
+ *   <dir>/members.arrow        finished members table (Arrow IPC file format)
+ *   <dir>/manifest.json        written last, atomically: its presence = finished
+ *   <dir>/.pull-partial/       only while a pull is unfinished:
+ *       members.arrow.part     the growing IPC file (header + whole record batches)
+ *       checkpoint.json        next offset, counts, rows and bytes committed so far
+ *
+ * An unfinished directory has no manifest and no members.arrow except for the instant
+ * between the final rename and the manifest write — and a reader requires the manifest.
+ */
+import * as path from 'node:path';
+import { MANIFEST_FILE, MEMBERS_FILE } from './schema';
+
+export const PARTIAL_DIR = '.pull-partial';
+export const PART_FILE = 'members.arrow.part';
+export const CHECKPOINT_FILE = 'checkpoint.json';
+
+export interface SnapshotPaths {
+  dir: string;
+  members: string;
+  manifest: string;
+  partialDir: string;
+  part: string;
+  checkpoint: string;
+}
+
+export function snapshotPaths(dir: string): SnapshotPaths {
+  const partialDir = path.join(dir, PARTIAL_DIR);
+  return {
+    dir,
+    members: path.join(dir, MEMBERS_FILE),
+    manifest: path.join(dir, MANIFEST_FILE),
+    partialDir,
+    part: path.join(partialDir, PART_FILE),
+    checkpoint: path.join(partialDir, CHECKPOINT_FILE),
+  };
+}

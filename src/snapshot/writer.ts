@@ -1,0 +1,232 @@
+/**
+ * Streaming, checkpointed, resumable snapshot writer.
+ *
+ * Each batch of members is appended to `.pull-partial/members.arrow.part` as one Arrow
+ * record batch, fsynced, and only then is the checkpoint (next offset, counts, rows, the
+ * committed byte length and the batch positions) replaced atomically. So the checkpoint
+ * never points past bytes that are on disk; bytes past it (a batch half-written when the
+ * process died) are cut off on resume. Memory holds one batch at a time.
+ *
+ * Finishing: trailer (EOS + footer) appended and fsynced → checkpoint marked
+ * "finalizing" → part renamed to members.arrow → manifest.json written atomically →
+ * partial directory removed. A kill between any two steps is resumed by `open()`.
+ */
+import * as fs from 'node:fs';
+import { ArrowBlock, encodeBatch, fileHeader, fileTrailer } from './arrow-ipc';
+import { fsyncDir, writeJsonAtomic } from './atomic';
+import { snapshotPaths, type SnapshotPaths } from './layout';
+import { SnapshotError, manifestColumns, parseManifest } from './manifest';
+import { MEMBERS_FILE, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type MemberRow, type SnapshotManifest } from './schema';
+
+const CHECKPOINT_VERSION = 1;
+
+/** What identifies a pull: resuming is refused when the same directory held another one. */
+export interface PullIdentity {
+  group: SnapshotManifest['group'];
+  source: SnapshotManifest['source'];
+  api_version: string;
+  fields: string[];
+}
+
+/** The pull's own paging state, saved with every batch. */
+export interface PagingState {
+  /** Position in the member list where the next new member is expected. */
+  next_offset: number;
+  /** `count` VK reported on the latest page. */
+  last_count: number;
+  /** Highest member id written so far (0 = none): members arrive sorted by id. */
+  last_id: number;
+}
+
+export interface Checkpoint<X = Record<string, unknown>> {
+  checkpoint_version: number;
+  identity: PullIdentity;
+  snapshot_time: string;
+  reported_at_start: number;
+  paging: PagingState;
+  rows: number;
+  /** Committed length of the part file: everything after it is discarded on resume. */
+  bytes: number;
+  blocks: ArrowBlock[];
+  phase: 'pulling' | 'finalizing';
+  reported_at_end: number | null;
+  finished_time: string | null;
+  /** Extra state of the puller (e.g. statistics), opaque to the writer. */
+  extra: X;
+}
+
+export type OpenResult<X> =
+  | { kind: 'finished'; manifest: SnapshotManifest }
+  | { kind: 'writer'; writer: SnapshotWriter<X>; resumed: boolean };
+
+export interface NewPull<X> {
+  identity: PullIdentity;
+  snapshot_time: string;
+  reported_at_start: number;
+  extra: X;
+}
+
+function sameIdentity(a: PullIdentity, b: PullIdentity): boolean {
+  return a.group.id === b.group.id && a.api_version === b.api_version
+    && a.source.api_base === b.source.api_base && a.fields.join(',') === b.fields.join(',');
+}
+
+function writeAllSync(fd: number, bytes: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < bytes.length) {
+    done += fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
+  }
+}
+
+export class SnapshotWriter<X = Record<string, unknown>> {
+  private fd: number | null;
+
+  private constructor(readonly paths: SnapshotPaths, private cp: Checkpoint<X>, fd: number) {
+    this.fd = fd;
+  }
+
+  /**
+   * Open `dir` for a pull: a finished snapshot is reported as such; an unfinished one of
+   * the same pull is resumed; otherwise a new pull starts. `fresh()` is only called (and
+   * only then may it make API calls) when there is nothing to resume.
+   */
+  static async open<X>(dir: string, identity: Pick<PullIdentity, 'group'> & Partial<PullIdentity> | null, fresh: () => Promise<NewPull<X>>): Promise<OpenResult<X>> {
+    const paths = snapshotPaths(dir);
+    if (fs.existsSync(paths.manifest) && !fs.existsSync(paths.checkpoint)) {
+      return { kind: 'finished', manifest: parseManifest(fs.readFileSync(paths.manifest, 'utf8'), paths.manifest) };
+    }
+    if (fs.existsSync(paths.checkpoint)) {
+      const cp = JSON.parse(fs.readFileSync(paths.checkpoint, 'utf8')) as Checkpoint<X>;
+      if (cp.checkpoint_version !== CHECKPOINT_VERSION) {
+        throw new SnapshotError(`${paths.checkpoint} was written by another version of the tool; delete ${paths.partialDir} and pull again.`);
+      }
+      if (identity && cp.identity.group.id !== identity.group.id) {
+        throw new SnapshotError(`${dir} holds an unfinished pull of group ${cp.identity.group.id} (${cp.identity.group.screen_name}), not of group ${identity.group.id}; use another --out directory or delete ${paths.partialDir}.`);
+      }
+      if (identity && identity.fields && identity.api_version && identity.source
+        && !sameIdentity(cp.identity, identity as PullIdentity)) {
+        throw new SnapshotError(`${dir} holds an unfinished pull made with other settings (API base, version or fields); use another --out directory or delete ${paths.partialDir}.`);
+      }
+      return { kind: 'writer', writer: SnapshotWriter.resume(paths, cp), resumed: true };
+    }
+    if (fs.existsSync(paths.members)) {
+      throw new SnapshotError(`${dir} already holds ${MEMBERS_FILE} without a manifest or a checkpoint (not written by this tool, or damaged); use another --out directory or delete it.`);
+    }
+    const init = await fresh();
+    fs.mkdirSync(paths.partialDir, { recursive: true });
+    const header = fileHeader();
+    const fd = fs.openSync(paths.part, 'w', 0o644);
+    writeAllSync(fd, header, 0);
+    fs.fsyncSync(fd);
+    const cp: Checkpoint<X> = {
+      checkpoint_version: CHECKPOINT_VERSION,
+      identity: init.identity,
+      snapshot_time: init.snapshot_time,
+      reported_at_start: init.reported_at_start,
+      paging: { next_offset: 0, last_count: init.reported_at_start, last_id: 0 },
+      rows: 0,
+      bytes: header.length,
+      blocks: [],
+      phase: 'pulling',
+      reported_at_end: null,
+      finished_time: null,
+      extra: init.extra,
+    };
+    writeJsonAtomic(paths.checkpoint, cp);
+    fsyncDir(paths.dir);
+    return { kind: 'writer', writer: new SnapshotWriter(paths, cp, fd), resumed: false };
+  }
+
+  private static resume<X>(paths: SnapshotPaths, cp: Checkpoint<X>): SnapshotWriter<X> {
+    if (cp.phase === 'finalizing' && !fs.existsSync(paths.part)) {
+      // Killed after the rename: the finished file is in place; only the manifest is missing.
+      return new SnapshotWriter(paths, cp, -1);
+    }
+    if (!fs.existsSync(paths.part)) {
+      throw new SnapshotError(`${paths.checkpoint} exists but ${paths.part} is missing; the unfinished pull is damaged — delete ${paths.partialDir} and pull again.`);
+    }
+    const size = fs.statSync(paths.part).size;
+    if (size < cp.bytes) {
+      throw new SnapshotError(`${paths.part} is shorter (${size} B) than its checkpoint says (${cp.bytes} B); the unfinished pull is damaged — delete ${paths.partialDir} and pull again.`);
+    }
+    const fd = fs.openSync(paths.part, 'r+');
+    // Drop a batch (or trailer) written after the last checkpoint: it is fetched again.
+    fs.ftruncateSync(fd, cp.bytes);
+    const resumed: Checkpoint<X> = { ...cp, phase: 'pulling', reported_at_end: null, finished_time: null };
+    return new SnapshotWriter(paths, resumed, fd);
+  }
+
+  get checkpoint(): Readonly<Checkpoint<X>> {
+    return this.cp;
+  }
+
+  /** True when the pull already ended and only the manifest is left to write. */
+  get onlyManifestLeft(): boolean {
+    return this.cp.phase === 'finalizing';
+  }
+
+  private ensureOpen(): number {
+    if (this.fd === null || this.fd < 0) throw new Error('SnapshotWriter: the part file is closed');
+    return this.fd;
+  }
+
+  /** Append a batch (may be empty: then only the paging state is checkpointed). */
+  appendBatch(rows: readonly MemberRow[], paging: PagingState, extra: X): void {
+    const fd = this.ensureOpen();
+    const next: Checkpoint<X> = { ...this.cp, paging: { ...paging }, extra };
+    if (rows.length > 0) {
+      const { batch } = encodeBatch(rows);
+      writeAllSync(fd, batch.message, this.cp.bytes);
+      fs.fdatasyncSync(fd);
+      next.blocks = [...this.cp.blocks, { offset: this.cp.bytes, metadataLength: batch.metadataLength, bodyLength: batch.bodyLength }];
+      next.bytes = this.cp.bytes + batch.message.length;
+      next.rows = this.cp.rows + rows.length;
+    }
+    writeJsonAtomic(this.paths.checkpoint, next);
+    this.cp = next;
+  }
+
+  /** Close the file, write the manifest; returns it. */
+  finish(reportedAtEnd: number, tool: SnapshotManifest['tool'], finishedTime = new Date().toISOString()): SnapshotManifest {
+    if (this.cp.phase !== 'finalizing') {
+      const fd = this.ensureOpen();
+      writeAllSync(fd, fileTrailer(this.cp.blocks), this.cp.bytes);
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      this.fd = null;
+      this.cp = { ...this.cp, phase: 'finalizing', reported_at_end: reportedAtEnd, finished_time: finishedTime };
+      writeJsonAtomic(this.paths.checkpoint, this.cp);
+      fs.renameSync(this.paths.part, this.paths.members);
+      fsyncDir(this.paths.dir);
+    }
+    const cp = this.cp;
+    const manifest: SnapshotManifest = {
+      format: SNAPSHOT_FORMAT,
+      format_version: SNAPSHOT_FORMAT_VERSION,
+      group: cp.identity.group,
+      snapshot_time: cp.snapshot_time,
+      finished_time: cp.finished_time ?? finishedTime,
+      source: cp.identity.source,
+      api_version: cp.identity.api_version,
+      counts: {
+        reported_at_start: cp.reported_at_start,
+        reported_at_end: cp.reported_at_end ?? reportedAtEnd,
+        rows_written: cp.rows,
+      },
+      fields: cp.identity.fields,
+      columns: manifestColumns(),
+      files: { members: MEMBERS_FILE },
+      tool,
+    };
+    writeJsonAtomic(this.paths.manifest, manifest);
+    fs.rmSync(this.paths.partialDir, { recursive: true, force: true });
+    fsyncDir(this.paths.dir);
+    return manifest;
+  }
+
+  /** Release the file without finishing (the pull can be resumed later). */
+  close(): void {
+    if (this.fd !== null && this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = null;
+  }
+}

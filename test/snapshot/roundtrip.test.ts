@@ -1,0 +1,203 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { tableFromIPC } from '@uwdata/flechette';
+import { Rng } from '../../src/util/rng';
+import { MEMBER_COLUMNS, type MemberRow } from '../../src/snapshot/schema';
+import { SnapshotWriter, type NewPull } from '../../src/snapshot/writer';
+import { readSnapshot, readManifest, SnapshotError } from '../../src/snapshot/read';
+import { snapshotPaths } from '../../src/snapshot/layout';
+
+/** Random rows covering every column type, with nulls everywhere a column allows them. */
+export function randomRows(rng: Rng, n: number, firstId: number): MemberRow[] {
+  const maybe = <T>(v: T): T | null => (rng.uniform() < 0.2 ? null : v);
+  const rows: MemberRow[] = [];
+  let id = firstId;
+  for (let i = 0; i < n; i++) {
+    id += 1 + rng.int(5);
+    rows.push({
+      id,
+      first_name: maybe(['Анастасия', 'Ivan', 'DELETED', ''][rng.int(4)]),
+      deactivated: maybe(rng.uniform() < 0.5 ? 'deleted' : 'banned'),
+      is_closed: maybe(rng.uniform() < 0.5),
+      can_access_closed: maybe(rng.uniform() < 0.5),
+      sex: maybe(rng.int(3)),
+      bdate_visibility: maybe(rng.uniform() < 0.5 ? 'full' : 'no_year'),
+      birth_year: maybe(1940 + rng.int(70)),
+      city_id: maybe(rng.int(2_000_000_000)),
+      city_title: maybe(['Москва', 'Санкт-Петербург', 'Kazan'][rng.int(3)]),
+      country_id: maybe(rng.int(250)),
+      country_title: maybe('Россия'),
+      has_photo: maybe(rng.uniform() < 0.7),
+      last_seen_time: maybe(1_600_000_000 + rng.int(100_000_000)),
+      last_seen_platform: maybe(1 + rng.int(7)),
+      online_info_visible: maybe(rng.uniform() < 0.9),
+      online_info_status: maybe('recently'),
+      followers_count: maybe(rng.int(100_000)),
+      can_send_friend_request: maybe(rng.uniform() < 0.5),
+      can_write_private_message: maybe(rng.uniform() < 0.5),
+      can_see_all_posts: maybe(rng.uniform() < 0.5),
+      relation: maybe(rng.int(9)),
+      university_id: maybe(rng.int(5000)),
+      graduation_year: maybe(1960 + rng.int(70)),
+      education_status: maybe('Студент (бакалавр)'),
+      occupation_type: maybe(['school', 'university', 'work'][rng.int(3)]),
+      verified: maybe(rng.uniform() < 0.01),
+    });
+  }
+  return rows;
+}
+
+export function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `vkas-${prefix}-`));
+}
+
+export const fakePull = (): NewPull<Record<string, never>> => ({
+  identity: {
+    group: { id: 1, screen_name: 'synthetic_community', name: 'Synthetic' },
+    source: { kind: 'synthetic', api_base: 'http://127.0.0.1:1/method', synthetic: { seed: 1, members: 10 } },
+    api_version: '5.199',
+    fields: ['sex'],
+  },
+  snapshot_time: '2026-01-01T00:00:00.000Z',
+  reported_at_start: 10,
+  extra: {},
+});
+
+const TOOL = { name: 'vk-audience-study', version: 'test' };
+
+describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () => {
+  let dir: string;
+  beforeEach(() => { dir = tmpDir('rt'); });
+  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('round-trips every value of every column across several batches', async () => {
+    const rng = new Rng(7);
+    const batches = [randomRows(rng, 1000, 0)];
+    batches.push(randomRows(rng, 1, batches[0][999].id));
+    batches.push(randomRows(rng, 2500, batches[1][0].id));
+    const opened = await SnapshotWriter.open(dir, null, async () => fakePull());
+    if (opened.kind !== 'writer') throw new Error('expected a writer');
+    let lastId = 0;
+    for (const b of batches) {
+      lastId = b[b.length - 1].id;
+      opened.writer.appendBatch(b, { next_offset: 0, last_count: 0, last_id: lastId }, {});
+    }
+    // An empty batch only moves the checkpoint.
+    opened.writer.appendBatch([], { next_offset: 3501, last_count: 3501, last_id: lastId }, {});
+    const manifest = opened.writer.finish(3501, TOOL);
+    expect(manifest.counts).to.deep.equal({ reported_at_start: 10, reported_at_end: 3501, rows_written: 3501 });
+    expect(fs.readdirSync(dir).sort()).to.deep.equal(['manifest.json', 'members.arrow']);
+
+    const { table, manifest: m2 } = readSnapshot(dir);
+    expect(m2).to.deep.equal(manifest);
+    expect(table.numRows()).to.equal(3501);
+    expect(table.columnNames()).to.deep.equal(MEMBER_COLUMNS.map((c) => c.name));
+    const all = batches.flat();
+    for (const c of MEMBER_COLUMNS) {
+      const col = table.array(c.name) as ArrayLike<unknown>;
+      for (let i = 0; i < all.length; i++) {
+        const want = all[i][c.name];
+        if (col[i] !== want) throw new Error(`row ${i} column ${c.name}: got ${String(col[i])}, want ${String(want)}`);
+      }
+    }
+  });
+
+  it('writes the IPC file format: magic at both ends, footer lists each batch, schema nullability kept', async () => {
+    const rng = new Rng(8);
+    const opened = await SnapshotWriter.open(dir, null, async () => fakePull());
+    if (opened.kind !== 'writer') throw new Error('expected a writer');
+    const a = randomRows(rng, 10, 0);
+    const b = randomRows(rng, 20, 1000);
+    opened.writer.appendBatch(a, { next_offset: 10, last_count: 30, last_id: a[9].id }, {});
+    opened.writer.appendBatch(b, { next_offset: 30, last_count: 30, last_id: b[19].id }, {});
+    opened.writer.finish(30, TOOL);
+    const bytes = fs.readFileSync(path.join(dir, 'members.arrow'));
+    expect(bytes.subarray(0, 6).toString('latin1')).to.equal('ARROW1');
+    expect(bytes.subarray(bytes.length - 6).toString('latin1')).to.equal('ARROW1');
+    // flechette reads the file format through the footer (schema + record batch blocks).
+    const t = tableFromIPC(bytes);
+    expect(t.numRows).to.equal(30);
+    expect(t.getChild('id').data.length).to.equal(2);
+    expect(t.schema.fields.find((f) => f.name === 'id')?.nullable).to.equal(false);
+    expect(t.schema.fields.find((f) => f.name === 'sex')?.nullable).to.equal(true);
+    expect(Array.from(t.getChild('id').toArray() as Int32Array)).to.deep.equal([...a, ...b].map((r) => r.id));
+  });
+
+  it('an unfinished directory never reads as a snapshot; resume cuts a torn batch', async () => {
+    const rng = new Rng(9);
+    const opened = await SnapshotWriter.open(dir, null, async () => fakePull());
+    if (opened.kind !== 'writer') throw new Error('expected a writer');
+    const a = randomRows(rng, 50, 0);
+    opened.writer.appendBatch(a, { next_offset: 50, last_count: 100, last_id: a[49].id }, {});
+    opened.writer.close();
+    expect(() => readSnapshot(dir)).to.throw(SnapshotError, /unfinished.*resume/);
+    // Simulate a kill in the middle of writing the next batch: garbage after the checkpoint.
+    const p = snapshotPaths(dir);
+    fs.appendFileSync(p.part, Buffer.alloc(777, 0xab));
+    const again = await SnapshotWriter.open(dir, { group: fakePull().identity.group }, async () => { throw new Error('must resume, not start anew'); });
+    if (again.kind !== 'writer') throw new Error('expected a writer');
+    expect(again.resumed).to.equal(true);
+    expect(again.writer.checkpoint.paging).to.deep.equal({ next_offset: 50, last_count: 100, last_id: a[49].id });
+    const b = randomRows(rng, 50, a[49].id);
+    again.writer.appendBatch(b, { next_offset: 100, last_count: 100, last_id: b[49].id }, {});
+    again.writer.finish(100, TOOL);
+    const { table } = readSnapshot(dir);
+    expect(Array.from(table.array('id') as Int32Array)).to.deep.equal([...a, ...b].map((r) => r.id));
+    // A finished directory reopens as finished, without calling fresh().
+    const done = await SnapshotWriter.open(dir, null, async () => { throw new Error('must not start'); });
+    expect(done.kind).to.equal('finished');
+  });
+
+  it('a resume after a kill between the final rename and the manifest completes the snapshot', async () => {
+    const rng = new Rng(10);
+    const opened = await SnapshotWriter.open(dir, null, async () => fakePull());
+    if (opened.kind !== 'writer') throw new Error('expected a writer');
+    const a = randomRows(rng, 5, 0);
+    opened.writer.appendBatch(a, { next_offset: 5, last_count: 5, last_id: a[4].id }, {});
+    const manifest = opened.writer.finish(5, TOOL);
+    // Put the directory back into the "renamed, no manifest yet" state.
+    const p = snapshotPaths(dir);
+    fs.rmSync(p.manifest);
+    fs.mkdirSync(p.partialDir);
+    fs.writeFileSync(p.checkpoint, JSON.stringify({ ...opened.writer.checkpoint }));
+    expect(() => readManifest(dir)).to.throw(SnapshotError);
+    const again = await SnapshotWriter.open(dir, null, async () => { throw new Error('must resume'); });
+    if (again.kind !== 'writer') throw new Error('expected a writer');
+    expect(again.writer.onlyManifestLeft).to.equal(true);
+    const m2 = again.writer.finish(5, TOOL);
+    expect(m2.counts).to.deep.equal(manifest.counts);
+    expect(readSnapshot(dir).table.numRows()).to.equal(5);
+  });
+
+  it('refuses to resume a different group in the same directory, and explains', async () => {
+    const opened = await SnapshotWriter.open(dir, null, async () => fakePull());
+    if (opened.kind !== 'writer') throw new Error('expected a writer');
+    opened.writer.close();
+    try {
+      await SnapshotWriter.open(dir, { group: { id: 2, screen_name: 'x', name: 'x' } }, async () => fakePull());
+      expect.fail('should refuse');
+    } catch (e) {
+      expect((e as Error).message).to.match(/unfinished pull of group 1 .*not of group 2.*another --out/);
+    }
+  });
+
+  it('readSnapshot errors name the directory and what to do', () => {
+    expect(() => readSnapshot(path.join(dir, 'nope'))).to.throw(SnapshotError, /does not exist; run `npm run pull/);
+    expect(() => readSnapshot(dir)).to.throw(SnapshotError, /not a snapshot \(no manifest.json\)/);
+    fs.writeFileSync(path.join(dir, 'manifest.json'), '{"format":"other"}');
+    expect(() => readSnapshot(dir)).to.throw(SnapshotError, /"format" is "other"/);
+  });
+
+  it('readSnapshot checks the row count against the manifest', async () => {
+    const opened = await SnapshotWriter.open(dir, null, async () => fakePull());
+    if (opened.kind !== 'writer') throw new Error('expected a writer');
+    opened.writer.appendBatch(randomRows(new Rng(1), 3, 0), { next_offset: 3, last_count: 3, last_id: 99 }, {});
+    opened.writer.finish(3, TOOL);
+    const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    m.counts.rows_written = 4;
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(m));
+    expect(() => readSnapshot(dir)).to.throw(SnapshotError, /holds 3 rows but manifest.json says 4/);
+  });
+});
