@@ -1,0 +1,103 @@
+/**
+ * The whole descriptive audit in one call — status, activity time, geography — as used
+ * by the CLI (`npm run audit`), the benchmark and notebooks 02–04; plus its JSON form.
+ * Quality signals are separate (`quality.ts`): they decode every first name and are not
+ * part of the study's published figures.
+ */
+import type { ColumnTable } from 'arquero';
+import type { CityIndex } from './cities';
+import { type Geography, geography } from './geography';
+import { type AuditInput, isSynthetic } from './input';
+import {
+  classifyStatus,
+  headline,
+  type Headline,
+  type Rate,
+  type StatusClassification,
+  type StatusSummary,
+  statusRates,
+  statusTable,
+  summarizeStatus,
+} from './status';
+import { type ActivityCounts, activityCounts, type Peak, peaks, timeOfDayBySex } from './time';
+
+export interface AuditOptions {
+  inactiveDays?: number;
+  useOnlineInfo?: boolean;
+  level?: number;
+  population?: 'live' | 'active';
+  minCityCount?: number;
+  cities?: CityIndex | null;
+  bootstrapReplicates?: number;
+  seed?: number;
+}
+
+export interface AuditResult {
+  classification: StatusClassification;
+  status: StatusSummary;
+  statusTable: ColumnTable;
+  rates: Rate[];
+  headline: Headline;
+  activity: ActivityCounts;
+  peaks: Peak[];
+  geography: Geography;
+  synthetic: boolean;
+}
+
+export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditResult {
+  const level = options.level ?? 0.95;
+  const classification = classifyStatus(input, { inactiveDays: options.inactiveDays, useOnlineInfo: options.useOnlineInfo, level });
+  const status = summarizeStatus(classification, level);
+  const activity = activityCounts(input, classification, { population: options.population });
+  const pk = activity.n > 0 ? peaks(activity, { replicates: options.bootstrapReplicates, level, seed: options.seed }) : [];
+  const geo = geography(input, classification, { minCount: options.minCityCount, cities: options.cities, level });
+  return {
+    classification,
+    status,
+    statusTable: statusTable(status),
+    rates: statusRates(status),
+    headline: headline(status),
+    activity,
+    peaks: pk,
+    geography: geo,
+    synthetic: isSynthetic(input.manifest),
+  };
+}
+
+/** JSON-safe numbers: NaN (0/0 shares) becomes null. */
+function clean<T>(rows: T): T {
+  return JSON.parse(JSON.stringify(rows, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as T;
+}
+
+/** What `npm run audit -- --json OUT` writes. */
+export function auditJson(r: AuditResult, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return clean({
+    format: 'vk-audience-study/audit',
+    format_version: 1,
+    ...extra,
+    synthetic: r.synthetic,
+    snapshot_time: r.status.snapshotTime,
+    inactive_days: r.status.inactiveDays,
+    interval: { method: 'Wilson score, per share', level: r.status.level },
+    status: {
+      n: r.status.n,
+      rows: r.statusTable.objects(),
+      rates: r.rates,
+      headline: r.headline.text,
+      online_info: { ...r.status.byOnlineInfo, unrecognised: r.status.onlineInfoUnrecognised },
+    },
+    time: {
+      population: r.activity.population,
+      members: r.activity.n,
+      caveat: 'last_seen is each member’s last visit, not an activity log.',
+      snapshot_clock_utc: r.activity.snapshotClock,
+      peaks: r.peaks,
+      peak_method: 'Poisson bootstrap over members, percentile interval of the peak bin (circular)',
+      bins: timeOfDayBySex(r.activity).objects(),
+    },
+    geography: {
+      summary: r.geography.summary,
+      cities: r.geography.rows,
+    },
+  });
+}
