@@ -1,0 +1,150 @@
+/**
+ * Typed VK client errors. Each message says what happened and what the user can do.
+ *
+ * None of them keeps the underlying axios error (as `cause` or otherwise): axios errors
+ * carry the request config — the form body with `access_token` and the headers — and
+ * would print the token when logged. Every message that includes text from outside
+ * (VK's error_msg, a socket error) is passed through `redact`.
+ */
+
+/** Error codes per reference/vk-api.md. */
+export const VK_ERROR = {
+  UNKNOWN: 1,
+  AUTH_FAILED: 5,
+  TOO_MANY_REQUESTS: 6,
+  FLOOD_CONTROL: 9,
+  INTERNAL: 10,
+  EXECUTE_COMPILE: 12,
+  EXECUTE_RUNTIME: 13,
+  CAPTCHA: 14,
+  ACCESS_DENIED: 15,
+  VALIDATION_REQUIRED: 17,
+  USER_DELETED: 18,
+  APP_AUTH_FAILED: 28,
+  RATE_LIMIT_REACHED: 29,
+  PRIVATE_PROFILE: 30,
+  INVALID_PARAM: 100,
+  INVALID_USER_ID: 113,
+  INVALID_GROUP_ID: 125,
+  GROUP_ACCESS_DENIED: 203,
+} as const;
+
+/** Transient server-side conditions: retried with backoff (bounded). */
+export const RETRYABLE_VK_CODES: ReadonlySet<number> = new Set([6, 9, 10]);
+
+const HINTS: Record<number, string> = {
+  5: 'the token in VK_TOKEN is invalid or expired: get a new user access token and set VK_TOKEN again',
+  6: 'too many requests per second for this token: the client slows down and retries',
+  9: 'VK flood control: too many identical requests; the client waits and retries',
+  10: 'VK internal server error: the client retries',
+  12: 'the execute script did not compile (a bug in this tool: please report it)',
+  13: 'the execute answer was too big or the script failed: the pull asks for fewer members per request',
+  14: 'VK wants a captcha for this token: open vk.com in a browser as the token owner, wait a few minutes, then run the same command again (the pull resumes)',
+  15: 'access denied: the community hides its member list (or this token may not see it); only its administrators can list members — use an administrator\'s token',
+  17: 'VK requires validation of the account that owns the token: log in on vk.com in a browser, complete the check, then get a new token',
+  18: 'the page that owns the token is deleted or banned: use a token of an active account',
+  28: 'application authorization failed: this token (e.g. a service token) may not call this method',
+  29: 'the daily quota for this method is used up for this token: try again tomorrow (the pull resumes where it stopped)',
+  30: 'the profile is private',
+  100: 'a parameter was rejected: check --group (a numeric id or a screen name such as "apiclub")',
+  113: 'invalid user id',
+  125: 'no community with this id or screen name: check --group',
+  203: 'access to the community is denied: it is closed or private; use a token of one of its members or administrators',
+};
+
+export function hintFor(code: number): string {
+  return HINTS[code] ?? 'see the VK API error codes (https://dev.vk.com/en/reference/errors)';
+}
+
+/** Remove every occurrence of the secret from `text` (and its URL-encoded form). */
+export function redact(text: string, secret: string | undefined): string {
+  if (!secret || secret.length < 4) return text;
+  let out = text.split(secret).join('[redacted]');
+  const encoded = encodeURIComponent(secret);
+  if (encoded !== secret) out = out.split(encoded).join('[redacted]');
+  return out;
+}
+
+export abstract class VkError extends Error {
+  /** Whether retrying the same request can succeed. */
+  abstract readonly retryable: boolean;
+  readonly method: string;
+  constructor(message: string, method: string) {
+    super(message);
+    this.method = method;
+    this.name = new.target.name;
+  }
+}
+
+/** VK answered `{"error": …}` (or an `execute_errors` entry). */
+export class VkApiError extends VkError {
+  readonly code: number;
+  readonly subcode: number | undefined;
+  readonly vkMessage: string;
+  readonly hint: string;
+  readonly retryable: boolean;
+  constructor(code: number, method: string, vkMessage: string, opts: { subcode?: number; token?: string } = {}) {
+    const safe = redact(vkMessage, opts.token).slice(0, 300);
+    super(`VK API error ${code} in ${method}: ${safe} — ${hintFor(code)}`, method);
+    this.code = code;
+    this.subcode = opts.subcode;
+    this.vkMessage = safe;
+    this.hint = hintFor(code);
+    this.retryable = RETRYABLE_VK_CODES.has(code);
+  }
+}
+
+/** Captcha (error 14): never retried automatically; the user has to act. */
+export class VkCaptchaError extends VkApiError {
+  override readonly retryable = false;
+  constructor(method: string, vkMessage: string, token?: string) {
+    super(14, method, vkMessage, { token });
+  }
+}
+
+export type NetworkFailure = 'timeout' | 'reset' | 'refused' | 'http' | 'non_json' | 'dns' | 'other';
+
+/** No usable answer: timeout, connection reset, HTTP error status, or a body that is not JSON. */
+export class VkNetworkError extends VkError {
+  readonly failure: NetworkFailure;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  constructor(failure: NetworkFailure, method: string, detail: string, opts: { status?: number; token?: string; retryable?: boolean } = {}) {
+    const what: Record<NetworkFailure, string> = {
+      timeout: 'no answer in time',
+      reset: 'the connection was reset',
+      refused: 'the connection was refused',
+      http: `HTTP ${opts.status ?? '?'}`,
+      non_json: 'the answer was not JSON',
+      dns: 'the API host name could not be resolved',
+      other: 'network error',
+    };
+    const advice = failure === 'refused' || failure === 'dns'
+      ? 'check VK_API_BASE and the network'
+      : 'the client retries transient failures';
+    super(`${method}: ${what[failure]} (${redact(detail, opts.token).slice(0, 200)}) — ${advice}`, method);
+    this.failure = failure;
+    this.status = opts.status;
+    this.retryable = opts.retryable ?? (failure !== 'dns' && !(failure === 'http' && opts.status !== undefined && opts.status < 500));
+  }
+}
+
+/** The answer was JSON but not shaped as the API documents. */
+export class VkResponseError extends VkError {
+  readonly retryable = false;
+  constructor(method: string, detail: string) {
+    super(`${method}: unexpected answer from the VK API (${detail}); if VK_API_BASE points to a proxy or an emulator, check it`, method);
+  }
+}
+
+/** Retries ran out; `last` is the final failure. */
+export class VkRetryExhaustedError extends VkError {
+  readonly retryable = false;
+  readonly attempts: number;
+  readonly last: VkError;
+  constructor(method: string, attempts: number, last: VkError) {
+    super(`${method}: gave up after ${attempts} attempts; last error: ${last.message}. Run the same command again later: the pull resumes where it stopped`, method);
+    this.attempts = attempts;
+    this.last = last;
+  }
+}
