@@ -1,0 +1,157 @@
+/**
+ * `npm run audit -- --snapshot DIR [--json OUT] [options]`
+ *
+ * Prints the status table with 95% intervals and the study's headline, the peak last-seen
+ * time with its bootstrap interval, and the top cities; with --json also writes them
+ * (status counts and shares, time-of-day bins, cities) atomically to OUT.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadCities } from '../audit/cities';
+import { DEFAULT_MIN_CITY_COUNT, topCities } from '../audit/geography';
+import { auditJson, runAudit, type AuditOptions } from '../audit/run';
+import { DEFAULT_INACTIVE_DAYS } from '../audit/status';
+import { writeJsonAtomic } from '../snapshot/atomic';
+import { readSnapshot } from '../snapshot/read';
+
+const USAGE = `usage: npm run audit -- --snapshot DIR [--json OUT] [--inactive-days N] [--min-city-count N]
+                     [--population live|active] [--cities FILE] [--no-online-info] [--top N]
+
+  --snapshot DIR       a snapshot written by \`npm run pull\` (manifest.json + members.arrow)
+  --json OUT           also write the results as JSON to OUT
+  --inactive-days N    live members not seen for more than N days before the snapshot are inactive (default ${DEFAULT_INACTIVE_DAYS})
+  --min-city-count N   cities with fewer live members are pooled into "other" (default ${DEFAULT_MIN_CITY_COUNT})
+  --population P       activity-time population: live (default) or active
+  --cities FILE        city coordinates CSV (default data/cities.csv)
+  --no-online-info     do not use online_info.status when last_seen is hidden
+  --top N              cities to print (default 15)`;
+
+export interface CliArgs {
+  snapshot: string;
+  json: string | null;
+  top: number;
+  citiesFile: string | null;
+  options: AuditOptions;
+}
+
+class UsageError extends Error {}
+
+function positiveInt(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive whole number, got ${v === undefined ? 'nothing' : `"${v}"`}`);
+  return n;
+}
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  let snapshot: string | null = null;
+  let json: string | null = null;
+  let top = 15;
+  let citiesFile: string | null = null;
+  const options: AuditOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '--snapshot': snapshot = next(); break;
+      case '--json': json = next(); break;
+      case '--inactive-days': options.inactiveDays = positiveInt(a, next()); break;
+      case '--min-city-count': options.minCityCount = positiveInt(a, next()); break;
+      case '--top': top = positiveInt(a, next()); break;
+      case '--cities': citiesFile = next(); break;
+      case '--no-online-info': options.useOnlineInfo = false; break;
+      case '--population': {
+        const p = next();
+        if (p !== 'live' && p !== 'active') throw new UsageError(`--population must be "live" or "active", got "${p}"`);
+        options.population = p;
+        break;
+      }
+      case '-h':
+      case '--help':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown argument "${a}"`);
+    }
+  }
+  if (snapshot === null) throw new UsageError('--snapshot DIR is required');
+  return { snapshot, json, top, citiesFile, options };
+}
+
+const pct = (x: number | null, d = 1): string => (x === null || !Number.isFinite(x) ? 'n/a' : `${(100 * x).toFixed(d)}%`);
+const int = (x: number): string => x.toLocaleString('en-US');
+
+function table(headers: string[], rows: string[][], right: boolean[]): string {
+  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]): string => cells.map((s, c) => (right[c] ? s.padStart(widths[c]) : s.padEnd(widths[c]))).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function run(argv: readonly string[], out: (s: string) => void = console.log): void {
+  const args = parseArgs(argv);
+  const t0 = Date.now();
+  const snap = readSnapshot(args.snapshot);
+  const loadMs = Date.now() - t0;
+  const cities = loadCities(args.citiesFile ?? undefined);
+  const r = runAudit({ table: snap.table, manifest: snap.manifest }, { ...args.options, cities });
+  const auditMs = Date.now() - t0 - loadMs;
+
+  const m = snap.manifest;
+  out(`Snapshot ${path.resolve(args.snapshot)}: ${m.group.name} (${m.group.screen_name}), ${int(r.status.n)} members, taken ${m.snapshot_time}` +
+    (r.synthetic ? ' — SYNTHETIC community from the project emulator' : ''));
+  out('');
+  out(`Status (inactive = live, last seen more than ${r.status.inactiveDays} days before the snapshot; shares of all ${int(r.status.n)} members, 95% Wilson intervals)`);
+  const st = r.statusTable.objects() as { label: string; count: number; share: number; lo: number; hi: number; by_online_info: number | null }[];
+  out(table(
+    ['status', 'members', 'share', '95% interval', 'via online_info'],
+    st.map((s) => [s.label, int(s.count), pct(s.share), `${pct(s.lo)}–${pct(s.hi)}`, s.by_online_info === null ? '' : int(s.by_online_info)]),
+    [false, true, true, true, true],
+  ));
+  out('');
+  out(r.headline.text);
+  out('');
+  out(`Last seen, time of day (${int(r.activity.n)} ${r.activity.population} profiles with a visible last_seen; last_seen is the last visit, not an activity log)`);
+  out(table(
+    ['zone', 'group', 'peak', 'share', '95% interval of the peak', 'stability'],
+    r.peaks.map((p) => [p.zone, p.group, p.start, pct(p.share, 2), p.interval, pct(p.stability, 0)]),
+    [false, false, false, true, false, true],
+  ));
+  out('');
+  const g = r.geography;
+  out(`Cities (live members; ${int(g.summary.stating.count)} of ${int(g.summary.live)} state a city = ${pct(g.summary.stating.share)}; ` +
+    `cities under ${g.summary.minCount} members pooled as "other")`);
+  const rows = topCities(g, args.top);
+  out(table(
+    ['#', 'city', 'members', 'female', 'male', 'female share', '95% interval'],
+    rows.map((c) => [String(c.rank), c.city, int(c.members), int(c.female), int(c.male), pct(c.female_share), `${pct(c.female_lo)}–${pct(c.female_hi)}`]),
+    [true, false, true, true, true, true, true],
+  ));
+  out(`${g.summary.citiesShown} cities shown, ${g.summary.otherCities} pooled in "other" (${int(g.summary.otherMembers)} members); ` +
+    `${g.summary.withoutCoords.cities} shown cities (${int(g.summary.withoutCoords.members)} members) have no coordinates in ${path.basename(cities.source)}.`);
+  out('');
+  out(`Loaded in ${loadMs} ms, audited in ${auditMs} ms.`);
+
+  if (args.json !== null) {
+    fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
+    writeJsonAtomic(path.resolve(args.json), auditJson(r, {
+      snapshot: { dir: path.resolve(args.snapshot), group: m.group, source: m.source, counts: m.counts },
+    }));
+    out(`Wrote ${path.resolve(args.json)}`);
+  }
+}
+
+if (require.main === module) {
+  try {
+    run(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      if (e.message) console.error(`error: ${e.message}`);
+      console.error(USAGE);
+      process.exit(e.message ? 2 : 0);
+    }
+    console.error(`error: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
