@@ -53,5 +53,7 @@ if (!fs.existsSync(entry)) {
   console.error(`error: no command "${name}" (looked for ${path.relative(root, entry)}).`);
   process.exit(2);
 }
+// Run the entry as the main module (require.main === module inside it), exactly as
+// `node dist/src/cli/<name>.js` would, so CLIs can guard their main() the usual way.
 process.argv = [process.argv[0], entry, ...args];
-require(entry);
+require('module').runMain();

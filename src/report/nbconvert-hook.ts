@@ -1,0 +1,33 @@
+/**
+ * The nbconvert config file the runner passes with `--config`. nbconvert config files are
+ * Python; this one registers nbclient's `on_cell_executed` hook (nbclient ≥ 0.6), which sees
+ * a failing cell's outputs before nbconvert raises its CellExecutionError with an empty
+ * message, and saves them as JSON where the runner reads them (cell-error.ts).
+ * The file path comes from STUDY_CELL_ERROR_FILE so one config serves every notebook.
+ */
+export const NBCONVERT_HOOK_PY = `# Written by vk-audience-study's report runner (src/report/nbconvert-hook.ts).
+import json, os
+
+def _vk_study_on_cell_executed(cell=None, cell_index=None, execute_reply=None, **kwargs):
+    if execute_reply is None or execute_reply.get('content', {}).get('status') != 'error':
+        return
+    path = os.environ.get('STUDY_CELL_ERROR_FILE')
+    if not path:
+        return
+    content = execute_reply['content']
+    outputs = [o for o in cell.get('outputs', []) if o.get('output_type') in ('stream', 'error')]
+    record = {
+        'cell_index': cell_index,
+        'source': cell.get('source', ''),
+        'ename': content.get('ename') or None,
+        'evalue': content.get('evalue') or None,
+        'traceback': content.get('traceback') or None,
+        'outputs': outputs,
+    }
+    with open(path + '.tmp', 'w') as f:
+        json.dump(record, f)
+    os.replace(path + '.tmp', path)
+
+c = get_config()
+c.ExecutePreprocessor.on_cell_executed = _vk_study_on_cell_executed
+`;

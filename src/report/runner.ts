@@ -1,0 +1,185 @@
+/**
+ * The report runner: executes the study's notebooks in order through
+ * `jupyter nbconvert --to html --execute` on the tslab kernel (never --allow-errors: tslab
+ * then silently aborts every later cell — reference/notebooks.md), into a staging folder,
+ * writes index.html, then swaps the folder into place. A failing cell stops the run with an
+ * error naming the notebook, the cell and the real message.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { extractErrorMessage, firstSourceLine, parseCellErrorRecord } from './cell-error';
+import { notebookTitle, renderIndex, type IndexEntry } from './index-page';
+import { describeSource, readManifestIfPresent } from './manifest';
+import { NBCONVERT_HOOK_PY } from './nbconvert-hook';
+import { studyParams, type Env } from './params';
+import { readSummary } from './summary';
+import { makeStagingDir, swapIntoPlace } from './swap';
+import { writeFileAtomic } from './atomic';
+
+export const REPORT_TITLE = 'VK audience study';
+/** Per-cell limit; the model notebook's fit is the slowest cell. Override: STUDY_CELL_TIMEOUT. */
+export const DEFAULT_CELL_TIMEOUT_S = 1800;
+
+export interface RunnerOptions {
+  repoRoot: string;
+  /** Folder holding NN-name.ipynb notebooks (default <repo>/notebooks). */
+  notebooksDir?: string;
+  /** Restrict to these notebook names (without .ipynb), still run in order. */
+  only?: readonly string[];
+  /** Final report folder (default <repo>/reports). */
+  outDir?: string;
+  /** Environment for the kernels (default process.env). */
+  env?: Env;
+  cellTimeoutSeconds?: number;
+  /** The jupyter launcher; an absolute path, never looked up on PATH. */
+  jupyter?: string;
+  log?: (line: string) => void;
+}
+
+export interface NotebookRun { notebook: string; seconds: number; html: string }
+export interface ReportResult { outDir: string; index: string; notebooks: NotebookRun[]; seconds: number }
+
+/** A failed notebook: the message names the notebook, the cell and the real error. */
+export class NotebookFailedError extends Error {
+  constructor(
+    readonly notebook: string,
+    readonly cellIndex: number | null,
+    readonly cellFirstLine: string | null,
+    readonly detail: string,
+  ) {
+    super(cellIndex === null
+      ? `notebook ${notebook} failed: ${detail}`
+      : `notebook ${notebook} failed in cell ${cellIndex} (${JSON.stringify(cellFirstLine)}):\n${detail}`);
+    this.name = 'NotebookFailedError';
+  }
+}
+
+/** The study's notebooks, `NN-name.ipynb`, in order. */
+export function listNotebooks(dir: string): string[] {
+  if (!fs.existsSync(dir)) throw new Error(`notebook folder ${dir} does not exist.`);
+  return fs.readdirSync(dir).filter((f) => /^\d\d-[\w-]+\.ipynb$/.test(f)).sort().map((f) => f.replace(/\.ipynb$/, ''));
+}
+
+export function jupyterPath(repoRoot: string): string {
+  return path.join(repoRoot, '.jupyter', 'share', 'jupyter');
+}
+
+/** Checks the project-local tslab kernelspec that `npm run setup` registers. */
+export function checkKernel(repoRoot: string, jupyter: string): void {
+  if (!fs.existsSync(jupyter)) {
+    throw new Error(`${jupyter} not found: Jupyter is not installed. Run \`npm run setup\` (installs jupyter-nbconvert, jupyter-client, python3-ipykernel from Debian).`);
+  }
+  const spec = path.join(jupyterPath(repoRoot), 'kernels', 'tslab', 'kernel.json');
+  if (!fs.existsSync(spec)) {
+    throw new Error(`the tslab kernel is not registered for this project (${path.relative(repoRoot, spec)} missing): run \`npm run setup\`.`);
+  }
+  const argv0 = (JSON.parse(fs.readFileSync(spec, 'utf8')) as { argv: string[] }).argv[0];
+  if (!path.isAbsolute(argv0) || !fs.existsSync(argv0)) {
+    throw new Error(`the tslab kernelspec points at "${argv0}", which does not exist (repository moved?): run \`npm run setup\` again.`);
+  }
+}
+
+function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const log = fs.openSync(logFile, 'w');
+    const child = spawn(cmd, args, { env, stdio: ['ignore', log, log] });
+    child.on('error', (err) => { fs.closeSync(log); reject(err); });
+    child.on('close', (code, signal) => { fs.closeSync(log); resolve(code ?? (signal ? 128 : 1)); });
+  });
+}
+
+/** Why nbconvert failed when no cell recorded an error (timeout, dead kernel, bad notebook). */
+function nbconvertFailure(logFile: string): string {
+  const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+  const lines = text.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  const named = lines.filter((l) => /(Error|Exception|Timeout|timed out|died)/i.test(l) && !/^\s*File "/.test(l));
+  return (named.length ? named.slice(-3) : lines.slice(-5)).join('\n') || 'nbconvert exited with an error and no output';
+}
+
+export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
+  const root = opts.repoRoot;
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const jupyter = opts.jupyter ?? '/usr/bin/jupyter';
+  const notebooksDir = opts.notebooksDir ?? path.join(root, 'notebooks');
+  const outDir = path.resolve(opts.outDir ?? path.join(root, 'reports'));
+  const timeout = opts.cellTimeoutSeconds ?? DEFAULT_CELL_TIMEOUT_S;
+  const params = studyParams(env, root); // fails early on bad parameters, before any kernel starts
+  checkKernel(root, jupyter);
+
+  let names = listNotebooks(notebooksDir);
+  if (opts.only && opts.only.length) {
+    const unknown = opts.only.filter((n) => !names.includes(n));
+    if (unknown.length) throw new Error(`unknown notebook(s): ${unknown.join(', ')}; available: ${names.join(', ')}.`);
+    names = names.filter((n) => opts.only!.includes(n));
+  }
+  if (names.length === 0) throw new Error(`no NN-name.ipynb notebooks in ${notebooksDir}.`);
+
+  const staging = makeStagingDir(outDir);
+  const work = path.join(staging, '.work'); // runner scratch; removed before the swap
+  const summaries = path.join(staging, 'summaries');
+  fs.mkdirSync(work);
+  fs.mkdirSync(summaries);
+  const hook = path.join(work, 'nbconvert_hook.py');
+  fs.writeFileSync(hook, NBCONVERT_HOOK_PY);
+  const started = Date.now();
+  const runs: NotebookRun[] = [];
+  try {
+    for (const [i, name] of names.entries()) {
+      const t0 = Date.now();
+      log(`[${i + 1}/${names.length}] ${name} …`);
+      const errorFile = path.join(work, `${name}.cell-error.json`);
+      const logFile = path.join(work, `${name}.nbconvert.log`);
+      const kernelEnv: NodeJS.ProcessEnv = {
+        ...env,
+        JUPYTER_PATH: jupyterPath(root),
+        STUDY_SUMMARY_DIR: summaries,
+        STUDY_CELL_ERROR_FILE: errorFile,
+        // nbconvert would otherwise write config/runtime files under $HOME.
+        JUPYTER_RUNTIME_DIR: path.join(work, 'runtime'),
+        PYDEVD_DISABLE_FILE_VALIDATION: '1',
+      };
+      const code = await runProcess(jupyter, [
+        'nbconvert', '--config', hook, '--to', 'html', '--execute',
+        '--ExecutePreprocessor.kernel_name=tslab', `--ExecutePreprocessor.timeout=${timeout}`,
+        '--output-dir', staging, '--output', name, path.join(notebooksDir, `${name}.ipynb`),
+      ], kernelEnv, logFile);
+      const seconds = (Date.now() - t0) / 1000;
+      if (code !== 0 || fs.existsSync(errorFile)) {
+        log(`[${i + 1}/${names.length}] ${name} FAILED after ${seconds.toFixed(1)} s`);
+        if (fs.existsSync(errorFile)) {
+          const rec = parseCellErrorRecord(fs.readFileSync(errorFile, 'utf8'), errorFile);
+          throw new NotebookFailedError(`${name}.ipynb`, rec.cell_index, firstSourceLine(rec.source), extractErrorMessage(rec));
+        }
+        throw new NotebookFailedError(`${name}.ipynb`, null, null, nbconvertFailure(logFile));
+      }
+      const html = path.join(staging, `${name}.html`);
+      if (!fs.existsSync(html)) throw new NotebookFailedError(`${name}.ipynb`, null, null, `nbconvert reported success but wrote no ${name}.html`);
+      runs.push({ notebook: name, seconds, html: path.join(outDir, `${name}.html`) });
+      log(`[${i + 1}/${names.length}] ${name} done in ${seconds.toFixed(1)} s`);
+    }
+
+    const entries: IndexEntry[] = runs.map((r) => ({
+      notebook: r.notebook,
+      title: notebookTitle(JSON.parse(fs.readFileSync(path.join(notebooksDir, `${r.notebook}.ipynb`), 'utf8')), r.notebook),
+      href: `${r.notebook}.html`,
+      seconds: r.seconds,
+      summary: readSummary(summaries, r.notebook),
+    }));
+    // The source is read after the notebooks ran: notebook 01 has just written the snapshot.
+    const source = describeSource(readManifestIfPresent(params.snapshotDir), params);
+    const totalSeconds = (Date.now() - started) / 1000;
+    writeFileAtomic(path.join(staging, 'index.html'), renderIndex({ title: REPORT_TITLE, generatedAt: new Date(), source, entries, totalSeconds }));
+    writeFileAtomic(path.join(staging, 'report.json'), JSON.stringify({
+      title: REPORT_TITLE, generatedAt: new Date().toISOString(), source, totalSeconds,
+      notebooks: entries.map((e) => ({ notebook: e.notebook, title: e.title, seconds: e.seconds, summary: e.summary })),
+    }, null, 2) + '\n');
+    fs.rmSync(work, { recursive: true, force: true });
+    swapIntoPlace(staging, outDir);
+    return { outDir, index: path.join(outDir, 'index.html'), notebooks: runs, seconds: totalSeconds };
+  } catch (err) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
