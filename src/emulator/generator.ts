@@ -1,0 +1,388 @@
+/**
+ * The synthetic community: member `index` → a VK-shaped profile, generated on demand from
+ * `Rng.forKey(seed, index)` so any page can be produced without generating (or holding)
+ * the others. Calibration constants and the followers model come from `truth.ts`.
+ *
+ * Time: last-seen times are ages before a reference time `referenceSec` (unix seconds).
+ * The generator itself is pure: the same (seed, index, referenceSec) always gives the same
+ * profile. The emulator chooses the reference time (see index.ts).
+ */
+import { Rng, hash32 } from '../util/rng';
+import { City, FirstName, cumulative, loadCities, loadFirstNames } from './reference-data';
+import * as T from './truth';
+
+/** Fixed reference epoch of the generator (2026-11-01T00:00:00Z), used when no clock is given. */
+export const GENERATOR_EPOCH_SEC = Date.UTC(2026, 10, 1) / 1000;
+
+/** Member ids: increasing with the index, with gaps, so `sort=id_asc` paging is meaningful. */
+export const ID_BASE = 100_000;
+export const ID_STRIDE = 97;
+/** Largest index whose id still fits a signed 32-bit integer (the snapshot's id column). */
+export const MAX_INDEX = Math.floor((2_147_483_647 - ID_BASE) / ID_STRIDE) - 1;
+
+export function idOfIndex(seed: number, index: number): number {
+  return ID_BASE + index * ID_STRIDE + (hash32(seed ^ 0x5bd1e995, index) % ID_STRIDE);
+}
+
+/** The index of a member id, or -1 if no index generates this id. */
+export function indexOfId(seed: number, id: number): number {
+  if (!Number.isInteger(id) || id < ID_BASE) return -1;
+  const index = Math.floor((id - ID_BASE) / ID_STRIDE);
+  return index <= MAX_INDEX && idOfIndex(seed, index) === id ? index : -1;
+}
+
+export interface University {
+  id: number;
+  name: string;
+}
+export interface Occupation {
+  type: 'work' | 'university' | 'school';
+  id?: number;
+  name: string;
+}
+
+/** Everything about one member, compact; `serialize.ts` turns it into VK JSON. */
+export interface MemberRecord {
+  index: number;
+  id: number;
+  /** 0 live, 1 deleted, 2 banned. */
+  deactivated: 0 | 1 | 2;
+  sex: 0 | 1 | 2;
+  firstName: string;
+  lastName: string;
+  isClosed: boolean;
+  canAccessClosed: boolean;
+  /** "D.M.YYYY", "D.M", or null (hidden). */
+  bdate: string | null;
+  city: City | null;
+  countryId: number;
+  countryTitle: string | null;
+  hasPhoto: boolean;
+  photoKey: number;
+  /** Unix seconds of the last visit (also known for hidden last_seen; then only the status shows). */
+  lastSeen: number;
+  platform: number;
+  lastSeenShown: boolean;
+  online: boolean;
+  followers: number;
+  canSendFriendRequest: boolean;
+  canWritePrivateMessage: boolean;
+  canSeeAllPosts: boolean;
+  relation: number;
+  university: University | null;
+  faculty: { id: number; name: string } | null;
+  graduation: number;
+  educationForm: string | null;
+  educationStatus: string | null;
+  occupation: Occupation | null;
+  verified: boolean;
+}
+
+// ---------------------------------------------------------------- small reference lists
+
+/** Surnames in the masculine form; feminine forms follow Russian rules in `feminine`. */
+const SURNAMES = `Иванов Смирнов Кузнецов Попов Васильев Петров Соколов Михайлов Новиков Фёдоров Морозов Волков
+Алексеев Лебедев Семёнов Егоров Павлов Козлов Степанов Николаев Орлов Андреев Макаров Никитин Захаров
+Зайцев Соловьёв Борисов Яковлев Григорьев Романов Воробьёв Сергеев Кузьмин Фролов Александров Дмитриев
+Королёв Гусев Киселёв Ильин Максимов Поляков Сорокин Виноградов Ковалёв Белов Медведев Антонов Тарасов
+Жуков Баранов Филиппов Комаров Давыдов Беляев Герасимов Богданов Осипов Сидоров Матвеев Титов Марков
+Миронов Крылов Куликов Карпов Власов Мельников Денисов Гаврилов Тихонов Казаков Афанасьев Данилов
+Савельев Тимофеев Фомин Чернов Абрамов Мартынов Ефимов Федотов Щербаков Назаров Калинин Исаев
+Чернышёв Быков Маслов Родионов Коновалов Лазарев Воронин Климов Филатов Пономарёв Голубев Кудрявцев
+Прохоров Наумов Потапов Журавлёв Овчинников Трофимов Леонов Соболев Ермаков Колесников Гончаров Емельянов
+Никифоров Грачёв Котов Гришин Ефремов Архипов Громов Кириллов Малышев Панов Моисеев Румянцев Акимов
+Кондратьев Бирюков Горбунов Анисимов Ерёмин Тихомиров Галкин Лукьянов Михеев Скворцов Юдин Белоусов
+Нестеров Симонов Прокофьев Харитонов Князев Цветков Левин Митрофанов Воронцов Аксёнов Софронов
+Мальцев Логинов Горшков Савин Краснов Майоров Демидов Елисеев Рыбаков Сафонов Плотников Дёмин Хохлов
+Фадеев Молчанов Игнатов Литвинов Ершов Ушаков Дементьев Рябов Мухин Калашников Леонтьев Лобанов
+Кузин Корнеев Евдокимов Бородин Платонов Некрасов Балашов Бобров Жданов Блинов Игнатьев Коротков Муравьёв
+Крюков Беляков Богомолов Дроздов Лавров Зуев Петухов Ларин Никулин Серов Терентьев Зотов Устинов Фокин
+Самойлов Константинов Сахаров Шишкин Самсонов Черкасов Чистяков Носов Спиридонов Карасёв Авдеев
+Воронов Зиновьев Лапин Шестаков Гуляев Вишняков Мамонтов Сазонов Шубин Гусаров Ковальчук Шевченко
+Бондаренко Кравченко Ткаченко Коваленко Мельник Ким Цой Пак Вайнштейн Рабинович Гарипов Хабибуллин
+Сафин Гайнуллин Зарипов Мухаметов Алиев Мамедов Гасанов Магомедов Абдуллаев Оганесян Петросян Саркисян
+Вишневский Ковальский Островский Покровский Успенский Троицкий Вознесенский Брянцев Толстой Полевой Луговой`.split(/\s+/).filter(Boolean);
+
+function feminine(surname: string): string {
+  if (/(ов|ев|ёв|ин|ын)$/.test(surname)) return surname + 'а';
+  if (/(ский|цкий)$/.test(surname)) return surname.slice(0, -2) + 'ая';
+  if (/ой$/.test(surname)) return surname.slice(0, -2) + 'ая';
+  return surname; // Шевченко, Ким, Мельник, Алиев… (Алиев → Алиева is handled by the first rule)
+}
+
+/** Universities (project-assigned ids 9000001+: we could not confirm VK's ids). */
+const UNIVERSITIES: readonly University[] = [
+  'МГУ', 'СПбГУ', 'МГТУ им. Н. Э. Баумана', 'НИУ ВШЭ', 'МГИМО', 'МФТИ', 'РУДН', 'КФУ', 'УрФУ', 'НГУ',
+  'ТГУ', 'ЮФУ', 'РЭУ им. Г. В. Плеханова', 'Финансовый университет', 'НИЯУ МИФИ', 'ИТМО', 'СПбПУ',
+  'ДВФУ', 'СФУ', 'ННГУ им. Н. И. Лобачевского', 'ВолГУ', 'ВГУ', 'СамГУ', 'БашГУ', 'ПГНИУ', 'ОмГУ',
+  'ЧелГУ', 'КубГУ', 'РГГУ', 'МПГУ',
+].map((name, i) => ({ id: 9_000_001 + i, name }));
+const FACULTIES: readonly string[] = [
+  'Экономический факультет', 'Юридический факультет', 'Факультет журналистики', 'Исторический факультет',
+  'Филологический факультет', 'Механико-математический факультет', 'Физический факультет',
+  'Факультет менеджмента', 'Факультет информационных технологий', 'Медицинский факультет',
+  'Факультет психологии', 'Факультет международных отношений', 'Химический факультет', 'Биологический факультет',
+];
+const COMPANIES: readonly string[] = [
+  'ПАО Сбербанк', 'ОАО «РЖД»', 'Яндекс', 'Газпром', 'Ростелеком', 'Магнит', 'X5 Group', 'Почта России',
+  'МТС', 'Аэрофлот', 'ВТБ', 'Росатом', 'Лукойл', 'Билайн', 'Ozon', 'Wildberries', 'Самозанятый', 'ИП',
+  'Администрация города', 'Городская больница', 'Школа', 'Детский сад', 'Вооружённые силы РФ', 'Пенсионер',
+];
+const COUNTRY_TITLES: Readonly<Record<number, string>> = {
+  1: 'Россия', 2: 'Украина', 3: 'Беларусь', 4: 'Казахстан', 5: 'Азербайджан', 6: 'Армения', 7: 'Грузия',
+  11: 'Кыргызстан', 12: 'Латвия', 13: 'Литва', 14: 'Эстония', 15: 'Молдова', 16: 'Таджикистан', 18: 'Узбекистан',
+};
+const FOREIGN_COUNTRIES = [2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 18];
+
+// ---------------------------------------------------------------- precomputed tables
+
+interface Tables {
+  cities: City[];
+  cityCum: Float64Array;
+  femaleNames: FirstName[];
+  femaleCum: Float64Array;
+  maleNames: FirstName[];
+  maleCum: Float64Array;
+  platformsActive: { codes: number[]; cum: Float64Array };
+  platformsInactive: { codes: number[]; cum: Float64Array };
+  relationCum: Float64Array;
+  dailyMax: number;
+  nameEffects: ReadonlyMap<string, number>;
+}
+
+let tablesCache: Tables | undefined;
+function tables(): Tables {
+  if (tablesCache) return tablesCache;
+  const cities = loadCities();
+  const cityWeight = (c: City): number =>
+    c.populationK * (c.id === 1 ? T.CITY_BOOST_MOSCOW : c.id === 2 ? T.CITY_BOOST_SAINT_PETERSBURG : c.countryId !== 1 ? T.CITY_BOOST_ABROAD : 1);
+  const names = loadFirstNames();
+  const femaleNames = names.filter((n) => n.sex === 1);
+  const maleNames = names.filter((n) => n.sex === 2);
+  const platforms = (w: Readonly<Record<number, number>>): { codes: number[]; cum: Float64Array } => {
+    const codes = Object.keys(w).map(Number).sort((a, b) => a - b);
+    return { codes, cum: cumulative(codes.map((c) => w[c])) };
+  };
+  let dailyMax = 0;
+  for (let h = 0; h < 24; h += 0.01) dailyMax = Math.max(dailyMax, dailyDensity(h));
+  tablesCache = {
+    cities,
+    cityCum: cumulative(cities.map(cityWeight)),
+    femaleNames,
+    femaleCum: cumulative(femaleNames.map((n) => n.weight)),
+    maleNames,
+    maleCum: cumulative(maleNames.map((n) => n.weight)),
+    platformsActive: platforms(T.PLATFORM_WEIGHTS_ACTIVE),
+    platformsInactive: platforms(T.PLATFORM_WEIGHTS_INACTIVE),
+    relationCum: cumulative(T.RELATION_WEIGHTS),
+    dailyMax: dailyMax * 1.001,
+    nameEffects: T.nameEffects(),
+  };
+  return tablesCache;
+}
+
+/** Unnormalised density of last-seen hour of day (UTC), per truth.ts. */
+export function dailyDensity(hourUtc: number): number {
+  const main = Math.exp(T.DAILY_PEAK_CONCENTRATION * (Math.cos((2 * Math.PI * (hourUtc - T.DAILY_PEAK_UTC_HOURS)) / 24) - 1));
+  const evening = Math.exp(T.EVENING_BUMP_CONCENTRATION * (Math.cos((2 * Math.PI * (hourUtc - T.EVENING_BUMP_UTC_HOURS)) / 24) - 1));
+  return T.DAILY_BASELINE + main + T.EVENING_BUMP_WEIGHT * evening;
+}
+
+// ---------------------------------------------------------------- generation
+
+export interface GeneratorOptions {
+  seed: number;
+  /** Reference time for last_seen (unix seconds). */
+  referenceSec: number;
+}
+
+export class CommunityGenerator {
+  readonly seed: number;
+  readonly referenceSec: number;
+  private readonly refDayStart: number;
+  private readonly refYear: number;
+  private readonly t: Tables;
+
+  constructor(opts: GeneratorOptions) {
+    if (!Number.isFinite(opts.seed)) throw new Error(`generator: seed must be a finite number, got ${opts.seed}`);
+    if (!Number.isFinite(opts.referenceSec) || opts.referenceSec < 1e9) {
+      throw new Error(`generator: referenceSec must be unix seconds (got ${opts.referenceSec}); pass Date.now()/1000 or omit it`);
+    }
+    this.seed = opts.seed | 0;
+    this.referenceSec = Math.floor(opts.referenceSec);
+    this.refDayStart = Math.floor(this.referenceSec / 86400) * 86400;
+    this.refYear = new Date(this.referenceSec * 1000).getUTCFullYear();
+    this.t = tables();
+  }
+
+  idOf(index: number): number {
+    return idOfIndex(this.seed, index);
+  }
+
+  indexOf(id: number): number {
+    return indexOfId(this.seed, id);
+  }
+
+  /** The member at `index`. Deterministic; draws happen in a fixed order. */
+  member(index: number): MemberRecord {
+    const t = this.t;
+    const r = Rng.forKey(this.seed, index);
+    const id = this.idOf(index);
+
+    const uSex = r.uniform();
+    const sex: 0 | 1 | 2 = uSex < T.SHARE_SEX_UNKNOWN ? 0 : uSex < T.SHARE_SEX_UNKNOWN + T.SHARE_FEMALE ? 1 : 2;
+    const nameSex = sex === 0 ? (r.uniform() < 0.5 ? 1 : 2) : sex;
+    const name = nameSex === 1 ? t.femaleNames[r.pickCumulative(t.femaleCum)] : t.maleNames[r.pickCumulative(t.maleCum)];
+    const surname = SURNAMES[r.int(SURNAMES.length)];
+    const lastName = nameSex === 1 ? feminine(surname) : surname;
+
+    const uStatus = r.uniform();
+    const deactivated: 0 | 1 | 2 = uStatus < T.SHARE_DELETED ? 1 : uStatus < T.SHARE_DEACTIVATED ? 2 : 0;
+    const inactive = deactivated === 0 ? r.uniform() < T.SHARE_INACTIVE_AMONG_LIVE : true;
+
+    const rec: MemberRecord = {
+      index, id, deactivated, sex,
+      firstName: deactivated === 1 ? 'DELETED' : name.name,
+      lastName: deactivated === 1 ? '' : lastName,
+      isClosed: false, canAccessClosed: true, bdate: null, city: null, countryId: 0, countryTitle: null,
+      hasPhoto: false, photoKey: 0, lastSeen: 0, platform: 0, lastSeenShown: false, online: false,
+      followers: 0, canSendFriendRequest: false, canWritePrivateMessage: false, canSeeAllPosts: false,
+      relation: 0, university: null, faculty: null, graduation: 0, educationForm: null, educationStatus: null,
+      occupation: null, verified: false,
+    };
+
+    if (deactivated !== 0) {
+      // Some deactivated profiles still carry a last_seen (the moment they were last active).
+      if (r.uniform() < 0.15) {
+        this.drawLastSeen(r, rec, true);
+        rec.lastSeenShown = true;
+      }
+      return rec;
+    }
+
+    this.drawLastSeen(r, rec, inactive);
+    rec.lastSeenShown = r.uniform() >= T.SHARE_LAST_SEEN_HIDDEN;
+
+    const sexKey = sex === 1 ? 'female' : sex === 2 ? 'male' : 'unknown';
+    rec.isClosed = r.uniform() < (sex === 1 ? T.SHARE_CLOSED_PROFILE.female : T.SHARE_CLOSED_PROFILE.male);
+    rec.canAccessClosed = !rec.isClosed || r.uniform() < T.SHARE_CLOSED_BUT_ACCESSIBLE;
+    rec.hasPhoto = r.uniform() < (inactive ? T.SHARE_HAS_PHOTO.inactive : T.SHARE_HAS_PHOTO.active);
+    rec.photoKey = r.nextU32();
+
+    const uBdate = r.uniform();
+    const age = Math.round(Math.min(90, Math.max(14, T.AGE_MEAN_YEARS + T.AGE_SD_YEARS * r.normal())));
+    const birthYear = this.refYear - age;
+    const day = 1 + r.int(28);
+    const month = 1 + r.int(12);
+    if (uBdate < T.BDATE_VISIBILITY.full) rec.bdate = `${day}.${month}.${birthYear}`;
+    else if (uBdate < T.BDATE_VISIBILITY.full + T.BDATE_VISIBILITY.no_year) rec.bdate = `${day}.${month}`;
+
+    if (r.uniform() < T.SHARE_CITY_STATED[sexKey]) {
+      const city = t.cities[r.pickCumulative(t.cityCum)];
+      rec.city = city;
+      rec.countryId = city.countryId;
+      rec.countryTitle = city.countryTitle;
+    } else if (r.uniform() < T.SHARE_COUNTRY_ONLY) {
+      rec.countryId = r.uniform() < 0.9 ? 1 : FOREIGN_COUNTRIES[r.int(FOREIGN_COUNTRIES.length)];
+      rec.countryTitle = COUNTRY_TITLES[rec.countryId];
+    }
+
+    rec.canSendFriendRequest = r.uniform() >= T.SHARE_FRIEND_REQUESTS_CLOSED;
+    rec.canWritePrivateMessage =
+      r.uniform() >= (rec.isClosed ? T.SHARE_MESSAGES_CLOSED.closed_profile : T.SHARE_MESSAGES_CLOSED.open_profile);
+    rec.canSeeAllPosts = rec.canAccessClosed && r.uniform() >= T.SHARE_WALL_HIDDEN_OPEN_PROFILE;
+    rec.relation = r.pickCumulative(t.relationCum);
+
+    if (age >= 17 && r.uniform() < T.SHARE_UNIVERSITY_STATED) {
+      rec.university = UNIVERSITIES[r.int(UNIVERSITIES.length)];
+      rec.faculty = { id: 9_100_001 + r.int(FACULTIES.length), name: '' };
+      rec.faculty.name = FACULTIES[rec.faculty.id - 9_100_001];
+      const graduation = birthYear + 22 + r.int(3);
+      rec.graduation = r.uniform() < 0.15 ? 0 : graduation;
+      rec.educationForm = r.uniform() < 0.8 ? 'Очное отделение' : 'Заочное отделение';
+      const studying = graduation > this.refYear;
+      const female = sex === 1;
+      rec.educationStatus = studying
+        ? female ? 'Студентка (бакалавр)' : 'Студент (бакалавр)'
+        : r.uniform() < 0.2
+          ? female ? 'Выпускница (магистр)' : 'Выпускник (магистр)'
+          : female ? 'Выпускница (специалист)' : 'Выпускник (специалист)';
+    }
+    const uOcc = r.uniform();
+    if (uOcc < T.SHARE_OCCUPATION.work) {
+      rec.occupation = { type: 'work', name: COMPANIES[r.int(COMPANIES.length)] };
+    } else if (uOcc < T.SHARE_OCCUPATION.work + T.SHARE_OCCUPATION.university) {
+      const u = rec.university ?? UNIVERSITIES[r.int(UNIVERSITIES.length)];
+      rec.occupation = { type: 'university', id: u.id, name: u.name };
+    } else if (uOcc < T.SHARE_OCCUPATION.work + T.SHARE_OCCUPATION.university + T.SHARE_OCCUPATION.school) {
+      const n = 1 + r.int(2000);
+      rec.occupation = { type: 'school', id: 9_200_000 + n, name: `Школа № ${n}` };
+    }
+    rec.verified = r.uniform() < T.SHARE_VERIFIED;
+
+    // followers_count ~ NB2(exp(eta), shape), eta from the covariates as the API shows them.
+    const cov = T.modelCovariates(visibleCovariateSource(rec)) ?? T.modelCovariates({ ...visibleCovariateSource(rec), sex: nameSex });
+    const eta = cov ? T.trueLogMean(cov) : T.TRUE_B.b_Intercept;
+    rec.followers = r.negBinomial(Math.exp(eta), T.TRUE_SHAPE);
+    return rec;
+  }
+
+  private drawLastSeen(r: Rng, rec: MemberRecord, inactive: boolean): void {
+    const t = this.t;
+    let dayOffset: number;
+    if (!inactive && r.uniform() < T.SHARE_ONLINE_AMONG_ACTIVE) {
+      rec.online = true;
+      rec.lastSeen = this.referenceSec - r.int(300);
+      const p = t.platformsActive;
+      rec.platform = p.codes[r.pickCumulative(p.cum)];
+      return;
+    }
+    // Pick the day (weekly rhythm by rejection), then the time of day (daily rhythm by rejection).
+    for (;;) {
+      if (inactive) {
+        const [lo, hi] = T.INACTIVE_AGE_DAYS;
+        dayOffset = Math.floor(lo * Math.exp(r.uniform() * Math.log(hi / lo)));
+      } else {
+        let u = r.uniform();
+        let k = 0;
+        while (k < T.ACTIVE_RECENCY.length - 1 && u >= T.ACTIVE_RECENCY[k].share) {
+          u -= T.ACTIVE_RECENCY[k].share;
+          k++;
+        }
+        const [lo, hi] = T.ACTIVE_RECENCY[k].days;
+        dayOffset = lo + r.int(hi - lo);
+      }
+      const weekday = (Math.floor(this.refDayStart / 86400) - dayOffset + 4) % 7; // 1970-01-01 was a Thursday
+      if (r.uniform() * 1.0001 < T.WEEKDAY_WEIGHTS[(weekday + 7) % 7]) break;
+    }
+    let hour: number;
+    do hour = r.uniform() * 24;
+    while (r.uniform() * t.dailyMax > dailyDensity(hour));
+    let time = this.refDayStart - dayOffset * 86400 + Math.floor(hour * 3600);
+    // Today's draw may land after the reference moment: move it to yesterday (keeps the hour).
+    if (time > this.referenceSec - 300) time -= 86400;
+    rec.lastSeen = time;
+    const p = inactive ? t.platformsInactive : t.platformsActive;
+    rec.platform = p.codes[r.pickCumulative(p.cum)];
+  }
+}
+
+/**
+ * The model's inputs as the API shows them to a caller with `MEMBER_FIELDS`: closed
+ * profiles the caller cannot access hide relation and education (so they read as "none").
+ */
+export function visibleCovariateSource(rec: MemberRecord): T.CovariateSource {
+  const open = !rec.isClosed || rec.canAccessClosed;
+  return {
+    deactivated: rec.deactivated === 1 ? 'deleted' : rec.deactivated === 2 ? 'banned' : null,
+    sex: rec.sex,
+    first_name: rec.firstName,
+    has_photo: rec.hasPhoto,
+    last_seen_platform: rec.lastSeenShown ? rec.platform : null,
+    is_closed: rec.isClosed,
+    can_send_friend_request: rec.canSendFriendRequest,
+    can_write_private_message: rec.canWritePrivateMessage,
+    university_id: open && rec.university ? rec.university.id : open ? 0 : null,
+    relation: open ? rec.relation : null,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The VK API emulator serving the synthetic community: the programmatic API fixed by the
+ * project (/work/briefs/emulator-api.md; tests, notebook 01 and the pull code against it).
+ * Implementation: server.ts (HTTP), api.ts (methods), generator.ts (profiles),
+ * membership.ts (drift), truth.ts (calibration and model truth).
+ */
+export interface EmulatorFaults {
+  error10Rate?: number;      // share of requests answered with VK error 10 (default 0)
+  http5xxRate?: number;      // share answered with HTTP 500/502 + HTML body (default 0)
+  slowRate?: number;         // share delayed by slowMs (default 0)
+  slowMs?: number;           // delay for slow answers, also usable to force client timeouts
+  nonJsonRate?: number;      // share answered 200 with a non-JSON body
+  resetRate?: number;        // share where the socket is destroyed without an answer
+}
+export interface EmulatorDrift {
+  leavePerRequest?: number;  // members that leave at each API request (default 0)
+  joinPerRequest?: number;   // new members that join at each API request (default 0)
+}
+export interface EmulatorOptions {
+  members: number;           // community size (1k … 2.5M)
+  seed?: number;             // generator seed (default 1)
+  port?: number;             // 0 / undefined = a free port on 127.0.0.1
+  groupId?: number;          // default 1
+  screenName?: string;       // default 'synthetic_community'
+  rateLimitPerSecond?: number; // per token, default 3; 0 = unlimited
+  maxResponseBytes?: number; // execute answers above this → error 13 (default 5 MB)
+  hideMembers?: boolean;     // getMembers → error 15
+  faults?: EmulatorFaults;
+  drift?: EmulatorDrift;
+  /**
+   * Clock in milliseconds (like `Date.now`). Read ONCE at start: that moment is the
+   * reference time last_seen values are generated back from. Default: the wall clock at
+   * start — not a fixed epoch — so that a pull's snapshot time (the real "now") sees the
+   * calibrated six-month inactivity; pass `() => fixedMs` for byte-identical answers.
+   */
+  now?: () => number;
+}
+export interface EmulatorTruth {
+  memberIds(): Int32Array;                 // sorted ids of current members, this instant
+  memberCount(): number;
+  /** ids present at every moment between two request counters (see `requestCounter`). */
+  presentThroughout(fromRequest: number, toRequest: number): Int32Array;
+  requestCounter(): number;                // number of API requests served so far
+  user(id: number, fields: readonly string[]): Record<string, unknown> | undefined; // VK-shaped object
+  /** Added: the reference time (unix seconds) last_seen values were generated back from. */
+  referenceTime(): number;
+  /** Added: the true model parameters, named as brms names its draws (truth.ts). */
+  modelTruth(): Record<string, number>;
+}
+export interface EmulatorHandle {
+  base: string;              // 'http://127.0.0.1:<port>/method'
+  groupId: number;
+  screenName: string;
+  token: string;             // a valid user token (execute allowed)
+  serviceToken: string;      // valid for plain calls, execute → error 28
+  truth: EmulatorTruth;      // ground truth for tests: never through the API
+  configure(patch: Partial<Pick<EmulatorOptions, 'rateLimitPerSecond' | 'maxResponseBytes' | 'hideMembers' | 'faults' | 'drift'>>): void;
+  stats(): { requests: number; byMethod: Record<string, number>; errors: Record<string, number> };
+  close(): Promise<void>;
+}
+
+export { startEmulator } from './server';
+export { SYNTHETIC_MARKER } from './api';
+export { CommunityGenerator, GENERATOR_EPOCH_SEC } from './generator';
+export {
+  MODEL_FORMULA, MODEL_FAMILY, MODEL_LEVELS, modelCovariates, covariateSourceFromVk, trueDraws,
+} from './truth';
+export type { ModelCovariates, CovariateSource } from './truth';

@@ -1,0 +1,122 @@
+/**
+ * VK user objects (API 5.199, as `groups.getMembers` returns them with `fields`), written
+ * straight to JSON text from a `MemberRecord`: the emulator serves hundreds of thousands
+ * of them per second, so no intermediate object is built on the hot path.
+ *
+ * Shapes follow reference/vk-api.md: deactivated profiles carry `deactivated`, "DELETED"
+ * names for deleted ones, `sex`, `online: 0`, `can_write_private_message: 0` and the
+ * deactivated photo placeholder; live profiles without a photo get the camera placeholder;
+ * closed profiles the caller cannot access hide relation, education and occupation.
+ */
+import type { MemberRecord } from './generator';
+
+/** The user fields the emulator knows; anything else in `fields` is ignored, as VK does. */
+export const KNOWN_FIELDS = [
+  'sex', 'bdate', 'city', 'country', 'has_photo', 'photo_50', 'photo_100', 'photo_200', 'photo_200_orig',
+  'photo_400_orig', 'photo_max', 'photo_max_orig', 'last_seen', 'online', 'online_info', 'followers_count',
+  'can_send_friend_request', 'can_write_private_message', 'can_see_all_posts', 'relation', 'education',
+  'universities', 'occupation', 'verified', 'domain', 'screen_name',
+] as const;
+export type KnownField = (typeof KNOWN_FIELDS)[number];
+
+const PHOTO_SIZES: Readonly<Record<string, number>> = {
+  photo_50: 50, photo_100: 100, photo_200: 200, photo_200_orig: 200, photo_400_orig: 400, photo_max: 200, photo_max_orig: 400,
+};
+
+/** A parsed `fields` parameter. `key` identifies equal field sets. */
+export interface FieldSet {
+  readonly key: string;
+  readonly has: ReadonlySet<string>;
+  readonly photos: readonly string[];
+}
+
+export function parseFields(fields: string | readonly string[] | undefined | null): FieldSet {
+  const list = (typeof fields === 'string' ? fields.split(',') : fields ?? []).map((f) => f.trim()).filter(Boolean);
+  const known = new Set<string>(KNOWN_FIELDS);
+  const has = new Set(list.filter((f) => known.has(f)));
+  const photos = Object.keys(PHOTO_SIZES).filter((p) => has.has(p));
+  return { key: [...has].sort().join(','), has, photos };
+}
+
+const q = (s: string): string => JSON.stringify(s);
+const b = (v: boolean): string => (v ? '1' : '0');
+
+function photoUrl(rec: MemberRecord, field: string): string {
+  const size = PHOTO_SIZES[field];
+  const png = size === 400 ? 400 : size;
+  if (rec.deactivated !== 0) return `https://vk.com/images/deactivated_${png}.png`;
+  if (!rec.hasPhoto) return `https://vk.com/images/camera_${png}.png?ava=1`;
+  const hex = (rec.photoKey >>> 0).toString(16).padStart(8, '0');
+  return `https://sun${1 + (rec.photoKey % 9)}-${10 + (rec.photoKey % 80)}.userapi.com/s/v1/ig2/${hex}${rec.id.toString(16)}.jpg?size=${size}x${size}&quality=95&ava=1`;
+}
+
+function onlineStatus(ageSec: number): string {
+  if (ageSec <= 3 * 86400) return 'recently';
+  if (ageSec <= 7 * 86400) return 'last_week';
+  if (ageSec <= 31 * 86400) return 'last_month';
+  return 'long_ago';
+}
+
+const isMobilePlatform = (p: number): boolean => p >= 1 && p <= 5;
+
+/** One user as JSON text. `referenceSec` is "now" for online_info.status. */
+export function userJson(rec: MemberRecord, f: FieldSet, referenceSec: number): string {
+  const has = f.has;
+  let s = `{"id":${rec.id},"first_name":${q(rec.firstName)},"last_name":${q(rec.lastName)}`;
+  if (rec.deactivated !== 0) {
+    s += `,"deactivated":"${rec.deactivated === 1 ? 'deleted' : 'banned'}","can_access_closed":true,"is_closed":false`;
+    if (has.has('sex')) s += `,"sex":${rec.sex}`;
+    for (const p of f.photos) s += `,"${p}":${q(photoUrl(rec, p))}`;
+    if (has.has('online')) s += ',"online":0';
+    if (has.has('last_seen') && rec.lastSeenShown) s += `,"last_seen":{"platform":${rec.platform},"time":${rec.lastSeen}}`;
+    if (has.has('can_write_private_message')) s += ',"can_write_private_message":0';
+    return s + '}';
+  }
+  const open = !rec.isClosed || rec.canAccessClosed;
+  s += `,"can_access_closed":${rec.canAccessClosed},"is_closed":${rec.isClosed}`;
+  if (has.has('sex')) s += `,"sex":${rec.sex}`;
+  if (has.has('bdate') && rec.bdate !== null) s += `,"bdate":"${rec.bdate}"`;
+  if (has.has('city') && rec.city) s += `,"city":{"id":${rec.city.id},"title":${q(rec.city.title)}}`;
+  if (has.has('country') && rec.countryId) s += `,"country":{"id":${rec.countryId},"title":${q(rec.countryTitle ?? '')}}`;
+  if (has.has('has_photo')) s += `,"has_photo":${b(rec.hasPhoto)}`;
+  for (const p of f.photos) s += `,"${p}":${q(photoUrl(rec, p))}`;
+  if (has.has('domain')) s += `,"domain":"id${rec.id}"`;
+  if (has.has('screen_name')) s += `,"screen_name":"id${rec.id}"`;
+  if (has.has('online')) s += `,"online":${b(rec.online)}`;
+  if (has.has('last_seen') && rec.lastSeenShown) s += `,"last_seen":{"platform":${rec.platform},"time":${rec.lastSeen}}`;
+  if (has.has('online_info')) {
+    if (rec.lastSeenShown) {
+      s += `,"online_info":{"visible":true,"last_seen":${rec.lastSeen},"is_online":${rec.online},"is_mobile":${rec.online && isMobilePlatform(rec.platform)}}`;
+    } else {
+      const status = rec.online ? 'recently' : onlineStatus(referenceSec - rec.lastSeen);
+      s += `,"online_info":{"visible":false,"is_online":false,"is_mobile":false,"status":"${status}"}`;
+    }
+  }
+  if (has.has('followers_count')) s += `,"followers_count":${rec.followers}`;
+  if (has.has('can_send_friend_request')) s += `,"can_send_friend_request":${b(rec.canSendFriendRequest)}`;
+  if (has.has('can_write_private_message')) s += `,"can_write_private_message":${b(rec.canWritePrivateMessage)}`;
+  if (has.has('can_see_all_posts')) s += `,"can_see_all_posts":${b(rec.canSeeAllPosts)}`;
+  if (open) {
+    if (has.has('relation')) s += `,"relation":${rec.relation}`;
+    if (has.has('education')) {
+      const u = rec.university;
+      s += u
+        ? `,"university":${u.id},"university_name":${q(u.name)},"faculty":${rec.faculty!.id},"faculty_name":${q(rec.faculty!.name)},"graduation":${rec.graduation}`
+        : ',"university":0,"university_name":"","faculty":0,"faculty_name":"","graduation":0';
+      if (u && rec.educationForm) s += `,"education_form":${q(rec.educationForm)}`;
+      if (u && rec.educationStatus) s += `,"education_status":${q(rec.educationStatus)}`;
+    }
+    if (has.has('universities')) {
+      const u = rec.university;
+      s += u
+        ? `,"universities":[{"id":${u.id},"country":1,"city":1,"name":${q(u.name)},"faculty":${rec.faculty!.id},"faculty_name":${q(rec.faculty!.name)},"graduation":${rec.graduation}}]`
+        : ',"universities":[]';
+    }
+    if (has.has('occupation') && rec.occupation) {
+      const o = rec.occupation;
+      s += `,"occupation":{"type":"${o.type}"${o.id !== undefined ? `,"id":${o.id}` : ''},"name":${q(o.name)}}`;
+    }
+  }
+  if (has.has('verified')) s += `,"verified":${b(rec.verified)}`;
+  return s + '}';
+}

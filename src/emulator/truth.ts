@@ -1,0 +1,313 @@
+/**
+ * THE TRUTH of the synthetic community: every calibration constant the generator uses and
+ * the true parameters of the followers model, in one place.
+ *
+ * Two kinds of numbers live here:
+ *  - CALIBRATION: marginal shares that make the synthetic audience look like the study
+ *    (/work/shared/design.md: RIA Novosti's 2.5M followers — ~14% deleted or banned, ~34%
+ *    not seen for > 6 months counting the deactivated, activity peaking ~11:30 UTC, Moscow
+ *    then Saint Petersburg with a female majority). Values the study does not publish are
+ *    stated assumptions, each with its reason.
+ *  - MODEL TRUTH: `followers_count ~ NB2(mu, shape)`, `log(mu) = X·b + r_first_name`,
+ *    named exactly as brms names the draws of `MODEL_FORMULA` fitted with
+ *    `family = negbinomial()` on the table that `modelCovariates` builds. Signs follow the
+ *    study's findings (female + photo, iPhone / Windows app, closed profile, closed friend
+ *    requests and messages, and Anastasia / Ekaterina / Yulia → more followers);
+ *    magnitudes are our choice (the study does not publish them), chosen so each effect is
+ *    clearly identifiable at 50k rows yet plausible (|b| ≤ 0.6 on the log scale).
+ *
+ * The model notebook must recover `trueDraws()` from a pulled snapshot.
+ */
+import type { MemberRow } from '../snapshot/schema';
+import { Rng, hash32 } from '../util/rng';
+import { loadFirstNames } from './reference-data';
+
+// ---------------------------------------------------------------- calibration: status
+
+/** Study: ~14% of followers deleted or banned. */
+export const SHARE_DEACTIVATED = 0.14;
+/**
+ * Assumption: deleted : banned = 5 : 1. Self-deletion is the ordinary way an account ends;
+ * bans hit spam/bot accounts, a minority of a news community's audience. Audit tools report
+ * deleted several times more often than banned in big communities; 5:1 is a middle value.
+ */
+export const DELETED_PER_BANNED = 5;
+export const SHARE_DELETED = (SHARE_DEACTIVATED * DELETED_PER_BANNED) / (DELETED_PER_BANNED + 1);
+export const SHARE_BANNED = SHARE_DEACTIVATED - SHARE_DELETED;
+
+/** Study: ~34% not seen for more than six months, the deactivated included. */
+export const SHARE_NOT_SEEN_6M_WITH_DEACTIVATED = 0.34;
+/** So among live profiles the long-inactive share is (0.34 − 0.14) / 0.86 ≈ 23.3%. */
+export const SHARE_INACTIVE_AMONG_LIVE =
+  (SHARE_NOT_SEEN_6M_WITH_DEACTIVATED - SHARE_DEACTIVATED) / (1 - SHARE_DEACTIVATED);
+
+/**
+ * Long-inactive live users are last seen between these many days ago (log-uniform):
+ * ≥ 185 keeps them beyond any "six months" rule (182.5 or 183 days) even when the pull
+ * starts a day or two after the emulator; 3650 days = accounts dormant for up to 10 years.
+ */
+export const INACTIVE_AGE_DAYS: readonly [number, number] = [185, 3650];
+/** Active users are last seen at most this many days ago (below any six-month rule). */
+export const ACTIVE_MAX_AGE_DAYS = 180;
+/**
+ * Recency of active users (assumption, typical of a daily news audience): share last seen
+ * today/yesterday, within a week, within a month, within six months.
+ */
+export const ACTIVE_RECENCY: readonly { share: number; days: readonly [number, number] }[] = [
+  { share: 0.5, days: [0, 2] },
+  { share: 0.22, days: [2, 7] },
+  { share: 0.14, days: [7, 31] },
+  { share: 0.14, days: [31, ACTIVE_MAX_AGE_DAYS] },
+];
+/** Assumption: share of active users online right now (last seen < 5 minutes ago). */
+export const SHARE_ONLINE_AMONG_ACTIVE = 0.03;
+/** Assumption: live users who hide `last_seen` (privacy setting); VK then sends only online_info.status. */
+export const SHARE_LAST_SEEN_HIDDEN = 0.05;
+
+// ---------------------------------------------------------------- calibration: time
+
+/**
+ * Daily rhythm of last-seen times, UTC hours. Study: activity peaks around 11:30 UTC for
+ * both sexes (14:30 Moscow). Density ∝ BASE + exp(κ·cos(2π(h − PEAK)/24)) + an evening
+ * bump (20:00 Moscow = 17:00 UTC) that is lower than the midday peak.
+ */
+export const DAILY_PEAK_UTC_HOURS = 11.5;
+export const DAILY_PEAK_CONCENTRATION = 1.3;
+export const DAILY_BASELINE = 0.25;
+export const EVENING_BUMP_UTC_HOURS = 17;
+export const EVENING_BUMP_WEIGHT = 0.45;
+export const EVENING_BUMP_CONCENTRATION = 4;
+/** Weekly rhythm (assumption: news is read less at weekends), index = UTC weekday, 0 = Sunday. */
+export const WEEKDAY_WEIGHTS: readonly number[] = [0.8, 1, 1, 1, 1, 0.95, 0.78];
+
+// ---------------------------------------------------------------- calibration: profile
+
+/** Assumption: VK's audience is slightly female; `sex` 0 (not stated) is rare. */
+export const SHARE_FEMALE = 0.52;
+export const SHARE_SEX_UNKNOWN = 0.005;
+/**
+ * Share of live profiles that state a city, by sex. Study: a female majority among those
+ * who state a city; women fill in profiles more often (assumption), which gives it.
+ */
+export const SHARE_CITY_STATED = { female: 0.66, male: 0.52, unknown: 0.3 } as const;
+/**
+ * City weight = population × boost. Study: Moscow first, Saint Petersburg second; a federal
+ * news community over-represents the capitals (assumption: ×3 and ×2) and under-represents
+ * other countries' cities (×0.35).
+ */
+export const CITY_BOOST_MOSCOW = 3;
+export const CITY_BOOST_SAINT_PETERSBURG = 2;
+export const CITY_BOOST_ABROAD = 0.35;
+/** Without a city, a country alone is stated this often (assumption). */
+export const SHARE_COUNTRY_ONLY = 0.25;
+
+/** Platform of the last visit, VK codes 1..7, for active and for long-inactive users (assumption: older visits are more often from the web). */
+export const PLATFORM_WEIGHTS_ACTIVE: Readonly<Record<number, number>> = {
+  1: 0.05, 2: 0.21, 3: 0.03, 4: 0.5, 5: 0.015, 6: 0.025, 7: 0.17,
+};
+export const PLATFORM_WEIGHTS_INACTIVE: Readonly<Record<number, number>> = {
+  1: 0.12, 2: 0.1, 3: 0.02, 4: 0.34, 5: 0.06, 6: 0.02, 7: 0.34,
+};
+
+/** Assumptions on privacy settings and profile completeness. */
+export const SHARE_CLOSED_PROFILE = { female: 0.3, male: 0.22 } as const;
+export const SHARE_HAS_PHOTO = { active: 0.84, inactive: 0.55 } as const;
+export const SHARE_FRIEND_REQUESTS_CLOSED = 0.28;
+export const SHARE_MESSAGES_CLOSED = { open_profile: 0.4, closed_profile: 0.7 } as const;
+export const SHARE_WALL_HIDDEN_OPEN_PROFILE = 0.1;
+export const SHARE_CLOSED_BUT_ACCESSIBLE = 0.02;
+export const BDATE_VISIBILITY = { full: 0.35, no_year: 0.25, hidden: 0.4 } as const;
+/** Age of followers in years: normal(38, 13) truncated to [14, 90] (assumption: a news audience). */
+export const AGE_MEAN_YEARS = 38;
+export const AGE_SD_YEARS = 13;
+/** VK `relation` codes 0..8 (assumption; most users leave it unset). */
+export const RELATION_WEIGHTS: readonly number[] = [0.55, 0.12, 0.06, 0.01, 0.17, 0.03, 0.03, 0.02, 0.01];
+export const SHARE_UNIVERSITY_STATED = 0.28;
+export const SHARE_OCCUPATION = { work: 0.2, university: 0.12, school: 0.04 } as const;
+export const SHARE_VERIFIED = 0.0002;
+
+// ---------------------------------------------------------------- model truth
+
+/** The model the study fits; levels and coding come from `modelCovariates`. */
+export const MODEL_FORMULA =
+  'followers_count ~ sex + has_photo + platform + is_closed + friend_requests + messages + education + relation + (1 | first_name)';
+export const MODEL_FAMILY = 'negbinomial';
+
+/**
+ * Factor levels, sorted as R's `factor()` sorts ASCII strings; the first is the
+ * reference level (absorbed into `b_Intercept`), as brms codes it.
+ */
+export const MODEL_LEVELS = {
+  sex: ['female', 'male'],
+  has_photo: ['no', 'yes'],
+  platform: ['android', 'hidden', 'ipad', 'iphone', 'mobile_web', 'web', 'windows_app', 'windows_phone'],
+  is_closed: ['no', 'yes'],
+  friend_requests: ['closed', 'open'],
+  messages: ['closed', 'open'],
+  education: ['none', 'university'],
+  relation: ['none', 'partnered', 'single'],
+} as const;
+
+export type ModelFactor = keyof typeof MODEL_LEVELS;
+export type ModelCovariates = { [K in ModelFactor]: (typeof MODEL_LEVELS)[K][number] } & { first_name: string };
+
+/** VK `last_seen.platform` code → model level ('hidden' when last_seen is not shown). */
+export const PLATFORM_LEVEL_BY_CODE: Readonly<Record<number, ModelCovariates['platform']>> = {
+  1: 'mobile_web', 2: 'iphone', 3: 'ipad', 4: 'android', 5: 'windows_phone', 6: 'windows_app', 7: 'web',
+};
+/** VK `relation` code → model level: 0 not set; 2,3,4,7,8 with a partner; 1,5,6 without. */
+export const RELATION_LEVEL_BY_CODE: Readonly<Record<number, ModelCovariates['relation']>> = {
+  0: 'none', 1: 'single', 2: 'partnered', 3: 'partnered', 4: 'partnered', 5: 'single', 6: 'single', 7: 'partnered', 8: 'partnered',
+};
+
+/** Population-level effects, named as brms names them (`b_<factor><level>`). Log scale. */
+export const TRUE_B = {
+  /** log of the mean followers of the reference profile (female, no photo, Android, open profile, closed requests/messages, no university, relation not set): e^3.9 ≈ 49. */
+  b_Intercept: 3.9,
+  /** Study: female profiles have more followers. */
+  b_sexmale: -0.35,
+  /** Study: profiles with a photo have more followers. */
+  b_has_photoyes: 0.6,
+  /** Hidden last_seen: a privacy-minded, less public user (assumption). */
+  b_platformhidden: -0.2,
+  b_platformipad: 0.1,
+  /** Study: iPhone users have more followers. */
+  b_platformiphone: 0.35,
+  b_platformmobile_web: -0.25,
+  b_platformweb: 0.05,
+  /** Study: Windows-app users have more followers. */
+  b_platformwindows_app: 0.3,
+  b_platformwindows_phone: -0.1,
+  /** Study: closed profiles (and closed friend lists) go with more followers. */
+  b_is_closedyes: 0.25,
+  /** Study: closed friend requests → more followers, so open ones → fewer. */
+  b_friend_requestsopen: -0.3,
+  /** Study: closed private messages → more followers, so open ones → fewer. */
+  b_messagesopen: -0.2,
+  /** Assumption: a stated university goes with a larger network. */
+  b_educationuniversity: 0.15,
+  /** Assumption: small relation effects. */
+  b_relationpartnered: 0.1,
+  b_relationsingle: -0.05,
+} as const;
+
+/** SD of the first-name random intercept (assumption: names explain a little). */
+export const TRUE_SD_FIRST_NAME = 0.25;
+/** NB2 shape φ (variance μ + μ²/φ); < 1 = the heavy dispersion of follower counts. */
+export const TRUE_SHAPE = 0.9;
+/**
+ * Study: names such as Anastasia, Ekaterina and Yulia go with more followers. These three
+ * get fixed positive effects (≈ +1.2–1.4 SD); every other name's effect is drawn from
+ * normal(0, TRUE_SD_FIRST_NAME) with a fixed seed, independent of the community seed.
+ */
+export const FIXED_NAME_EFFECTS: Readonly<Record<string, number>> = {
+  Анастасия: 0.35,
+  Екатерина: 0.3,
+  Юлия: 0.28,
+};
+/** Seed of the name-effect draws: the same names get the same effects for every community. */
+export const NAME_EFFECT_SEED = 20261101;
+
+function nameKey(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = hash32(h, name.charCodeAt(i));
+  return h;
+}
+
+let nameEffectsCache: Map<string, number> | undefined;
+/** The realised random intercept `r_first_name[<name>,Intercept]` of every name the generator can draw. */
+export function nameEffects(): ReadonlyMap<string, number> {
+  if (nameEffectsCache) return nameEffectsCache;
+  const out = new Map<string, number>();
+  for (const { name } of loadFirstNames()) {
+    if (out.has(name)) continue;
+    const fixed = FIXED_NAME_EFFECTS[name];
+    out.set(name, fixed ?? TRUE_SD_FIRST_NAME * Rng.forKey(NAME_EFFECT_SEED, nameKey(name)).normal());
+  }
+  nameEffectsCache = out;
+  return out;
+}
+
+/**
+ * Every true parameter named as brms names its draws: `b_*`, `sd_first_name__Intercept`,
+ * `shape`, `r_first_name[<name>,Intercept]`. brms reports the realised name effects, and
+ * an estimate of `sd_first_name__Intercept` targets their spread, so both are listed.
+ */
+export function trueDraws(): Record<string, number> {
+  const out: Record<string, number> = { ...TRUE_B, sd_first_name__Intercept: TRUE_SD_FIRST_NAME, shape: TRUE_SHAPE };
+  for (const [name, r] of nameEffects()) out[`r_first_name[${name},Intercept]`] = r;
+  return out;
+}
+
+/** The fields `modelCovariates` reads: snapshot columns (`MemberRow`), so it works on a snapshot directly. */
+export type CovariateSource = Pick<
+  MemberRow,
+  | 'deactivated' | 'sex' | 'first_name' | 'has_photo' | 'last_seen_platform' | 'is_closed'
+  | 'can_send_friend_request' | 'can_write_private_message' | 'university_id' | 'relation'
+>;
+
+/**
+ * How each model covariate is derived from VK fields. Returns undefined for rows the study
+ * leaves out of the model: deactivated profiles and `sex` other than 1/2. Missing booleans
+ * count as "no" / "closed" (VK omits them rather than sending 0 in some answers).
+ */
+export function modelCovariates(u: CovariateSource): ModelCovariates | undefined {
+  if (u.deactivated != null) return undefined;
+  if (u.sex !== 1 && u.sex !== 2) return undefined;
+  if (u.first_name == null || u.first_name === '') return undefined;
+  return {
+    sex: u.sex === 1 ? 'female' : 'male',
+    has_photo: u.has_photo ? 'yes' : 'no',
+    platform: u.last_seen_platform == null ? 'hidden' : PLATFORM_LEVEL_BY_CODE[u.last_seen_platform] ?? 'hidden',
+    is_closed: u.is_closed ? 'yes' : 'no',
+    friend_requests: u.can_send_friend_request ? 'open' : 'closed',
+    messages: u.can_write_private_message ? 'open' : 'closed',
+    education: u.university_id != null && u.university_id > 0 ? 'university' : 'none',
+    relation: RELATION_LEVEL_BY_CODE[u.relation ?? 0] ?? 'none',
+    first_name: u.first_name,
+  };
+}
+
+/** Adapts a VK-shaped user object (as `groups.getMembers` returns it) to `CovariateSource`. */
+export function covariateSourceFromVk(user: Record<string, unknown>): CovariateSource {
+  const flag = (v: unknown): boolean | null => (v == null ? null : v === 1 || v === true);
+  const lastSeen = user.last_seen as { platform?: number } | undefined;
+  const deactivated = user.deactivated === 'deleted' || user.deactivated === 'banned' ? user.deactivated : null;
+  return {
+    deactivated,
+    sex: typeof user.sex === 'number' ? user.sex : null,
+    first_name: typeof user.first_name === 'string' ? user.first_name : null,
+    has_photo: flag(user.has_photo),
+    last_seen_platform: lastSeen && typeof lastSeen.platform === 'number' ? lastSeen.platform : null,
+    is_closed: flag(user.is_closed),
+    can_send_friend_request: flag(user.can_send_friend_request),
+    can_write_private_message: flag(user.can_write_private_message),
+    university_id: typeof user.university === 'number' ? user.university : null,
+    relation: typeof user.relation === 'number' ? user.relation : null,
+  };
+}
+
+/** log(mu) of the followers model for one covariate row (unknown names get effect 0). */
+export function trueLogMean(c: ModelCovariates): number {
+  let eta = TRUE_B.b_Intercept;
+  if (c.sex === 'male') eta += TRUE_B.b_sexmale;
+  if (c.has_photo === 'yes') eta += TRUE_B.b_has_photoyes;
+  switch (c.platform) {
+    case 'hidden': eta += TRUE_B.b_platformhidden; break;
+    case 'ipad': eta += TRUE_B.b_platformipad; break;
+    case 'iphone': eta += TRUE_B.b_platformiphone; break;
+    case 'mobile_web': eta += TRUE_B.b_platformmobile_web; break;
+    case 'web': eta += TRUE_B.b_platformweb; break;
+    case 'windows_app': eta += TRUE_B.b_platformwindows_app; break;
+    case 'windows_phone': eta += TRUE_B.b_platformwindows_phone; break;
+    default: break;
+  }
+  if (c.is_closed === 'yes') eta += TRUE_B.b_is_closedyes;
+  if (c.friend_requests === 'open') eta += TRUE_B.b_friend_requestsopen;
+  if (c.messages === 'open') eta += TRUE_B.b_messagesopen;
+  if (c.education === 'university') eta += TRUE_B.b_educationuniversity;
+  if (c.relation === 'partnered') eta += TRUE_B.b_relationpartnered;
+  else if (c.relation === 'single') eta += TRUE_B.b_relationsingle;
+  eta += nameEffects().get(c.first_name) ?? 0;
+  return eta;
+}
