@@ -1,0 +1,160 @@
+import * as path from 'node:path';
+import type { CompiledModel, ModelFactoryRef } from '../types';
+import { KERNELS, type CellStats } from '../families/kernels';
+import { logPrior, type PriorDist } from '../priors/dists';
+import type { PreparedModel } from './prepared';
+
+/**
+ * The log density on the unconstrained space (brms's parameterisation):
+ *   θ = [Intercept (centered)?, b_1..b_K, log sd_1..log sd_G, log shape|log sigma?, z_1.., z_G..]
+ *   η_c = (Intercept − means·b) + Σ_t x_ct b_col(ct) + Σ_g sd_g z_g[level_cg]
+ *   log p = Σ_cells family(η_c) + priors + Σ log-Jacobians (+u for each exp transform)
+ *           − ½ Σ z²                                        (non-centered r = sd·z)
+ * Gradients by hand; all scratch space is allocated once here, none per call.
+ */
+export function compileModel(payload: unknown): CompiledModel {
+  const pm = payload as PreparedModel;
+  if (!pm || pm.kind !== 'prepared-model' || pm.version !== 1) {
+    throw new Error('compileModel: the payload is not a PreparedModel from prepareModel() (version 1)');
+  }
+  const L = pm.layout;
+  const K = pm.termNames.length;
+  const G = pm.groups.length;
+  const cells = pm.cells;
+  const C = cells.nCells;
+  const T = cells.design.nTerms;
+  const col = cells.design.col;
+  const val = cells.design.val;
+  const codes = cells.groupCodes;
+  const means = pm.means;
+  const kernel = KERNELS[pm.family];
+  const stats: CellStats = {
+    nCells: C,
+    n: cells.n,
+    sumY: cells.sumY,
+    ssY: cells.ssY,
+    totalN: pm.totals.n,
+    histValues: pm.yHistogram.values,
+    histCounts: pm.yHistogram.counts,
+  };
+  const nLevels = pm.groups.map((g) => g.levels.length);
+  const zStart = Int32Array.from(L.z);
+  const hasInt = L.intercept >= 0;
+  const hasAux = L.logAux >= 0;
+
+  const bPriors: Array<{ k: number; dist: PriorDist }> = [];
+  pm.priors.b.forEach((p, k) => {
+    if (p.dist.dist !== 'flat') bPriors.push({ k, dist: p.dist });
+  });
+  const interceptPrior = pm.priors.intercept?.dist ?? null;
+  const sdPriors = pm.priors.sd.map((p) => p.dist);
+  const auxPrior = pm.priors.aux?.dist ?? null;
+
+  const eta = new Float64Array(C);
+  const gEta = new Float64Array(C);
+  const sd = new Float64Array(G);
+  const acc = new Float64Array(Math.max(1, nLevels.reduce((a, b) => a + b, 0)));
+  const scratch = new Float64Array(1);
+  const dPrior = new Float64Array(1);
+
+  const logDensityGradient = (theta: Float64Array, grad: Float64Array): number => {
+    grad.fill(0);
+    const bOff = L.b;
+    let alpha = hasInt ? theta[L.intercept] : 0;
+    for (let k = 0; k < K; k++) alpha -= means[k] * theta[bOff + k];
+    for (let g = 0; g < G; g++) sd[g] = Math.exp(theta[L.logSd + g]);
+    for (let c = 0; c < C; c++) {
+      let e = alpha;
+      const base = c * T;
+      for (let t = 0; t < T; t++) {
+        const k = col[base + t];
+        if (k >= 0) e += val[base + t] * theta[bOff + k];
+      }
+      for (let g = 0; g < G; g++) e += sd[g] * theta[zStart[g] + codes[c * G + g]];
+      eta[c] = e;
+    }
+    const u = hasAux ? theta[L.logAux] : 0;
+    let lp = kernel(eta, gEta, stats, u, scratch);
+    if (hasAux) grad[L.logAux] = scratch[0];
+
+    // Back-propagate ∂/∂η to b (through the analytic centering), Intercept and z.
+    let total = 0;
+    acc.fill(0);
+    for (let c = 0; c < C; c++) {
+      const ge = gEta[c];
+      total += ge;
+      const base = c * T;
+      for (let t = 0; t < T; t++) {
+        const k = col[base + t];
+        if (k >= 0) grad[bOff + k] += val[base + t] * ge;
+      }
+      for (let g = 0; g < G; g++) acc[zStart[g] - zStart[0] + codes[c * G + g]] += ge;
+    }
+    if (hasInt) grad[L.intercept] = total;
+    for (let k = 0; k < K; k++) grad[bOff + k] -= means[k] * total;
+    for (let g = 0; g < G; g++) {
+      const z0 = zStart[g];
+      const a0 = z0 - zStart[0];
+      let dLogSd = 0;
+      for (let l = 0; l < nLevels[g]; l++) {
+        const z = theta[z0 + l];
+        dLogSd += acc[a0 + l] * z;
+        grad[z0 + l] = sd[g] * acc[a0 + l] - z; // likelihood + std_normal prior on z
+        lp -= 0.5 * z * z;
+      }
+      // sd = e^v: prior on sd, chain rule ×sd, log-Jacobian +v.
+      const v = theta[L.logSd + g];
+      lp += logPrior(sdPriors[g], sd[g], dPrior) + v;
+      grad[L.logSd + g] = sd[g] * dLogSd + dPrior[0] * sd[g] + 1;
+    }
+    if (hasInt && interceptPrior) {
+      lp += logPrior(interceptPrior, theta[L.intercept], dPrior);
+      grad[L.intercept] += dPrior[0];
+    }
+    for (const { k, dist } of bPriors) {
+      lp += logPrior(dist, theta[bOff + k], dPrior);
+      grad[bOff + k] += dPrior[0];
+    }
+    if (hasAux && auxPrior) {
+      const a = Math.exp(u);
+      lp += logPrior(auxPrior, a, dPrior) + u;
+      grad[L.logAux] += dPrior[0] * a + 1;
+    }
+    return lp;
+  };
+
+  const constrain = (theta: Float64Array, out: Float64Array): void => {
+    const o = L.out;
+    let b0 = hasInt ? theta[L.intercept] : 0;
+    for (let k = 0; k < K; k++) {
+      const b = theta[L.b + k];
+      out[o.b + k] = b;
+      b0 -= means[k] * b;
+    }
+    if (hasInt) out[o.intercept] = b0;
+    for (let g = 0; g < G; g++) {
+      const s = Math.exp(theta[L.logSd + g]);
+      out[o.sd + g] = s;
+      for (let l = 0; l < nLevels[g]; l++) out[o.r[g] + l] = s * theta[zStart[g] + l];
+    }
+    if (hasAux) out[o.aux] = Math.exp(theta[L.logAux]);
+  };
+
+  return {
+    dim: L.dim,
+    unconstrainedNames: pm.unconstrainedNames,
+    outputNames: pm.outputNames,
+    logDensityGradient,
+    constrain,
+  };
+}
+
+/** Absolute path of this module's compiled JS, for worker threads to `require`. */
+export function densityModulePath(): string {
+  return path.join(__dirname, 'index.js');
+}
+
+/** The worker factory for a prepared model: `require(module).compileModel(payload)`. */
+export function modelFactory(prepared: PreparedModel): ModelFactoryRef {
+  return { module: densityModulePath(), exportName: 'compileModel', payload: prepared };
+}

@@ -1,0 +1,10 @@
+/**
+ * The density stage of the model engine: formula + data → PreparedModel (all
+ * validation) → CompiledModel (log density, gradient, constrain) for the sampler.
+ */
+export { prepareModel } from './prepare';
+export type { PrepareModelOptions } from './prepare';
+export { compileModel, modelFactory, densityModulePath } from './compile';
+export type { PreparedModel, PreparedGroup, PredictorSummary, ParameterLayout } from './prepared';
+export { parseFormula } from '../formula/parse';
+export { ModelSpecError } from '../formula/errors';

@@ -1,0 +1,3 @@
+export { parseFormula } from './parse';
+export type { ParsedFormula, FormulaTerm } from './parse';
+export { ModelSpecError } from './errors';
