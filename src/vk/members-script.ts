@@ -1,0 +1,134 @@
+/**
+ * The VKScript sent to `execute` to page `groups.getMembers` (per reference/vk-api.md: up
+ * to 25 API calls per execute, one execute = one request; loop as in vk-io's
+ * collect/execute-code.ts). Differences from vk-io, and why:
+ *
+ * - Consecutive inner pages overlap by `overlap` members (offset step = page − overlap),
+ *   and the script returns each page's `count` and length. The puller checks that every
+ *   page starts at or before the last member it already has — the proof that nobody was
+ *   skipped while members joined or left (see pager.ts).
+ * - "columns" shape: instead of whole user objects the script returns one array per
+ *   needed field (`items@.field`, VKScript's projection). That drops key names, last
+ *   names, photo URLs and education names, so 25 000 members fit under the 5 MB execute
+ *   answer limit (error 13) that whole objects exceed (~500 B each). If an API returns
+ *   projections misaligned (arrays of different lengths), the puller switches to the
+ *   "objects" shape, which returns the items as they are.
+ */
+
+export type ScriptShape = 'columns' | 'objects';
+
+/** Column name in the answer → path in the VK user object. */
+export const PROJECTED: readonly (readonly [string, string, string?])[] = [
+  ['id', 'id'],
+  ['first_name', 'first_name'],
+  ['deactivated', 'deactivated'],
+  ['is_closed', 'is_closed'],
+  ['can_access_closed', 'can_access_closed'],
+  ['sex', 'sex'],
+  ['bdate', 'bdate'],
+  ['city_id', 'city', 'id'],
+  ['city_title', 'city', 'title'],
+  ['country_id', 'country', 'id'],
+  ['country_title', 'country', 'title'],
+  ['has_photo', 'has_photo'],
+  ['last_seen_time', 'last_seen', 'time'],
+  ['last_seen_platform', 'last_seen', 'platform'],
+  ['online_info_visible', 'online_info', 'visible'],
+  ['online_info_status', 'online_info', 'status'],
+  ['followers_count', 'followers_count'],
+  ['can_send_friend_request', 'can_send_friend_request'],
+  ['can_write_private_message', 'can_write_private_message'],
+  ['can_see_all_posts', 'can_see_all_posts'],
+  ['relation', 'relation'],
+  ['university', 'university'],
+  ['graduation', 'graduation'],
+  ['education_status', 'education_status'],
+  ['occupation_type', 'occupation', 'type'],
+  ['verified', 'verified'],
+];
+
+export interface MembersScriptParams {
+  groupId: number;
+  /** Offset of the first inner call. */
+  start: number;
+  /** Members per inner call (≤ 1000). */
+  page: number;
+  /** Members shared by consecutive inner pages (≥ 1 once anything was read). */
+  overlap: number;
+  /** Inner calls (1…25). */
+  calls: number;
+  fields: readonly string[];
+  shape: ScriptShape;
+}
+
+const ident = (i: number) => `c${i}`;
+
+export function membersScript(p: MembersScriptParams): string {
+  if (!(p.calls >= 1 && p.calls <= 25)) throw new RangeError(`calls per execute must be 1…25, got ${p.calls}`);
+  if (!(p.page >= 1 && p.page <= 1000)) throw new RangeError(`page size must be 1…1000, got ${p.page}`);
+  if (!(p.overlap >= 0 && p.overlap < p.page)) throw new RangeError(`overlap must be 0…page-1, got ${p.overlap}`);
+  const params = `{"group_id":${p.groupId},"sort":"id_asc","count":${p.page},"offset":o,"fields":${JSON.stringify(p.fields.join(','))}}`;
+  const lines: string[] = [];
+  lines.push(`var o = ${p.start};`, 'var n = 0;', 'var counts = [];', 'var lens = [];');
+  if (p.shape === 'objects') {
+    lines.push('var items = [];');
+  } else {
+    PROJECTED.forEach((_, i) => lines.push(`var ${ident(i)} = [];`));
+  }
+  lines.push(`while (n < ${p.calls}) {`);
+  lines.push(`  var r = API.groups.getMembers(${params});`);
+  lines.push('  counts = counts + [r.count];');
+  lines.push('  lens = lens + [r.items.length];');
+  if (p.shape === 'objects') {
+    lines.push('  items = items + r.items;');
+  } else {
+    PROJECTED.forEach(([, a, b], i) => {
+      lines.push(`  ${ident(i)} = ${ident(i)} + r.items@.${a}${b ? `@.${b}` : ''};`);
+    });
+  }
+  lines.push(`  n = n + 1;`);
+  lines.push(`  if (r.items.length < ${p.page}) { n = ${p.calls}; }`);
+  lines.push(`  o = o + ${p.page - p.overlap};`);
+  lines.push('}');
+  if (p.shape === 'objects') {
+    lines.push('return {"counts": counts, "lens": lens, "items": items};');
+  } else {
+    lines.push(`return {"counts": counts, "lens": lens, "cols": [${PROJECTED.map((_, i) => ident(i)).join(', ')}]};`);
+  }
+  return lines.join('\n');
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export class ShapeMismatchError extends Error {}
+
+/** Rebuild VK-shaped user objects from the columns answer (so one converter serves all). */
+export function usersFromColumns(cols: unknown[], total: number): Record<string, unknown>[] {
+  if (cols.length !== PROJECTED.length) throw new ShapeMismatchError(`expected ${PROJECTED.length} columns, got ${cols.length}`);
+  for (let i = 0; i < cols.length; i++) {
+    const c = cols[i];
+    if (!Array.isArray(c) || c.length !== total) {
+      throw new ShapeMismatchError(`column ${PROJECTED[i][0]} has ${Array.isArray(c) ? c.length : 'no'} values for ${total} members`);
+    }
+  }
+  const users: Record<string, unknown>[] = new Array(total);
+  const col = cols as unknown[][];
+  for (let r = 0; r < total; r++) {
+    const u: Record<string, unknown> = {};
+    for (let i = 0; i < PROJECTED.length; i++) {
+      const v = col[i][r];
+      if (v === null || v === undefined) continue;
+      const [, a, b] = PROJECTED[i];
+      if (b) {
+        const inner = (isObject(u[a]) ? u[a] : (u[a] = {})) as Record<string, unknown>;
+        inner[b] = v;
+      } else {
+        u[a] = v;
+      }
+    }
+    users[r] = u;
+  }
+  return users;
+}
