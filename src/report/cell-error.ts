@@ -29,7 +29,7 @@ export function parseCellErrorRecord(json: string, source: string): CellErrorRec
 }
 
 const STACK_LINE = /^\s+at\s/;
-const THROWN = /^(Uncaught\s+)?[A-Za-z_$][\w$.]*(Error|Exception|Rejection)\b[^:\n]*:\s?\S/;
+const THROWN = /^(Uncaught\s+)?([A-Za-z_$][\w$.]*)?(Error|Exception|Rejection)\b[^:\n]*:\s?\S/;
 const TS_DIAGNOSTIC = /^\d+:\d+ - \S/;
 const ANSI = /\u001b\[[0-9;]*m/g;
 
