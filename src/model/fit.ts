@@ -1,0 +1,200 @@
+/**
+ * fitModel: formula + data → brms-style results, combining the density stage
+ * (prepareModel, compileModel on the workers), the sampler (runChains) and the
+ * diagnostics/summary stages. Defaults are brms's (reference/bayes.md §Sampling):
+ * 4 chains, iter 2000, warmup iter/2, adapt_delta 0.8, max_treedepth 10, inits U(−2, 2).
+ */
+import * as os from 'os';
+import { prepareModel, modelFactory, type PreparedModel } from './density';
+import { runChains } from './sampler';
+import type { ChainProgress, ChainResult, SamplerSettings } from './types';
+import { convergenceWarnings, samplerDiagnostics, type SamplerDiagnostics } from './diagnostics';
+import {
+  drawsTable, formatBrmsSummary, isSummaryParameter, ranef, summariseParameters, type ParameterSummary, type RanefRow,
+} from './summary';
+import type { DataColumns } from './data';
+
+export interface FitOptions {
+  /** An arquero table or plain columns (see readDataFile for files). */
+  data: Parameters<typeof prepareModel>[0]['data'] | DataColumns;
+  formula: string;
+  family: string;
+  /** Priors in brms notation, e.g. "prior(normal(0, 1), class = b)". */
+  priors?: readonly string[];
+  chains?: number;
+  iter?: number;
+  warmup?: number;
+  thin?: number;
+  seed?: number;
+  /** Worker threads (default: all cores, at most one per chain). */
+  cores?: number;
+  adaptDelta?: number;
+  maxTreedepth?: number;
+  onProgress?: (p: ChainProgress) => void;
+  /** Shown in the summary's "Data:" line (brms shows the data argument's name). */
+  dataName?: string;
+}
+
+export interface FitSettings extends SamplerSettings {
+  chains: number;
+  cores: number;
+}
+
+export interface FitTimings {
+  /** Seconds: validation and design (prepareModel). */
+  prepare: number;
+  /** Slowest chain's warmup and sampling (≈ wall time of each phase when chains run in parallel). */
+  warmup: number;
+  sampling: number;
+  /** Wall time of the whole fit. */
+  total: number;
+  /** Per chain, as rstan's get_elapsed_time. */
+  perChain: { chain: number; warmup: number; sampling: number }[];
+}
+
+export interface FitResult {
+  prepared: PreparedModel;
+  formula: string;
+  family: string;
+  dataName: string;
+  settings: FitSettings;
+  outputNames: readonly string[];
+  chains: ChainResult[];
+  /** brms's summary parameters (b_, sd_, shape / sigma), in output order. */
+  parameters: ParameterSummary[];
+  /** r_<group>[<level>,Intercept] rows. */
+  groupLevels: ParameterSummary[];
+  sampler: SamplerDiagnostics;
+  warnings: string[];
+  timings: FitTimings;
+}
+
+function positiveInt(name: string, v: number | undefined, dflt: number, min = 1): number {
+  const x = v ?? dflt;
+  if (!Number.isInteger(x) || x < min) throw new Error(`fitModel: ${name} must be an integer >= ${min}, got ${v}`);
+  return x;
+}
+
+/** Resolves brms's defaults and checks the sampler settings before any work starts. */
+export function resolveFitSettings(o: Omit<FitOptions, 'data' | 'formula' | 'family'>): FitSettings {
+  const chains = positiveInt('chains', o.chains, 4);
+  const iter = positiveInt('iter', o.iter, 2000, 2);
+  const warmup = positiveInt('warmup', o.warmup, Math.floor(iter / 2), 0);
+  if (warmup >= iter) throw new Error(`fitModel: warmup (${warmup}) must be smaller than iter (${iter}) so that draws are kept`);
+  const thin = positiveInt('thin', o.thin, 1);
+  const cores = positiveInt('cores', o.cores, Math.min(chains, os.availableParallelism()));
+  const seed = o.seed ?? 1234;
+  if (!Number.isFinite(seed)) throw new Error(`fitModel: seed must be a finite number, got ${o.seed}`);
+  const adaptDelta = o.adaptDelta ?? 0.8;
+  if (!(adaptDelta > 0 && adaptDelta < 1)) throw new Error(`fitModel: adaptDelta must be in (0, 1), got ${o.adaptDelta}`);
+  const maxTreedepth = positiveInt('maxTreedepth', o.maxTreedepth, 10);
+  return { chains, cores, iter, warmup, thin, seed, adaptDelta, maxTreedepth, initRadius: 2 };
+}
+
+const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
+
+export async function fitModel(options: FitOptions): Promise<FitResult> {
+  const t0 = process.hrtime.bigint();
+  const settings = resolveFitSettings(options);
+  const prepared = prepareModel({
+    data: options.data as Parameters<typeof prepareModel>[0]['data'],
+    formula: options.formula,
+    family: options.family,
+    priors: options.priors ?? [],
+  });
+  const prepare = seconds(t0);
+  const { chains: nChains, cores, ...sampler } = settings;
+  const chains = await runChains(modelFactory(prepared), sampler, { chains: nChains, cores, onProgress: options.onProgress });
+  const names = prepared.outputNames;
+  const parameters = summariseParameters(chains, names, isSummaryParameter);
+  const groupLevels = summariseParameters(chains, names, (n) => !isSummaryParameter(n));
+  const diag = samplerDiagnostics(chains, settings.maxTreedepth);
+  const warnings = convergenceWarnings({
+    sampler: diag,
+    adaptDelta: settings.adaptDelta,
+    maxTreedepth: settings.maxTreedepth,
+    chains: nChains,
+    rhat: parameters.map((p) => p.rhat),
+    essBulk: parameters.map((p) => p.ess_bulk),
+    essTail: parameters.map((p) => p.ess_tail),
+  });
+  const perChain = chains.map((c) => ({ chain: c.chain, warmup: c.timings.warmupSeconds, sampling: c.timings.samplingSeconds }));
+  return {
+    prepared,
+    formula: prepared.formula,
+    family: prepared.family,
+    dataName: options.dataName ?? 'data',
+    settings,
+    outputNames: names,
+    chains,
+    parameters,
+    groupLevels,
+    sampler: diag,
+    warnings,
+    timings: {
+      prepare,
+      warmup: Math.max(...perChain.map((c) => c.warmup)),
+      sampling: Math.max(...perChain.map((c) => c.sampling)),
+      total: seconds(t0),
+      perChain,
+    },
+  };
+}
+
+/** The brms-style printed summary of a fit. */
+export function fitSummary(fit: FitResult, digits = 2): string {
+  return formatBrmsSummary({
+    info: fit.prepared,
+    dataName: fit.dataName,
+    chains: fit.settings.chains,
+    iter: fit.settings.iter,
+    warmup: fit.settings.warmup,
+    thin: fit.settings.thin,
+    parameters: fit.parameters,
+    warnings: fit.warnings,
+    digits,
+  });
+}
+
+/** All draws (b_, sd_, shape/sigma, r_) as an arquero table with .chain, .iteration, .draw. */
+export function fitDraws(fit: FitResult): ReturnType<typeof drawsTable> {
+  return drawsTable(fit.chains, fit.outputNames);
+}
+
+/** Group-level estimates per grouping factor and level (brms's ranef). */
+export function fitRanef(fit: FitResult): Record<string, RanefRow[]> {
+  return ranef(fit.chains, fit.prepared);
+}
+
+type JsonStats = { mean: number | null; sd: number | null; 'q2.5': number | null; 'q97.5': number | null; rhat: number | null; ess_bulk: number | null; ess_tail: number | null };
+
+function statsJson(p: ParameterSummary): JsonStats {
+  const n = (x: number): number | null => (Number.isFinite(x) ? x : null); // JSON has no NaN: NA → null
+  return { mean: n(p.mean), sd: n(p.sd), 'q2.5': n(p['q2.5']), 'q97.5': n(p['q97.5']), rhat: n(p.rhat), ess_bulk: n(p.ess_bulk), ess_tail: n(p.ess_tail) };
+}
+
+/** The fit command's JSON document (design.md §Contracts). */
+export function fitJson(fit: FitResult, data: { file: string; rows: number }): Record<string, unknown> {
+  return {
+    formula: fit.formula,
+    family: fit.family,
+    data,
+    settings: fit.settings,
+    parameters: Object.fromEntries(fit.parameters.map((p) => [p.name, statsJson(p)])),
+    group_levels: Object.fromEntries(fit.groupLevels.map((p) => [p.name, statsJson(p)])),
+    divergences: fit.sampler.divergences,
+    warmup_divergences: fit.sampler.warmupDivergences,
+    max_treedepth_hits: fit.sampler.maxTreedepthHits,
+    ebfmi: fit.sampler.ebfmi,
+    step_size: fit.sampler.stepSize,
+    warnings: fit.warnings,
+    priors: fit.prepared.priors.table,
+    timings: {
+      prepare: fit.timings.prepare,
+      warmup: fit.timings.warmup,
+      sampling: fit.timings.sampling,
+      total: fit.timings.total,
+      per_chain: fit.timings.perChain,
+    },
+  };
+}
