@@ -66,9 +66,16 @@ export interface NewPull<X> {
   extra: X;
 }
 
+/**
+ * Same pull? The synthetic community is identified by its generator settings, not by the
+ * emulator's address (a fresh emulator listens on a new port after every restart).
+ */
 function sameIdentity(a: PullIdentity, b: PullIdentity): boolean {
-  return a.group.id === b.group.id && a.api_version === b.api_version
-    && a.source.api_base === b.source.api_base && a.fields.join(',') === b.fields.join(',');
+  const sameSource = a.source.kind === b.source.kind && (a.source.kind === 'synthetic'
+    ? a.source.synthetic?.seed === b.source.synthetic?.seed && a.source.synthetic?.members === b.source.synthetic?.members
+    : a.source.api_base === b.source.api_base);
+  return a.group.id === b.group.id && a.api_version === b.api_version && sameSource
+    && a.fields.join(',') === b.fields.join(',');
 }
 
 function writeAllSync(fd: number, bytes: Uint8Array, position: number): void {
@@ -105,7 +112,7 @@ export class SnapshotWriter<X = Record<string, unknown>> {
       }
       if (identity && identity.fields && identity.api_version && identity.source
         && !sameIdentity(cp.identity, identity as PullIdentity)) {
-        throw new SnapshotError(`${dir} holds an unfinished pull made with other settings (API base, version or fields); use another --out directory or delete ${paths.partialDir}.`);
+        throw new SnapshotError(`${dir} holds an unfinished pull made with other settings (API base or synthetic community, API version or fields); use another --out directory or delete ${paths.partialDir}.`);
       }
       return { kind: 'writer', writer: SnapshotWriter.resume(paths, cp), resumed: true };
     }

@@ -21,7 +21,7 @@
  */
 
 export interface PageItem {
-  id: unknown;
+  id?: unknown;
 }
 
 export interface Page<T extends PageItem> {

@@ -1,0 +1,384 @@
+/**
+ * Pull every member of a community into a snapshot directory (issue 4).
+ *
+ * groups.getById → the group (and whether it is the synthetic one) → `execute` with a
+ * VKScript paging loop (25 × groups.getMembers × 1000, sort id_asc, the study's fields) →
+ * pager.ts accepts the pages (verified overlap, dedupe by id) → rows converted
+ * (snapshot/member-row.ts) and appended to the snapshot as one Arrow record batch per
+ * answer → checkpoint → … → manifest.
+ *
+ * Adapting to the API, as reference/vk-api.md describes it:
+ * - error 28 on execute (a service token): fall back to plain groups.getMembers calls;
+ * - error 13 / an oversized answer: halve the calls per execute (down to 1, then halve the
+ *   page), grow back by one call after a run of successes, never above a size that failed
+ *   recently;
+ * - an execute that cannot use projections (compile error, misaligned columns): switch
+ *   from the "columns" answer shape to plain "objects".
+ *
+ * Nothing is created on disk until the first page arrived, so a bad token, an unknown
+ * group, hidden members or a closed group leave no directory behind. Interrupted at any
+ * point, the same call resumes from the last checkpoint.
+ */
+import { MEMBER_FIELDS, type MemberRow, type SnapshotManifest } from '../snapshot/schema';
+import { toMemberRow, type VkUser } from '../snapshot/member-row';
+import { SnapshotWriter, type NewPull, type PullIdentity } from '../snapshot/writer';
+import { toolInfo } from '../snapshot/tool';
+import { AbortedError } from './clock';
+import { DEFAULT_VK_API_BASE, VK_API_VERSION, VkClient, summariseRetries, type ClientStats, type RetryInfo } from './client';
+import { VkApiError, VkNetworkError, VkResponseError, VkRetryExhaustedError } from './errors';
+import { resolveGroup, type GroupInfo } from './group';
+import { ShapeMismatchError, membersScript, usersFromColumns, type ScriptShape } from './members-script';
+import { Pager, type Page, type PagerTuning } from './pager';
+
+export const MAX_CALLS_PER_EXECUTE = 25;
+export const PAGE_SIZE = 1000;
+/** Plain mode: rows gathered before a batch is written (execute mode writes every answer). */
+const PLAIN_FLUSH_ROWS = 25_000;
+const GROW_AFTER = 5;
+const CEILING_MEMORY = 50;
+
+export type PullMode = 'execute' | 'plain';
+
+export interface PullProgress {
+  rows: number;
+  /** `count` VK reported most recently. */
+  reported: number;
+  requests: number;
+  retries: number;
+  elapsedMs: number;
+  /** Members written per second in this run. */
+  rate: number;
+  /** Seconds left at the current rate (null until known). */
+  etaSec: number | null;
+  mode: PullMode;
+  callsPerExecute: number;
+  resumed: boolean;
+}
+
+export interface PullOptions {
+  token: string;
+  /** `--group`: numeric id or screen name. */
+  group: string | number;
+  /** Snapshot directory. */
+  out: string;
+  base?: string;
+  /** Requests per second for the token (default 3; 0 = unlimited). */
+  rateLimit?: number;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  /** Force plain calls (no execute). Default: execute, falling back on error 28. */
+  mode?: 'auto' | 'plain';
+  callsPerExecute?: number;
+  shape?: ScriptShape;
+  fields?: readonly string[];
+  onProgress?: (p: PullProgress) => void;
+  onRetry?: (r: RetryInfo) => void;
+  /** Notes worth telling the user (fallbacks, shrinking). */
+  onNotice?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface PullResult {
+  manifest: SnapshotManifest;
+  dir: string;
+  /** The directory already held this finished snapshot: nothing was pulled. */
+  alreadyComplete: boolean;
+  resumed: boolean;
+  timings: { totalMs: number; groupMs: number; pagingMs: number; writeMs: number };
+  requests: number;
+  retries: number;
+  retrySummary: string;
+  retriesByReason: Record<string, number>;
+  mode: PullMode;
+  callsPerExecute: number;
+  rowsThisRun: number;
+}
+
+/** Puller state saved in the checkpoint next to the paging state. */
+interface PullExtra extends Record<string, unknown> {
+  mode: PullMode;
+  shape: ScriptShape;
+  calls: number;
+  ceiling: number;
+  page: number;
+  tuning: PagerTuning;
+  requests: number;
+  retries: number;
+}
+
+interface Answer {
+  pages: Page<VkUser>[];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Is this failure the execute answer being too big (error 13, or HTML 404/500 for it)? */
+function isOversize(e: unknown): boolean {
+  if (e instanceof VkApiError) return e.code === 13;
+  if (e instanceof VkRetryExhaustedError) return isOversize(e.last);
+  // Oversized execute answers have also come back as HTTP 404/500 HTML (Dementiy/vkR #23).
+  return e instanceof VkNetworkError && e.failure === 'http' && (e.status === 404 || e.status === 500);
+}
+
+class MembersFetcher {
+  calls: number;
+  ceiling: number;
+  page: number;
+  mode: PullMode;
+  shape: ScriptShape;
+  private successes = 0;
+  private sinceShrink = 0;
+
+  constructor(
+    private readonly client: VkClient,
+    private readonly groupId: number,
+    private readonly fields: readonly string[],
+    private readonly maxCalls: number,
+    extra: Pick<PullExtra, 'mode' | 'shape' | 'calls' | 'ceiling' | 'page'>,
+    private readonly notice: (m: string) => void,
+    private readonly signal?: AbortSignal,
+  ) {
+    this.mode = extra.mode;
+    this.shape = extra.shape;
+    this.calls = Math.min(extra.calls, maxCalls);
+    this.ceiling = Math.min(extra.ceiling, maxCalls);
+    this.page = extra.page;
+  }
+
+  async fetch(start: number, overlap: number): Promise<Answer> {
+    for (;;) {
+      if (this.mode === 'plain') return this.plain(start);
+      try {
+        const answer = await this.execute(start, overlap);
+        this.grow();
+        return answer;
+      } catch (e) {
+        if (e instanceof VkApiError && e.code === 28 && !e.method.includes('→')) {
+          this.mode = 'plain';
+          this.notice('execute is not allowed for this token (error 28, e.g. a service token): falling back to plain groups.getMembers calls (25× more requests)');
+          continue;
+        }
+        if (e instanceof ShapeMismatchError || (e instanceof VkApiError && e.code === 12 && this.shape === 'columns')) {
+          this.shape = 'objects';
+          this.notice(`the API did not accept field projections in execute (${e.message}); asking for whole user objects instead`);
+          continue;
+        }
+        if (isOversize(e)) {
+          this.shrink();
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private shrink(): void {
+    if (this.calls > 1) {
+      this.ceiling = this.calls - 1;
+      this.calls = Math.max(1, Math.floor(this.calls / 2));
+      this.notice(`execute answer too big (error 13): ${this.calls} calls per execute now`);
+    } else if (this.page > 100) {
+      this.page = Math.max(100, Math.floor(this.page / 2));
+      this.notice(`execute answer too big even for one call: ${this.page} members per call now`);
+    } else {
+      throw new VkResponseError('execute', 'error 13 (answer too big) even for 100 members per request');
+    }
+    this.successes = 0;
+    this.sinceShrink = 0;
+  }
+
+  private grow(): void {
+    this.successes++;
+    this.sinceShrink++;
+    if (this.sinceShrink >= CEILING_MEMORY) this.ceiling = this.maxCalls;
+    if (this.successes < GROW_AFTER) return;
+    this.successes = 0;
+    if (this.page < PAGE_SIZE) this.page = Math.min(PAGE_SIZE, this.page * 2);
+    else if (this.calls < this.ceiling) this.calls++;
+  }
+
+  private async plain(start: number): Promise<Answer> {
+    const r = await this.client.call<unknown>('groups.getMembers', {
+      group_id: this.groupId, sort: 'id_asc', offset: start, count: PAGE_SIZE, fields: this.fields.join(','),
+    }, this.signal);
+    if (!isObject(r) || typeof r.count !== 'number' || !Array.isArray(r.items)) {
+      throw new VkResponseError('groups.getMembers', 'expected {count, items}');
+    }
+    return { pages: [{ offset: start, requested: PAGE_SIZE, count: r.count, items: r.items as VkUser[] }] };
+  }
+
+  private async execute(start: number, overlap: number): Promise<Answer> {
+    const page = this.page;
+    const ov = Math.min(overlap, page - 1);
+    const code = membersScript({
+      groupId: this.groupId, start, page, overlap: ov, calls: this.calls, fields: this.fields, shape: this.shape,
+    });
+    const r = await this.client.call<unknown>('execute', { code }, this.signal);
+    if (!isObject(r) || !Array.isArray(r.counts) || !Array.isArray(r.lens) || r.counts.length !== r.lens.length || r.lens.length === 0) {
+      throw new VkResponseError('execute', 'the paging script answer lacks per-page counts');
+    }
+    const lens = r.lens as unknown[];
+    const counts = r.counts as unknown[];
+    if (!lens.every((n) => Number.isInteger(n)) || !counts.every((n) => Number.isInteger(n))) {
+      throw new VkResponseError('execute', 'per-page counts are not integers');
+    }
+    const total = (lens as number[]).reduce((a, b) => a + b, 0);
+    let items: VkUser[];
+    if (this.shape === 'columns') {
+      if (!Array.isArray(r.cols)) throw new ShapeMismatchError('no "cols" in the answer');
+      items = usersFromColumns(r.cols, total);
+    } else {
+      if (!Array.isArray(r.items) || r.items.length !== total) {
+        throw new VkResponseError('execute', `items (${Array.isArray(r.items) ? r.items.length : 'none'}) do not add up to the page lengths (${total})`);
+      }
+      items = r.items as VkUser[];
+    }
+    const pages: Page<VkUser>[] = [];
+    let at = 0;
+    for (let k = 0; k < lens.length; k++) {
+      const n = lens[k] as number;
+      pages.push({ offset: start + k * (page - ov), requested: page, count: counts[k] as number, items: items.slice(at, at + n) });
+      at += n;
+    }
+    return { pages };
+  }
+}
+
+function identityFor(group: GroupInfo, base: string, fields: readonly string[]): PullIdentity {
+  return {
+    group: { id: group.id, screen_name: group.screen_name, name: group.name },
+    source: {
+      kind: group.synthetic ? 'synthetic' : 'vk',
+      api_base: base,
+      synthetic: group.synthetic,
+    },
+    api_version: VK_API_VERSION,
+    fields: [...fields],
+  };
+}
+
+/** Pull (or resume, or recognise as finished) the members snapshot in `opts.out`. */
+export async function pullMembers(opts: PullOptions): Promise<PullResult> {
+  const t0 = performance.now();
+  const notice = opts.onNotice ?? (() => undefined);
+  const fields = opts.fields ?? MEMBER_FIELDS;
+  const maxCalls = opts.callsPerExecute ?? MAX_CALLS_PER_EXECUTE;
+  if (!(Number.isInteger(maxCalls) && maxCalls >= 1 && maxCalls <= 25)) {
+    throw new RangeError(`calls per execute must be a whole number 1…25, got ${maxCalls}`);
+  }
+  const client = new VkClient({
+    base: opts.base ?? DEFAULT_VK_API_BASE, token: opts.token, rateLimit: opts.rateLimit,
+    timeoutMs: opts.timeoutMs, maxAttempts: opts.maxAttempts, onRetry: opts.onRetry,
+  });
+  const group = await resolveGroup(client, opts.group, opts.signal);
+  if (group.deactivated) {
+    throw new VkResponseError('groups.getById', `the community ${group.screen_name} is ${group.deactivated} (deactivated); there are no members to pull`);
+  }
+  const tGroup = performance.now();
+  const identity = identityFor(group, client.base, fields);
+
+  const initialExtra: PullExtra = {
+    mode: opts.mode === 'plain' ? 'plain' : 'execute',
+    shape: opts.shape ?? 'columns',
+    calls: maxCalls,
+    ceiling: maxCalls,
+    page: PAGE_SIZE,
+    tuning: { margin: 0, shift: 0, misses: 0 },
+    requests: 0,
+    retries: 0,
+  };
+  let fetcher: MembersFetcher | undefined;
+  let pending: Answer | undefined;
+  const opened = await SnapshotWriter.open<PullExtra>(opts.out, identity, async (): Promise<NewPull<PullExtra>> => {
+    // The first page is fetched before anything is created on disk: access errors
+    // (5, 15, 100, 125, 203…) end the pull with no directory left behind.
+    fetcher = new MembersFetcher(client, group.id, fields, maxCalls, initialExtra, notice, opts.signal);
+    const snapshotTime = new Date().toISOString();
+    pending = await fetcher.fetch(0, 1);
+    return {
+      identity,
+      snapshot_time: snapshotTime,
+      reported_at_start: pending.pages[0].count,
+      extra: initialExtra,
+    };
+  });
+  if (opened.kind === 'finished') {
+    return {
+      manifest: opened.manifest, dir: opts.out, alreadyComplete: true, resumed: false,
+      timings: { totalMs: performance.now() - t0, groupMs: tGroup - t0, pagingMs: 0, writeMs: 0 },
+      requests: client.stats.requests, retries: 0, retrySummary: 'no retries', retriesByReason: {},
+      mode: initialExtra.mode, callsPerExecute: maxCalls, rowsThisRun: 0,
+    };
+  }
+  const writer = opened.writer;
+  const cp = writer.checkpoint;
+  const extra0 = { ...initialExtra, ...cp.extra };
+  fetcher ??= new MembersFetcher(client, group.id, fields, maxCalls, extra0, notice, opts.signal);
+  const pager = new Pager(cp.paging, extra0.tuning);
+  const rowsBefore = cp.rows;
+  const prior = { requests: extra0.requests, retries: extra0.retries };
+  let writeMs = 0;
+  const tPaging = performance.now();
+
+  const extraNow = (): PullExtra => ({
+    mode: fetcher!.mode, shape: fetcher!.shape, calls: fetcher!.calls, ceiling: fetcher!.ceiling, page: fetcher!.page,
+    tuning: { ...pager.tuning },
+    requests: prior.requests + client.stats.requests,
+    retries: prior.retries + client.stats.retries,
+  });
+  const progress = (): void => {
+    if (!opts.onProgress) return;
+    const elapsedMs = performance.now() - tPaging;
+    const rows = writer.checkpoint.rows;
+    const rate = elapsedMs > 0 ? ((rows - rowsBefore) / elapsedMs) * 1000 : 0;
+    const left = Math.max(0, pager.state.last_count - rows);
+    opts.onProgress({
+      rows, reported: pager.state.last_count, requests: client.stats.requests, retries: client.stats.retries,
+      elapsedMs, rate, etaSec: rate > 0 ? (pager.done ? 0 : left / rate) : null,
+      mode: fetcher!.mode, callsPerExecute: fetcher!.calls, resumed: opened.resumed,
+    });
+  };
+
+  try {
+    if (!writer.onlyManifestLeft) {
+      let buffer: MemberRow[] = [];
+      while (!pager.done) {
+        const answer = pending ?? await fetcher.fetch(pager.nextStart(), pager.overlap());
+        pending = undefined;
+        const { accepted } = pager.accept(answer.pages);
+        for (const u of accepted) buffer.push(toMemberRow(u));
+        if (fetcher.mode === 'execute' || pager.done || buffer.length >= PLAIN_FLUSH_ROWS) {
+          const tw = performance.now();
+          writer.appendBatch(buffer, pager.state, extraNow());
+          writeMs += performance.now() - tw;
+          buffer = [];
+          progress();
+        }
+      }
+    }
+    const tw = performance.now();
+    const manifest = writer.finish(writer.checkpoint.reported_at_end ?? pager.state.last_count, toolInfo());
+    writeMs += performance.now() - tw;
+    progress();
+    const tEnd = performance.now();
+    return {
+      manifest, dir: opts.out, alreadyComplete: false, resumed: opened.resumed,
+      timings: { totalMs: tEnd - t0, groupMs: tGroup - t0, pagingMs: tEnd - tPaging, writeMs },
+      requests: client.stats.requests,
+      retries: client.stats.retries,
+      retrySummary: summariseRetries(client.stats),
+      retriesByReason: { ...client.stats.retriesByReason },
+      mode: fetcher.mode,
+      callsPerExecute: fetcher.calls,
+      rowsThisRun: manifest.counts.rows_written - rowsBefore,
+    };
+  } catch (e) {
+    writer.close();
+    if (opts.signal?.aborted && !(e instanceof AbortedError)) throw new AbortedError();
+    throw e;
+  }
+}
+
+export type { ClientStats };
