@@ -1,0 +1,59 @@
+// The runner fails correctly: a deliberately failing notebook stops the run with a non-zero
+// exit that names the notebook, the cell and the real error, and the previous report stays.
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { requireTools, runReportCli, type CliResult } from './tools';
+
+function notebook(cells: string[]): string {
+  return JSON.stringify({
+    cells: cells.map((src, i) => ({ id: `c${i}`, cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: src })),
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    nbformat: 4, nbformat_minor: 5,
+  });
+}
+
+describe('e2e: a failing notebook stops the report', function () {
+  this.timeout(10 * 60 * 1000);
+  let work: string;
+  let out: string;
+  let run: CliResult;
+
+  before(async function () {
+    requireTools(this, false);
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-fail-'));
+    const nbs = path.join(work, 'notebooks');
+    fs.mkdirSync(nbs);
+    fs.writeFileSync(path.join(nbs, '01-fine.ipynb'), notebook(['console.log("first notebook ran")']));
+    fs.writeFileSync(path.join(nbs, '02-broken.ipynb'), notebook([
+      'const rows: number = 3;\nconsole.log(rows)',
+      'function load(n: number) {\n  if (n > 2) throw new RangeError(`deliberate failure: ${n} rows is too many`);\n}\nload(rows);',
+      'console.log("never runs")',
+    ]));
+    fs.writeFileSync(path.join(nbs, '03-after.ipynb'), notebook(['console.log("must not run")']));
+    out = path.join(work, 'reports');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'index.html'), 'PREVIOUS REPORT');
+    run = await runReportCli(['--notebooks', nbs, '--out', out], { STUDY_SNAPSHOT: path.join(work, 'snapshot') });
+  });
+
+  after(() => { if (work) fs.rmSync(work, { recursive: true, force: true }); });
+
+  it('exits 1 naming the notebook, the cell index and first line, and the real error message', () => {
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.contain('notebook 02-broken.ipynb failed in cell 1');
+    expect(run.stderr).to.contain('"function load(n: number) {"');
+    expect(run.stderr).to.contain('RangeError: deliberate failure: 3 rows is too many');
+    expect(run.stderr).to.not.match(/^\s+at /m); // the message, not a stack dump
+    expect(run.stdout).to.contain('01-fine done in');
+    expect(run.stdout).to.contain('02-broken FAILED after');
+    expect(run.stdout).to.not.contain('03-after');
+  });
+
+  it('leaves the previous report untouched and no staging folder behind', () => {
+    expect(fs.readdirSync(out)).to.deep.equal(['index.html']);
+    expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).to.equal('PREVIOUS REPORT');
+    expect(fs.readdirSync(work).sort()).to.deep.equal(['notebooks', 'reports']);
+  });
+});
