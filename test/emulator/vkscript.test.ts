@@ -1,0 +1,108 @@
+import { expect } from 'chai';
+import {
+  Value, VKScriptCompileError, VKScriptHost, VKScriptRuntimeError, fromPlain, parseVKScript, runVKScript, valueToJson,
+} from '../../src/emulator/vkscript';
+import { vkApiExecuteCode, vkApiOldExecuteCode, vkIoExecuteCode } from './helpers';
+
+/** A fake API: a list of `total` ids served in pages, recording every call. */
+function fakeHost(total: number, args: Record<string, string> = {}): VKScriptHost & { calls: Map<string, string>[] } {
+  const calls: Map<string, string>[] = [];
+  return {
+    calls,
+    args: (name) => args[name] ?? null,
+    callApi: (method, params) => {
+      expect(method).to.equal('groups.getMembers');
+      calls.push(params);
+      const offset = Number(params.get('offset') ?? 0);
+      const count = Math.min(1000, Number(params.get('count') ?? 1000));
+      const items: Value[] = [];
+      for (let i = offset; i < Math.min(total, offset + count); i++) items.push(i + 1);
+      return fromPlain({ count: total, items });
+    },
+  };
+}
+
+const run = (code: string, host: VKScriptHost = fakeHost(0)): Value => runVKScript(parseVKScript(code), host);
+const json = (v: Value): unknown => JSON.parse(valueToJson(v, () => 'null'));
+
+describe('emulator / VKScript interpreter', () => {
+  it("runs vk-io's collect loop: 25 calls, offsets advance, items concatenated", () => {
+    const host = fakeHost(30_000, { offset: '0', received: '0' });
+    const out = json(run(vkIoExecuteCode('groups.getMembers', { group_id: 'x', count: 1000, fields: ['sex', 'city'] }, 25), host)) as {
+      total: number; items: number[];
+    };
+    expect(host.calls).to.have.length(25);
+    expect(host.calls.map((c) => Number(c.get('offset')))).to.deep.equal(Array.from({ length: 25 }, (_, i) => i * 1000));
+    expect(host.calls[0].get('fields')).to.equal('sex,city');
+    expect(out.total).to.equal(30_000);
+    expect(out.items).to.have.length(25_000);
+    expect(out.items[0]).to.equal(1);
+    expect(out.items[24_999]).to.equal(25_000);
+  });
+
+  it("vk-io's loop stops at the end of the list and resumes from Args.offset", () => {
+    const host = fakeHost(2_500, { offset: '2000', received: '2000', total: '2500' });
+    const out = json(run(vkIoExecuteCode('groups.getMembers', { group_id: 'x', count: 1000 }, 25), host)) as { items: number[] };
+    expect(host.calls).to.have.length(1);
+    expect(out.items).to.deep.equal(Array.from({ length: 500 }, (_, i) => 2001 + i));
+  });
+
+  it("runs python vk_api's get_all_iter script (ternary, slice, calls = 99 exit)", () => {
+    const host = fakeHost(3_500);
+    const out = json(run(vkApiExecuteCode('groups.getMembers', { group_id: 'x', count: 1000 }, null, 0), host)) as {
+      count: number; items: number[]; offset: number; more: boolean;
+    };
+    expect(host.calls).to.have.length(4);
+    expect(out.count).to.equal(3_500);
+    expect(out.items).to.have.length(3_500);
+    expect(out.offset).to.equal(4_000);
+    expect(out.more).to.equal(false);
+  });
+
+  it("runs the older vk_api script (object merge with +, [key] on a call result)", () => {
+    const host = fakeHost(2_200);
+    const out = json(run(vkApiOldExecuteCode('groups.getMembers', { group_id: 'x' }, 1000, 0), host)) as { count: number; items: number[] };
+    expect(host.calls).to.have.length(3);
+    expect(host.calls[0].get('group_id')).to.equal('x');
+    expect(host.calls[0].get('count')).to.equal('1000');
+    expect(out.items).to.have.length(2_200);
+  });
+
+  it('rejects syntax outside the subset as compile errors', () => {
+    for (const code of ['for (var i = 0; i < 3; i++) {}', 'function f() {}', 'return 1 +;', 'var = 3;', 'return "abc', 'return a b;']) {
+      expect(() => parseVKScript(code), code).to.throw(VKScriptCompileError);
+    }
+  });
+
+  it('never evaluates host JavaScript: globals and prototypes are out of reach', () => {
+    expect(() => run('return process.exit(1);')).to.throw(VKScriptRuntimeError, /process is not defined/);
+    expect(() => run('return require("fs");')).to.throw(VKScriptRuntimeError, /require/);
+    expect(json(run('var o = {}; return [o.constructor, o.__proto__, "x".constructor];'))).to.deep.equal([null, null, null]);
+    expect(() => run('return [].constructor("x");')).to.throw(VKScriptRuntimeError, /unknown method/);
+  });
+
+  it('stops scripts that make more than 25 API calls or loop forever', () => {
+    expect(() => run('var i = 0; while (i < 26) { API.groups.getMembers({offset: i * 1000}); i = i + 1; } return 1;', fakeHost(100_000)))
+      .to.throw(VKScriptRuntimeError, /too many API calls/);
+    expect(() => runVKScript(parseVKScript('var i = 0; while (true) { i = i + 1; }'), fakeHost(0), { maxApiCalls: 25, maxSteps: 10_000 }))
+      .to.throw(VKScriptRuntimeError, /too many operations/);
+  });
+
+  it('implements the operators paging code relies on', () => {
+    expect(json(run('return [1 + 2 * 3, 7 % 4, -2 - 1, 10 / 4, "a" + 1, [1] + [2, 3], [] + 4];'))).to.deep.equal([7, 3, -3, 2.5, 'a1', [1, 2, 3], [4]]);
+    expect(json(run('return [1 == "1", 1 === "1", null == null, !0, 2 < 10, "2" < "10", 1 && 0, 0 || 5, true ? 1 : 2];')))
+      .to.deep.equal([true, false, true, true, true, false, 0, 5, 1]);
+    expect(json(run('var a = [1,2,3,4,5]; var b = a.splice(0, 2); return [a, b, a.slice(1), a.slice(-1), a.length, "abc".length];')))
+      .to.deep.equal([[3, 4, 5], [1, 2], [4, 5], [5], 3, 3]);
+    expect(json(run('var u = [{id: 1}, {id: 2}]; return u@.id;'))).to.deep.equal([1, 2]);
+    expect(json(run('var x = {a: 1} + {b: 2, a: 3}; x.c = 4; x["d"] = 5; return x;'))).to.deep.equal({ a: 3, b: 2, c: 4, d: 5 });
+    expect(json(run('var i = 0\ni += 2\ni++\nreturn i'))).to.equal(3);
+    expect(json(run('return parseInt(Args.missing) + parseInt("12abc");'))).to.equal(12);
+    expect(json(run('// comment\n/* block */ return "\\u0416\\n";'))).to.equal('Ж\n');
+  });
+
+  it('reads a property of false/null as null (a failed inner call) instead of crashing', () => {
+    const host: VKScriptHost = { args: () => null, callApi: () => false };
+    expect(json(run('var r = API.groups.getMembers({}); return [r, r.items, r.items.length];', host))).to.deep.equal([false, null, null]);
+  });
+});
