@@ -1,0 +1,195 @@
+import { ModelSpecError } from '../formula/errors';
+import { assertNoMissing, codesFor, DataSource, toFloat64, valueKind, type DataInput } from '../design/columns';
+import { buildDesign, type TermSparseDesign, type VariableValues } from '../design/build';
+import type { Rng } from '../../util/rng';
+import type { PreparedModel } from './prepared';
+
+export interface PredictOptions {
+  /** Include group-level effects r (brms `re_formula = NULL`); false = `re_formula = NA`. Default true. */
+  groups?: boolean;
+  /**
+   * With new data, a group level the model has not seen gets r = 0 (the population
+   * mean) instead of an error. brms instead draws it from N(0, sd) (`sample_new_levels`);
+   * use `groups: false` for brms-style population-level predictions.
+   */
+  allowNewLevels?: boolean;
+}
+
+interface RowsView {
+  nRows: number;
+  design: TermSparseDesign;
+  /** nRows × G codes, -1 = no group effect for that row and group. */
+  codes: Int32Array;
+}
+
+function trainingView(pm: PreparedModel): RowsView {
+  // Per cell; linearPredictor maps cells back to rows through rowCell.
+  return { nRows: pm.nRows, design: pm.cells.design, codes: pm.cells.groupCodes };
+}
+
+/** The design of new data, coded with the fitted model's levels (levels by name). */
+export function newdataView(pm: PreparedModel, newdata: DataInput, options: PredictOptions = {}): RowsView {
+  const src = new DataSource(newdata);
+  const n = src.nRows;
+  const values: VariableValues = pm.coding.variables.map((spec) => {
+    const raw = src.column(spec.name, 'new data: predictor');
+    assertNoMissing(spec.name, 'new data: predictor', raw);
+    if (spec.kind === 'numeric') {
+      if (valueKind(spec.name, 'new data: predictor', raw) !== 'numeric') {
+        throw new ModelSpecError(`new data: predictor '${spec.name}' must be numeric, as in the fitted data`);
+      }
+      return toFloat64(raw);
+    }
+    return codesFor(spec.name, raw, spec.valueKind, spec.levels);
+  });
+  const design = buildDesign(pm.coding, values, n);
+  const G = pm.groups.length;
+  const codes = new Int32Array(n * G).fill(-1);
+  if (options.groups !== false) {
+    pm.groups.forEach((g, gi) => {
+      if (!src.names.includes(g.name)) {
+        throw new ModelSpecError(`new data has no column '${g.name}' for the group effect (1 | ${g.name}); add it, or predict with { groups: false }`);
+      }
+      const raw = src.column(g.name, 'new data: grouping factor');
+      assertNoMissing(g.name, 'new data: grouping factor', raw);
+      const index = new Map(g.levels.map((l, i) => [l, i] as const));
+      for (let i = 0; i < n; i++) {
+        const v = raw[i];
+        const label = typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v);
+        const code = index.get(label);
+        if (code === undefined) {
+          if (!options.allowNewLevels) {
+            throw new ModelSpecError(
+              `new data: '${g.name}' has level '${label}' (row ${i}) the model was not fitted with; pass { allowNewLevels: true } (r = 0) or { groups: false }`,
+            );
+          }
+          continue;
+        }
+        codes[i * G + gi] = code;
+      }
+    });
+  }
+  return { nRows: n, design, codes };
+}
+
+/**
+ * η per row at one draw of the reported parameters (outputNames order, so b_Intercept
+ * is already de-centered): η = b_Intercept + x·b + Σ_g r_g[level].
+ */
+export function linearPredictor(pm: PreparedModel, params: ArrayLike<number>, newdata?: DataInput, options: PredictOptions = {}): Float64Array {
+  if (params.length !== pm.layout.nOutputs) {
+    throw new Error(`linearPredictor: expected ${pm.layout.nOutputs} parameters (outputNames order), got ${params.length}`);
+  }
+  const view = newdata === undefined ? trainingView(pm) : newdataView(pm, newdata, options);
+  const o = pm.layout.out;
+  const T = view.design.nTerms;
+  const G = pm.groups.length;
+  const withGroups = options.groups !== false;
+  const b0 = o.intercept >= 0 ? params[o.intercept] : 0;
+  // Compute per design row (cells for training data), then map to rows.
+  const nDesign = view.design.nRows;
+  const etaDesign = new Float64Array(nDesign);
+  for (let c = 0; c < nDesign; c++) {
+    let e = b0;
+    for (let t = 0; t < T; t++) {
+      const k = view.design.col[c * T + t];
+      if (k >= 0) e += view.design.val[c * T + t] * params[o.b + k];
+    }
+    if (withGroups) {
+      for (let g = 0; g < G; g++) {
+        const code = view.codes[c * G + g];
+        if (code >= 0) e += params[o.r[g] + code];
+      }
+    }
+    etaDesign[c] = e;
+  }
+  if (newdata !== undefined || !pm.cells.compressed) return etaDesign;
+  const eta = new Float64Array(pm.nRows);
+  const rowCell = pm.cells.rowCell;
+  for (let i = 0; i < pm.nRows; i++) eta[i] = etaDesign[rowCell[i]];
+  return eta;
+}
+
+/** brms's posterior_epred per row: the mean of the response given η. */
+export function expectedValue(pm: PreparedModel, params: ArrayLike<number>, newdata?: DataInput, options: PredictOptions = {}): Float64Array {
+  const eta = linearPredictor(pm, params, newdata, options);
+  const aux = pm.layout.out.aux >= 0 ? params[pm.layout.out.aux] : NaN;
+  for (let i = 0; i < eta.length; i++) {
+    const e = eta[i];
+    switch (pm.family) {
+      case 'poisson':
+      case 'negbinomial':
+        eta[i] = Math.exp(e);
+        break;
+      case 'gaussian':
+        break;
+      case 'lognormal':
+        eta[i] = Math.exp(e + 0.5 * aux * aux);
+        break;
+      case 'bernoulli':
+        eta[i] = 1 / (1 + Math.exp(-e));
+        break;
+    }
+  }
+  return eta;
+}
+
+/** brms's posterior_predict per row: one draw of the response given one parameter draw. */
+export function predictDraw(pm: PreparedModel, params: ArrayLike<number>, rng: Rng, newdata?: DataInput, options: PredictOptions = {}): Float64Array {
+  const eta = linearPredictor(pm, params, newdata, options);
+  const aux = pm.layout.out.aux >= 0 ? params[pm.layout.out.aux] : NaN;
+  for (let i = 0; i < eta.length; i++) {
+    const e = eta[i];
+    switch (pm.family) {
+      case 'poisson':
+        eta[i] = rng.poisson(Math.exp(e));
+        break;
+      case 'negbinomial':
+        eta[i] = rng.negBinomial(Math.exp(e), aux);
+        break;
+      case 'gaussian':
+        eta[i] = e + aux * rng.normal();
+        break;
+      case 'lognormal':
+        eta[i] = Math.exp(e + aux * rng.normal());
+        break;
+      case 'bernoulli':
+        eta[i] = rng.uniform() < 1 / (1 + Math.exp(-e)) ? 1 : 0;
+        break;
+    }
+  }
+  return eta;
+}
+
+/**
+ * New data for brms's `conditional_effects` on one predictor: the predictor over its
+ * range (numeric: `resolution` evenly spaced points from min to max; factor: every
+ * level), every other predictor held at its mean (numeric) or reference level (factor).
+ * Predict on it with `{ groups: false }` (brms uses `re_formula = NA`).
+ */
+export function conditionalGrid(pm: PreparedModel, variable: string, resolution = 100): Record<string, Array<number | string | boolean>> {
+  const target = pm.predictors.find((p) => p.name === variable);
+  if (!target) {
+    throw new ModelSpecError(`conditional effects: '${variable}' is not a population-level predictor; the predictors are: ${pm.predictors.map((p) => p.name).join(', ')}`);
+  }
+  const fromLabel = (name: string, label: string): number | string | boolean => {
+    const spec = pm.coding.variables.find((v) => v.name === name);
+    if (spec?.kind === 'factor' && spec.valueKind === 'boolean') return label === 'TRUE';
+    if (spec?.kind === 'factor' && spec.valueKind === 'numeric') return Number(label);
+    return label;
+  };
+  let axis: Array<number | string | boolean>;
+  if (target.kind === 'numeric') {
+    const r = Math.max(2, Math.floor(resolution));
+    axis = Array.from({ length: r }, (_, i) => target.min + ((target.max - target.min) * i) / (r - 1));
+  } else {
+    axis = target.levels.map((l) => fromLabel(target.name, l));
+  }
+  const out: Record<string, Array<number | string | boolean>> = {};
+  for (const p of pm.predictors) {
+    if (p.name === variable) out[p.name] = axis;
+    else if (p.kind === 'numeric') out[p.name] = axis.map(() => p.mean);
+    else out[p.name] = axis.map(() => fromLabel(p.name, p.levels[0]));
+  }
+  return out;
+}
