@@ -50,6 +50,25 @@ export function requireColumns(table: ColumnTable, names: readonly string[], wha
   }
 }
 
+/**
+ * Reads are cached per table (a WeakMap: freed with the table), so status, time,
+ * geography and quality reading the same column pay once. Callers must not modify the
+ * arrays they get back.
+ */
+const cache = new WeakMap<ColumnTable, Map<string, unknown>>();
+
+function cached<T>(table: ColumnTable, key: string, read: () => T): T {
+  let m = cache.get(table);
+  if (!m) {
+    m = new Map();
+    cache.set(table, m);
+  }
+  if (m.has(key)) return m.get(key) as T;
+  const v = read();
+  m.set(key, v);
+  return v;
+}
+
 function getColumn(table: ColumnTable, name: string, what: string): ColumnLike {
   const col = table.column(name) as unknown as ColumnLike | undefined;
   if (col === undefined) requireColumns(table, [name], what);
@@ -74,6 +93,10 @@ function isValidBit(validity: Uint8Array | null, j: number): boolean {
  * boolean in a numeric column is a contract violation and is reported, not coerced).
  */
 export function readNumber(table: ColumnTable, name: string, what: string): Float64Array {
+  return cached(table, `number:${name}`, () => readNumberUncached(table, name, what));
+}
+
+function readNumberUncached(table: ColumnTable, name: string, what: string): Float64Array {
   const col = getColumn(table, name, what);
   const n = table.numRows();
   const out = new Float64Array(n);
@@ -111,6 +134,10 @@ function isPlainNumberArray(v: unknown): boolean {
 
 /** Codes of a boolean column: 1 true, 0 false, -1 null. */
 export function readBool(table: ColumnTable, name: string, what: string): Int8Array {
+  return cached(table, `bool:${name}`, () => readBoolUncached(table, name, what));
+}
+
+function readBoolUncached(table: ColumnTable, name: string, what: string): Int8Array {
   const col = getColumn(table, name, what);
   const n = table.numRows();
   const out = new Int8Array(n);
@@ -149,6 +176,15 @@ export const CODE_OTHER = -2;
  * first such value is returned so the message can name it).
  */
 export function readCategory(
+  table: ColumnTable,
+  name: string,
+  levels: readonly string[],
+  what: string,
+): { codes: Int8Array; firstOther: string | null } {
+  return cached(table, `category:${name}:${JSON.stringify(levels)}`, () => readCategoryUncached(table, name, levels, what));
+}
+
+function readCategoryUncached(
   table: ColumnTable,
   name: string,
   levels: readonly string[],
@@ -233,4 +269,112 @@ export function readStrings(table: ColumnTable, name: string, what: string): (st
     else throw new Error(`${what}: column "${name}" must hold strings or nulls, found ${JSON.stringify(v)}.`);
   }
   return out;
+}
+
+/**
+ * A string column dictionary-encoded: `codes[i]` indexes `values` (-1 = null). On Arrow
+ * utf8 batches each distinct byte string is decoded once (an open-addressing hash over
+ * the bytes, with an exact byte comparison on every hit), so a column of 2.5M first
+ * names with a few thousand distinct values costs a few thousand decodes, not 2.5M.
+ */
+export function readDictionary(table: ColumnTable, name: string, what: string): { codes: Int32Array; values: string[] } {
+  return cached(table, `dictionary:${name}`, () => readDictionaryUncached(table, name, what));
+}
+
+function fnv1a(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h >>> 0;
+}
+
+function readDictionaryUncached(table: ColumnTable, name: string, what: string): { codes: Int32Array; values: string[] } {
+  const col = getColumn(table, name, what);
+  const n = table.numRows();
+  const codes = new Int32Array(n);
+  const values: string[] = [];
+  const batches = arrowBatches(col, [ARROW_UTF8]);
+  if (batches && batches.every((b) => b.offsets instanceof Int32Array && b.values instanceof Uint8Array) && !table.isFiltered() && !table.isOrdered()) {
+    const decoder = new TextDecoder();
+    const reps: Uint8Array[] = [];
+    const hashes: number[] = [];
+    let cap = 1024;
+    let slots = new Int32Array(cap).fill(-1);
+    const insertSlot = (h: number, k: number): void => {
+      let idx = h & (cap - 1);
+      while (slots[idx] !== -1) idx = (idx + 1) & (cap - 1);
+      slots[idx] = k;
+    };
+    let row = 0;
+    for (const b of batches) {
+      const bytes = b.values as Uint8Array;
+      const offs = b.offsets as Int32Array;
+      const validity = b.nullCount > 0 ? b.validity : null;
+      for (let j = 0; j < b.length; j++, row++) {
+        if (!isValidBit(validity, j)) {
+          codes[row] = -1;
+          continue;
+        }
+        const start = offs[j];
+        const end = offs[j + 1];
+        const len = end - start;
+        const h = fnv1a(bytes, start, end);
+        let idx = h & (cap - 1);
+        let code = -1;
+        for (;;) {
+          const s = slots[idx];
+          if (s === -1) break;
+          if (hashes[s] === h) {
+            const rep = reps[s];
+            if (rep.length === len) {
+              let same = true;
+              for (let m = 0; m < len; m++) {
+                if (rep[m] !== bytes[start + m]) {
+                  same = false;
+                  break;
+                }
+              }
+              if (same) {
+                code = s;
+                break;
+              }
+            }
+          }
+          idx = (idx + 1) & (cap - 1);
+        }
+        if (code === -1) {
+          code = values.length;
+          const rep = bytes.subarray(start, end);
+          values.push(decoder.decode(rep));
+          reps.push(rep);
+          hashes.push(h);
+          slots[idx] = code;
+          if (values.length * 2 > cap) {
+            cap *= 2;
+            slots = new Int32Array(cap).fill(-1);
+            for (let k = 0; k < values.length; k++) insertSlot(hashes[k], k);
+          }
+        }
+        codes[row] = code;
+      }
+    }
+    return { codes, values };
+  }
+  const raw = table.array(name) as ArrayLike<unknown>;
+  const lookup = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const v = raw[i];
+    if (v === null || v === undefined) {
+      codes[i] = -1;
+      continue;
+    }
+    if (typeof v !== 'string') throw new Error(`${what}: column "${name}" must hold strings or nulls, found ${JSON.stringify(v)}.`);
+    let k = lookup.get(v);
+    if (k === undefined) {
+      k = values.length;
+      values.push(v);
+      lookup.set(v, k);
+    }
+    codes[i] = k;
+  }
+  return { codes, values };
 }

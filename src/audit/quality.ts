@@ -15,7 +15,7 @@
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { readBool, readCategory, readNumber, readStrings } from './columns';
+import { readBool, readCategory, readDictionary, readNumber } from './columns';
 import type { AuditInput } from './input';
 import { wilson } from './intervals';
 import { BANNED, DELETED, HIDDEN, INACTIVE, type StatusClassification } from './status';
@@ -73,7 +73,9 @@ export function qualitySignals(input: AuditInput, cls: StatusClassification): Qu
   const followers = readNumber(table, 'followers_count', what);
   const bdate = readCategory(table, 'bdate_visibility', ['full', 'no_year'], what).codes;
   const sex = readNumber(table, 'sex', what);
-  const names = readStrings(table, 'first_name', what);
+  const names = readDictionary(table, 'first_name', what);
+  // Name checks once per distinct name: [not Cyrillic, digits/symbols, "DELETED"].
+  const nameFlags = names.values.map((v) => [...nameSignals(v), v.trim() === 'DELETED'] as const);
   const { codes, lastSeen } = cls;
   const n = codes.length;
   const K = SIGNALS.length;
@@ -83,9 +85,8 @@ export function qualitySignals(input: AuditInput, cls: StatusClassification): Qu
   const distribution = new Float64Array(K + 1);
   const sumBy = new Float64Array(3);
   const nBy = new Float64Array(3);
-  // Names repeat a lot (a few thousand distinct among millions): check each once.
-  const nameCache = new Map<string, [boolean, boolean]>();
   let live = 0;
+  let nameKnown = 0;
   for (let i = 0; i < n; i++) {
     const c = codes[i];
     if (c === DELETED || c === BANNED) {
@@ -93,36 +94,29 @@ export function qualitySignals(input: AuditInput, cls: StatusClassification): Qu
       continue;
     }
     live++;
-    const name = names[i];
-    let ns: [boolean, boolean] = [false, false];
-    if (name !== null) {
-      const cached = nameCache.get(name);
-      if (cached) ns = cached;
-      else {
-        ns = nameSignals(name);
-        nameCache.set(name, ns);
-      }
-    }
-    // [flag, known] per signal, in SIGNALS order.
-    const f = [
-      hasPhoto[i] === 0, hasPhoto[i] !== -1,
-      !(cityId[i] > 0), true,
-      Number.isNaN(lastSeen[i]), true,
-      closed[i] === 1, closed[i] !== -1,
-      followers[i] === 0, !Number.isNaN(followers[i]),
-      bdate[i] === -1, true,
-      !(sex[i] === 1 || sex[i] === 2), true,
-      ns[0], name !== null,
-      ns[1], name !== null,
-      name !== null && name.trim() === 'DELETED', name !== null,
-    ];
     let score = 0;
-    for (let k = 0; k < K; k++) {
-      if (f[2 * k + 1]) known[k]++;
-      if (f[2 * k]) {
-        flagged[k]++;
-        score++;
-      }
+    // In SIGNALS order. Fields that are always decidable (null = not stated) count as known.
+    const ph = hasPhoto[i];
+    if (ph !== -1) known[0]++;
+    if (ph === 0) { flagged[0]++; score++; }
+    if (!(cityId[i] > 0)) { flagged[1]++; score++; }
+    if (Number.isNaN(lastSeen[i])) { flagged[2]++; score++; }
+    const cl = closed[i];
+    if (cl !== -1) known[3]++;
+    if (cl === 1) { flagged[3]++; score++; }
+    const fo = followers[i];
+    if (!Number.isNaN(fo)) known[4]++;
+    if (fo === 0) { flagged[4]++; score++; }
+    if (bdate[i] === -1) { flagged[5]++; score++; }
+    const sx = sex[i];
+    if (!(sx === 1 || sx === 2)) { flagged[6]++; score++; }
+    const nc = names.codes[i];
+    if (nc !== -1) {
+      nameKnown++;
+      const f = nameFlags[nc];
+      if (f[0]) { flagged[7]++; score++; }
+      if (f[1]) { flagged[8]++; score++; }
+      if (f[2]) { flagged[9]++; score++; }
     }
     scores[i] = score;
     distribution[score]++;
@@ -130,6 +124,8 @@ export function qualitySignals(input: AuditInput, cls: StatusClassification): Qu
     sumBy[g] += score;
     nBy[g]++;
   }
+  for (const k of [1, 2, 5, 6]) known[k] = live;
+  for (const k of [7, 8, 9]) known[k] = nameKnown;
   return {
     live,
     scores,

@@ -102,7 +102,8 @@ export function classifyStatus(input: AuditInput, options: StatusOptions = {}): 
   if (deact.firstOther !== null) {
     throw new Error(`status: column "deactivated" holds "${deact.firstOther}"; VK sends only "deleted" or "banned" (schema.ts). Fix the pull's mapping before auditing.`);
   }
-  const lastSeen = readNumber(table, 'last_seen_time', what);
+  // A copy: the cached column is shared, and non-positive times are blanked below.
+  const lastSeen = readNumber(table, 'last_seen_time', what).slice();
   // online_info is optional in older snapshots: without the column, rule 3 never applies.
   const hasOnline = useOnlineInfo && table.column('online_info_status') !== undefined;
   const online = hasOnline ? readCategory(table, 'online_info_status', ONLINE_INFO_STATUSES, what).codes : null;

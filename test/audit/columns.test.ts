@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CODE_NULL, CODE_OTHER, readBool, readCategory, readNumber, readStrings } from '../../src/audit/columns';
+import { CODE_NULL, CODE_OTHER, readBool, readCategory, readDictionary, readNumber, readStrings } from '../../src/audit/columns';
 import { arrowTable, member, plainTable } from './fixtures';
 
 describe('audit/columns: typed readers', () => {
@@ -31,6 +31,19 @@ describe('audit/columns: typed readers', () => {
       expect(readStrings(t, 'first_name', 'x')).to.deep.equal(['Ёжик', null, 'DELETED', 'Ivan', '']);
     });
   }
+
+  it('dictionary-encodes strings exactly, through hash-table growth, on both table kinds', () => {
+    // 3000 distinct names (the hash table grows several times), each twice, plus nulls
+    const names: (string | null)[] = [];
+    for (let i = 0; i < 3000; i++) names.push(`Имя${i}`, i % 7 === 0 ? null : `Имя${i}`);
+    const many = names.map((n) => member({ first_name: n }));
+    for (const t of [plainTable(many), arrowTable(many, 1000)]) {
+      const d = readDictionary(t, 'first_name', 'x');
+      expect(d.values.length).to.equal(3000);
+      const decoded = Array.from(d.codes, (c) => (c === -1 ? null : d.values[c]));
+      expect(decoded).to.deep.equal(names);
+    }
+  });
 
   it('respects a filtered or reordered table', () => {
     const t = arrowTable(rows, 2).filter((d: { sex: number | null }) => d.sex === 2);
