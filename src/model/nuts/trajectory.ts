@@ -8,6 +8,12 @@
  *   never sampled from;
  * - inside subtrees proposals are drawn by uniform progressive (multinomial) sampling,
  *   at the top by biased progressive sampling;
+ *   Stan merges the proposals of the two halves at every node with probability
+ *   w_final / (w_init + w_final); we apply the same rule leaf by leaf (leaf i replaces the
+ *   running proposal with probability w_i / Σ_{j≤i} w_j), which gives every leaf the same
+ *   probability w_i / W_subtree (the product telescopes) but copies a state ~log n times
+ *   per subtree instead of n times. Proposals of subtrees that turn out invalid are
+ *   discarded either way, so the kernel is the same; only the uniform draws differ;
  * - the generalized U-turn criterion is checked on the whole span and on the two
  *   cross-subtree spans (Stan ≥ 2.21, PR #2800), inside subtrees and at the top;
  * - divergence when h − H0 > maxDeltaH (1000), NaN energies count as +∞;
@@ -21,9 +27,9 @@
 import type { LogDensity } from '../types';
 import type { Rng } from '../../util/rng';
 import { PhasePoint } from './phasePoint';
-import { leapfrog } from './integrator';
+import { leapfrogOpen } from './integrator';
 import { hamiltonian, pSharp, sampleMomentum } from './metric';
-import { noUTurn } from './termination';
+import { mergeNoUTurn } from './termination';
 import { logSumExp, takeNewBiased, takeNewUniform } from './proposal';
 
 /** Per-transition sampler statistics (Stan's `__` columns), overwritten each transition. */
@@ -43,7 +49,6 @@ class LevelWorkspace {
   readonly pFinalBeg: Float64Array;
   readonly pSharpFinalBeg: Float64Array;
   readonly rhoFinal: Float64Array;
-  readonly zProposeFinal: PhasePoint;
 
   constructor(dim: number) {
     this.pInitEnd = new Float64Array(dim);
@@ -52,7 +57,6 @@ class LevelWorkspace {
     this.pFinalBeg = new Float64Array(dim);
     this.pSharpFinalBeg = new Float64Array(dim);
     this.rhoFinal = new Float64Array(dim);
-    this.zProposeFinal = new PhasePoint(dim);
   }
 }
 
@@ -90,7 +94,7 @@ export class NutsTransition {
   private nLeapfrog = 0;
   private sumMetroProb = 0;
   private divergent = false;
-  /** Log-sum-weight of the subtree the last buildTree call completed. */
+  /** Log-sum-weight of the leaves of the top-level subtree being built so far. */
   private subtreeLogWeight = -Infinity;
 
   constructor(
@@ -152,24 +156,21 @@ export class NutsTransition {
     let depth = 0;
 
     while (depth < this.maxDepth) {
-      this.rhoFwd.fill(0);
-      this.rhoBck.fill(0);
+      this.subtreeLogWeight = -Infinity;
       let valid: boolean;
       if (this.uniform() > 0.5) {
         z.copyFrom(this.zFwd);
         this.rhoBck.set(this.rho);
         this.pBckFwd.set(this.pFwdFwd);
         this.pSharpBckFwd.set(this.pSharpFwdFwd);
-        valid = this.buildTree(depth, this.zPropose, this.pSharpFwdBck, this.pSharpFwdFwd, this.rhoFwd,
-          this.pFwdBck, this.pFwdFwd, 1);
+        valid = this.buildTree(depth, this.pSharpFwdBck, this.pSharpFwdFwd, this.rhoFwd, this.pFwdBck, this.pFwdFwd, 1);
         this.zFwd.copyFrom(z);
       } else {
         z.copyFrom(this.zBck);
         this.rhoFwd.set(this.rho);
         this.pFwdBck.set(this.pBckBck);
         this.pSharpFwdBck.set(this.pSharpBckBck);
-        valid = this.buildTree(depth, this.zPropose, this.pSharpBckFwd, this.pSharpBckBck, this.rhoBck,
-          this.pBckFwd, this.pBckBck, -1);
+        valid = this.buildTree(depth, this.pSharpBckFwd, this.pSharpBckBck, this.rhoBck, this.pBckFwd, this.pBckBck, -1);
         this.zBck.copyFrom(z);
       }
       if (!valid) break;
@@ -179,12 +180,12 @@ export class NutsTransition {
       if (takeNewBiased(subtreeLogWeight, logSumWeight, this.uniform)) this.zSample.copyFrom(this.zPropose);
       logSumWeight = logSumExp(logSumWeight, subtreeLogWeight);
 
-      const rho = this.rho;
-      for (let i = 0; i < rho.length; i++) rho[i] = this.rhoBck[i] + this.rhoFwd[i];
-      // All three checks are evaluated, as Stan does (no short circuit; no RNG involved).
-      let persist = noUTurn(this.pSharpBckBck, this.pSharpFwdFwd, rho);
-      persist = noUTurn(this.pSharpBckBck, this.pSharpFwdBck, this.rhoBck, this.pFwdBck) && persist;
-      persist = noUTurn(this.pSharpBckFwd, this.pSharpFwdFwd, this.rhoFwd, this.pBckFwd) && persist;
+      // rho = rho_bck + rho_fwd, and the whole-span and two cross-subtree checks.
+      const persist = mergeNoUTurn(
+        this.rhoBck, this.pSharpBckBck, this.pSharpBckFwd, this.pBckFwd,
+        this.rhoFwd, this.pSharpFwdBck, this.pSharpFwdFwd, this.pFwdBck,
+        this.rho,
+      );
       if (!persist) break;
     }
 
@@ -200,12 +201,12 @@ export class NutsTransition {
 
   /**
    * Builds a subtree of 2^depth steps from the current end `this.z` in direction `sign`.
-   * `rho` must arrive zeroed; it returns the subtree's summed momentum. On a valid return
-   * `this.subtreeLogWeight` holds the subtree's log-sum-weight and `zPropose` its proposal.
+   * Overwrites `rho` with the subtree's summed momentum and the four end momenta; adds its
+   * leaves to `this.subtreeLogWeight` and to the running proposal `this.zPropose`.
+   * Returns false when the subtree is divergent or U-turns inside.
    */
   private buildTree(
     depth: number,
-    zPropose: PhasePoint,
     pSharpBeg: Float64Array,
     pSharpEnd: Float64Array,
     rho: Float64Array,
@@ -213,46 +214,65 @@ export class NutsTransition {
     pEnd: Float64Array,
     sign: number,
   ): boolean {
-    const z = this.z;
-    if (depth === 0) {
-      leapfrog(this.density, this.invMetric, z, sign * this.stepSize);
-      this.nLeapfrog++;
-      const h = hamiltonian(this.invMetric, z);
-      if (h - this.H0 > this.maxDeltaH) this.divergent = true;
-      const logWeight = this.H0 - h;
-      this.subtreeLogWeight = logWeight;
-      this.sumMetroProb += logWeight > 0 ? 1 : Math.exp(logWeight);
-      zPropose.copyFrom(z);
-      pSharp(this.invMetric, z.p, pSharpBeg);
-      pSharpEnd.set(pSharpBeg);
-      for (let i = 0; i < rho.length; i++) rho[i] += z.p[i];
-      pBeg.set(z.p);
-      pEnd.set(z.p);
-      return !this.divergent;
-    }
+    if (depth === 0) return this.leaf(pSharpBeg, pSharpEnd, rho, pBeg, pEnd, sign);
 
     const ws = this.levels[depth];
-    ws.rhoInit.fill(0);
-    if (!this.buildTree(depth - 1, zPropose, pSharpBeg, ws.pSharpInitEnd, ws.rhoInit, pBeg, ws.pInitEnd, sign)) {
-      return false;
+    if (!this.buildTree(depth - 1, pSharpBeg, ws.pSharpInitEnd, ws.rhoInit, pBeg, ws.pInitEnd, sign)) return false;
+    if (!this.buildTree(depth - 1, ws.pSharpFinalBeg, pSharpEnd, ws.rhoFinal, ws.pFinalBeg, pEnd, sign)) return false;
+
+    // init = the half built first, final = the second. Each check needs both of its dot
+    // products positive, so it is symmetric in its two ends and serves both directions.
+    return mergeNoUTurn(
+      ws.rhoInit, pSharpBeg, ws.pSharpInitEnd, ws.pInitEnd,
+      ws.rhoFinal, ws.pSharpFinalBeg, pSharpEnd, ws.pFinalBeg,
+      rho,
+    );
+  }
+
+  /** One leapfrog step and its bookkeeping (Stan's depth-0 build_tree), in one pass over p. */
+  private leaf(
+    pSharpBeg: Float64Array,
+    pSharpEnd: Float64Array,
+    rho: Float64Array,
+    pBeg: Float64Array,
+    pEnd: Float64Array,
+    sign: number,
+  ): boolean {
+    const { z, invMetric } = this;
+    const epsilon = sign * this.stepSize;
+    leapfrogOpen(this.density, invMetric, z, epsilon);
+    this.nLeapfrog++;
+
+    // The closing half step of the leapfrog, fused with the leaf's bookkeeping.
+    const { p, grad } = z;
+    const half = 0.5 * epsilon;
+    let twoT = 0;
+    for (let i = 0; i < p.length; i++) {
+      const pi = p[i] + half * grad[i];
+      p[i] = pi;
+      const si = invMetric[i] * pi;
+      twoT += si * pi;
+      pSharpBeg[i] = si;
+      pSharpEnd[i] = si;
+      rho[i] = pi;
+      pBeg[i] = pi;
+      pEnd[i] = pi;
     }
-    const logWeightInit = this.subtreeLogWeight;
+    let h = 0.5 * twoT - z.logp;
+    if (Number.isNaN(h)) h = Infinity;
+    if (h - this.H0 > this.maxDeltaH) this.divergent = true;
+    const logWeight = this.H0 - h;
+    this.sumMetroProb += logWeight > 0 ? 1 : Math.exp(logWeight);
 
-    ws.rhoFinal.fill(0);
-    if (!this.buildTree(depth - 1, ws.zProposeFinal, ws.pSharpFinalBeg, pSharpEnd, ws.rhoFinal, ws.pFinalBeg, pEnd,
-      sign)) {
-      return false;
+    // Progressive multinomial sampling, leaf by leaf (see the header).
+    if (this.subtreeLogWeight === -Infinity) {
+      this.subtreeLogWeight = logWeight;
+      this.zPropose.copyFrom(z); // the first leaf is the proposal with probability 1
+    } else {
+      const merged = logSumExp(this.subtreeLogWeight, logWeight);
+      this.subtreeLogWeight = merged;
+      if (takeNewUniform(logWeight, merged, this.uniform)) this.zPropose.copyFrom(z);
     }
-    const logWeightFinal = this.subtreeLogWeight;
-
-    const logWeightSubtree = logSumExp(logWeightInit, logWeightFinal);
-    this.subtreeLogWeight = logWeightSubtree;
-    if (takeNewUniform(logWeightFinal, logWeightSubtree, this.uniform)) zPropose.copyFrom(ws.zProposeFinal);
-
-    for (let i = 0; i < rho.length; i++) rho[i] += ws.rhoInit[i] + ws.rhoFinal[i];
-    let persist = noUTurn(pSharpBeg, pSharpEnd, ws.rhoInit, ws.rhoFinal);
-    persist = noUTurn(pSharpBeg, ws.pSharpFinalBeg, ws.rhoInit, ws.pFinalBeg) && persist;
-    persist = noUTurn(ws.pSharpInitEnd, pSharpEnd, ws.rhoFinal, ws.pInitEnd) && persist;
-    return persist;
+    return !this.divergent;
   }
 }
