@@ -4,3 +4,4 @@ export * from './print';
 export * from './draws';
 export * from './ranef';
 export * from './model-info';
+export * from './predictive';

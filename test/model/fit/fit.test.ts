@@ -4,6 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { fitDraws, fitJson, fitModel, fitRanef, fitSummary, resolveFitSettings, type FitResult } from '../../../src/model/fit';
 import { parseFitArgs, runFitCli, UsageError } from '../../../src/cli/fit';
+import { conditionalEffect, conditionalEffects, drawAt, posteriorEpred, posteriorPredict, ppCheckDraws } from '../../../src/model/summary';
+import { median } from '../../../src/model/diagnostics';
 import { simulate } from './simulate';
 import { repoRoot } from './support';
 
@@ -48,6 +50,45 @@ describe('fitModel end to end (poisson, random intercept, 2 chains on workers)',
     expect(json.data).to.deep.equal({ file: 'sim.csv', rows: 400 });
     expect(json.divergences).to.be.a('number');
     expect(Object.keys(json.timings)).to.include.members(['prepare', 'warmup', 'sampling', 'total']);
+  });
+  it('posterior predictive draws and epred have one row per draw and match the data scale', () => {
+    const yrep = posteriorPredict(fit, { ndraws: 50, seed: 2 });
+    expect(yrep).to.have.length(50);
+    expect(yrep[0]).to.have.length(400);
+    const mean = (a: ArrayLike<number>) => Array.from(a).reduce((x, y) => x + y, 0) / a.length;
+    const yMean = mean(sim.columns.y);
+    expect(mean(yrep.map(mean))).to.be.closeTo(yMean, 0.15 * yMean);
+    for (const row of yrep) for (const v of row) expect(Number.isInteger(v) && v >= 0).to.equal(true);
+    const pp = ppCheckDraws(fit);
+    expect(pp.yrep).to.have.length(10);
+    expect(pp.y).to.equal(fit.prepared.response.values);
+    // epred with group effects equals exp(η) computed by hand for one draw
+    const ep = posteriorEpred(fit);
+    expect(ep).to.have.length(600);
+    const P = fit.outputNames.length;
+    const d = drawAt(fit.chains, 123, P);
+    const rIndex = fit.outputNames.indexOf(`r_g[${sim.columns.g[7]},Intercept]`);
+    const eta7 = d[0] + d[1] * sim.columns.x[7] + (sim.columns.sex[7] === 'm' ? d[2] : 0) + d[rIndex];
+    expect(ep[123][7]).to.be.closeTo(Math.exp(eta7), 1e-9 * Math.exp(eta7));
+  });
+  it('conditional effects: median and 95% interval of epred along each predictor, groups off', () => {
+    const cx = conditionalEffect(fit, 'x', { resolution: 20 });
+    expect(cx.kind).to.equal('numeric');
+    expect(cx.rows).to.have.length(20);
+    expect(cx.conditions).to.deep.equal({ sex: 'f' });
+    for (let i = 1; i < cx.rows.length; i++) expect(cx.rows[i].estimate).to.be.greaterThan(cx.rows[i - 1].estimate);
+    for (const r of cx.rows) expect(r.lower).to.be.lessThan(r.estimate).and.lessThan(r.upper);
+    // by hand at the first grid point: exp(b_Intercept + b_x·x) over all draws (sex = f, r off)
+    const P = fit.outputNames.length;
+    const S = fit.chains.reduce((a, c) => a + c.nDraws, 0);
+    const x0 = cx.rows[0].value as number;
+    const hand = Float64Array.from({ length: S }, (_, s) => { const d = drawAt(fit.chains, s, P); return Math.exp(d[0] + d[1] * x0); });
+    expect(cx.rows[0].estimate).to.be.closeTo(median(hand), 1e-9);
+    const all = conditionalEffects(fit, { resolution: 10 });
+    expect(all.map((c) => c.variable)).to.deep.equal(['x', 'sex']);
+    const sex = all[1];
+    expect(sex.rows.map((r) => r.value)).to.deep.equal(['f', 'm']);
+    expect(Math.log(sex.rows[1].estimate / sex.rows[0].estimate)).to.be.closeTo(sim.truth.b_sexm, 0.25);
   });
 });
 
