@@ -66,8 +66,10 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
       const file = path.join(out, `${n.notebook}.html`);
       const html = fs.readFileSync(file, 'utf8');
       expect(networkSources(html), `${n.notebook}: network sources`).to.deep.equal([]);
-      expect(html, `${n.notebook}: stderr output`).to.not.contain('application/vnd.jupyter.stderr');
-      expect(html, `${n.notebook}: error output`).to.not.match(/jp-RenderedText[^"]*"[^>]*data-mime-type="application\/vnd\.jupyter\.error"/);
+      // Output elements carry the MIME type as an attribute (double quotes); the template's
+      // CSS mentions the same MIME types in single-quoted selectors, which must not count.
+      expect(html, `${n.notebook}: stderr output`).to.not.contain('data-mime-type="application/vnd.jupyter.stderr"');
+      expect(html, `${n.notebook}: error output`).to.not.contain('data-mime-type="application/vnd.jupyter.error"');
       const banner = html.indexOf('data-source-kind="synthetic"');
       expect(banner, `${n.notebook}: synthetic banner`).to.be.greaterThan(0);
       const firstFigure = html.indexOf('class="study-figure"');
