@@ -26,6 +26,7 @@ export interface AuditOptions {
   useOnlineInfo?: boolean;
   level?: number;
   population?: 'live' | 'active';
+  recentMinutes?: number;
   minCityCount?: number;
   cities?: CityIndex | null;
   bootstrapReplicates?: number;
@@ -48,7 +49,7 @@ export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditRe
   const level = options.level ?? 0.95;
   const classification = classifyStatus(input, { inactiveDays: options.inactiveDays, useOnlineInfo: options.useOnlineInfo, level });
   const status = summarizeStatus(classification, level);
-  const activity = activityCounts(input, classification, { population: options.population });
+  const activity = activityCounts(input, classification, { population: options.population, recentMinutes: options.recentMinutes });
   const pk = activity.n > 0 ? peaks(activity, { replicates: options.bootstrapReplicates, level, seed: options.seed }) : [];
   const geo = geography(input, classification, { minCount: options.minCityCount, cities: options.cities, level });
   return {
@@ -89,6 +90,7 @@ export function auditJson(r: AuditResult, extra: Record<string, unknown> = {}): 
     time: {
       population: r.activity.population,
       members: r.activity.n,
+      excluded_recent: { members: r.activity.excludedRecent, minutes: r.activity.recentMinutes },
       caveat: 'last_seen is each member’s last visit, not an activity log.',
       snapshot_clock_utc: r.activity.snapshotClock,
       peaks: r.peaks,

@@ -8,7 +8,12 @@
  * was taken; `snapshotClock` is returned so the report can show that hour next to the peak.
  *
  * Population: live profiles (not deactivated) with a visible last_seen time (basis
- * "last_seen" in status.ts), active and inactive alike unless `population: 'active'`.
+ * "last_seen" in status.ts), active and inactive alike unless `population: 'active'`,
+ * except members seen in the last `recentMinutes` (default 15) before the snapshot time
+ * or later: they were online while the pull ran, so their last_seen marks the pull, not
+ * their habits. Left in, they pile into the snapshot's half hour (on the synthetic
+ * community they outnumber the true 11:30 UTC peak); they are counted in
+ * `excludedRecent` and the report says so.
  * Moscow time is UTC+3 with no daylight saving since 26 Oct 2014, so a fixed offset is
  * exact for every visit after that date (earlier visits are off by an hour in winter;
  * the count of such members is returned as `beforeMskFixed`).
@@ -32,9 +37,13 @@ export const PLATFORMS = ['unknown', 'mobile web', 'iPhone', 'iPad', 'Android', 
 export const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 export type Zone = 'UTC' | 'MSK';
 
+export const DEFAULT_RECENT_MINUTES = 15;
+
 export interface TimeOptions {
   /** 'live' (default): every live profile with a visible last_seen; 'active': only active ones. */
   population?: 'live' | 'active';
+  /** Leave out visits from this many minutes before the snapshot time on (default 15; 0 keeps all). */
+  recentMinutes?: number;
 }
 
 /** Raw counts from one pass over the members. */
@@ -53,6 +62,9 @@ export interface ActivityCounts {
   /** Snapshot time of day (UTC seconds since midnight). */
   snapshotClock: number;
   population: 'live' | 'active';
+  /** Members left out because they were seen within `recentMinutes` of the snapshot, or after it. */
+  excludedRecent: number;
+  recentMinutes: number;
 }
 
 /** Half-hour bin of a unix time in a fixed-offset zone. */
@@ -76,6 +88,9 @@ export function binLabel(bin: number): string {
 /** One pass over sex, platform and the last_seen times kept by the status classification. */
 export function activityCounts(input: AuditInput, cls: StatusClassification, options: TimeOptions = {}): ActivityCounts {
   const population = options.population ?? 'live';
+  const recentMinutes = options.recentMinutes ?? DEFAULT_RECENT_MINUTES;
+  if (!(recentMinutes >= 0 && Number.isFinite(recentMinutes))) throw new Error(`activity time: recentMinutes must be >= 0, got ${recentMinutes}`);
+  const cutoff = cls.snapshotTime - recentMinutes * 60;
   const { table } = input;
   const sex = readNumber(table, 'sex', 'activity time');
   const platform = readNumber(table, 'last_seen_platform', 'activity time');
@@ -87,11 +102,17 @@ export function activityCounts(input: AuditInput, cls: StatusClassification, opt
   const dowMsk = new Float64Array(3 * 7);
   let n = 0;
   let before = 0;
+  let excludedRecent = 0;
+  const keepAll = recentMinutes === 0;
   for (let i = 0; i < codes.length; i++) {
     if (basis[i] !== BASIS_LAST_SEEN) continue;
     const c = codes[i];
     if (c !== ACTIVE && (population === 'active' || c !== INACTIVE)) continue;
     const t = Math.floor(lastSeen[i]);
+    if (!keepAll && t >= cutoff) {
+      excludedRecent++;
+      continue;
+    }
     const sx = sex[i];
     const s = sx === 1 || sx === 2 ? sx : 0; // null, 0 or anything else: unknown
     const p0 = platform[i];
@@ -108,7 +129,7 @@ export function activityCounts(input: AuditInput, cls: StatusClassification, opt
     n++;
   }
   const snapshotClock = ((Math.floor(cls.snapshotTime) % 86400) + 86400) % 86400;
-  return { n, bySex, byPlatform, dowUtc, dowMsk, beforeMskFixed: before, snapshotClock, population };
+  return { n, bySex, byPlatform, dowUtc, dowMsk, beforeMskFixed: before, snapshotClock, population, excludedRecent, recentMinutes };
 }
 
 /** Counts of one group in `zone`: MSK bins are UTC bins rotated by +6 (3 h / 30 min). */

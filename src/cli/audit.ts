@@ -15,13 +15,14 @@ import { writeJsonAtomic } from '../snapshot/atomic';
 import { readSnapshot } from '../snapshot/read';
 
 const USAGE = `usage: npm run audit -- --snapshot DIR [--json OUT] [--inactive-days N] [--min-city-count N]
-                     [--population live|active] [--cities FILE] [--no-online-info] [--top N]
+                     [--population live|active] [--recent-minutes N] [--cities FILE] [--no-online-info] [--top N]
 
   --snapshot DIR       a snapshot written by \`npm run pull\` (manifest.json + members.arrow)
   --json OUT           also write the results as JSON to OUT
   --inactive-days N    live members not seen for more than N days before the snapshot are inactive (default ${DEFAULT_INACTIVE_DAYS})
   --min-city-count N   cities with fewer live members are pooled into "other" (default ${DEFAULT_MIN_CITY_COUNT})
   --population P       activity-time population: live (default) or active
+  --recent-minutes N   time of day leaves out visits from N minutes before the snapshot on (online during the pull; default 15, 0 keeps all)
   --cities FILE        city coordinates CSV (default data/cities.csv)
   --no-online-info     do not use online_info.status when last_seen is hidden
   --top N              cities to print (default 15)`;
@@ -61,6 +62,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--inactive-days': options.inactiveDays = positiveInt(a, next()); break;
       case '--min-city-count': options.minCityCount = positiveInt(a, next()); break;
       case '--top': top = positiveInt(a, next()); break;
+      case '--recent-minutes': {
+        const v = next();
+        const m = Number(v);
+        if (!Number.isInteger(m) || m < 0) throw new UsageError(`--recent-minutes needs a whole number >= 0, got "${v}"`);
+        options.recentMinutes = m;
+        break;
+      }
       case '--cities': citiesFile = next(); break;
       case '--no-online-info': options.useOnlineInfo = false; break;
       case '--population': {
@@ -112,7 +120,8 @@ export function run(argv: readonly string[], out: (s: string) => void = console.
   out('');
   out(r.headline.text);
   out('');
-  out(`Last seen, time of day (${int(r.activity.n)} ${r.activity.population} profiles with a visible last_seen; last_seen is the last visit, not an activity log)`);
+  out(`Last seen, time of day (${int(r.activity.n)} ${r.activity.population} profiles with a visible last_seen; last_seen is the last visit, not an activity log;` +
+    ` ${int(r.activity.excludedRecent)} seen within ${r.activity.recentMinutes} min of the snapshot or later left out)`);
   out(table(
     ['zone', 'group', 'peak', 'share', '95% interval of the peak', 'stability'],
     r.peaks.map((p) => [p.zone, p.group, p.start, pct(p.share, 2), p.interval, pct(p.stability, 0)]),

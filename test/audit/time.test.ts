@@ -60,6 +60,21 @@ describe('audit/time: who is counted and how', () => {
     });
   }
 
+  it('leaves out members online during the pull (seen within 15 minutes of the snapshot, or after it)', () => {
+    const edge: MemberRow[] = [
+      member({ sex: 1, last_seen_time: SNAP_SEC - 15 * 60 - 1 }), // 15 min + 1 s before: kept
+      member({ sex: 1, last_seen_time: SNAP_SEC - 15 * 60 }), // exactly 15 min before: left out
+      member({ sex: 1, last_seen_time: SNAP_SEC + 600 }), // during the pull: left out
+    ];
+    for (const [, input] of inputs(edge)) {
+      const a = activityCounts(input, classifyStatus(input));
+      expect([a.n, a.excludedRecent, a.recentMinutes]).to.deep.equal([1, 2, 15]);
+      const all = activityCounts(input, classifyStatus(input), { recentMinutes: 0 });
+      expect([all.n, all.excludedRecent]).to.deep.equal([3, 0]);
+    }
+    expect(() => activityCounts(inputs(edge)[0][1], classifyStatus(inputs(edge)[0][1]), { recentMinutes: -1 })).to.throw(/recentMinutes/);
+  });
+
   it('builds tidy tables whose groups each sum to one, MSK shifted by three hours', () => {
     const input = inputs(rows)[0][1];
     const a = activityCounts(input, classifyStatus(input));
