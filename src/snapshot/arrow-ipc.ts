@@ -16,7 +16,7 @@
  * read_ipc_file and DuckDB read; arquero/flechette read it too.
  */
 import {
-  Column, Table, bool, field, float64, int16, int32, int8, tableToIPC, utf8, columnFromArray,
+  Column, Table, batchType, bool, field, float64, int16, int32, int8, tableToIPC, utf8,
 } from '@uwdata/flechette';
 import type { DataType, Field, Schema } from '@uwdata/flechette';
 import { MEMBER_COLUMNS, type ColumnType, type MemberRow } from './schema';
@@ -63,14 +63,71 @@ export function memberSchema(): Schema {
 
 const SCHEMA = memberSchema();
 
+/**
+ * One column of a batch, built straight into Arrow buffers. flechette's generic
+ * `columnFromArray` encodes strings one TextEncoder call at a time and was the pull's
+ * bottleneck (~15 µs a row); writing UTF-8 with `Buffer.write` into one growing buffer
+ * and numbers into typed arrays is an order of magnitude faster.
+ */
+function buildColumn(rows: readonly MemberRow[], key: keyof MemberRow, type: DataType, kind: ColumnType): Column<unknown> {
+  const n = rows.length;
+  const validity = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  let values: Int32Array | Int16Array | Int8Array | Float64Array | Uint8Array;
+  let offsets: Int32Array | undefined;
+  switch (kind) {
+    case 'int32': case 'int16': case 'int8': case 'float64': {
+      const arr = kind === 'int32' ? new Int32Array(n) : kind === 'int16' ? new Int16Array(n)
+        : kind === 'int8' ? new Int8Array(n) : new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = rows[i][key] as number | null;
+        if (v === null) nulls++;
+        else { arr[i] = v; validity[i >> 3] |= 1 << (i & 7); }
+      }
+      values = arr;
+      break;
+    }
+    case 'bool': {
+      const bits = new Uint8Array((n + 7) >> 3);
+      for (let i = 0; i < n; i++) {
+        const v = rows[i][key] as boolean | null;
+        if (v === null) { nulls++; continue; }
+        validity[i >> 3] |= 1 << (i & 7);
+        if (v) bits[i >> 3] |= 1 << (i & 7);
+      }
+      values = bits;
+      break;
+    }
+    case 'utf8': {
+      offsets = new Int32Array(n + 1);
+      let buf = Buffer.allocUnsafe(Math.max(64, n * 16));
+      let pos = 0;
+      for (let i = 0; i < n; i++) {
+        const v = rows[i][key] as string | null;
+        if (v === null) { nulls++; offsets[i + 1] = pos; continue; }
+        validity[i >> 3] |= 1 << (i & 7);
+        if (pos + v.length * 3 > buf.length) {
+          const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + v.length * 3));
+          buf.copy(bigger, 0, 0, pos);
+          buf = bigger;
+        }
+        pos += buf.write(v, pos, 'utf8');
+        offsets[i + 1] = pos;
+      }
+      values = new Uint8Array(buf.buffer, buf.byteOffset, pos);
+      break;
+    }
+  }
+  const BatchClass = batchType(type) as unknown as new (o: object) => unknown;
+  const batch = new BatchClass({
+    length: n, nullCount: nulls, type, validity: nulls ? validity : new Uint8Array(0), values, offsets,
+  });
+  return new Column([batch] as never);
+}
+
 /** Rows → a one-batch flechette table in the members schema. */
 export function membersTable(rows: readonly MemberRow[]): Table {
-  const columns: Column<unknown>[] = MEMBER_COLUMNS.map((c, i) => {
-    const values = new Array(rows.length);
-    const key = c.name;
-    for (let r = 0; r < rows.length; r++) values[r] = rows[r][key];
-    return columnFromArray(values, SCHEMA.fields[i].type);
-  });
+  const columns = MEMBER_COLUMNS.map((c, i) => buildColumn(rows, c.name, SCHEMA.fields[i].type, c.type));
   return new Table(SCHEMA, columns);
 }
 

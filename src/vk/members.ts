@@ -66,6 +66,9 @@ export interface PullOptions {
   rateLimit?: number;
   timeoutMs?: number;
   maxAttempts?: number;
+  /** Retry backoff (defaults in client.ts: 300 ms doubling to 8 s, with jitter). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
   /** Force plain calls (no execute). Default: execute, falling back on error 28. */
   mode?: 'auto' | 'plain';
   callsPerExecute?: number;
@@ -271,6 +274,7 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
   const client = new VkClient({
     base: opts.base ?? DEFAULT_VK_API_BASE, token: opts.token, rateLimit: opts.rateLimit,
     timeoutMs: opts.timeoutMs, maxAttempts: opts.maxAttempts, onRetry: opts.onRetry,
+    backoffBaseMs: opts.backoffBaseMs, backoffMaxMs: opts.backoffMaxMs,
   });
   const group = await resolveGroup(client, opts.group, opts.signal);
   if (group.deactivated) {
@@ -361,7 +365,6 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
     const tw = performance.now();
     const manifest = writer.finish(writer.checkpoint.reported_at_end ?? pager.state.last_count, toolInfo());
     writeMs += performance.now() - tw;
-    progress();
     const tEnd = performance.now();
     return {
       manifest, dir: opts.out, alreadyComplete: false, resumed: opened.resumed,
