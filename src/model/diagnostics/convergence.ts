@@ -70,6 +70,11 @@ export function splitChains(chains: ChainDraws): Float64Array[] {
   return out;
 }
 
+function hasNaN(chains: ChainDraws): boolean {
+  for (const ch of chains) for (let i = 0; i < ch.length; i++) if (Number.isNaN(ch[i])) return true;
+  return false;
+}
+
 /** Rank normalisation z = Φ⁻¹((r − 3/8)/(S + 1/4)) over all draws pooled (posterior `z_scale`). */
 export function zScale(chains: ChainDraws): Float64Array[] {
   const n = checkShape(chains, 'zScale');
@@ -173,6 +178,8 @@ export function essCore(chains: ChainDraws): number {
 
 /** Rank-normalised split R-hat with folding (posterior `rhat`). */
 export function rhat(chains: ChainDraws): number {
+  // posterior's z_scale keeps NA as NA, so NA draws give NA; checked here once
+  if (hasNaN(chains)) return NaN;
   const bulk = rhatCore(zScale(splitChains(chains)));
   const tail = rhatCore(zScale(splitChains(foldDraws(chains))));
   if (Number.isNaN(bulk) || Number.isNaN(tail)) return NaN;
@@ -186,6 +193,7 @@ export function rhatBasic(chains: ChainDraws): number {
 
 /** Bulk-ESS: ESS of the rank-normalised split chains (posterior `ess_bulk`). */
 export function essBulk(chains: ChainDraws): number {
+  if (hasNaN(chains)) return NaN;
   return essCore(zScale(splitChains(chains)));
 }
 

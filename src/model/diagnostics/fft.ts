@@ -22,14 +22,14 @@ export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false):
       t = im[i]; im[i] = im[j]; im[j] = t;
     }
   }
+  const { cos, sin } = twiddles(n);
   const sign = inverse ? 1 : -1;
   for (let len = 2; len <= n; len <<= 1) {
     const half = len >> 1;
-    const ang = (sign * 2 * Math.PI) / len;
-    // twiddles computed directly (not by recurrence) to keep rounding error at O(eps·log n)
+    const step = n / len;
     for (let k = 0; k < half; k++) {
-      const wr = Math.cos(ang * k);
-      const wi = Math.sin(ang * k);
+      const wr = cos[k * step];
+      const wi = sign * sin[k * step];
       for (let i = k; i < n; i += len) {
         const j = i + half;
         const xr = re[j] * wr - im[j] * wi;
@@ -39,6 +39,26 @@ export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false):
       }
     }
   }
+}
+
+/**
+ * cos / sin of 2πk/n for k < n/2, computed directly (not by recurrence, so rounding stays
+ * O(eps·log n)) once per size: every chain of a fit has the same length.
+ */
+const twiddleCache = new Map<number, { cos: Float64Array; sin: Float64Array }>();
+function twiddles(n: number): { cos: Float64Array; sin: Float64Array } {
+  let t = twiddleCache.get(n);
+  if (!t) {
+    const half = Math.max(1, n >> 1);
+    t = { cos: new Float64Array(half), sin: new Float64Array(half) };
+    for (let k = 0; k < half; k++) {
+      t.cos[k] = Math.cos((2 * Math.PI * k) / n);
+      t.sin[k] = Math.sin((2 * Math.PI * k) / n);
+    }
+    if (twiddleCache.size > 32) twiddleCache.clear();
+    twiddleCache.set(n, t);
+  }
+  return t;
 }
 
 function nextPow2(n: number): number {

@@ -69,21 +69,37 @@ export function mad(x: ArrayLike<number>): number {
 }
 
 /**
- * Ranks with ties averaged (R's `rank(ties.method = "average")`), 1-based.
+ * Ranks with ties averaged (R's `rank(ties.method = "average")`), 1-based; NaN stays NaN.
+ * One native numeric sort plus two binary searches per value: the rank of v averages
+ * positions (#values < v) + 1 … #values ≤ v, which is what tie-averaging means.
  */
 export function averageRanks(x: ArrayLike<number>): Float64Array {
   const n = x.length;
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => x[a] - x[b]);
+  const s = Float64Array.from(x).sort(); // NaN sorts last
+  let m = n;
+  while (m > 0 && Number.isNaN(s[m - 1])) m--;
   const r = new Float64Array(n);
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && x[idx[j + 1]] === x[idx[i]]) j++;
-    const avg = (i + j + 2) / 2; // mean of 1-based ranks i+1 … j+1
-    for (let k = i; k <= j; k++) r[idx[k]] = avg;
-    i = j + 1;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (Number.isNaN(v)) {
+      r[i] = NaN;
+      continue;
+    }
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    const below = lo;
+    hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    r[i] = (below + 1 + lo) / 2;
   }
   return r;
 }

@@ -89,3 +89,13 @@ describe('diagnostics building blocks', () => {
     expect(() => rhat([[1, 2, 3], [1, 2]])).to.throw(/equal lengths/);
   });
 });
+
+describe('diagnostics on missing values', () => {
+  it('NaN draws give NaN (posterior: NA), not a number', () => {
+    const ch = [[1, 2, 3, 4, 5, 6], [2, 3, NaN, 5, 1, 0]];
+    expect(Number.isNaN(rhat(ch))).to.equal(true);
+    expect(Number.isNaN(essBulk(ch))).to.equal(true);
+    expect(Number.isNaN(essTail(ch))).to.equal(true);
+    expect(Array.from(averageRanks([2, NaN, 1, 2]))).to.deep.equal([2.5, NaN, 1, 2.5]);
+  });
+});
