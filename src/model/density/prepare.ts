@@ -2,9 +2,10 @@ import { parseFormula } from '../formula/parse';
 import { ModelSpecError } from '../formula/errors';
 import { assertNoMissing, DataSource, toFactor, toFloat64, valueKind, type DataInput } from '../design/columns';
 import { codeTerms, type VariableSpec } from '../design/coding';
-import { buildDesign, columnMeans, type VariableValues } from '../design/build';
+import { allocate, buildDesign, columnMeans, type VariableValues } from '../design/build';
 import { buildCells, yHistogram, type CompressionMode } from '../design/cells';
 import { brmsLevelName } from '../design/naming';
+import { dependentColumns } from '../design/rank';
 import { familySpec } from '../families/spec';
 import { readResponse } from '../families/spec';
 import { resolvePriors } from '../priors/resolve';
@@ -39,7 +40,8 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
 
   const rawY = source.column(formula.response, 'response');
   assertNoMissing(formula.response, 'response', rawY);
-  const y = readResponse(spec, formula.response, rawY);
+  const y = new Float64Array(allocate(N * 8, shared));
+  y.set(readResponse(spec, formula.response, rawY));
 
   // Population-level variables in formula order.
   const varNames: string[] = [];
@@ -104,6 +106,17 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
     { family: spec, y, intercept: formula.intercept, coefNames: coding.columnNames, groups: formula.groups },
     priors,
   );
+  const dependent = dependentColumns(cells.design, cells.n, means, formula.intercept).filter(
+    (k) => priorsResolved.b[k].dist.dist === 'flat',
+  );
+  if (dependent.length > 0) {
+    const list = dependent.map((k) => `'${coding.columnNames[k]}'`).join(', ');
+    throw new ModelSpecError(
+      `design column${dependent.length > 1 ? 's' : ''} ${list} ${dependent.length > 1 ? 'are linear combinations' : 'is a linear combination'} of ${formula.intercept ? 'the intercept and ' : ''}earlier columns ` +
+        `(e.g. levels that always occur together, or an interaction without its main effects next to an intercept); ` +
+        `with brms's flat priors the coefficient${dependent.length > 1 ? 's are' : ' is'} not identified — simplify the formula or give ${dependent.length > 1 ? 'them' : 'it'} a proper prior`,
+    );
+  }
   const { layout, unconstrainedNames, outputNames } = makeLayout(formula.intercept, coding.columnNames, groups, spec.aux);
   return {
     kind: 'prepared-model',

@@ -102,7 +102,9 @@ export function buildCells(
   if (found && mode === 'auto' && found.nCells > AUTO_COMPRESSION_MAX_RATIO * N) found = null;
   const compressed = found !== null;
   const nCells = found ? found.nCells : N;
-  const rowCell = found ? found.rowCell : Int32Array.from({ length: N }, (_, i) => i);
+  const rowCell = new Int32Array(allocate(N * 4, shared));
+  if (found) rowCell.set(found.rowCell);
+  else for (let i = 0; i < N; i++) rowCell[i] = i;
   const firstRow = found ? found.firstRow : rowCell;
 
   const col = new Int32Array(allocate(nCells * T * 4, shared));

@@ -72,6 +72,18 @@ describe('design: treatment coding and brms term names', () => {
     });
   }
 
+  it('linearly dependent columns are an error under flat priors, allowed with proper priors', () => {
+    const dup = { ...data, f2: data.f.map((v) => (v === 'a' ? 'p' : v === 'b' ? 'q' : 'r')) };
+    expect(() => prepareModel({ data: dup, formula: 'y ~ f + f2', family: 'poisson' })).to.throw(
+      ModelSpecError,
+      /design columns 'f2q', 'f2r' are linear combinations of the intercept and earlier columns/,
+    );
+    expect(() => prepareModel({ data, formula: 'y ~ 0 + f + g:f', family: 'poisson' })).to.not.throw();
+    expect(() => prepareModel({ data: { ...data, x2: data.x.map((v) => 2 * v + 1) }, formula: 'y ~ x + x2', family: 'poisson' })).to.throw(/'x2' is a linear combination/);
+    const ok = prepareModel({ data: dup, formula: 'y ~ f + f2', family: 'poisson', priors: ['prior(normal(0, 1), class = b)'] });
+    expect(ok.termNames).to.deep.equal(['fb', 'fc', 'f2q', 'f2r']);
+  });
+
   it('bernoulli accepts booleans and 0/1; grouping columns are factors whatever their type', () => {
     const pm = prepareModel({ data: { ...data, y: data.flag }, formula: 'y ~ x + (1 | id)', family: 'bernoulli' });
     expect(Array.from(pm.response.values)).to.deep.equal(data.flag.map(Number));
