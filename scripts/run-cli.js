@@ -28,12 +28,14 @@ function ensureBuild() {
   );
   const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
   if (built >= sources) return;
-  const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
+  // Not node_modules/.bin/tsc: tslab's bundled TypeScript 5.0 also ships a `tsc` bin, and on a
+  // fresh `npm ci` that link can win (then `module: node20` is rejected). Use the project's own.
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   if (!fs.existsSync(tsc)) {
     console.error('error: dependencies are not installed. Run `npm ci` (or the setup command in README.md) first.');
     process.exit(1);
   }
-  const r = spawnSync(tsc, ['-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
   if (r.status !== 0) {
     console.error('error: TypeScript build failed (see above); fix the errors and run the command again.');
     process.exit(r.status || 1);
