@@ -48,24 +48,31 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Run the pull CLI in a child process; `killAfterMs` sends SIGKILL at that moment. */
-export function runCli(args: string[], env: Record<string, string>, killAfterMs?: number): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
+export interface CliProcess {
+  done: Promise<CliRun>;
+  /** SIGKILL: no handler runs, the process stops wherever it is. */
+  kill(): void;
+}
+
+/** Start the pull CLI in a child process (only PATH and `env` in its environment). */
+export function startCli(args: string[], env: Record<string, string>): CliProcess {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { done, kill: () => { child.kill('SIGKILL'); } };
+}
+
+export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return startCli(args, env).done;
 }
 
 /** Every file under `dir`, recursively, as bytes. */
