@@ -55,6 +55,7 @@ describe(`parameter recovery on simulated multilevel data (${SEEDS.length} seed(
     expect(intervals).to.be.greaterThan(50);
     // P(Bin(n, 0.05) > limit) < 1%: normal approximation with continuity correction
     const limit = Math.ceil(intervals * 0.05 + 2.33 * Math.sqrt(intervals * 0.05 * 0.95) + 0.5);
+    if (FULL) console.log(`    ${misses} of ${intervals} 95% intervals missed the truth (limit ${limit})`);
     expect(misses, `${misses} of ${intervals} intervals missed (limit ${limit})`).to.be.at.most(limit);
   });
 });

@@ -69,6 +69,7 @@ describe(`simulation-based calibration, poisson y ~ x + (1 | g) (${REPS} replica
       const e = REPS / 4;
       const chi2 = bins.reduce((a, o) => a + (o - e) ** 2 / e, 0);
       // chi-square(3) 99.9% point: a real miscalibration piles ranks at an end or the middle
+      if (FULL) console.log(`    ${name}: rank bins ${bins.join(', ')}, chi2 ${chi2.toFixed(2)}, 95% coverage ${covered[name]}/${REPS}`);
       expect(chi2, `${name}: rank bins ${bins.join(', ')}`).to.be.lessThan(16.27);
     }
   });
