@@ -3,6 +3,7 @@ import type { CompiledModel, ModelFactoryRef } from '../types';
 import { KERNELS, type CellStats } from '../families/kernels';
 import { logPrior, type PriorDist } from '../priors/dists';
 import type { PreparedModel } from './prepared';
+import { findCells } from '../design/cells';
 
 /**
  * The log density on the unconstrained space (brms's parameterisation):
@@ -53,24 +54,64 @@ export function compileModel(payload: unknown): CompiledModel {
   const eta = new Float64Array(C);
   const gEta = new Float64Array(C);
   const sd = new Float64Array(G);
-  const acc = new Float64Array(Math.max(1, nLevels.reduce((a, b) => a + b, 0)));
+  const nZ = nLevels.reduce((a, b) => a + b, 0);
+  const acc = new Float64Array(Math.max(1, nZ));
   const scratch = new Float64Array(1);
   const dPrior = new Float64Array(1);
+  // Branch-free hot loops: a term that is zero in a cell (col = -1) points at a spare
+  // coefficient slot K that always holds 0, and group codes become absolute indices
+  // into one z vector. Built once per compiled model (a few bytes per cell).
+  //
+  // Population-level patterns: cells that differ only in their group levels share the
+  // population part of η (with categorical predictors, a few hundred patterns can stand
+  // for 10^5 cells), so the term lookups run once per pattern and each cell adds only
+  // its group effects. Used when patterns are at most half the cells.
+  const found = G > 0 ? findCells(cells.design, []) : null;
+  const usePatterns = found !== null && found.nCells <= 0.5 * C;
+  const P = usePatterns && found ? found.nCells : C;
+  const patOf = usePatterns && found ? found.rowCell : Int32Array.from({ length: C }, (_, c) => c);
+  const colIdx = new Int32Array(P * T);
+  const pVal = new Float64Array(P * T);
+  for (let p = 0; p < P; p++) {
+    const src = usePatterns && found ? found.firstRow[p] : p;
+    for (let t = 0; t < T; t++) {
+      const k = col[src * T + t];
+      colIdx[p * T + t] = k >= 0 ? k : K;
+      pVal[p * T + t] = val[src * T + t];
+    }
+  }
+  const etaPop = new Float64Array(P);
+  const gPop = new Float64Array(P);
+  const zIdx = new Int32Array(C * G);
+  for (let c = 0; c < C; c++) for (let g = 0; g < G; g++) zIdx[c * G + g] = zStart[g] - (G > 0 ? zStart[0] : 0) + codes[c * G + g];
+  const bWork = new Float64Array(K + 1);
+  const gbWork = new Float64Array(K + 1);
+  const rWork = new Float64Array(Math.max(1, nZ));
+  const zGroup = new Int32Array(Math.max(1, nZ));
+  for (let g = 0; g < G; g++) for (let l = 0; l < nLevels[g]; l++) zGroup[zStart[g] - zStart[0] + l] = g;
 
   const logDensityGradient = (theta: Float64Array, grad: Float64Array): number => {
     grad.fill(0);
     const bOff = L.b;
     let alpha = hasInt ? theta[L.intercept] : 0;
-    for (let k = 0; k < K; k++) alpha -= means[k] * theta[bOff + k];
+    for (let k = 0; k < K; k++) {
+      bWork[k] = theta[bOff + k];
+      alpha -= means[k] * bWork[k];
+    }
+    bWork[K] = 0;
     for (let g = 0; g < G; g++) sd[g] = Math.exp(theta[L.logSd + g]);
-    for (let c = 0; c < C; c++) {
+    const z0 = G > 0 ? zStart[0] : 0;
+    for (let j = 0; j < nZ; j++) rWork[j] = sd[zGroup[j]] * theta[z0 + j];
+    for (let p = 0; p < P; p++) {
       let e = alpha;
-      const base = c * T;
-      for (let t = 0; t < T; t++) {
-        const k = col[base + t];
-        if (k >= 0) e += val[base + t] * theta[bOff + k];
-      }
-      for (let g = 0; g < G; g++) e += sd[g] * theta[zStart[g] + codes[c * G + g]];
+      const base = p * T;
+      for (let t = 0; t < T; t++) e += pVal[base + t] * bWork[colIdx[base + t]];
+      etaPop[p] = e;
+    }
+    for (let c = 0; c < C; c++) {
+      let e = etaPop[patOf[c]];
+      const gb = c * G;
+      for (let g = 0; g < G; g++) e += rWork[zIdx[gb + g]];
       eta[c] = e;
     }
     const u = hasAux ? theta[L.logAux] : 0;
@@ -80,26 +121,31 @@ export function compileModel(payload: unknown): CompiledModel {
     // Back-propagate ∂/∂η to b (through the analytic centering), Intercept and z.
     let total = 0;
     acc.fill(0);
+    gbWork.fill(0);
+    gPop.fill(0);
     for (let c = 0; c < C; c++) {
       const ge = gEta[c];
       total += ge;
-      const base = c * T;
-      for (let t = 0; t < T; t++) {
-        const k = col[base + t];
-        if (k >= 0) grad[bOff + k] += val[base + t] * ge;
-      }
-      for (let g = 0; g < G; g++) acc[zStart[g] - zStart[0] + codes[c * G + g]] += ge;
+      gPop[patOf[c]] += ge;
+      const gb = c * G;
+      for (let g = 0; g < G; g++) acc[zIdx[gb + g]] += ge;
     }
+    for (let p = 0; p < P; p++) {
+      const gp = gPop[p];
+      const base = p * T;
+      for (let t = 0; t < T; t++) gbWork[colIdx[base + t]] += pVal[base + t] * gp;
+    }
+    for (let k = 0; k < K; k++) grad[bOff + k] = gbWork[k];
     if (hasInt) grad[L.intercept] = total;
     for (let k = 0; k < K; k++) grad[bOff + k] -= means[k] * total;
     for (let g = 0; g < G; g++) {
-      const z0 = zStart[g];
-      const a0 = z0 - zStart[0];
+      const zg = zStart[g];
+      const a0 = zg - z0;
       let dLogSd = 0;
       for (let l = 0; l < nLevels[g]; l++) {
-        const z = theta[z0 + l];
+        const z = theta[zg + l];
         dLogSd += acc[a0 + l] * z;
-        grad[z0 + l] = sd[g] * acc[a0 + l] - z; // likelihood + std_normal prior on z
+        grad[zg + l] = sd[g] * acc[a0 + l] - z; // likelihood + std_normal prior on z
         lp -= 0.5 * z * z;
       }
       // sd = e^v: prior on sd, chain rule ×sd, log-Jacobian +v.
