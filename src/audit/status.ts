@@ -249,10 +249,15 @@ export function headline(s: StatusSummary): Headline {
   const r = statusRates(s);
   const [db, ns, ac] = r;
   const lv = Math.round(s.level * 100);
+  const byStatus = s.byOnlineInfo.active + s.byOnlineInfo.inactive;
   const text =
     `Of ${int(s.n)} followers, ${pct(db.share)} (${lv}% CI ${pct(db.lo)}–${pct(db.hi)}) are deleted or banned, ` +
     `${pct(ns.share)} (${pct(ns.lo)}–${pct(ns.hi)}) were not seen for more than ${s.inactiveDays} days before the snapshot ` +
     `(deactivated included, as the study counts), and ${int(ac.numerator)} (${pct(ac.share)}) are active. ` +
-    `${int(s.counts.hidden)} live profiles hide their last visit and are counted in none of these.`;
+    (byStatus > 0
+      ? `${int(byStatus)} live profiles hide their last visit and were classified by VK's coarser online_info status ` +
+        `(${int(s.byOnlineInfo.inactive)} "long_ago" counted as inactive). `
+      : '') +
+    `${int(s.counts.hidden)} live profiles show neither and are counted in none of these.`;
   return { n: s.n, deletedOrBanned: db, notSeen: ns, active: ac, hidden: s.counts.hidden, text };
 }

@@ -136,7 +136,8 @@ describe('audit/status: shares, denominators and the headline', () => {
     expect(h.text).to.match(/^Of 100 followers, 14\.0% \(95% CI 8\.5%–22\.1%\) are deleted or banned, 34\.0% /);
     expect(h.text).to.contain('more than 183 days');
     expect(h.text).to.contain('60 (60.0%) are active');
-    expect(h.text).to.contain('6 live profiles hide their last visit');
+    expect(h.text).to.contain('5 live profiles hide their last visit and were classified by VK\'s coarser online_info status (2 "long_ago" counted as inactive)');
+    expect(h.text).to.contain('6 live profiles show neither');
   });
 });
 

@@ -60,7 +60,7 @@ export function qualitySignalsFigure(rows: readonly SignalRow[], live: number): 
 /** Distribution of the low-quality score (an indicator, not a fake rate). */
 export function qualityScoreFigure(rows: readonly { score: number; count: number; share: number }[]): Figure {
   return barFigure({
-    title: 'Low-quality score of live members (number of signals; an indicator, not a fake rate)',
+    title: 'Low-quality score of live members (an indicator, not a fake rate)',
     categories: rows.map((r) => String(r.score)),
     series: [{ name: 'share of live members', color: '#E69F00', values: rows.map((r) => toPct(r.share)) }],
     x: { title: 'Score', unit: 'signals present', type: 'category' },
