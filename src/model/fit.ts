@@ -33,6 +33,8 @@ export interface FitOptions {
   onProgress?: (p: ChainProgress) => void;
   /** Shown in the summary's "Data:" line (brms shows the data argument's name). */
   dataName?: string;
+  /** Exact likelihood compression (reference/bayes.md): 'auto' (default), true or false. */
+  compress?: Parameters<typeof prepareModel>[0]['compress'];
 }
 
 export interface FitSettings extends SamplerSettings {
@@ -101,6 +103,7 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
     formula: options.formula,
     family: options.family,
     priors: options.priors ?? [],
+    compress: options.compress,
   });
   const prepare = seconds(t0);
   const { chains: nChains, cores, ...sampler } = settings;
