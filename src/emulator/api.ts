@@ -7,8 +7,9 @@ import { CommunityGenerator, MemberRecord } from './generator';
 import { Membership } from './membership';
 import { FieldSet, parseFields, userJson } from './serialize';
 import { VkApiError, vkErrors } from './errors';
+import { JsonSink } from './json-sink';
 import {
-  HostValue, VKScriptCompileError, VKScriptRuntimeError, Value, fromPlain, parseVKScript, runVKScript, valueToJson,
+  HostValue, VKScriptCompileError, VKScriptRuntimeError, Value, fromPlain, parseVKScript, runVKScript, valueToJson, writeValueJson,
 } from './vkscript';
 
 export const SYNTHETIC_MARKER = '[vk-audience-study synthetic community]';
@@ -36,9 +37,8 @@ export interface ApiContext {
 
 export type Params = ReadonlyMap<string, string>;
 
-/** One response: JSON text of the `response` value, plus execute errors if any. */
+/** What `execute` reports besides the JSON it wrote: the execute errors, if any. */
 export interface MethodResult {
-  json: string;
   executeErrors?: { method: string; error_code: number; error_msg: string }[];
 }
 
@@ -120,16 +120,17 @@ function membersPage(ctx: ApiContext, params: Params): MembersPage {
   return { count: ctx.members.count(), indices: ctx.members.page(offset, count, sort === 'id_desc'), fields };
 }
 
-/** groups.getMembers straight to JSON text (the hot path). */
-export function groupsGetMembersJson(ctx: ApiContext, params: Params): string {
+/** groups.getMembers straight to JSON bytes (the hot path). */
+export function writeGroupsGetMembers(ctx: ApiContext, params: Params, out: JsonSink): void {
   const page = membersPage(ctx, params);
-  const parts = new Array<string>(page.indices.length);
   const ref = ctx.gen.referenceSec;
+  out.write(`{"count":${page.count},"items":[`);
   for (let i = 0; i < page.indices.length; i++) {
     const index = page.indices[i];
-    parts[i] = page.fields ? userJson(ctx.gen.member(index), page.fields, ref) : String(ctx.gen.idOf(index));
+    const item = page.fields ? userJson(ctx.gen.member(index), page.fields, ref) : String(ctx.gen.idOf(index));
+    out.write(i ? `,${item}` : item);
   }
-  return `{"count":${page.count},"items":[${parts.join(',')}]}`;
+  out.write(']}');
 }
 
 /** A user inside an execute script: kept lazy, serialised by `userJson` at the end. */
@@ -169,7 +170,8 @@ function callFromScript(ctx: ApiContext, method: string, params: Params, version
 /** Parsed programs by code text: clients send the same paging code on every request. */
 const programCache = new Map<string, ReturnType<typeof parseVKScript>>();
 
-export function execute(ctx: ApiContext, params: Params, version: number): MethodResult {
+/** Runs the `code` parameter and writes the `response` value's JSON into `out`. */
+export function execute(ctx: ApiContext, params: Params, version: number, out: JsonSink): MethodResult {
   const code = params.get('code');
   if (code === undefined || code.trim() === '') throw vkErrors.param('code is undefined');
   let program = programCache.get(code);
@@ -204,7 +206,9 @@ export function execute(ctx: ApiContext, params: Params, version: number): Metho
     if (err instanceof VKScriptRuntimeError) throw vkErrors.runtime(err.message);
     throw err;
   }
-  const json = valueToJson(value, (h) => (h instanceof UserValue ? h.json() : valueToJson(h.toObject(), () => 'null')));
-  if (Buffer.byteLength(json, 'utf8') > ctx.switches.maxResponseBytes) throw vkErrors.tooBig();
-  return executeErrors.length ? { json, executeErrors } : { json };
+  const start = out.length;
+  writeValueJson(value, (h) => (h instanceof UserValue ? h.json() : valueToJson(h.toObject(), () => 'null')), out);
+  // The caller discards `out` on this error.
+  if (out.length - start > ctx.switches.maxResponseBytes) throw vkErrors.tooBig();
+  return executeErrors.length ? { executeErrors } : {};
 }

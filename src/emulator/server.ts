@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Rng, hash32 } from '../util/rng';
 import type { EmulatorDrift, EmulatorFaults, EmulatorHandle, EmulatorOptions } from './index';
-import { ApiContext, Params, execute, groupsGetById, groupsGetMembersJson } from './api';
+import { ApiContext, Params, execute, groupsGetById, writeGroupsGetMembers } from './api';
+import { JsonSink } from './json-sink';
 import { VkApiError, vkErrors } from './errors';
 import { CommunityGenerator, MAX_INDEX } from './generator';
 import { Membership } from './membership';
@@ -123,6 +124,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
     res.end(body);
   };
   const sendJson = (res: http.ServerResponse, body: string): void => send(res, 200, 'application/json; charset=utf-8', body);
+  const sendSink = (res: http.ServerResponse, sink: JsonSink): void => {
+    if (res.destroyed || res.writableEnded) return;
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': sink.length });
+    res.cork();
+    for (const b of sink.buffers()) res.write(b);
+    res.end();
+    res.uncork();
+  };
 
   const errorBody = (err: VkApiError, method: string, params: Params): string => {
     const echoed = [{ key: 'method', value: method }, { key: 'oauth', value: '1' }];
@@ -186,26 +195,30 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
       if (!limiter.tryAcquire(tok)) throw vkErrors.tooMany();
       if (error10) throw vkErrors.internal();
 
-      let out: string;
       switch (method) {
-        case 'groups.getMembers':
-          out = `{"response":${groupsGetMembersJson(ctx, params)}}`;
-          break;
+        case 'groups.getMembers': {
+          const sink = new JsonSink();
+          sink.write('{"response":');
+          writeGroupsGetMembers(ctx, params, sink);
+          sink.write('}');
+          sendSink(res, sink);
+          return;
+        }
         case 'groups.getById':
-          out = JSON.stringify({ response: groupsGetById(ctx, params, version) });
-          break;
+          sendJson(res, JSON.stringify({ response: groupsGetById(ctx, params, version) }));
+          return;
         case 'execute': {
           if (tok === serviceToken) throw vkErrors.serviceExecute();
-          const r = execute(ctx, params, version);
-          out = r.executeErrors
-            ? `{"response":${r.json},"execute_errors":${JSON.stringify(r.executeErrors)}}`
-            : `{"response":${r.json}}`;
-          break;
+          const sink = new JsonSink();
+          sink.write('{"response":');
+          const r = execute(ctx, params, version, sink);
+          sink.write(r.executeErrors ? `,"execute_errors":${JSON.stringify(r.executeErrors)}}` : '}');
+          sendSink(res, sink);
+          return;
         }
         default:
           throw vkErrors.unknownMethod();
       }
-      sendJson(res, out);
     } catch (err) {
       if (err instanceof VkApiError) {
         countError(String(err.code));

@@ -730,37 +730,43 @@ function binary(op: string, a: Value, b: Value): Value {
   }
 }
 
+/** Where serialised JSON goes (a string builder or a `JsonSink`). */
+export interface JsonWriter {
+  write(s: string): void;
+}
+
 /**
- * Serialises a script value to JSON. Host values supply their own JSON (so 25,000 users
- * are written straight from the generator, never through an intermediate object).
+ * Writes a script value as JSON. Host values supply their own JSON (so 25,000 users are
+ * written straight from the generator, never through an intermediate object).
  */
+export function writeValueJson(v: Value, hostJson: (h: HostValue) => string, out: JsonWriter): void {
+  if (v === null) out.write('null');
+  else if (typeof v === 'boolean') out.write(v ? 'true' : 'false');
+  else if (typeof v === 'number') out.write(Number.isFinite(v) ? String(v) : 'null');
+  else if (typeof v === 'string') out.write(JSON.stringify(v));
+  else if (Array.isArray(v)) {
+    out.write('[');
+    for (let i = 0; i < v.length; i++) {
+      if (i) out.write(',');
+      writeValueJson(v[i], hostJson, out);
+    }
+    out.write(']');
+  } else if (v instanceof Map) {
+    out.write('{');
+    let first = true;
+    for (const [k, val] of v) {
+      out.write(first ? `${JSON.stringify(k)}:` : `,${JSON.stringify(k)}:`);
+      first = false;
+      writeValueJson(val, hostJson, out);
+    }
+    out.write('}');
+  } else out.write(hostJson(v));
+}
+
+/** `writeValueJson` into a string. */
 export function valueToJson(v: Value, hostJson: (h: HostValue) => string): string {
   const parts: string[] = [];
-  const walk = (x: Value): void => {
-    if (x === null) parts.push('null');
-    else if (typeof x === 'boolean') parts.push(x ? 'true' : 'false');
-    else if (typeof x === 'number') parts.push(Number.isFinite(x) ? String(x) : 'null');
-    else if (typeof x === 'string') parts.push(JSON.stringify(x));
-    else if (Array.isArray(x)) {
-      parts.push('[');
-      for (let i = 0; i < x.length; i++) {
-        if (i) parts.push(',');
-        walk(x[i]);
-      }
-      parts.push(']');
-    } else if (x instanceof Map) {
-      parts.push('{');
-      let first = true;
-      for (const [k, val] of x) {
-        if (!first) parts.push(',');
-        first = false;
-        parts.push(JSON.stringify(k), ':');
-        walk(val);
-      }
-      parts.push('}');
-    } else parts.push(hostJson(x));
-  };
-  walk(v);
+  writeValueJson(v, hostJson, { write: (s) => parts.push(s) });
   return parts.join('');
 }
 

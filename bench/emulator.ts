@@ -1,0 +1,151 @@
+/**
+ * Benchmark: the emulator is never the bottleneck (issue 3: serve ≥ 300k fielded members
+ * per second to a local client on the 2-core machine; 2.5M members generated well under
+ * a minute).
+ *
+ *   node dist/bench/emulator.js [--members N] [--serve M] [--runs K]
+ *
+ * 1. Generation: all N members (default 2,500,000) generated once, and generated +
+ *    serialised to VK JSON with the snapshot's MEMBER_FIELDS; heap growth printed (bounded
+ *    memory: nothing is kept).
+ * 2. Serving: a keep-alive HTTP client on loopback pulls M members (default 250,000) with
+ *    MEMBER_FIELDS, (a) as groups.getMembers pages of 1000, (b) as vk-io's execute loop of
+ *    25 × 1000 (maxResponseBytes lifted: the size limit is a behaviour, not a cost), rate
+ *    limit off. The client reads each body completely (no JSON.parse: that is the pull's
+ *    cost, not the emulator's). K runs each (default 5); medians printed.
+ *
+ * The machine is shared, so besides wall-clock rates the bench prints rates per CPU
+ * second of this process (`process.cpuUsage`): what one dedicated core achieves. Client
+ * and server share the process, so that figure charges the client's work to the emulator
+ * too (a conservative estimate).
+ */
+import * as http from 'node:http';
+import * as os from 'node:os';
+import { startEmulator } from '../src/emulator';
+import { CommunityGenerator } from '../src/emulator/generator';
+import { parseFields, userJson } from '../src/emulator/serialize';
+import { MEMBER_FIELDS } from '../src/snapshot/schema';
+import { vkIoExecuteCode } from '../test/emulator/helpers';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive whole number, got "${process.argv[i + 1]}"`);
+  return v;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; bytes: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const buf = Buffer.concat(chunks);
+          // Only the head is decoded, to check for an error envelope.
+          resolve({ status: res.statusCode ?? 0, bytes: buf.length, text: buf.subarray(0, 64).toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function main(): Promise<void> {
+  const members = arg('--members', 2_500_000);
+  const serve = arg('--serve', 250_000);
+  const runs = arg('--runs', 5);
+  const fieldsCsv = MEMBER_FIELDS.join(',');
+  console.log(`emulator benchmark (Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)})`);
+
+  // 1. Generation.
+  const gen = new CommunityGenerator({ seed: 1, referenceSec: Date.now() / 1000 });
+  const fields = parseFields(MEMBER_FIELDS);
+  const heap0 = process.memoryUsage().heapUsed;
+  let t = performance.now();
+  let c0 = process.cpuUsage();
+  let followers = 0;
+  for (let i = 0; i < members; i++) followers += gen.member(i).followers;
+  const genMs = performance.now() - t;
+  const genCpu = process.cpuUsage(c0);
+  t = performance.now();
+  c0 = process.cpuUsage();
+  let bytes = 0;
+  for (let i = 0; i < members; i++) bytes += userJson(gen.member(i), fields, gen.referenceSec).length;
+  const serMs = performance.now() - t;
+  const serCpu = process.cpuUsage(c0);
+  const cpuS = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6;
+  const heapGrowth = (process.memoryUsage().heapUsed - heap0) / 1048576;
+  console.log(`  generate ${members.toLocaleString('en-US')} members: ${(genMs / 1000).toFixed(1)} s (${Math.round(members / genMs * 1000).toLocaleString('en-US')}/s; ${cpuS(genCpu).toFixed(1)} CPU-s; checksum ${followers})`);
+  console.log(`  generate + serialise (MEMBER_FIELDS): ${(serMs / 1000).toFixed(1)} s (${Math.round(members / serMs * 1000).toLocaleString('en-US')}/s; ${cpuS(serCpu).toFixed(1)} CPU-s; ${(bytes / members).toFixed(0)} chars/member); heap growth ${heapGrowth.toFixed(0)} MB`);
+
+  // 2. Serving over loopback.
+  const emu = await startEmulator({ members: Math.max(serve, 1000), rateLimitPerSecond: 0, maxResponseBytes: 1 << 30 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const pageRates: number[] = [];
+  const execRates: number[] = [];
+  const pageCpuRates: number[] = [];
+  const execCpuRates: number[] = [];
+  const cpuSec = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  let pageBytes = 0;
+  try {
+    const pageUrl = new URL(`${emu.base}/groups.getMembers`);
+    const execUrl = new URL(`${emu.base}/execute`);
+    const code = vkIoExecuteCode('groups.getMembers', { group_id: emu.screenName, count: 1000, fields: [...MEMBER_FIELDS] }, 25);
+    for (let run = 0; run < runs; run++) {
+      let got = 0;
+      let b = 0;
+      t = performance.now();
+      let c = cpuSec();
+      for (let offset = 0; offset < serve; offset += 1000) {
+        const body = new URLSearchParams({ group_id: String(emu.groupId), offset: String(offset), count: '1000', fields: fieldsCsv, v: '5.199', access_token: emu.token });
+        const r = await post(agent, pageUrl, body.toString());
+        if (r.status !== 200 || !r.text.startsWith('{"response"')) throw new Error(`unexpected answer: ${r.status} ${r.text}`);
+        got += Math.min(1000, serve - offset);
+        b += r.bytes;
+      }
+      pageRates.push(got / ((performance.now() - t) / 1000));
+      pageCpuRates.push(got / (cpuSec() - c));
+      pageBytes = b;
+
+      t = performance.now();
+      c = cpuSec();
+      got = 0;
+      for (let offset = 0; offset < serve; offset += 25_000) {
+        const body = new URLSearchParams({ code, offset: String(offset), received: String(offset), total: String(serve), v: '5.199', access_token: emu.token });
+        const r = await post(agent, execUrl, body.toString());
+        if (r.status !== 200 || !r.text.startsWith('{"response"')) throw new Error(`unexpected answer: ${r.status} ${r.text}`);
+        got += Math.min(25_000, serve - offset);
+      }
+      execRates.push(got / ((performance.now() - t) / 1000));
+      execCpuRates.push(got / (cpuSec() - c));
+    }
+  } finally {
+    agent.destroy();
+    await emu.close();
+  }
+  const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+  const verdict = (x: number): string => (x >= 300_000 ? 'met' : 'MISSED');
+  console.log(`  serve ${serve.toLocaleString('en-US')} fielded members over loopback, ${runs} runs, medians (target ≥ 300,000/s):`);
+  console.log(`    groups.getMembers pages of 1000: wall ${fmt(median(pageRates))}/s [${pageRates.map(fmt).join(', ')}] ${verdict(median(pageRates))}; per CPU-second ${fmt(median(pageCpuRates))}/s ${verdict(median(pageCpuRates))}; ${(pageBytes / serve).toFixed(0)} bytes/member on the wire`);
+  console.log(`    execute 25 × 1000 (vk-io code):  wall ${fmt(median(execRates))}/s [${execRates.map(fmt).join(', ')}] ${verdict(median(execRates))}; per CPU-second ${fmt(median(execCpuRates))}/s ${verdict(median(execCpuRates))}`);
+  console.log(`  load average now ${os.loadavg()[0].toFixed(1)}: wall-clock rates on a busy shared machine understate the emulator`);
+}
+
+main().catch((e) => {
+  console.error(`error: ${(e as Error).message}`);
+  process.exit(1);
+});
