@@ -193,3 +193,16 @@ export function conditionalGrid(pm: PreparedModel, variable: string, resolution 
   }
   return out;
 }
+
+/**
+ * brms's centered `Intercept` (the sampled one, with the design centered at `means`)
+ * from one draw of the reported parameters: Intercept = b_Intercept + means·b.
+ * NaN when the model has no intercept.
+ */
+export function centeredIntercept(pm: PreparedModel, params: ArrayLike<number>): number {
+  const o = pm.layout.out;
+  if (o.intercept < 0) return NaN;
+  let v = params[o.intercept];
+  for (let k = 0; k < pm.means.length; k++) v += pm.means[k] * params[o.b + k];
+  return v;
+}
