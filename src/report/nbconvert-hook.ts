@@ -4,9 +4,21 @@
  * a failing cell's outputs before nbconvert raises its CellExecutionError with an empty
  * message, and saves them as JSON where the runner reads them (cell-error.ts).
  * The file path comes from STUDY_CELL_ERROR_FILE so one config serves every notebook.
+ * `on_cell_execute` also notes each cell as it starts (<file>.started), so a timeout or a
+ * dead kernel, which never reach `on_cell_executed`, can still be blamed on the right cell.
  */
 export const NBCONVERT_HOOK_PY = `# Written by vk-audience-study's report runner (src/report/nbconvert-hook.ts).
 import json, os
+
+def _vk_study_write(path, record):
+    with open(path + '.tmp', 'w') as f:
+        json.dump(record, f)
+    os.replace(path + '.tmp', path)
+
+def _vk_study_on_cell_execute(cell=None, cell_index=None, **kwargs):
+    path = os.environ.get('STUDY_CELL_ERROR_FILE')
+    if path:
+        _vk_study_write(path + '.started', {'cell_index': cell_index, 'source': cell.get('source', ''), 'outputs': []})
 
 def _vk_study_on_cell_executed(cell=None, cell_index=None, execute_reply=None, **kwargs):
     if execute_reply is None or execute_reply.get('content', {}).get('status') != 'error':
@@ -24,10 +36,9 @@ def _vk_study_on_cell_executed(cell=None, cell_index=None, execute_reply=None, *
         'traceback': content.get('traceback') or None,
         'outputs': outputs,
     }
-    with open(path + '.tmp', 'w') as f:
-        json.dump(record, f)
-    os.replace(path + '.tmp', path)
+    _vk_study_write(path, record)
 
 c = get_config()
+c.ExecutePreprocessor.on_cell_execute = _vk_study_on_cell_execute
 c.ExecutePreprocessor.on_cell_executed = _vk_study_on_cell_executed
 `;

@@ -93,8 +93,10 @@ function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile
 function nbconvertFailure(logFile: string): string {
   const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
   const lines = text.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
-  const named = lines.filter((l) => /(Error|Exception|Timeout|timed out|died)/i.test(l) && !/^\s*File "/.test(l));
-  return (named.length ? named.slice(-3) : lines.slice(-5)).join('\n') || 'nbconvert exited with an error and no output';
+  // Python's final "module.SomeError: message" line says what happened (e.g. CellTimeoutError, DeadKernelError).
+  const raised = lines.filter((l) => /^[\w.]*(Error|Exception|Interrupt)\b[^:]*:\s*\S/.test(l));
+  if (raised.length) return raised[raised.length - 1].replace(/^(nbclient|nbconvert|jupyter_client)\.[\w.]*\.(?=\w+:)/, '');
+  return lines.slice(-5).join('\n') || 'nbconvert exited with an error and no output';
 }
 
 export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
@@ -138,11 +140,15 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
         STUDY_CELL_ERROR_FILE: errorFile,
         // nbconvert would otherwise write config/runtime files under $HOME.
         JUPYTER_RUNTIME_DIR: path.join(work, 'runtime'),
+        // A user's ~/.jupyter config must not change how the report is built.
+        JUPYTER_CONFIG_DIR: path.join(work, 'config'),
         PYDEVD_DISABLE_FILE_VALIDATION: '1',
       };
       const code = await runProcess(jupyter, [
         'nbconvert', '--config', hook, '--to', 'html', '--execute',
         '--ExecutePreprocessor.kernel_name=tslab', `--ExecutePreprocessor.timeout=${timeout}`,
+        // tslab's start (Node + its TypeScript) can take a while on a busy machine.
+        '--ExecutePreprocessor.startup_timeout=300',
         '--output-dir', staging, '--output', name, path.join(notebooksDir, `${name}.ipynb`),
       ], kernelEnv, logFile);
       const seconds = (Date.now() - t0) / 1000;
@@ -151,6 +157,12 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
         if (fs.existsSync(errorFile)) {
           const rec = parseCellErrorRecord(fs.readFileSync(errorFile, 'utf8'), errorFile);
           throw new NotebookFailedError(`${name}.ipynb`, rec.cell_index, firstSourceLine(rec.source), extractErrorMessage(rec));
+        }
+        // No error record: a timeout or a dead kernel. Blame the last cell that started.
+        const started = `${errorFile}.started`;
+        if (fs.existsSync(started)) {
+          const rec = parseCellErrorRecord(fs.readFileSync(started, 'utf8'), started);
+          throw new NotebookFailedError(`${name}.ipynb`, rec.cell_index, firstSourceLine(rec.source), nbconvertFailure(logFile));
         }
         throw new NotebookFailedError(`${name}.ipynb`, null, null, nbconvertFailure(logFile));
       }

@@ -19,6 +19,7 @@ describe('e2e: a failing notebook stops the report', function () {
   let work: string;
   let out: string;
   let run: CliResult;
+  let timedOut: CliResult;
 
   before(async function () {
     requireTools(this, false);
@@ -35,7 +36,14 @@ describe('e2e: a failing notebook stops the report', function () {
     out = path.join(work, 'reports');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'index.html'), 'PREVIOUS REPORT');
-    run = await runReportCli(['--notebooks', nbs, '--out', out], { STUDY_SNAPSHOT: path.join(work, 'snapshot') });
+    const slow = path.join(work, 'slow');
+    fs.mkdirSync(slow);
+    fs.writeFileSync(path.join(slow, '01-slow.ipynb'), notebook(['const started = Date.now();', 'await new Promise((r) => setTimeout(r, 60_000));']));
+    // Both runs at once: each is mostly waiting for a kernel.
+    [run, timedOut] = await Promise.all([
+      runReportCli(['--notebooks', nbs, '--out', out], { STUDY_SNAPSHOT: path.join(work, 'snapshot') }),
+      runReportCli(['--notebooks', slow, '--out', path.join(work, 'slow-reports'), '--timeout', '3'], { STUDY_SNAPSHOT: path.join(work, 'snapshot') }),
+    ]);
   });
 
   after(() => { if (work) fs.rmSync(work, { recursive: true, force: true }); });
@@ -54,6 +62,12 @@ describe('e2e: a failing notebook stops the report', function () {
   it('leaves the previous report untouched and no staging folder behind', () => {
     expect(fs.readdirSync(out)).to.deep.equal(['index.html']);
     expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).to.equal('PREVIOUS REPORT');
-    expect(fs.readdirSync(work).sort()).to.deep.equal(['notebooks', 'reports']);
+    expect(fs.readdirSync(work).sort()).to.deep.equal(['notebooks', 'reports', 'slow']);
+  });
+
+  it('names the cell that timed out (no error output exists then)', () => {
+    expect(timedOut.code).to.equal(1);
+    expect(timedOut.stderr).to.contain('notebook 01-slow.ipynb failed in cell 1 ("await new Promise((r) => setTimeout(r, 60_000));")');
+    expect(timedOut.stderr).to.match(/CellTimeoutError: A cell timed out .* after 3 seconds/);
   });
 });
