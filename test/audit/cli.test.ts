@@ -42,6 +42,15 @@ describe('cli/audit', () => {
     expect(JSON.stringify(j)).not.to.match(/NaN/);
   });
 
+  it('refuses an empty snapshot with a clear error', async () => {
+    const empty = await writeSnapshotDir([], SNAP);
+    try {
+      expect(() => run(['--snapshot', empty], () => undefined)).to.throw(/the snapshot has no members \(0 rows\)/);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('rejects bad arguments and a missing snapshot with clear messages', () => {
     expect(() => parseArgs([])).to.throw(/--snapshot DIR is required/);
     expect(() => parseArgs(['--snapshot', 'x', '--inactive-days', 'soon'])).to.throw(/positive whole number/);
