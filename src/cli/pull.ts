@@ -10,6 +10,7 @@ import { DEFAULT_VK_API_BASE } from '../vk/client';
 import { VkApiError, VkError, VkNetworkError, VkRetryExhaustedError, redact } from '../vk/errors';
 import { normaliseGroupArg } from '../vk/group';
 import { pullMembers, type PullProgress } from '../vk/members';
+import { progressLine } from '../vk/progress';
 import { SnapshotError } from '../snapshot/manifest';
 
 export const EXIT = {
@@ -93,20 +94,6 @@ export function parseArgs(argv: readonly string[]): Args {
     }
   }
   return args;
-}
-
-function fmtDuration(sec: number): string {
-  if (!Number.isFinite(sec)) return '?';
-  if (sec < 60) return `${sec.toFixed(0)}s`;
-  const m = Math.floor(sec / 60);
-  return m < 60 ? `${m}m${String(Math.round(sec % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
-
-export function progressLine(p: PullProgress): string {
-  const pct = p.reported > 0 ? ` (${Math.min(100, (100 * p.rows) / p.reported).toFixed(1)}%)` : '';
-  const eta = p.etaSec === null ? '' : ` · ETA ${fmtDuration(p.etaSec)}`;
-  const retries = p.retries ? ` · ${p.retries} retries` : '';
-  return `pull: ${p.rows.toLocaleString('en-US')} / ${p.reported.toLocaleString('en-US')} members${pct} · ${Math.round(p.rate).toLocaleString('en-US')}/s${eta} · ${p.requests} requests${retries}`;
 }
 
 /** Exit code for an error. */

@@ -295,6 +295,8 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
   };
   let fetcher: MembersFetcher | undefined;
   let pending: Answer | undefined;
+  // Paging starts with the first page, fetched inside open() when the pull is new.
+  const tPaging = performance.now();
   const opened = await SnapshotWriter.open<PullExtra>(opts.out, identity, async (): Promise<NewPull<PullExtra>> => {
     // The first page is fetched before anything is created on disk: access errors
     // (5, 15, 100, 125, 203…) end the pull with no directory left behind.
@@ -324,7 +326,6 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
   const rowsBefore = cp.rows;
   const prior = { requests: extra0.requests, retries: extra0.retries };
   let writeMs = 0;
-  const tPaging = performance.now();
 
   const extraNow = (): PullExtra => ({
     mode: fetcher!.mode, shape: fetcher!.shape, calls: fetcher!.calls, ceiling: fetcher!.ceiling, page: fetcher!.page,
