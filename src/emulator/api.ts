@@ -136,14 +136,18 @@ export function writeGroupsGetMembers(ctx: ApiContext, params: Params, out: Json
 /** A user inside an execute script: kept lazy, serialised by `userJson` at the end. */
 class UserValue implements HostValue {
   readonly hostValue = true as const;
-  private cached: Map<string, Value> | undefined;
+  // Read from the very JSON the API would send, so a projection can never disagree with it.
+  private plain: Record<string, unknown> | undefined;
   constructor(readonly rec: MemberRecord, readonly fields: FieldSet, readonly referenceSec: number) {}
   json(): string {
     return userJson(this.rec, this.fields, this.referenceSec);
   }
+  get(prop: string): Value {
+    if (!this.plain) this.plain = JSON.parse(this.json()) as Record<string, unknown>;
+    return Object.hasOwn(this.plain, prop) ? fromPlain(this.plain[prop]) : null;
+  }
   toObject(): Map<string, Value> {
-    if (!this.cached) this.cached = fromPlain(JSON.parse(this.json())) as Map<string, Value>;
-    return this.cached;
+    return fromPlain(JSON.parse(this.json())) as Map<string, Value>;
   }
 }
 

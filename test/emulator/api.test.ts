@@ -134,6 +134,22 @@ describe('emulator / HTTP API conformance', () => {
     expect(small.json.response.items).to.have.length(100);
   });
 
+  it('execute: VKScript projections (items@.field@.sub) read the same values the objects carry', async () => {
+    const code = `var r = API.groups.getMembers({"group_id": 1, "offset": 100, "count": 300, "fields": "${FIELDS}"});
+      return {"ids": r.items@.id, "city": r.items@.city@.id, "sex": r.items@.sex, "seen": r.items@.last_seen@.time, "n": r.items.length};`;
+    const a = await call(emu, 'execute', { code });
+    const { ids, city, sex, seen, n } = a.json.response;
+    expect(n).to.equal(300);
+    expect(ids).to.deep.equal(Array.from(emu.truth.memberIds().slice(100, 400)));
+    for (let i = 0; i < n; i++) {
+      const u = emu.truth.user(ids[i], MEMBER_FIELDS)!;
+      expect(city[i]).to.equal((u.city as { id: number } | undefined)?.id ?? null);
+      expect(sex[i]).to.equal(u.sex ?? null);
+      expect(seen[i]).to.equal((u.last_seen as { time: number } | undefined)?.time ?? null);
+    }
+    expect(city.filter((c: number | null) => c === null).length).to.be.greaterThan(30);
+  });
+
   it('execute: a failing inner call gives false plus execute_errors', async () => {
     emu.configure({ hideMembers: true });
     const a = await call(emu, 'execute', { code: 'return [API.groups.getMembers({group_id: 1}), API.groups.getById({group_id: 1}).groups[0].id];' });
