@@ -126,6 +126,19 @@ describe('model/nuts sampleChain', function () {
     expect(res.timings.samplingSeconds).to.be.greaterThan(0);
   });
 
+  it('handles short and zero warmup: no metric adaptation below 20 iterations, the initial step size without warmup', () => {
+    const model = gaussianTarget({ mean: [0, 0], cov: [[4, 0], [0, 0.25]] });
+    const short = sampleChain(model, { seed: 6, iter: 40, warmup: 10 }, 1);
+    expect(Array.from(short.invMetric)).to.deep.equal([1, 1]);
+    expect(short.nDraws).to.equal(30);
+    const adapted = sampleChain(model, { seed: 6, iter: 200, warmup: 100 }, 1); // one window, ends at 89
+    expect(adapted.invMetric[0] / adapted.invMetric[1]).to.be.greaterThan(4); // true ratio 16
+    const none = sampleChain(model, { seed: 6, iter: 50, warmup: 0 }, 1);
+    expect(none.nDraws).to.equal(50);
+    expect(Math.log2(none.stepSize) % 1).to.equal(0); // Stan's init_stepsize doubles/halves from 1
+    expect(none.timings.warmupSeconds).to.equal(0);
+  });
+
   it('saturates at the configured maximum tree depth', () => {
     const cov = [[1, 0.999], [0.999, 1]];
     const res = sampleChain(gaussianTarget({ mean: [0, 0], cov }), { seed: 4, iter: 400, maxTreedepth: 3 }, 1);
