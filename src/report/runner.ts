@@ -80,6 +80,21 @@ export function checkKernel(repoRoot: string, jupyter: string): void {
   }
 }
 
+/** A script URL that loads nothing: for template assets the report does not need. */
+const NO_SCRIPT = 'data:text/javascript,';
+const DEBIAN_MATHJAX = '/usr/share/javascript/mathjax/MathJax.js';
+
+/**
+ * Template asset URLs. Upstream nbconvert points require.js and MathJax at a CDN; Debian
+ * patches them to local files. Pinning them here keeps pages offline whichever nbconvert
+ * runs: require.js is not needed (plotly.js 3+ sets window.Plotly without it), MathJax is
+ * used from Debian's package when installed so $…$ in markdown still renders offline.
+ */
+export function templateAssetArgs(mathjaxFile: string = DEBIAN_MATHJAX): string[] {
+  const mathjax = fs.existsSync(mathjaxFile) ? `file://${mathjaxFile}?config=TeX-AMS_CHTML-full,Safe` : NO_SCRIPT;
+  return [`--HTMLExporter.require_js_url=${NO_SCRIPT}`, `--HTMLExporter.mathjax_url=${mathjax}`];
+}
+
 function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const log = fs.openSync(logFile, 'w');
@@ -149,6 +164,7 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
         '--ExecutePreprocessor.kernel_name=tslab', `--ExecutePreprocessor.timeout=${timeout}`,
         // tslab's start (Node + its TypeScript) can take a while on a busy machine.
         '--ExecutePreprocessor.startup_timeout=300',
+        ...templateAssetArgs(),
         '--output-dir', staging, '--output', name, path.join(notebooksDir, `${name}.ipynb`),
       ], kernelEnv, logFile);
       const seconds = (Date.now() - t0) / 1000;
