@@ -1,5 +1,5 @@
 /**
- * `npm run emulator -- [--port N] [--members N] [--seed N] [--rate-limit N]`
+ * `npm run emulator -- [--port N] [--members N] [--seed N] [--rate-limit N] [--max-response-bytes N]`
  *
  * Serves the synthetic community on 127.0.0.1 and prints ONE JSON line
  * `{"base":...,"group_id":...,"screen_name":...,"token":...}` then serves until SIGINT /
@@ -7,9 +7,13 @@
  * only for this emulator process, never a VK credential.
  */
 import { startEmulator } from '../emulator';
-import { CliOptions, parseEmulatorArgs } from '../emulator/cli-args';
+import { CliOptions, USAGE, parseEmulatorArgs } from '../emulator/cli-args';
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(`${USAGE}\n\nServes a synthetic VK community on 127.0.0.1 and prints one JSON line with base, group_id,\nscreen_name and token (a local fake token), then serves until Ctrl-C / SIGTERM.\nPull from it: VK_API_BASE=<base> VK_TOKEN=<token> npm run pull -- --group <screen_name>`);
+    return;
+  }
   let opts: CliOptions;
   try {
     opts = parseEmulatorArgs(process.argv.slice(2));
@@ -19,6 +23,7 @@ async function main(): Promise<void> {
   }
   const emu = await startEmulator({
     members: opts.members, seed: opts.seed, port: opts.port, rateLimitPerSecond: opts.rateLimitPerSecond,
+    maxResponseBytes: opts.maxResponseBytes,
   });
   process.stdout.write(
     JSON.stringify({ base: emu.base, group_id: emu.groupId, screen_name: emu.screenName, token: emu.token }) + '\n',

@@ -253,9 +253,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   server.keepAliveTimeout = 10_000;
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(`emulator: cannot listen on 127.0.0.1:${port} (${err.code ?? err.message}); choose another port, or 0 for a free one`)));
     server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });
