@@ -10,6 +10,8 @@ export interface RunChainMessage {
   type: 'run';
   chain: number;
   settings: SamplerSettings;
+  /** Whether anyone listens to progress (otherwise the worker does not post it). */
+  progress: boolean;
 }
 
 export type WorkerMessage =

@@ -100,7 +100,7 @@ export function runChains(
         return;
       }
       running.set(w, chain);
-      const msg: RunChainMessage = { type: 'run', chain, settings };
+      const msg: RunChainMessage = { type: 'run', chain, settings, progress: onProgress !== undefined };
       w.postMessage(msg);
     };
 

@@ -4,7 +4,7 @@
  * the result (its typed arrays transferred, not copied).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CompiledModel, ModelFactoryRef } from '../types';
+import type { ChainProgress, CompiledModel, ModelFactoryRef } from '../types';
 import { sampleChain } from '../nuts/chain';
 import type { RunChainMessage, WorkerInit, WorkerMessage } from './protocol';
 
@@ -50,7 +50,8 @@ async function main(): Promise<void> {
   }
   parentPort!.on('message', (msg: RunChainMessage) => {
     try {
-      const result = sampleChain(model, msg.settings, msg.chain, (progress) => post({ type: 'progress', progress }));
+      const onProgress = msg.progress ? (progress: ChainProgress) => post({ type: 'progress', progress }) : undefined;
+      const result = sampleChain(model, msg.settings, msg.chain, onProgress);
       const s = result.stats;
       post({ type: 'result', result }, [
         result.draws.buffer, result.invMetric.buffer, s.lp.buffer, s.acceptStat.buffer, s.stepsize.buffer,
