@@ -42,6 +42,8 @@ export function compileModel(payload: unknown): CompiledModel {
   const zStart = Int32Array.from(L.z);
   const hasInt = L.intercept >= 0;
   const hasAux = L.logAux >= 0;
+  // brms centers the design only when there is an intercept to absorb the shift.
+  const center = hasInt ? means : new Float64Array(K);
 
   const bPriors: Array<{ k: number; dist: PriorDist }> = [];
   pm.priors.b.forEach((p, k) => {
@@ -96,7 +98,7 @@ export function compileModel(payload: unknown): CompiledModel {
     let alpha = hasInt ? theta[L.intercept] : 0;
     for (let k = 0; k < K; k++) {
       bWork[k] = theta[bOff + k];
-      alpha -= means[k] * bWork[k];
+      alpha -= center[k] * bWork[k];
     }
     bWork[K] = 0;
     for (let g = 0; g < G; g++) sd[g] = Math.exp(theta[L.logSd + g]);
@@ -137,7 +139,7 @@ export function compileModel(payload: unknown): CompiledModel {
     }
     for (let k = 0; k < K; k++) grad[bOff + k] = gbWork[k];
     if (hasInt) grad[L.intercept] = total;
-    for (let k = 0; k < K; k++) grad[bOff + k] -= means[k] * total;
+    for (let k = 0; k < K; k++) grad[bOff + k] -= center[k] * total;
     for (let g = 0; g < G; g++) {
       const zg = zStart[g];
       const a0 = zg - z0;
