@@ -29,7 +29,8 @@ describe('e2e tools: the checks can fail', function () {
     expect(countRenderedPlots(renderedDom(good))).to.equal(2);
     const badDom = renderedDom(bad);
     expect(countRenderedPlots(badDom)).to.equal(0);
-    expect(badDom).to.contain('plotly.js is not loaded');
+    expect(badDom).to.contain('>plotly.js is not loaded');
+    expect(renderedDom(good)).to.not.contain('>plotly.js is not loaded');
   });
 
   it('finds remote scripts and stylesheets but not local or inline ones', () => {
