@@ -15,11 +15,16 @@
  *    cost, not the emulator's). K runs each (default 5); medians printed.
  *
  * The machine is shared, so besides wall-clock rates the bench prints rates per CPU
- * second of this process (`process.cpuUsage`): what one dedicated core achieves. Client
- * and server share the process, so that figure charges the client's work to the emulator
- * too (a conservative estimate).
+ * second: what one dedicated core achieves. Two set-ups: (in-process) emulator and client
+ * in this process, as the tests and notebook 01 run it — CPU of both is charged to the
+ * emulator, a conservative figure; (separate process) the `npm run emulator` CLI in a
+ * child process, whose own CPU time is read from /proc/<pid>/stat (Linux) — the
+ * emulator's real cost per member.
  */
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import * as os from 'node:os';
 import { startEmulator } from '../src/emulator';
 import { CommunityGenerator } from '../src/emulator/generator';
@@ -65,7 +70,6 @@ async function main(): Promise<void> {
   const members = arg('--members', 2_500_000);
   const serve = arg('--serve', 250_000);
   const runs = arg('--runs', 5);
-  const fieldsCsv = MEMBER_FIELDS.join(',');
   console.log(`emulator benchmark (Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)})`);
 
   // 1. Generation.
@@ -90,59 +94,101 @@ async function main(): Promise<void> {
   console.log(`  generate + serialise (MEMBER_FIELDS): ${(serMs / 1000).toFixed(1)} s (${Math.round(members / serMs * 1000).toLocaleString('en-US')}/s; ${cpuS(serCpu).toFixed(1)} CPU-s; ${(bytes / members).toFixed(0)} chars/member); heap growth ${heapGrowth.toFixed(0)} MB`);
 
   // 2. Serving over loopback.
-  const emu = await startEmulator({ members: Math.max(serve, 1000), rateLimitPerSecond: 0, maxResponseBytes: 1 << 30 });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const pageRates: number[] = [];
-  const execRates: number[] = [];
-  const pageCpuRates: number[] = [];
-  const execCpuRates: number[] = [];
-  const cpuSec = (): number => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6;
+  const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+  const verdict = (x: number): string => (x >= 300_000 ? 'met' : 'MISSED');
+  const report = (label: string, r: ServeResult): void => {
+    console.log(`  ${label}: serve ${serve.toLocaleString('en-US')} fielded members over loopback, ${runs} runs, medians (target ≥ 300,000/s):`);
+    console.log(`    groups.getMembers pages of 1000: wall ${fmt(median(r.pageWall))}/s [${r.pageWall.map(fmt).join(', ')}] ${verdict(median(r.pageWall))}; per ${r.cpuLabel} CPU-second ${fmt(median(r.pageCpu))}/s ${verdict(median(r.pageCpu))}; ${r.bytesPerMember.toFixed(0)} bytes/member on the wire`);
+    console.log(`    execute 25 × 1000 (vk-io code):  wall ${fmt(median(r.execWall))}/s [${r.execWall.map(fmt).join(', ')}] ${verdict(median(r.execWall))}; per ${r.cpuLabel} CPU-second ${fmt(median(r.execCpu))}/s ${verdict(median(r.execCpu))}`);
   };
-  let pageBytes = 0;
+
+  const emu = await startEmulator({ members: Math.max(serve, 1000), rateLimitPerSecond: 0, maxResponseBytes: 1 << 30 });
   try {
-    const pageUrl = new URL(`${emu.base}/groups.getMembers`);
-    const execUrl = new URL(`${emu.base}/execute`);
-    const code = vkIoExecuteCode('groups.getMembers', { group_id: emu.screenName, count: 1000, fields: [...MEMBER_FIELDS] }, 25);
+    const ownCpu = (): number => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    };
+    report('in-process', await serveBench(emu.base, emu.token, emu.screenName, serve, runs, ownCpu, 'process'));
+  } finally {
+    await emu.close();
+  }
+
+  const cli = path.resolve(__dirname, '..', 'src', 'cli', 'emulator.js');
+  if (fs.existsSync('/proc/self/stat') && fs.existsSync(cli)) {
+    const child = spawn(process.execPath, [cli, '--members', String(Math.max(serve, 1000)), '--rate-limit', '0', '--max-response-bytes', String(1 << 30)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const info = await new Promise<{ base: string; token: string; screen_name: string }>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]));
+        });
+        child.on('close', (code) => reject(new Error(`the emulator CLI exited (${code}) before printing its address`)));
+      });
+      const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+      const childCpu = (): number => {
+        // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime, stime in ticks.
+        const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return (Number(f[11]) + Number(f[12])) / ticks;
+      };
+      report('separate process (npm run emulator)', await serveBench(info.base, info.token, info.screen_name, serve, runs, childCpu, 'emulator'));
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }
+  console.log(`  load average now ${os.loadavg()[0].toFixed(1)}: wall-clock rates on a busy shared machine understate the emulator`);
+}
+
+interface ServeResult {
+  pageWall: number[];
+  pageCpu: number[];
+  execWall: number[];
+  execCpu: number[];
+  bytesPerMember: number;
+  cpuLabel: string;
+}
+
+async function serveBench(
+  base: string, token: string, screenName: string, serve: number, runs: number, cpuSec: () => number, cpuLabel: string,
+): Promise<ServeResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const r: ServeResult = { pageWall: [], pageCpu: [], execWall: [], execCpu: [], bytesPerMember: 0, cpuLabel };
+  const fieldsCsv = MEMBER_FIELDS.join(',');
+  try {
+    const pageUrl = new URL(`${base}/groups.getMembers`);
+    const execUrl = new URL(`${base}/execute`);
+    const code = vkIoExecuteCode('groups.getMembers', { group_id: screenName, count: 1000, fields: [...MEMBER_FIELDS] }, 25);
     for (let run = 0; run < runs; run++) {
-      let got = 0;
-      let b = 0;
-      t = performance.now();
+      let bytes = 0;
+      let t = performance.now();
       let c = cpuSec();
       for (let offset = 0; offset < serve; offset += 1000) {
-        const body = new URLSearchParams({ group_id: String(emu.groupId), offset: String(offset), count: '1000', fields: fieldsCsv, v: '5.199', access_token: emu.token });
-        const r = await post(agent, pageUrl, body.toString());
-        if (r.status !== 200 || !r.text.startsWith('{"response"')) throw new Error(`unexpected answer: ${r.status} ${r.text}`);
-        got += Math.min(1000, serve - offset);
-        b += r.bytes;
+        const body = new URLSearchParams({ group_id: screenName, offset: String(offset), count: '1000', fields: fieldsCsv, v: '5.199', access_token: token });
+        const a = await post(agent, pageUrl, body.toString());
+        if (a.status !== 200 || !a.text.startsWith('{"response"')) throw new Error(`unexpected answer: ${a.status} ${a.text}`);
+        bytes += a.bytes;
       }
-      pageRates.push(got / ((performance.now() - t) / 1000));
-      pageCpuRates.push(got / (cpuSec() - c));
-      pageBytes = b;
+      r.pageWall.push(serve / ((performance.now() - t) / 1000));
+      r.pageCpu.push(serve / Math.max(1e-3, cpuSec() - c));
+      r.bytesPerMember = bytes / serve;
 
       t = performance.now();
       c = cpuSec();
-      got = 0;
       for (let offset = 0; offset < serve; offset += 25_000) {
-        const body = new URLSearchParams({ code, offset: String(offset), received: String(offset), total: String(serve), v: '5.199', access_token: emu.token });
-        const r = await post(agent, execUrl, body.toString());
-        if (r.status !== 200 || !r.text.startsWith('{"response"')) throw new Error(`unexpected answer: ${r.status} ${r.text}`);
-        got += Math.min(25_000, serve - offset);
+        const body = new URLSearchParams({ code, offset: String(offset), received: String(offset), total: String(serve), v: '5.199', access_token: token });
+        const a = await post(agent, execUrl, body.toString());
+        if (a.status !== 200 || !a.text.startsWith('{"response"')) throw new Error(`unexpected answer: ${a.status} ${a.text}`);
       }
-      execRates.push(got / ((performance.now() - t) / 1000));
-      execCpuRates.push(got / (cpuSec() - c));
+      r.execWall.push(serve / ((performance.now() - t) / 1000));
+      r.execCpu.push(serve / Math.max(1e-3, cpuSec() - c));
     }
   } finally {
     agent.destroy();
-    await emu.close();
   }
-  const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
-  const verdict = (x: number): string => (x >= 300_000 ? 'met' : 'MISSED');
-  console.log(`  serve ${serve.toLocaleString('en-US')} fielded members over loopback, ${runs} runs, medians (target ≥ 300,000/s):`);
-  console.log(`    groups.getMembers pages of 1000: wall ${fmt(median(pageRates))}/s [${pageRates.map(fmt).join(', ')}] ${verdict(median(pageRates))}; per CPU-second ${fmt(median(pageCpuRates))}/s ${verdict(median(pageCpuRates))}; ${(pageBytes / serve).toFixed(0)} bytes/member on the wire`);
-  console.log(`    execute 25 × 1000 (vk-io code):  wall ${fmt(median(execRates))}/s [${execRates.map(fmt).join(', ')}] ${verdict(median(execRates))}; per CPU-second ${fmt(median(execCpuRates))}/s ${verdict(median(execCpuRates))}`);
-  console.log(`  load average now ${os.loadavg()[0].toFixed(1)}: wall-clock rates on a busy shared machine understate the emulator`);
+  return r;
 }
 
 main().catch((e) => {
