@@ -23,6 +23,7 @@ export interface GroupInfo {
 /** Mutable switches the API consults on every call. */
 export interface ApiSwitches {
   hideMembers: boolean;
+  accessDenied: boolean;
   maxResponseBytes: number;
 }
 
@@ -102,6 +103,7 @@ function membersPage(ctx: ApiContext, params: Params): MembersPage {
   const groupRaw = params.get('group_id');
   if (groupRaw === undefined || groupRaw.trim() === '') throw vkErrors.param('group_id is undefined');
   if (!resolveGroup(ctx, groupRaw)) throw vkErrors.invalidGroup();
+  if (ctx.switches.accessDenied) throw vkErrors.accessDenied();
   if (ctx.switches.hideMembers) throw vkErrors.hideMembers();
   const offset = intParam(params, 'offset', 0, 0);
   // VK: count defaults to 1000 and larger values are cut to 1000.

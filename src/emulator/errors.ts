@@ -25,6 +25,7 @@ export const vkErrors = {
   hideMembers: () => new VkApiError(15, 'Access denied: group hide members'),
   sortByTime: () => new VkApiError(15, 'Access denied: sorting by time is available to community managers only'),
   serviceExecute: () => new VkApiError(28, 'Application authorization failed: method is unavailable with service token.'),
+  accessDenied: () => new VkApiError(203, 'Access to group denied: the community is closed'),
   param: (detail: string) => new VkApiError(100, `One of the parameters specified was missing or invalid: ${detail}`),
   invalidGroup: () => new VkApiError(125, 'Invalid group id'),
 };

@@ -25,6 +25,8 @@ export interface EmulatorOptions {
   rateLimitPerSecond?: number; // per token, default 3; 0 = unlimited
   maxResponseBytes?: number; // execute answers above this → error 13 (default 5 MB)
   hideMembers?: boolean;     // getMembers → error 15
+  /** Added: a closed community the token owner may not see → getMembers error 203 (reference/vk-api.md marks the code [U]). */
+  accessDenied?: boolean;
   faults?: EmulatorFaults;
   drift?: EmulatorDrift;
   /**
@@ -54,7 +56,7 @@ export interface EmulatorHandle {
   token: string;             // a valid user token (execute allowed)
   serviceToken: string;      // valid for plain calls, execute → error 28
   truth: EmulatorTruth;      // ground truth for tests: never through the API
-  configure(patch: Partial<Pick<EmulatorOptions, 'rateLimitPerSecond' | 'maxResponseBytes' | 'hideMembers' | 'faults' | 'drift'>>): void;
+  configure(patch: Partial<Pick<EmulatorOptions, 'rateLimitPerSecond' | 'maxResponseBytes' | 'hideMembers' | 'faults' | 'drift' | 'accessDenied'>>): void;
   stats(): { requests: number; byMethod: Record<string, number>; errors: Record<string, number> };
   close(): Promise<void>;
 }

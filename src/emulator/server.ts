@@ -96,7 +96,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
     gen,
     members,
     group: { id: groupId, screenName, name: 'Синтетическое сообщество (vk-audience-study)' },
-    switches: { hideMembers: opts.hideMembers ?? false, maxResponseBytes: checkMaxBytes(opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES) },
+    switches: { hideMembers: opts.hideMembers ?? false, accessDenied: opts.accessDenied ?? false, maxResponseBytes: checkMaxBytes(opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES) },
     seed,
     initialMembers: opts.members,
   };
@@ -291,6 +291,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
       if (patch.rateLimitPerSecond !== undefined) limiter.setLimit(patch.rateLimitPerSecond);
       if (patch.maxResponseBytes !== undefined) ctx.switches.maxResponseBytes = checkMaxBytes(patch.maxResponseBytes);
       if (patch.hideMembers !== undefined) ctx.switches.hideMembers = patch.hideMembers;
+      if (patch.accessDenied !== undefined) ctx.switches.accessDenied = patch.accessDenied;
       // A faults / drift patch replaces the whole setting: `configure({ faults: {} })` clears it.
       if (patch.faults !== undefined) faults = checkFaults(patch.faults);
       if (patch.drift !== undefined) drift = checkDrift(patch.drift);

@@ -19,7 +19,7 @@ describe('emulator / HTTP API conformance', () => {
     emu = await startEmulator({ members: 5000, seed: 7, rateLimitPerSecond: 0, now: fixedNow });
   });
   after(() => emu.close());
-  afterEach(() => emu.configure({ rateLimitPerSecond: 0, hideMembers: false, faults: {}, maxResponseBytes: 5 * 1024 * 1024 }));
+  afterEach(() => emu.configure({ rateLimitPerSecond: 0, hideMembers: false, accessDenied: false, faults: {}, maxResponseBytes: 5 * 1024 * 1024 }));
 
   it('groups.getById: {groups, profiles} for 5.199 with the synthetic marker; bare array for old versions', async () => {
     const a = await call(emu, 'groups.getById', { group_id: emu.screenName });
@@ -60,7 +60,7 @@ describe('emulator / HTTP API conformance', () => {
     expect(json.response.items).to.have.length(2);
   });
 
-  it('errors: 5 (no / bad token), 8 (no v), 3 (unknown method), 100 (bad parameters), 125 (unknown group), 15 (hidden members, time sort)', async () => {
+  it('errors: 5 (no / bad token), 8 (no v), 3 (unknown method), 100 (bad parameters), 125 (unknown group), 15 (hidden members, time sort), 203 (closed group)', async () => {
     expectVkError(await call(emu, 'groups.getMembers', { group_id: '1' }, { token: null }), 5);
     expectVkError(await call(emu, 'groups.getMembers', { group_id: '1' }, { token: 'not-a-token' }), 5);
     expectVkError(await call(emu, 'groups.getMembers', { group_id: '1', v: '' }), 8);
@@ -74,6 +74,9 @@ describe('emulator / HTTP API conformance', () => {
     expectVkError(await call(emu, 'groups.getMembers', { group_id: '1', sort: 'time_asc' }), 15);
     emu.configure({ hideMembers: true });
     expectVkError(await call(emu, 'groups.getMembers', { group_id: '1' }), 15);
+    emu.configure({ hideMembers: false, accessDenied: true });
+    expectVkError(await call(emu, 'groups.getMembers', { group_id: '1' }), 203);
+    expect((await call(emu, 'groups.getById', { group_id: '1' })).json).to.have.property('response');
     // A JSON body is not a VK request body: the parameters are missing.
     const res = await fetch(`${emu.base}/groups.getMembers`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ group_id: 1, v: '5.199', access_token: emu.token }),
