@@ -45,7 +45,12 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
     console.log(`      report at STUDY_MEMBERS=${members}: ${run.seconds.toFixed(1)} s`);
   });
 
+  const needReport = (): void => {
+    if (run.code !== 0) throw new Error(`no report to check: the run failed (exit ${run.code}):\n${run.stderr.trim()}`);
+  };
+
   it('writes one page per notebook plus an index that links each with its computed summary', () => {
+    needReport();
     const index = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
     expect(report.notebooks.map((n) => n.notebook)).to.deep.equal(['01-pull', '02-status', '03-activity-time', '04-geography', '05-model']);
     for (const n of report.notebooks) {
@@ -61,6 +66,7 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
   });
 
   it('draws every chart of every page, with no error output, no network sources and the synthetic banner first', () => {
+    needReport();
     let total = 0;
     for (const n of report.notebooks) {
       const file = path.join(out, `${n.notebook}.html`);
