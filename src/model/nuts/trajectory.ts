@@ -214,7 +214,21 @@ export class NutsTransition {
     pEnd: Float64Array,
     sign: number,
   ): boolean {
-    if (depth === 0) return this.leaf(pSharpBeg, pSharpEnd, rho, pBeg, pEnd, sign);
+    if (depth === 0) {
+      // Only the top level builds single-leaf subtrees: a leaf's two ends and its rho are its p.
+      if (!this.leaf(pSharpBeg, pBeg, sign)) return false;
+      pSharpEnd.set(pSharpBeg);
+      pEnd.set(pBeg);
+      rho.set(pBeg);
+      return true;
+    }
+    if (depth === 1) {
+      // Two leaves: Stan's depth-1 merge reads each leaf's p and p# as both of its ends and
+      // as its rho, so the leaves write straight into the outer ends (no per-leaf copies).
+      if (!this.leaf(pSharpBeg, pBeg, sign)) return false;
+      if (!this.leaf(pSharpEnd, pEnd, sign)) return false;
+      return mergeNoUTurn(pBeg, pSharpBeg, pSharpBeg, pBeg, pEnd, pSharpEnd, pSharpEnd, pEnd, rho);
+    }
 
     const ws = this.levels[depth];
     if (!this.buildTree(depth - 1, pSharpBeg, ws.pSharpInitEnd, ws.rhoInit, pBeg, ws.pInitEnd, sign)) return false;
@@ -229,15 +243,11 @@ export class NutsTransition {
     );
   }
 
-  /** One leapfrog step and its bookkeeping (Stan's depth-0 build_tree), in one pass over p. */
-  private leaf(
-    pSharpBeg: Float64Array,
-    pSharpEnd: Float64Array,
-    rho: Float64Array,
-    pBeg: Float64Array,
-    pEnd: Float64Array,
-    sign: number,
-  ): boolean {
+  /**
+   * One leapfrog step and its bookkeeping (Stan's depth-0 build_tree), in one pass over p:
+   * writes the new p# and p into `pSharpOut` / `pOut`. Returns false when divergent.
+   */
+  private leaf(pSharpOut: Float64Array, pOut: Float64Array, sign: number): boolean {
     const { z, invMetric } = this;
     const epsilon = sign * this.stepSize;
     leapfrogOpen(this.density, invMetric, z, epsilon);
@@ -252,11 +262,8 @@ export class NutsTransition {
       p[i] = pi;
       const si = invMetric[i] * pi;
       twoT += si * pi;
-      pSharpBeg[i] = si;
-      pSharpEnd[i] = si;
-      rho[i] = pi;
-      pBeg[i] = pi;
-      pEnd[i] = pi;
+      pSharpOut[i] = si;
+      pOut[i] = pi;
     }
     let h = 0.5 * twoT - z.logp;
     if (Number.isNaN(h)) h = Infinity;
