@@ -20,6 +20,7 @@ import {
 } from '@uwdata/flechette';
 import type { DataType, Field, Schema } from '@uwdata/flechette';
 import { MEMBER_COLUMNS, type ColumnType, type MemberRow } from './schema';
+import { batchFromRows, type MemberBatch } from './member-batch';
 
 export const ARROW_MAGIC = Uint8Array.of(0x41, 0x52, 0x52, 0x4f, 0x57, 0x31, 0, 0); // "ARROW1" + 2 pad
 /** End-of-stream marker: continuation indicator + zero metadata length. */
@@ -69,8 +70,9 @@ const SCHEMA = memberSchema();
  * bottleneck (~15 µs a row); writing UTF-8 with `Buffer.write` into one growing buffer
  * and numbers into typed arrays is an order of magnitude faster.
  */
-function buildColumn(rows: readonly MemberRow[], key: keyof MemberRow, type: DataType, kind: ColumnType): Column<unknown> {
-  const n = rows.length;
+function buildColumn(batch: MemberBatch, key: keyof MemberRow, type: DataType, kind: ColumnType): Column<unknown> {
+  const n = batch.length;
+  const src = batch.columns[key] as unknown[];
   const validity = new Uint8Array((n + 7) >> 3);
   let nulls = 0;
   let values: Int32Array | Int16Array | Int8Array | Float64Array | Uint8Array;
@@ -80,7 +82,7 @@ function buildColumn(rows: readonly MemberRow[], key: keyof MemberRow, type: Dat
       const arr = kind === 'int32' ? new Int32Array(n) : kind === 'int16' ? new Int16Array(n)
         : kind === 'int8' ? new Int8Array(n) : new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        const v = rows[i][key] as number | null;
+        const v = src[i] as number | null;
         if (v === null) nulls++;
         else { arr[i] = v; validity[i >> 3] |= 1 << (i & 7); }
       }
@@ -90,7 +92,7 @@ function buildColumn(rows: readonly MemberRow[], key: keyof MemberRow, type: Dat
     case 'bool': {
       const bits = new Uint8Array((n + 7) >> 3);
       for (let i = 0; i < n; i++) {
-        const v = rows[i][key] as boolean | null;
+        const v = src[i] as boolean | null;
         if (v === null) { nulls++; continue; }
         validity[i >> 3] |= 1 << (i & 7);
         if (v) bits[i >> 3] |= 1 << (i & 7);
@@ -103,7 +105,7 @@ function buildColumn(rows: readonly MemberRow[], key: keyof MemberRow, type: Dat
       let buf = Buffer.allocUnsafe(Math.max(64, n * 16));
       let pos = 0;
       for (let i = 0; i < n; i++) {
-        const v = rows[i][key] as string | null;
+        const v = src[i] as string | null;
         if (v === null) { nulls++; offsets[i + 1] = pos; continue; }
         validity[i >> 3] |= 1 << (i & 7);
         if (pos + v.length * 3 > buf.length) {
@@ -119,15 +121,20 @@ function buildColumn(rows: readonly MemberRow[], key: keyof MemberRow, type: Dat
     }
   }
   const BatchClass = batchType(type) as unknown as new (o: object) => unknown;
-  const batch = new BatchClass({
+  const arrowBatch = new BatchClass({
     length: n, nullCount: nulls, type, validity: nulls ? validity : new Uint8Array(0), values, offsets,
   });
-  return new Column([batch] as never);
+  return new Column([arrowBatch] as never);
 }
 
-/** Rows → a one-batch flechette table in the members schema. */
-export function membersTable(rows: readonly MemberRow[]): Table {
-  const columns = MEMBER_COLUMNS.map((c, i) => buildColumn(rows, c.name, SCHEMA.fields[i].type, c.type));
+function isBatch(x: MemberBatch | readonly MemberRow[]): x is MemberBatch {
+  return !Array.isArray(x);
+}
+
+/** Members → a one-batch flechette table in the members schema. */
+export function membersTable(members: MemberBatch | readonly MemberRow[]): Table {
+  const batch = isBatch(members) ? members : batchFromRows(members);
+  const columns = MEMBER_COLUMNS.map((c, i) => buildColumn(batch, c.name, SCHEMA.fields[i].type, c.type));
   return new Table(SCHEMA, columns);
 }
 
@@ -149,9 +156,10 @@ function messageMetaLength(bytes: Uint8Array, at: number): number {
   return 8 + readI32(bytes, at + 4);
 }
 
-/** Encode rows as one record batch; also returns the schema message (same for every batch). */
-export function encodeBatch(rows: readonly MemberRow[]): { schemaMessage: Uint8Array; batch: EncodedBatch } {
-  const stream = tableToIPC(membersTable(rows), { format: 'stream' });
+/** Encode members as one record batch; also returns the schema message (same for every batch). */
+export function encodeBatch(members: MemberBatch | readonly MemberRow[]): { schemaMessage: Uint8Array; batch: EncodedBatch } {
+  const table = membersTable(members);
+  const stream = tableToIPC(table, { format: 'stream' });
   if (!stream) throw new Error('Arrow IPC: flechette returned no bytes');
   const schemaLen = messageMetaLength(stream, 0);
   const batchStart = schemaLen;
@@ -163,7 +171,7 @@ export function encodeBatch(rows: readonly MemberRow[]): { schemaMessage: Uint8A
       message: stream.slice(batchStart, batchEnd),
       metadataLength,
       bodyLength: batchEnd - batchStart - metadataLength,
-      rows: rows.length,
+      rows: table.numRows,
     },
   };
 }

@@ -22,27 +22,27 @@ export class MemberConversionError extends Error {
   }
 }
 
-const INT32_MAX = 2147483647;
+export const INT32_MAX = 2147483647;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** An integer in [min, max], or null. VK sometimes sends numbers as strings: accept those. */
-function int(v: unknown, min: number, max: number): number | null {
+export function int(v: unknown, min: number, max: number): number | null {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) return null;
   return n;
 }
 
 /** VK flags are 0/1 numbers (some fields are real booleans, e.g. `is_closed`). */
-function flag(v: unknown): boolean | null {
+export function flag(v: unknown): boolean | null {
   if (v === true || v === 1 || v === '1') return true;
   if (v === false || v === 0 || v === '0') return false;
   return null;
 }
 
-function text(v: unknown): string | null {
+export function text(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
 
@@ -63,7 +63,12 @@ export function parseBdate(v: unknown): { visibility: MemberRow['bdate_visibilit
   return { visibility: null, year: null };
 }
 
-function deactivated(v: unknown): MemberRow['deactivated'] {
+/** A positive unix time in seconds, or null. */
+export function unixTime(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null;
+}
+
+export function deactivated(v: unknown): MemberRow['deactivated'] {
   // Other values (none documented for 5.199) are treated as unknown rather than guessed.
   return v === 'deleted' || v === 'banned' ? v : null;
 }
@@ -86,9 +91,7 @@ export function toMemberRow(user: unknown): MemberRow {
   const onlineInfo = isObject(user.online_info) ? user.online_info : null;
   const occupation = isObject(user.occupation) ? user.occupation : null;
   const bdate = parseBdate(user.bdate);
-  const lastSeenTime = lastSeen && typeof lastSeen.time === 'number' && Number.isFinite(lastSeen.time) && lastSeen.time > 0
-    ? lastSeen.time
-    : null;
+  const lastSeenTime = lastSeen ? unixTime(lastSeen.time) : null;
   return {
     id,
     first_name: text(user.first_name),

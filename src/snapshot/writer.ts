@@ -17,6 +17,7 @@ import { fsyncDir, writeJsonAtomic } from './atomic';
 import { snapshotPaths, type SnapshotPaths } from './layout';
 import { SnapshotError, manifestColumns, parseManifest } from './manifest';
 import { MEMBERS_FILE, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type MemberRow, type SnapshotManifest } from './schema';
+import { batchFromRows, type MemberBatch } from './member-batch';
 
 const CHECKPOINT_VERSION = 1;
 
@@ -178,9 +179,10 @@ export class SnapshotWriter<X = Record<string, unknown>> {
   }
 
   /** Append a batch (may be empty: then only the paging state is checkpointed). */
-  appendBatch(rows: readonly MemberRow[], paging: PagingState, extra: X): void {
+  appendBatch(members: MemberBatch | readonly MemberRow[], paging: PagingState, extra: X): void {
     const fd = this.ensureOpen();
     const next: Checkpoint<X> = { ...this.cp, paging: { ...paging }, extra };
+    const rows = Array.isArray(members) ? batchFromRows(members as readonly MemberRow[]) : members as MemberBatch;
     if (rows.length > 0) {
       const { batch } = encodeBatch(rows);
       writeAllSync(fd, batch.message, this.cp.bytes);

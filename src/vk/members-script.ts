@@ -15,6 +15,12 @@
  *   "objects" shape, which returns the items as they are.
  */
 
+import {
+  INT32_MAX, MemberConversionError, deactivated, flag, int, parseBdate, text, unixTime,
+} from '../snapshot/member-row';
+import type { MemberBatchBuilder } from '../snapshot/member-batch';
+import type { MemberRow } from '../snapshot/schema';
+
 export type ScriptShape = 'columns' | 'objects';
 
 /** Column name in the answer → path in the VK user object. */
@@ -103,6 +109,80 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 export class ShapeMismatchError extends Error {}
+
+/** Check the columns answer: one array per projected field, all `total` long. */
+export function checkColumns(cols: unknown[], total: number): asserts cols is unknown[][] {
+  if (cols.length !== PROJECTED.length) throw new ShapeMismatchError(`expected ${PROJECTED.length} columns, got ${cols.length}`);
+  for (let i = 0; i < cols.length; i++) {
+    const c = cols[i];
+    if (!Array.isArray(c) || c.length !== total) {
+      throw new ShapeMismatchError(`column ${PROJECTED[i][0]} has ${Array.isArray(c) ? c.length : 'no'} values for ${total} members`);
+    }
+  }
+}
+
+type Conv = (v: unknown) => unknown;
+/**
+ * Projected field → snapshot column and converter: the same rules as `toMemberRow`
+ * (snapshot/member-row.ts), applied to one field at a time. Tests compare the two paths
+ * member by member against the emulator's truth.
+ */
+const DIRECT: Readonly<Record<string, [keyof MemberRow, Conv]>> = {
+  first_name: ['first_name', text],
+  deactivated: ['deactivated', deactivated],
+  is_closed: ['is_closed', flag],
+  can_access_closed: ['can_access_closed', flag],
+  sex: ['sex', (v) => int(v, 0, 2)],
+  city_id: ['city_id', (v) => int(v, 0, INT32_MAX)],
+  city_title: ['city_title', text],
+  country_id: ['country_id', (v) => int(v, 0, INT32_MAX)],
+  country_title: ['country_title', text],
+  has_photo: ['has_photo', flag],
+  last_seen_time: ['last_seen_time', unixTime],
+  last_seen_platform: ['last_seen_platform', (v) => int(v, 0, 127)],
+  online_info_visible: ['online_info_visible', flag],
+  online_info_status: ['online_info_status', text],
+  followers_count: ['followers_count', (v) => int(v, 0, INT32_MAX)],
+  can_send_friend_request: ['can_send_friend_request', flag],
+  can_write_private_message: ['can_write_private_message', flag],
+  can_see_all_posts: ['can_see_all_posts', flag],
+  relation: ['relation', (v) => int(v, 0, 127)],
+  university: ['university_id', (v) => int(v, 0, INT32_MAX)],
+  graduation: ['graduation_year', (v) => int(v, 0, 32767)],
+  education_status: ['education_status', text],
+  occupation_type: ['occupation_type', text],
+  verified: ['verified', flag],
+};
+
+/** Append members `from`…`to`-1 of a checked columns answer to `out`, column by column. */
+export function appendProjected(out: MemberBatchBuilder, cols: unknown[][], from: number, to: number): void {
+  const target = out.columns as unknown as Record<string, unknown[]>;
+  for (let c = 0; c < PROJECTED.length; c++) {
+    const name = PROJECTED[c][0];
+    const src = cols[c];
+    if (name === 'id') {
+      const dst = target.id;
+      for (let i = from; i < to; i++) {
+        const id = int(src[i], 1, INT32_MAX);
+        if (id === null) throw new MemberConversionError(`VK member item has no valid "id" (got ${JSON.stringify(src[i])}); the API answer is malformed.`);
+        dst.push(id);
+      }
+    } else if (name === 'bdate') {
+      const vis = target.bdate_visibility;
+      const year = target.birth_year;
+      for (let i = from; i < to; i++) {
+        const b = parseBdate(src[i]);
+        vis.push(b.visibility);
+        year.push(b.year);
+      }
+    } else {
+      const [key, conv] = DIRECT[name];
+      const dst = target[key];
+      for (let i = from; i < to; i++) dst.push(conv(src[i] ?? null));
+    }
+  }
+  out.length += to - from;
+}
 
 /** Rebuild VK-shaped user objects from the columns answer (so one converter serves all). */
 export function usersFromColumns(cols: unknown[], total: number): Record<string, unknown>[] {

@@ -19,7 +19,8 @@
  * group, hidden members or a closed group leave no directory behind. Interrupted at any
  * point, the same call resumes from the last checkpoint.
  */
-import { MEMBER_FIELDS, type MemberRow, type SnapshotManifest } from '../snapshot/schema';
+import { MEMBER_FIELDS, type SnapshotManifest } from '../snapshot/schema';
+import { MemberBatchBuilder } from '../snapshot/member-batch';
 import { toMemberRow, type VkUser } from '../snapshot/member-row';
 import { SnapshotWriter, type NewPull, type PullIdentity } from '../snapshot/writer';
 import { toolInfo } from '../snapshot/tool';
@@ -27,8 +28,8 @@ import { AbortedError } from './clock';
 import { DEFAULT_VK_API_BASE, VK_API_VERSION, VkClient, summariseRetries, type ClientStats, type RetryInfo } from './client';
 import { VkApiError, VkNetworkError, VkResponseError, VkRetryExhaustedError } from './errors';
 import { resolveGroup, type GroupInfo } from './group';
-import { ShapeMismatchError, membersScript, usersFromColumns, type ScriptShape } from './members-script';
-import { Pager, type Page, type PagerTuning } from './pager';
+import { ShapeMismatchError, appendProjected, checkColumns, membersScript, type ScriptShape } from './members-script';
+import { Pager, type AcceptedRange, type Page, type PagerTuning } from './pager';
 
 export const MAX_CALLS_PER_EXECUTE = 25;
 export const PAGE_SIZE = 1000;
@@ -109,8 +110,29 @@ interface PullExtra extends Record<string, unknown> {
   retries: number;
 }
 
+/**
+ * One API answer: its pages (for the pager) and the members behind them, either as user
+ * objects or as the columns answer (one array per projected field); `starts[k]` is where
+ * page k begins in either.
+ */
 interface Answer {
-  pages: Page<VkUser>[];
+  pages: Page[];
+  starts: number[];
+  members: { kind: 'items'; items: VkUser[] } | { kind: 'columns'; cols: unknown[][] };
+}
+
+/** Convert the accepted members of an answer into the batch being gathered. */
+function takeAccepted(answer: Answer, ranges: readonly AcceptedRange[], out: MemberBatchBuilder): void {
+  for (const r of ranges) {
+    const base = answer.starts[r.page];
+    const m = answer.members;
+    if (m.kind === 'columns') appendProjected(out, m.cols, base + r.from, base + r.to);
+    else for (let i = base + r.from; i < base + r.to; i++) out.pushRow(toMemberRow(m.items[i]));
+  }
+}
+
+function idsOf(items: readonly unknown[]): unknown[] {
+  return items.map((u) => (typeof u === 'object' && u !== null ? (u as { id?: unknown }).id : undefined));
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -209,7 +231,12 @@ class MembersFetcher {
     if (!isObject(r) || typeof r.count !== 'number' || !Array.isArray(r.items)) {
       throw new VkResponseError('groups.getMembers', 'expected {count, items}');
     }
-    return { pages: [{ offset: start, requested: PAGE_SIZE, count: r.count, items: r.items as VkUser[] }] };
+    const items = r.items as VkUser[];
+    return {
+      pages: [{ offset: start, requested: PAGE_SIZE, count: r.count, ids: idsOf(items) }],
+      starts: [0],
+      members: { kind: 'items', items },
+    };
   }
 
   private async execute(start: number, overlap: number): Promise<Answer> {
@@ -228,24 +255,31 @@ class MembersFetcher {
       throw new VkResponseError('execute', 'per-page counts are not integers');
     }
     const total = (lens as number[]).reduce((a, b) => a + b, 0);
-    let items: VkUser[];
+    let members: Answer['members'];
+    let ids: readonly unknown[];
     if (this.shape === 'columns') {
       if (!Array.isArray(r.cols)) throw new ShapeMismatchError('no "cols" in the answer');
-      items = usersFromColumns(r.cols, total);
+      const cols = r.cols as unknown[];
+      checkColumns(cols, total);
+      members = { kind: 'columns', cols };
+      ids = cols[0];
     } else {
       if (!Array.isArray(r.items) || r.items.length !== total) {
         throw new VkResponseError('execute', `items (${Array.isArray(r.items) ? r.items.length : 'none'}) do not add up to the page lengths (${total})`);
       }
-      items = r.items as VkUser[];
+      members = { kind: 'items', items: r.items as VkUser[] };
+      ids = idsOf(r.items);
     }
-    const pages: Page<VkUser>[] = [];
+    const pages: Page[] = [];
+    const starts: number[] = [];
     let at = 0;
     for (let k = 0; k < lens.length; k++) {
       const n = lens[k] as number;
-      pages.push({ offset: start + k * (page - ov), requested: page, count: counts[k] as number, items: items.slice(at, at + n) });
+      pages.push({ offset: start + k * (page - ov), requested: page, count: counts[k] as number, ids: ids.slice(at, at + n) });
+      starts.push(at);
       at += n;
     }
-    return { pages };
+    return { pages, starts, members };
   }
 }
 
@@ -348,17 +382,16 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
 
   try {
     if (!writer.onlyManifestLeft) {
-      let buffer: MemberRow[] = [];
+      const buffer = new MemberBatchBuilder();
       while (!pager.done) {
         const answer = pending ?? await fetcher.fetch(pager.nextStart(), pager.overlap());
         pending = undefined;
-        const { accepted } = pager.accept(answer.pages);
-        for (const u of accepted) buffer.push(toMemberRow(u));
+        const { ranges } = pager.accept(answer.pages);
+        takeAccepted(answer, ranges, buffer);
         if (fetcher.mode === 'execute' || pager.done || buffer.length >= PLAIN_FLUSH_ROWS) {
           const tw = performance.now();
-          writer.appendBatch(buffer, pager.state, extraNow());
+          writer.appendBatch(buffer.take(), pager.state, extraNow());
           writeMs += performance.now() - tw;
-          buffer = [];
           progress();
         }
       }

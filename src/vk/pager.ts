@@ -20,17 +20,14 @@
  *   at that moment and everything up to it was covered.
  */
 
-export interface PageItem {
-  id?: unknown;
-}
-
-export interface Page<T extends PageItem> {
+export interface Page {
   offset: number;
   /** Members asked for. */
   requested: number;
   /** `count` as VK reported with this page. */
   count: number;
-  items: readonly T[];
+  /** Member ids of the page, in the order received. */
+  ids: readonly unknown[];
 }
 
 /** Saved in every checkpoint (see snapshot/writer.ts `PagingState`). */
@@ -51,8 +48,17 @@ export interface PagerTuning {
   misses: number;
 }
 
-export interface AcceptResult<T> {
-  accepted: T[];
+/** Members `from`…`to`-1 of page number `page` (of the answer) are new: write them. */
+export interface AcceptedRange {
+  page: number;
+  from: number;
+  to: number;
+}
+
+export interface AcceptResult {
+  ranges: AcceptedRange[];
+  /** Members in `ranges`. */
+  accepted: number;
   done: boolean;
   /** Pages of this answer that were used (the rest are read again). */
   pagesUsed: number;
@@ -87,53 +93,58 @@ export class Pager {
     return this.state.next_offset;
   }
 
-  private idOf(item: PageItem, page: Page<PageItem>, i: number): number {
-    const id = item.id;
-    if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0) {
-      throw new PagingError(`member at offset ${page.offset + i} has no valid id (${JSON.stringify(id)}); the API answer is malformed`);
+  private checkIds(page: Page): void {
+    const ids = page.ids;
+    let prev = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0) {
+        throw new PagingError(`member at offset ${page.offset + i} has no valid id (${JSON.stringify(id)}); the API answer is malformed`);
+      }
+      if (id <= prev) {
+        throw new PagingError(`members at offset ${page.offset} are not sorted by id (id ${id} after ${prev}); the API ignored sort=id_asc, so the pull cannot dedupe — check VK_API_BASE`);
+      }
+      prev = id;
     }
-    return id;
   }
 
   /** Take the pages of one answer, in order. */
-  accept<T extends PageItem>(pages: readonly Page<T>[]): AcceptResult<T> {
-    const accepted: T[] = [];
+  accept(pages: readonly Page[]): AcceptResult {
+    const ranges: AcceptedRange[] = [];
+    let accepted = 0;
     let pagesUsed = 0;
-    for (const page of pages) {
-      const items = page.items;
-      let prev = 0;
-      for (let i = 0; i < items.length; i++) {
-        const id = this.idOf(items[i], page, i);
-        if (id <= prev) {
-          throw new PagingError(`members at offset ${page.offset} are not sorted by id (id ${id} after ${prev}); the API ignored sort=id_asc, so the pull cannot dedupe — check VK_API_BASE`);
-        }
-        prev = id;
-      }
+    for (let p = 0; p < pages.length; p++) {
+      const page = pages[p];
+      this.checkIds(page);
+      const ids = page.ids as readonly number[];
       const lastId = this.state.last_id;
       // Members of this page already written (ids are sorted, so they are a prefix).
       let known = 0;
-      while (known < items.length && (items[known].id as number) <= lastId) known++;
+      while (known < ids.length && ids[known] <= lastId) known++;
       const verified = page.offset === 0 || lastId === 0 || known > 0;
       if (!verified) {
         this.stepBack(page);
-        return { accepted, done: false, pagesUsed, steppedBack: true };
+        return { ranges, accepted, done: false, pagesUsed, steppedBack: true };
       }
       pagesUsed++;
       if (lastId !== 0 && page.offset > 0 && this.lastEnd !== null) this.observeShift(this.lastEnd - page.offset, page, known);
       this.tuning.misses = 0;
-      for (let i = known; i < items.length; i++) accepted.push(items[i]);
-      if (items.length > known) this.state.last_id = items[items.length - 1].id as number;
+      if (ids.length > known) {
+        ranges.push({ page: p, from: known, to: ids.length });
+        accepted += ids.length - known;
+        this.state.last_id = ids[ids.length - 1];
+      }
       this.state.last_count = page.count;
-      const end = page.offset + items.length;
+      const end = page.offset + ids.length;
       this.lastEnd = end;
-      if (items.length < page.requested && end >= page.count) {
+      if (ids.length < page.requested && end >= page.count) {
         this.done = true;
         this.state.next_offset = end;
-        return { accepted, done: true, pagesUsed, steppedBack: false };
+        return { ranges, accepted, done: true, pagesUsed, steppedBack: false };
       }
       this.state.next_offset = Math.max(0, end - this.overlap());
     }
-    return { accepted, done: false, pagesUsed, steppedBack: false };
+    return { ranges, accepted, done: false, pagesUsed, steppedBack: false };
   }
 
   /**
@@ -141,14 +152,14 @@ export class Pager {
    * (the planned overlap with the previous page) would be. More known = joins (harmless),
    * fewer = leaves shifted the list left.
    */
-  private observeShift(expectedOverlap: number, page: Page<PageItem>, known: number): void {
-    const expected = Math.max(0, Math.min(expectedOverlap, page.items.length));
+  private observeShift(expectedOverlap: number, page: Page, known: number): void {
+    const expected = Math.max(0, Math.min(expectedOverlap, page.ids.length));
     const shift = Math.max(0, expected - known);
     this.tuning.shift = Math.max(shift, this.tuning.shift * 0.8);
     this.tuning.margin = Math.min(MAX_MARGIN, Math.ceil(2 * this.tuning.shift));
   }
 
-  private stepBack(page: Page<PageItem>): void {
+  private stepBack(page: Page): void {
     this.tuning.misses++;
     if (this.tuning.misses > MAX_MISSES) {
       throw new PagingError(`the member list keeps shifting faster than it can be paged (${MAX_MISSES} pages in a row missed the last member read at offset ${page.offset}); try again later`);

@@ -30,12 +30,19 @@ class DriftingList {
       this.ids.splice(at < 0 ? this.ids.length : at, 0, id);
     }
   }
-  read(offset: number, n: number): Page<{ id: number }> {
-    return { offset, requested: n, count: this.ids.length, items: this.ids.slice(offset, offset + n).map((id) => ({ id })) };
+  read(offset: number, n: number): Page {
+    return { offset, requested: n, count: this.ids.length, ids: this.ids.slice(offset, offset + n) };
   }
   presentThroughout(): number[] {
     return [...this.initial].filter((id) => !this.left.has(id)).sort((a, b) => a - b);
   }
+}
+
+/** The ids a pager accepts from `pages`, via the ranges it returns. */
+function taken(pager: Pager, pages: Page[]): number[] {
+  const out: number[] = [];
+  for (const r of pager.accept(pages).ranges) out.push(...(pages[r.page].ids.slice(r.from, r.to) as number[]));
+  return out;
 }
 
 /** Drive the pager like the puller does: `calls` inner pages per request, drift between pages. */
@@ -46,17 +53,17 @@ function pull(list: DriftingList, pageSize: number, calls: number, driftEvery: '
   while (!pager.done) {
     if (++requests > 10_000) throw new Error('no progress');
     const step = pageSize - pager.overlap();
-    const pages: Page<{ id: number }>[] = [];
+    const pages: Page[] = [];
     let o = pager.nextStart();
     if (driftEvery === 'request') list.drift();
     for (let c = 0; c < calls; c++) {
       if (driftEvery === 'page') list.drift();
       const p = list.read(o, pageSize);
       pages.push(p);
-      if (p.items.length < pageSize) break;
+      if (p.ids.length < pageSize) break;
       o += step;
     }
-    written.push(...pager.accept(pages).accepted.map((x) => x.id));
+    written.push(...taken(pager, pages));
   }
   return { written, requests };
 }
@@ -102,7 +109,7 @@ describe('vk/pager: paging a drifting member list', () => {
         list.left.add(gone);
         list.ids.push(list.ids[list.ids.length - 1] + 1 + k);
       }
-      written.push(...pager.accept([list.read(start, 300)]).accepted.map((x) => x.id));
+      written.push(...taken(pager, [list.read(start, 300)]));
     }
     const got = new Set(written);
     expect(list.presentThroughout().filter((id) => !got.has(id))).to.deep.equal([]);
@@ -112,24 +119,24 @@ describe('vk/pager: paging a drifting member list', () => {
   it('resumes from a saved state as if never stopped', () => {
     const list = new DriftingList(7000, new Rng(4), 0, 0);
     const a = new Pager({ next_offset: 0, last_count: 7000, last_id: 0 });
-    const first = a.accept([list.read(0, 1000), list.read(999, 1000)]).accepted.map((x) => x.id);
+    const first = taken(a, [list.read(0, 1000), list.read(999, 1000)]);
     const b = new Pager({ ...a.state }, { ...a.tuning });
     const rest: number[] = [];
-    while (!b.done) rest.push(...b.accept([list.read(b.nextStart(), 1000)]).accepted.map((x) => x.id));
+    while (!b.done) rest.push(...taken(b, [list.read(b.nextStart(), 1000)]));
     expect([...first, ...rest]).to.deep.equal(list.ids);
   });
 
   it('rejects unsorted or id-less pages with a clear error', () => {
     const p = new Pager({ next_offset: 0, last_count: 3, last_id: 0 });
-    expect(() => p.accept([{ offset: 0, requested: 10, count: 3, items: [{ id: 5 }, { id: 3 }, { id: 9 }] }])).to.throw(PagingError, /not sorted by id/);
-    expect(() => p.accept([{ offset: 0, requested: 10, count: 1, items: [{ id: 'x' }] }])).to.throw(PagingError, /no valid id/);
+    expect(() => p.accept([{ offset: 0, requested: 10, count: 3, ids: [5, 3, 9] }])).to.throw(PagingError, /not sorted by id/);
+    expect(() => p.accept([{ offset: 0, requested: 10, count: 1, ids: ['x'] }])).to.throw(PagingError, /no valid id/);
   });
 
   it('gives up with a clear error when the list never lets a page reach back', () => {
     const p = new Pager({ next_offset: 5000, last_count: 9000, last_id: 10 ** 9 - 1 });
     // A server that always answers ids above anything read: no page can be verified.
     expect(() => {
-      for (let i = 0; i < 100; i++) p.accept([{ offset: p.nextStart() || 1, requested: 100, count: 9000, items: [{ id: 10 ** 9 + i }] }]);
+      for (let i = 0; i < 100; i++) p.accept([{ offset: p.nextStart() || 1, requested: 100, count: 9000, ids: [10 ** 9 + i] }]);
     }).to.throw(PagingError, /keeps shifting/);
   });
 });
