@@ -40,7 +40,7 @@ export function newdataView(pm: PreparedModel, newdata: DataInput, options: Pred
       }
       return toFloat64(raw);
     }
-    return codesFor(spec.name, raw, spec.valueKind, spec.levels);
+    return codesFor(spec.name, raw, spec.levels);
   });
   const design = buildDesign(pm.coding, values, n);
   const G = pm.groups.length;

@@ -178,12 +178,7 @@ export function toFactor(values: ArrayLike<unknown>, kind: ValueKind): FactorCol
 }
 
 /** Codes of `values` against known `levels` (for new data); unknown levels are an error. */
-export function codesFor(
-  name: string,
-  values: ArrayLike<unknown>,
-  kind: ValueKind,
-  levels: readonly string[],
-): Int32Array {
+export function codesFor(name: string, values: ArrayLike<unknown>, levels: readonly string[]): Int32Array {
   const index = new Map(levels.map((l, i) => [l, i] as const));
   const codes = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -197,6 +192,5 @@ export function codesFor(
     }
     codes[i] = code;
   }
-  void kind;
   return codes;
 }
