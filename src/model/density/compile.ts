@@ -159,8 +159,9 @@ export function compileModel(payload: unknown): CompiledModel {
       lp += logPrior(interceptPrior, theta[L.intercept], dPrior);
       grad[L.intercept] += dPrior[0];
     }
-    for (const { k, dist } of bPriors) {
-      lp += logPrior(dist, theta[bOff + k], dPrior);
+    for (let j = 0; j < bPriors.length; j++) {
+      const k = bPriors[j].k;
+      lp += logPrior(bPriors[j].dist, theta[bOff + k], dPrior);
       grad[bOff + k] += dPrior[0];
     }
     if (hasAux && auxPrior) {
