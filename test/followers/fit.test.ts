@@ -1,0 +1,122 @@
+// One small real fit of the study's model on generator members (true parameters known),
+// and every result built from it: effects, truth comparison, names, pp check, figures.
+import { expect } from 'chai';
+import { fitModel, type FitResult } from '../../src/model/fit';
+import { conditionalEffects } from '../../src/model/summary';
+import { TRUE_B, TRUE_SHAPE, trueDraws } from '../../src/emulator/truth';
+import { modelData, prepareFollowerTable, type FollowerTable } from '../../src/followers/prepare';
+import { FOLLOWER_FAMILY, PREDICTORS } from '../../src/followers/coding';
+import { findings, populationEffects } from '../../src/followers/effects';
+import { compareWithTruth } from '../../src/followers/compare';
+import { nameEffects, topBottom } from '../../src/followers/names';
+import { ppcCurves } from '../../src/followers/ppc';
+import { diagnosticsVerdict } from '../../src/followers/verdict';
+import {
+  conditionalEffectsFigure, forestFigure, nameRankFigure, ppcFigure, shrinkageFigure, traceFigure,
+} from '../../src/viz/followers';
+import { figureHtml } from '../../src/viz/display';
+import { arrowTable, manifest, syntheticRows } from './fixtures';
+
+describe('followers: a small real fit recovers the truth', function () {
+  this.timeout(300000);
+  let table: FollowerTable;
+  let fit: FitResult;
+
+  before(async () => {
+    table = prepareFollowerTable({ table: arrowTable(syntheticRows(2500, 3)), manifest }, { minNameCount: 3 });
+    fit = await fitModel({ data: modelData(table), formula: table.formula, family: FOLLOWER_FAMILY, chains: 2, iter: 400, seed: 5, cores: 2 });
+  });
+
+  it('gets the signs of the clear effects right, every b within 4 posterior sd of the truth', () => {
+    const effects = populationEffects(fit);
+    expect(effects.map((e) => e.term).sort()).to.deep.equal(Object.keys(TRUE_B).filter((k) => k !== 'b_Intercept').map((k) => k.slice(2)).sort());
+    const byTerm = new Map(effects.map((e) => [e.term, e]));
+    // The large, well-populated effects: their 95% intervals exclude 0 on the truth's side.
+    for (const term of ['sexmale', 'has_photoyes', 'is_closedyes', 'friend_requestsopen', 'messagesopen', 'platformiphone']) {
+      const e = byTerm.get(term)!;
+      const t = TRUE_B[`b_${term}` as keyof typeof TRUE_B];
+      expect(e.clear, term).to.equal(true);
+      expect(Math.sign(e.q50), term).to.equal(Math.sign(t));
+    }
+    for (const p of fit.parameters.filter((x) => x.name.startsWith('b_'))) {
+      const t = TRUE_B[p.name as keyof typeof TRUE_B];
+      expect(Math.abs(p.mean - t), p.name).to.be.lessThan(4 * p.sd);
+    }
+    const shape = fit.parameters.find((p) => p.name === 'shape')!;
+    expect(Math.abs(shape.mean - TRUE_SHAPE)).to.be.lessThan(4 * shape.sd);
+    const f = findings(effects);
+    expect(f.clear.length + f.unclear.length).to.equal(effects.length);
+    expect(f.clear[0].text).to.match(/^Profile photo yes \(vs no\): \+\d+% expected followers/);
+  });
+
+  it('truth comparison: coverage of the 95% intervals is near nominal', () => {
+    const c = compareWithTruth([...fit.parameters, ...fit.groupLevels], trueDraws(), fit.prepared.groups);
+    expect(c.population.n).to.equal(18); // 16 b + sd + shape
+    expect(c.notFitted).to.deep.equal([]);
+    expect(c.population.covered).to.be.at.least(14);
+    expect(c.names.n).to.equal(table.pooling.kept);
+    expect(c.names.share).to.be.within(0.8, 1);
+    expect(c.noTruth).to.deep.equal(['r_first_name[(other),Intercept]']);
+  });
+
+  it('first names: member counts attached, few-member names shrink more than many-member names', () => {
+    const names = nameEffects(fit, table);
+    expect(names.length).to.equal(table.names.levels.length);
+    expect(names.reduce((a, n) => a + n.members, 0)).to.equal(table.nRows);
+    // Shrinkage: |model| / |no pooling| is smaller for small names than for big ones.
+    const ratio = (xs: typeof names) => {
+      const r = xs.filter((n) => Math.abs(n.raw) > 0.05).map((n) => Math.abs(n.estimate) / Math.abs(n.raw));
+      return r.reduce((a, v) => a + v, 0) / r.length;
+    };
+    const small = names.filter((n) => !n.pooled && n.members <= 5);
+    const big = names.filter((n) => !n.pooled && n.members >= 40);
+    expect(small.length).to.be.greaterThan(5);
+    expect(big.length).to.be.greaterThan(5);
+    expect(ratio(small)).to.be.lessThan(ratio(big));
+    const { top, bottom } = topBottom(names, 5);
+    expect(top).to.have.length(5);
+    expect(top[0].estimate).to.be.at.least(top[4].estimate);
+    expect(bottom[0].estimate).to.be.at.most(bottom[4].estimate);
+    expect([...top, ...bottom].some((n) => n.pooled)).to.equal(false);
+  });
+
+  it('diagnostics verdict, pp check and conditional effects from the fit', () => {
+    const v = diagnosticsVerdict(fit);
+    expect(v.checks.map((c) => c.name)).to.deep.equal(['R-hat', 'ESS', 'divergences', 'tree depth', 'E-BFMI']);
+    expect(v.checks.find((c) => c.name === 'divergences')!.ok).to.equal(fit.sampler.divergences === 0);
+    const ppc = ppcCurves(fit, 5, 2);
+    expect(ppc.replicated).to.have.length(5);
+    // The replicated distributions bracket the observed share of zero-follower profiles.
+    const zeros = ppc.replicated.map((r) => r[0]);
+    expect(ppc.observed[0]).to.be.within(Math.min(...zeros) * 0.5, Math.max(...zeros) * 1.5);
+    const ce = conditionalEffects({ prepared: fit.prepared, chains: fit.chains }, { ndraws: 200 });
+    expect(ce.map((c) => c.variable)).to.deep.equal(PREDICTORS.map((p) => p.name));
+    const photo = ce.find((c) => c.variable === 'has_photo')!;
+    expect(photo.rows[1].estimate / photo.rows[0].estimate).to.be.greaterThan(1.3); // truth: e^0.6 ≈ 1.82
+  });
+
+  it('every figure builds and renders to HTML', () => {
+    const effects = populationEffects(fit);
+    const truth = Object.fromEntries(Object.entries(TRUE_B).map(([k, v]) => [k.slice(2), v]));
+    const forest = forestFigure(effects, { truth });
+    expect(forest.data).to.have.length(4);
+    expect((forest.data[2].x as number[]).length).to.equal(effects.length);
+    expect((forest.layout.xaxis as { type: string }).type).to.equal('log');
+    const names = nameEffects(fit, table);
+    const { top, bottom } = topBottom(names, 8);
+    const ce = conditionalEffects({ prepared: fit.prepared, chains: fit.chains }, { ndraws: 100 });
+    const figs = [
+      forest,
+      nameRankFigure(top, bottom),
+      shrinkageFigure(names),
+      conditionalEffectsFigure(ce, { labels: Object.fromEntries(PREDICTORS.map((p) => [p.name, p.label])) }),
+      ppcFigure(ppcCurves(fit, 4, 1)),
+      traceFigure(fit.chains, fit.outputNames, ['b_Intercept', 'sd_first_name__Intercept', 'shape']),
+    ];
+    figs.forEach((f, i) => expect(figureHtml(f, `fig${i}`)).to.contain('Plotly.newPlot'));
+    expect(figs[3].data).to.have.length(PREDICTORS.length);
+    expect(figs[5].data).to.have.length(3 * fit.chains.length);
+    expect(() => traceFigure(fit.chains, fit.outputNames, ['nope'])).to.throw(/no parameter "nope"/);
+    expect(() => forestFigure([])).to.throw(/no population-level effects/);
+  });
+});
