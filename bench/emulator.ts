@@ -28,7 +28,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { startEmulator } from '../src/emulator';
 import { CommunityGenerator } from '../src/emulator/generator';
-import { parseFields, userJson } from '../src/emulator/serialize';
+import { parseFields, userJsonBytes } from '../src/emulator/serialize';
 import { MEMBER_FIELDS } from '../src/snapshot/schema';
 import { vkIoExecuteCode } from '../test/emulator/helpers';
 
@@ -85,13 +85,13 @@ async function main(): Promise<void> {
   t = performance.now();
   c0 = process.cpuUsage();
   let bytes = 0;
-  for (let i = 0; i < members; i++) bytes += userJson(gen.member(i), fields, gen.referenceSec).length;
+  for (let i = 0; i < members; i++) bytes += userJsonBytes(gen.member(i), fields, gen.referenceSec).length;
   const serMs = performance.now() - t;
   const serCpu = process.cpuUsage(c0);
   const cpuS = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6;
   const heapGrowth = (process.memoryUsage().heapUsed - heap0) / 1048576;
   console.log(`  generate ${members.toLocaleString('en-US')} members: ${(genMs / 1000).toFixed(1)} s (${Math.round(members / genMs * 1000).toLocaleString('en-US')}/s; ${cpuS(genCpu).toFixed(1)} CPU-s; checksum ${followers})`);
-  console.log(`  generate + serialise (MEMBER_FIELDS): ${(serMs / 1000).toFixed(1)} s (${Math.round(members / serMs * 1000).toLocaleString('en-US')}/s; ${cpuS(serCpu).toFixed(1)} CPU-s; ${(bytes / members).toFixed(0)} chars/member); heap growth ${heapGrowth.toFixed(0)} MB`);
+  console.log(`  generate + serialise (MEMBER_FIELDS): ${(serMs / 1000).toFixed(1)} s (${Math.round(members / serMs * 1000).toLocaleString('en-US')}/s; ${cpuS(serCpu).toFixed(1)} CPU-s; ${(bytes / members).toFixed(0)} bytes/member); heap growth ${heapGrowth.toFixed(0)} MB`);
 
   // 2. Serving over loopback.
   const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');

@@ -5,7 +5,7 @@
  */
 import { CommunityGenerator, MemberRecord } from './generator';
 import { Membership } from './membership';
-import { FieldSet, parseFields, userJson } from './serialize';
+import { FieldSet, parseFields, userJson, userJsonBytes } from './serialize';
 import { VkApiError, vkErrors } from './errors';
 import { JsonSink } from './json-sink';
 import {
@@ -129,8 +129,9 @@ export function writeGroupsGetMembers(ctx: ApiContext, params: Params, out: Json
   out.write(`{"count":${page.count},"items":[`);
   for (let i = 0; i < page.indices.length; i++) {
     const index = page.indices[i];
-    const item = page.fields ? userJson(ctx.gen.member(index), page.fields, ref) : String(ctx.gen.idOf(index));
-    out.write(i ? `,${item}` : item);
+    if (i) out.writeBytes(',');
+    if (page.fields) out.writeBytes(userJsonBytes(ctx.gen.member(index), page.fields, ref));
+    else out.writeBytes(String(ctx.gen.idOf(index)));
   }
   out.write(']}');
 }
@@ -143,6 +144,9 @@ class UserValue implements HostValue {
   constructor(readonly rec: MemberRecord, readonly fields: FieldSet, readonly referenceSec: number) {}
   json(): string {
     return userJson(this.rec, this.fields, this.referenceSec);
+  }
+  bytes(): string {
+    return userJsonBytes(this.rec, this.fields, this.referenceSec);
   }
   get(prop: string): Value {
     if (!this.plain) this.plain = JSON.parse(this.json()) as Record<string, unknown>;
@@ -213,7 +217,14 @@ export function execute(ctx: ApiContext, params: Params, version: number, out: J
     throw err;
   }
   const start = out.length;
-  writeValueJson(value, (h) => (h instanceof UserValue ? h.json() : valueToJson(h.toObject(), () => 'null')), out);
+  writeValueJson(value, (h, o) => {
+    if (h instanceof UserValue) {
+      if (o === out) out.writeBytes(h.bytes());
+      else o.write(h.json());
+    } else {
+      o.write(valueToJson(h.toObject(), () => 'null'));
+    }
+  }, out);
   // The caller discards `out` on this error.
   if (out.length - start > ctx.switches.maxResponseBytes) throw vkErrors.tooBig();
   return executeErrors.length ? { executeErrors } : {};

@@ -26,6 +26,12 @@ export class JsonSink {
     this.pos += this.cur.write(s, this.pos, 'utf8');
   }
 
+  /** A byte string (one char per byte, e.g. from `userJsonBytes`): copied as is. */
+  writeBytes(bin: string): void {
+    if (this.pos + bin.length > this.cur.length) this.flushChunk(bin.length);
+    this.pos += this.cur.write(bin, this.pos, 'latin1');
+  }
+
   private flushChunk(need: number): void {
     if (this.pos > 0) {
       this.chunks.push(this.cur.subarray(0, this.pos));
