@@ -54,6 +54,7 @@ describe('audit/geography', () => {
       expect(s.otherMembers).to.equal(2);
       expect(s.withoutCoords).to.deep.equal({ cities: 1, members: 4 });
       expect(s.matchedByTitle).to.equal(1);
+      expect([s.female, s.male, s.femaleStating, s.maleStating]).to.deep.equal([16, 9, 15, 8]);
 
       const [msk, ...rest] = g.rows;
       expect(msk).to.include({ rank: 1, city_id: 1, city: 'Москва', city_en: 'Moscow', members: 10, female: 6, male: 3, unknown_sex: 1, matched_by: 'id', lat: 55.7558 });
@@ -80,6 +81,14 @@ describe('audit/geography', () => {
     const kor = g.rows.find((r) => r.city_id === 1000001)!;
     // "Королев" (е) still matches "Королёв" (ё) by title
     expect(kor.matched_by).to.equal('title');
+  });
+
+  it('handles city ids too large for direct addressing (Map path) with the same answers', () => {
+    const big = rowsFor().map((r) => (r.city_id === 555 ? { ...r, city_id: 2_000_000_000 } : r));
+    const input = inputs(big, manifest({ source: { kind: 'synthetic', api_base: 'x', synthetic: null } }))[1][1];
+    const g = geography(input, classifyStatus(input), { minCount: 4, cities });
+    expect(g.rows.map((r) => r.city_id)).to.deep.equal([1, 77, 1000001, 2_000_000_000, null]);
+    expect(g.rows[3]).to.include({ members: 4, female: 4, matched_by: null });
   });
 
   it('pools everything when every city is below the minimum, and validates options', () => {
