@@ -86,64 +86,61 @@ export function userJson(rec: MemberRecord, f: FieldSet, referenceSec: number): 
 /** One user as JSON, as a byte string (UTF-8 bytes, one char each): write it with 'latin1'. */
 export function userJsonBytes(rec: MemberRecord, f: FieldSet, referenceSec: number): string {
   const on = f.on;
-  const s: string[] = [];
-  s.push(`{"id":${rec.id},"first_name":${q(rec.firstName)},"last_name":${q(rec.lastName)}`);
+  let s = `{"id":${rec.id},"first_name":${q(rec.firstName)},"last_name":${q(rec.lastName)}`;
   if (rec.deactivated !== 0) {
-    s.push(`,"deactivated":"${rec.deactivated === 1 ? 'deleted' : 'banned'}","can_access_closed":true,"is_closed":false`);
-    if (on.sex) s.push(`,"sex":${rec.sex}`);
-    for (const p of f.photos) s.push(`,"${p}":${q(photoUrl(rec, p))}`);
-    if (on.online) s.push(',"online":0');
-    if (on.last_seen && rec.lastSeenShown) s.push(`,"last_seen":{"platform":${rec.platform},"time":${rec.lastSeen}}`);
-    if (on.can_write_private_message) s.push(',"can_write_private_message":0');
-    s.push('}');
-    return s.join('');
+    s += `,"deactivated":"${rec.deactivated === 1 ? 'deleted' : 'banned'}","can_access_closed":true,"is_closed":false`;
+    if (on.sex) s += `,"sex":${rec.sex}`;
+    for (const p of f.photos) s += `,"${p}":${q(photoUrl(rec, p))}`;
+    if (on.online) s += ',"online":0';
+    if (on.last_seen && rec.lastSeenShown) s += `,"last_seen":{"platform":${rec.platform},"time":${rec.lastSeen}}`;
+    if (on.can_write_private_message) s += ',"can_write_private_message":0';
+    return s + '}';
   }
   const open = !rec.isClosed || rec.canAccessClosed;
-  s.push(`,"can_access_closed":${rec.canAccessClosed},"is_closed":${rec.isClosed}`);
-  if (on.sex) s.push(`,"sex":${rec.sex}`);
-  if (on.bdate && rec.bdate !== null) s.push(`,"bdate":"${rec.bdate}"`);
-  if (on.city && rec.city) s.push(`,"city":{"id":${rec.city.id},"title":${q(rec.city.title)}}`);
-  if (on.country && rec.countryId) s.push(`,"country":{"id":${rec.countryId},"title":${q(rec.countryTitle ?? '')}}`);
-  if (on.has_photo) s.push(`,"has_photo":${b(rec.hasPhoto)}`);
-  for (const p of f.photos) s.push(`,"${p}":${q(photoUrl(rec, p))}`);
-  if (on.domain) s.push(`,"domain":"id${rec.id}"`);
-  if (on.screen_name) s.push(`,"screen_name":"id${rec.id}"`);
-  if (on.online) s.push(`,"online":${b(rec.online)}`);
-  if (on.last_seen && rec.lastSeenShown) s.push(`,"last_seen":{"platform":${rec.platform},"time":${rec.lastSeen}}`);
+  s += `,"can_access_closed":${rec.canAccessClosed},"is_closed":${rec.isClosed}`;
+  if (on.sex) s += `,"sex":${rec.sex}`;
+  if (on.bdate && rec.bdate !== null) s += `,"bdate":"${rec.bdate}"`;
+  if (on.city && rec.city) s += `,"city":{"id":${rec.city.id},"title":${q(rec.city.title)}}`;
+  if (on.country && rec.countryId) s += `,"country":{"id":${rec.countryId},"title":${q(rec.countryTitle ?? '')}}`;
+  if (on.has_photo) s += `,"has_photo":${b(rec.hasPhoto)}`;
+  for (const p of f.photos) s += `,"${p}":${q(photoUrl(rec, p))}`;
+  if (on.domain) s += `,"domain":"id${rec.id}"`;
+  if (on.screen_name) s += `,"screen_name":"id${rec.id}"`;
+  if (on.online) s += `,"online":${b(rec.online)}`;
+  if (on.last_seen && rec.lastSeenShown) s += `,"last_seen":{"platform":${rec.platform},"time":${rec.lastSeen}}`;
   if (on.online_info) {
     if (rec.lastSeenShown) {
-      s.push(`,"online_info":{"visible":true,"last_seen":${rec.lastSeen},"is_online":${rec.online},"is_mobile":${rec.online && isMobilePlatform(rec.platform)}}`);
+      s += `,"online_info":{"visible":true,"last_seen":${rec.lastSeen},"is_online":${rec.online},"is_mobile":${rec.online && isMobilePlatform(rec.platform)}}`;
     } else {
       const status = rec.online ? 'recently' : onlineStatus(referenceSec - rec.lastSeen);
-      s.push(`,"online_info":{"visible":false,"is_online":false,"is_mobile":false,"status":"${status}"}`);
+      s += `,"online_info":{"visible":false,"is_online":false,"is_mobile":false,"status":"${status}"}`;
     }
   }
-  if (on.followers_count) s.push(`,"followers_count":${rec.followers}`);
-  if (on.can_send_friend_request) s.push(`,"can_send_friend_request":${b(rec.canSendFriendRequest)}`);
-  if (on.can_write_private_message) s.push(`,"can_write_private_message":${b(rec.canWritePrivateMessage)}`);
-  if (on.can_see_all_posts) s.push(`,"can_see_all_posts":${b(rec.canSeeAllPosts)}`);
+  if (on.followers_count) s += `,"followers_count":${rec.followers}`;
+  if (on.can_send_friend_request) s += `,"can_send_friend_request":${b(rec.canSendFriendRequest)}`;
+  if (on.can_write_private_message) s += `,"can_write_private_message":${b(rec.canWritePrivateMessage)}`;
+  if (on.can_see_all_posts) s += `,"can_see_all_posts":${b(rec.canSeeAllPosts)}`;
   if (open) {
-    if (on.relation) s.push(`,"relation":${rec.relation}`);
+    if (on.relation) s += `,"relation":${rec.relation}`;
     if (on.education) {
       const u = rec.university;
-      s.push(u
+      s += u
         ? `,"university":${u.id},"university_name":${q(u.name)},"faculty":${rec.faculty!.id},"faculty_name":${q(rec.faculty!.name)},"graduation":${rec.graduation}`
-        : ',"university":0,"university_name":"","faculty":0,"faculty_name":"","graduation":0');
-      if (u && rec.educationForm) s.push(`,"education_form":${q(rec.educationForm)}`);
-      if (u && rec.educationStatus) s.push(`,"education_status":${q(rec.educationStatus)}`);
+        : ',"university":0,"university_name":"","faculty":0,"faculty_name":"","graduation":0';
+      if (u && rec.educationForm) s += `,"education_form":${q(rec.educationForm)}`;
+      if (u && rec.educationStatus) s += `,"education_status":${q(rec.educationStatus)}`;
     }
     if (on.universities) {
       const u = rec.university;
-      s.push(u
+      s += u
         ? `,"universities":[{"id":${u.id},"country":1,"city":1,"name":${q(u.name)},"faculty":${rec.faculty!.id},"faculty_name":${q(rec.faculty!.name)},"graduation":${rec.graduation}}]`
-        : ',"universities":[]');
+        : ',"universities":[]';
     }
     if (on.occupation && rec.occupation) {
       const o = rec.occupation;
-      s.push(`,"occupation":{"type":"${o.type}"${o.id !== undefined ? `,"id":${o.id}` : ''},"name":${q(o.name)}}`);
+      s += `,"occupation":{"type":"${o.type}"${o.id !== undefined ? `,"id":${o.id}` : ''},"name":${q(o.name)}}`;
     }
   }
-  if (on.verified) s.push(`,"verified":${b(rec.verified)}`);
-  s.push('}');
-  return s.join('');
+  if (on.verified) s += `,"verified":${b(rec.verified)}`;
+  return s + '}';
 }
