@@ -19,7 +19,7 @@ import {
   statusTable,
   summarizeStatus,
 } from './status';
-import { type ActivityCounts, activityCounts, type Peak, peaks, timeOfDayBySex } from './time';
+import { type ActivityCounts, activityCounts, dayOfWeekTable, type Peak, peaks, timeOfDayByPlatform, timeOfDayBySex } from './time';
 
 export interface AuditOptions {
   inactiveDays?: number;
@@ -96,6 +96,8 @@ export function auditJson(r: AuditResult, extra: Record<string, unknown> = {}): 
       peaks: r.peaks,
       peak_method: 'Poisson bootstrap over members, percentile interval of the peak bin (circular)',
       bins: timeOfDayBySex(r.activity).objects(),
+      bins_by_platform: timeOfDayByPlatform(r.activity).objects(),
+      day_of_week: dayOfWeekTable(r.activity, r.status.level).objects(),
     },
     geography: {
       summary: r.geography.summary,

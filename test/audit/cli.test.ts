@@ -35,6 +35,12 @@ describe('cli/audit', () => {
     expect(j.status.rows.find((r: any) => r.status === 'inactive').count).to.equal(30);
     expect(j.status.rows.find((r: any) => r.status === 'active').by_online_info).to.equal(1);
     expect(j.time.bins).to.have.length(2 * 4 * 48);
+    // 15 of the 60 visits at 11:30–11:49 fall within 15 min of the 12:00 snapshot: left out
+    expect(j.time.excluded_recent).to.deep.equal({ members: 15, minutes: 15 });
+    expect(j.time.bins_by_platform.filter((b: any) => b.zone === 'UTC' && b.group === 'Android').reduce((a: number, b: any) => a + b.count, 0)).to.equal(45);
+    const allDays = j.time.day_of_week.filter((d: any) => d.zone === 'UTC' && d.group === 'all');
+    expect(allDays.reduce((a: number, d: any) => a + d.count, 0)).to.equal(75);
+    expect(allDays.find((d: any) => d.day === 'Sat').count).to.be.at.least(45); // 2024-06-01 was a Saturday
     expect(j.time.peaks[0]).to.include({ zone: 'UTC', group: 'all', start: '11:30' });
     expect(j.geography.cities.map((c: any) => c.city_id)).to.deep.equal([1, 2, null]);
     expect(j.geography.cities[0].lat).to.be.a('number');
