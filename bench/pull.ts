@@ -111,9 +111,12 @@ async function serveEmulator(members: number, rate: number): Promise<void> {
 // ---------------------------------------------------------------- one pull (child)
 
 async function childPull(base: string, token: string, group: string, rate: number, out: string): Promise<void> {
+  const cpu0 = process.cpuUsage();
   const r = await pullMembers({ base, token, group, out, rateLimit: rate, timeoutMs: 120_000 });
   const peakRss = process.resourceUsage().maxRSS * 1024;
+  const cpu = process.cpuUsage(cpu0);
   process.stdout.write(JSON.stringify({
+    cpuMs: (cpu.user + cpu.system) / 1000,
     rows: r.manifest.counts.rows_written, totalMs: r.timings.totalMs, pagingMs: r.timings.pagingMs, writeMs: r.timings.writeMs,
     requests: r.requests, calls: r.callsPerExecute, retries: r.retrySummary, peakRss,
   }) + '\n');
@@ -142,7 +145,7 @@ async function runScenario(s: Scenario, members: number, runs: number): Promise<
   const server = startChild(serverArgs);
   const info = JSON.parse(await server.firstLine) as ServerInfo;
   const rate = s === 'limited' ? 3 : 0;
-  const results: { totalMs: number; rows: number; peakRss: number; requests: number; calls: number; retries: string }[] = [];
+  const results: { totalMs: number; cpuMs: number; rows: number; peakRss: number; requests: number; calls: number; retries: string }[] = [];
   try {
     for (let k = 0; k < runs; k++) {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), 'vkas-bench-pull-'));
@@ -151,7 +154,7 @@ async function runScenario(s: Scenario, members: number, runs: number): Promise<
         const r = JSON.parse(await child.firstLine) as (typeof results)[number];
         results.push(r);
         const perSec = r.rows / (r.totalMs / 1000);
-        console.log(`${s} run ${k + 1}: ${r.rows} members in ${(r.totalMs / 1000).toFixed(1)} s = ${Math.round(perSec).toLocaleString('en-US')} members/s; ${r.requests} requests (${r.calls} calls/execute at the end), ${r.retries}; peak RSS ${(r.peakRss / 2 ** 20).toFixed(0)} MB; load ${os.loadavg()[0].toFixed(1)}`);
+        console.log(`${s} run ${k + 1}: ${r.rows} members in ${(r.totalMs / 1000).toFixed(1)} s = ${Math.round(perSec).toLocaleString('en-US')} members/s (${Math.round(r.rows / (r.cpuMs / 1000)).toLocaleString('en-US')} per CPU-second of the pull process); ${r.requests} requests (${r.calls} calls/execute at the end), ${r.retries}; peak RSS ${(r.peakRss / 2 ** 20).toFixed(0)} MB; load ${os.loadavg()[0].toFixed(1)}`);
       } finally {
         fs.rmSync(out, { recursive: true, force: true });
       }
@@ -162,7 +165,8 @@ async function runScenario(s: Scenario, members: number, runs: number): Promise<
   const secs = median(results.map((r) => r.totalMs / 1000));
   const rate50 = median(results.map((r) => r.rows / (r.totalMs / 1000)));
   const rss = median(results.map((r) => r.peakRss / 2 ** 20));
-  console.log(`${s} MEDIAN of ${runs}: ${secs.toFixed(1)} s, ${Math.round(rate50).toLocaleString('en-US')} members/s, peak RSS ${rss.toFixed(0)} MB`);
+  const perCpu = median(results.map((r) => r.rows / (r.cpuMs / 1000)));
+  console.log(`${s} MEDIAN of ${runs}: ${secs.toFixed(1)} s, ${Math.round(rate50).toLocaleString('en-US')} members/s wall, ${Math.round(perCpu).toLocaleString('en-US')} members per CPU-second, peak RSS ${rss.toFixed(0)} MB`);
 }
 
 async function main(): Promise<void> {

@@ -383,10 +383,18 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
   try {
     if (!writer.onlyManifestLeft) {
       const buffer = new MemberBatchBuilder();
+      // The next request is sent as soon as the pager knows where it starts, so the API
+      // prepares it while this answer is converted and written (one request in flight).
+      let next: Promise<Answer> | undefined;
       while (!pager.done) {
-        const answer = pending ?? await fetcher.fetch(pager.nextStart(), pager.overlap());
+        const answer = pending ?? await (next ?? fetcher.fetch(pager.nextStart(), pager.overlap()));
         pending = undefined;
+        next = undefined;
         const { ranges } = pager.accept(answer.pages);
+        if (!pager.done) {
+          next = fetcher.fetch(pager.nextStart(), pager.overlap());
+          next.catch(() => undefined); // awaited on the next turn; never an unhandled rejection
+        }
         takeAccepted(answer, ranges, buffer);
         if (fetcher.mode === 'execute' || pager.done || buffer.length >= PLAIN_FLUSH_ROWS) {
           const tw = performance.now();
