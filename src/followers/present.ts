@@ -1,0 +1,173 @@
+/**
+ * Text for notebook 05, built from computed values only (no number in the prose is typed
+ * by hand): the preparation table, the diagnostics verdict, the truth comparison, the
+ * progress line and "what we learned". Pure functions returning HTML or Markdown.
+ */
+import type { ChainProgress } from '../model/types';
+import type { CacheOutcome } from './cache';
+import { OTHER_NAME, PREDICTORS } from './coding';
+import type { TruthComparison, TruthRow } from './compare';
+import { formatMultiplier, formatPercent, type Finding, type PopulationEffect } from './effects';
+import type { NameEffect } from './names';
+import { levelCounts, type FollowerTable } from './prepare';
+import type { Verdict } from './verdict';
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+const pct = (part: number, whole: number, digits = 1): string => `${((100 * part) / whole).toFixed(digits)}%`;
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** A plain HTML table; cells are text (escaped). */
+export function htmlTable(headers: readonly string[], rows: readonly (readonly string[])[], opts: { align?: readonly ('left' | 'right')[] } = {}): string {
+  const cell = (tag: 'th' | 'td', text: string, j: number): string =>
+    `<${tag} style="text-align:${opts.align?.[j] ?? 'left'};padding:3px 10px;vertical-align:top">${escapeHtml(text)}</${tag}>`;
+  return (
+    '<table style="border-collapse:collapse;font-size:14px">' +
+    `<thead><tr style="border-bottom:1px solid #888">${headers.map((h, j) => cell('th', h, j)).join('')}</tr></thead>` +
+    `<tbody>${rows.map((r) => `<tr style="border-bottom:1px solid #e5e5e5">${r.map((c, j) => cell('td', c, j)).join('')}</tr>`).join('')}</tbody></table>`
+  );
+}
+
+/** Which rows are modelled and why the others are not, in one paragraph. */
+export function prepCountsMarkdown(t: FollowerTable): string {
+  const c = t.counts;
+  const ex = c.excluded;
+  const left: string[] = [];
+  if (ex.sexNotStated) left.push(`${fmt(ex.sexNotStated)} without sex stated`);
+  if (ex.noFirstName) left.push(`${fmt(ex.noFirstName)} without a first name`);
+  if (ex.noFollowersCount) left.push(`${fmt(ex.noFollowersCount)} without followers_count`);
+  if (ex.subsample) left.push(`${fmt(ex.subsample)} outside the MODEL_MAX_ROWS subsample`);
+  const missing = Object.entries(c.missingAsDefault).filter(([, n]) => n > 0).map(([f, n]) => `${f} ${fmt(n)}`);
+  const p = t.pooling;
+  return [
+    `**${fmt(c.modelled)} profiles are modelled** of ${fmt(c.members)} members: ${fmt(c.deleted)} deleted and ${fmt(c.banned)} banned ` +
+      `profiles are left out (the model uses live profiles only: ${fmt(c.live)}, ${pct(c.live, c.members)})` +
+      (left.length ? `, and among live profiles ${left.join(', ')}.` : '.'),
+    '',
+    `First names: ${fmt(p.distinct)} distinct; ` +
+      (p.pooledNames > 0
+        ? `${fmt(p.pooledNames)} names with fewer than ${p.minNameCount} profiles (${fmt(p.pooledRows)} profiles, ${pct(p.pooledRows, c.modelled)}) are pooled into one level "${OTHER_NAME}", leaving ${fmt(t.names.levels.length)} levels of the name effect.`
+        : `every name is its own level (${fmt(t.names.levels.length)} levels).`),
+    '',
+    missing.length
+      ? `Fields missing on modelled profiles, read as the first level as the coding says: ${missing.join(', ')}.`
+      : 'No modelled profile lacks a predictor field.',
+    ...(t.droppedPredictors.length
+      ? ['', `Left out of the formula because they have a single level in this table: ${t.droppedPredictors.join(', ')}.`]
+      : []),
+    '',
+    `Formula: \`${t.formula}\`, family negative binomial (NB2, log link).`,
+  ].join('\n');
+}
+
+/** The one short table of codings: predictor, VK field, levels with profiles per level (reference first), rule. */
+export function prepTableHtml(t: FollowerTable): string {
+  const counts = levelCounts(t);
+  const rows = PREDICTORS.map((p) => [
+    `${p.name} — ${p.label}`,
+    p.fields,
+    p.levels.map((l, k) => `${l}${k === 0 ? ' (reference)' : ''}: ${fmt(counts[p.name][k])}`).join('; '),
+    p.rule,
+  ]);
+  rows.push([
+    'first_name — group effect (1 | first_name)',
+    'first_name',
+    `${fmt(t.names.levels.length)} levels; median ${fmt(median(Array.from(t.names.rows)))} profiles per level`,
+    `as VK sends it; names with fewer than ${t.pooling.minNameCount} profiles → "${OTHER_NAME}"`,
+  ]);
+  return htmlTable(['Predictor', 'Snapshot column', 'Levels: profiles', 'Coding'], rows);
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** "chain 1: 420/1000 warmup · chain 2: …" */
+export function progressLine(latest: ReadonlyMap<number, ChainProgress>, chains: number): string {
+  const parts: string[] = [];
+  for (let k = 1; k <= chains; k++) {
+    const p = latest.get(k);
+    if (!p) parts.push(`chain ${k}: waiting`);
+    else {
+      const phase = p.iteration >= p.iter ? 'done' : p.warmup ? 'warmup' : 'sampling';
+      parts.push(`chain ${k}: ${p.iteration}/${p.iter} ${phase}${p.divergences ? `, ${p.divergences} divergent` : ''} (${p.elapsedSeconds.toFixed(0)} s)`);
+    }
+  }
+  return parts.join(' · ');
+}
+
+export function cacheLine(c: CacheOutcome): string {
+  switch (c.status) {
+    case 'hit': return `Loaded the fit from the cache (${c.file}) in ${c.seconds.toFixed(1)} s: this model, data and settings were fitted before.`;
+    case 'miss': return `Fitted in ${c.seconds.toFixed(1)} s and cached as ${c.file}; re-running reuses it.`;
+    case 'refit': return `Fitted in ${c.seconds.toFixed(1)} s; the cached file was unusable (${c.warning}) and has been replaced.`;
+    case 'off': return `Fitted in ${c.seconds.toFixed(1)} s (cache off: MODEL_CACHE_DIR=off).`;
+  }
+}
+
+export function verdictMarkdown(v: Verdict): string {
+  return [`**${v.headline}**`, '', ...v.checks.map((c) => `- ${c.ok ? '✅' : '⚠️'} **${c.name}.** ${c.text}`)].join('\n');
+}
+
+const num = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : 'NA');
+
+/** Every population parameter against its true value, plus the name effects' coverage in one line. */
+export function truthTableHtml(c: TruthComparison): string {
+  const rows = c.rows
+    .filter((r) => r.kind !== 'r')
+    .map((r: TruthRow) => [r.name, num(r.truth), num(r.estimate), `${num(r.lower)} – ${num(r.upper)}`, num(r.error), r.covered ? 'yes' : 'NO']);
+  return htmlTable(['Parameter', 'True value', 'Estimate (mean)', '95% interval', 'Error', 'Covered'], rows, {
+    align: ['left', 'right', 'right', 'right', 'right', 'left'],
+  });
+}
+
+export function truthMarkdown(c: TruthComparison, pooledRows: number): string {
+  const cov = (x: { n: number; covered: number; share: number }): string => `${x.covered} of ${x.n} (${(100 * x.share).toFixed(0)}%)`;
+  const missed = c.rows.filter((r) => r.kind !== 'r' && !r.covered).map((r) => r.name);
+  const lines = [
+    `**Coverage of the 95% intervals** (calibrated intervals cover the truth about 95% of the time): ` +
+      `population-level parameters, shape and name-effect sd: ${cov(c.population)}; first-name effects: ${cov(c.names)}.`,
+    '',
+    missed.length
+      ? `Missed: ${missed.join(', ')} — with ${c.population.n} parameters, about ${(0.05 * c.population.n).toFixed(1)} misses are expected by chance.`
+      : 'Every population-level interval covers its true value.',
+  ];
+  if (c.noTruth.length) {
+    lines.push('', `No single true value (left out of the coverage): ${c.noTruth.join(', ')}` +
+      (pooledRows > 0 ? ` — the pooled level mixes the generator's own effects of ${fmt(pooledRows)} profiles' rare names (a documented deviation from the truth's one-effect-per-name).` : '.'));
+  }
+  if (c.notFitted.length) lines.push('', `True parameters the fit does not report (level absent from the data): ${c.notFitted.join(', ')}.`);
+  return lines.join('\n');
+}
+
+/** "What we learned", from the posterior: clear effects by size, names, the caveat. */
+export function learnedMarkdown(f: { clear: Finding[]; unclear: PopulationEffect[] }, names: { top: NameEffect[]; bottom: NameEffect[] }, rows: number): string {
+  const clearNames = (xs: NameEffect[], sign: 1 | -1): string[] =>
+    xs.filter((n) => (sign > 0 ? n.lower > 0 : n.upper < 0)).map((n) => `${n.name} (${formatPercent(n.estimate)}, ${fmt(n.members)} profiles)`);
+  const up = clearNames(names.top, 1);
+  const down = clearNames(names.bottom, -1);
+  const lines = [
+    `Among the ${fmt(rows)} modelled profiles, **${f.clear.length} of ${f.clear.length + f.unclear.length} trait effects have 95% intervals that exclude no effect**` +
+      (f.clear.length ? ', largest first:' : '.'),
+    '',
+    ...f.clear.map((x) => `- ${x.text}`),
+    '',
+    f.unclear.length
+      ? `Not clearly different from no effect (95% interval includes ×1): ${f.unclear.map((e) => `${e.predictorLabel} ${e.level} ${formatMultiplier(e)}`).join('; ')}.`
+      : 'Every trait effect is clearly different from no effect.',
+    '',
+    up.length || down.length
+      ? `First names whose effect is clearly above an average name: ${up.length ? up.join(', ') : 'none'}; clearly below: ${down.length ? down.join(', ') : 'none'}.`
+      : 'No first name among the highest and lowest has an effect whose 95% interval excludes no effect.',
+    '',
+    '*Caveat: these are associations among one community\'s followers, not causes — a photo or an iPhone does not bring followers; ' +
+      'people who have many followers also tend to have these traits, other traits in the model held equal. Traits the model does not see ' +
+      '(age, activity, the account\'s content) can stand behind any of them.*',
+  ];
+  return lines.join('\n');
+}
