@@ -5,7 +5,7 @@
  */
 import { CommunityGenerator, MemberRecord } from './generator';
 import { Membership } from './membership';
-import { FieldSet, parseFields, userJson, userJsonBytes } from './serialize';
+import { FieldSet, parseFields, userJson, userJsonBytes, userObject } from './serialize';
 import { VkApiError, vkErrors } from './errors';
 import { JsonSink } from './json-sink';
 import {
@@ -139,7 +139,7 @@ export function writeGroupsGetMembers(ctx: ApiContext, params: Params, out: Json
 /** A user inside an execute script: kept lazy, serialised by `userJson` at the end. */
 class UserValue implements HostValue {
   readonly hostValue = true as const;
-  // Read from the very JSON the API would send, so a projection can never disagree with it.
+  // `userObject` mirrors the JSON the API sends (tested), so a projection agrees with it.
   private plain: Record<string, unknown> | undefined;
   constructor(readonly rec: MemberRecord, readonly fields: FieldSet, readonly referenceSec: number) {}
   json(): string {
@@ -149,12 +149,32 @@ class UserValue implements HostValue {
     return userJsonBytes(this.rec, this.fields, this.referenceSec);
   }
   get(prop: string): Value {
-    if (!this.plain) this.plain = JSON.parse(this.json()) as Record<string, unknown>;
-    return Object.hasOwn(this.plain, prop) ? fromPlain(this.plain[prop]) : null;
+    if (!this.plain) this.plain = userObject(this.rec, this.fields, this.referenceSec);
+    return plainProp(this.plain, prop);
   }
   toObject(): Map<string, Value> {
     return fromPlain(JSON.parse(this.json())) as Map<string, Value>;
   }
+}
+
+/** A nested plain object (city, last_seen…) read by a script: no Map built unless needed. */
+class PlainValue implements HostValue {
+  readonly hostValue = true as const;
+  constructor(readonly plain: Record<string, unknown>) {}
+  get(prop: string): Value {
+    return plainProp(this.plain, prop);
+  }
+  toObject(): Map<string, Value> {
+    return fromPlain(this.plain) as Map<string, Value>;
+  }
+}
+
+function plainProp(plain: Record<string, unknown>, prop: string): Value {
+  if (!Object.hasOwn(plain, prop)) return null;
+  const v = plain[prop];
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object') return Array.isArray(v) ? fromPlain(v) : new PlainValue(v as Record<string, unknown>);
+  return v as Value;
 }
 
 /** The methods callable from VKScript (`API.<method>(params)`). */
@@ -221,6 +241,8 @@ export function execute(ctx: ApiContext, params: Params, version: number, out: J
     if (h instanceof UserValue) {
       if (o === out) out.writeBytes(h.bytes());
       else o.write(h.json());
+    } else if (h instanceof PlainValue) {
+      o.write(JSON.stringify(h.plain));
     } else {
       o.write(valueToJson(h.toObject(), () => 'null'));
     }

@@ -144,3 +144,72 @@ export function userJsonBytes(rec: MemberRecord, f: FieldSet, referenceSec: numb
   if (on.verified) s += `,"verified":${b(rec.verified)}`;
   return s + '}';
 }
+
+/**
+ * The same user as a plain object, built directly (no JSON round trip): `execute` scripts
+ * read fields of 25,000 users per request (`items@.sex`). Mirrors `userJsonBytes` key for
+ * key; test/emulator/generator.test.ts checks the two agree on every field for thousands
+ * of users, deactivated and hidden ones included.
+ */
+export function userObject(rec: MemberRecord, f: FieldSet, referenceSec: number): Record<string, unknown> {
+  const on = f.on;
+  const o: Record<string, unknown> = { id: rec.id, first_name: rec.firstName, last_name: rec.lastName };
+  if (rec.deactivated !== 0) {
+    o.deactivated = rec.deactivated === 1 ? 'deleted' : 'banned';
+    o.can_access_closed = true;
+    o.is_closed = false;
+    if (on.sex) o.sex = rec.sex;
+    for (const p of f.photos) o[p] = photoUrl(rec, p);
+    if (on.online) o.online = 0;
+    if (on.last_seen && rec.lastSeenShown) o.last_seen = { platform: rec.platform, time: rec.lastSeen };
+    if (on.can_write_private_message) o.can_write_private_message = 0;
+    return o;
+  }
+  const open = !rec.isClosed || rec.canAccessClosed;
+  const n = (v: boolean): number => (v ? 1 : 0);
+  o.can_access_closed = rec.canAccessClosed;
+  o.is_closed = rec.isClosed;
+  if (on.sex) o.sex = rec.sex;
+  if (on.bdate && rec.bdate !== null) o.bdate = rec.bdate;
+  if (on.city && rec.city) o.city = { id: rec.city.id, title: rec.city.title };
+  if (on.country && rec.countryId) o.country = { id: rec.countryId, title: rec.countryTitle ?? '' };
+  if (on.has_photo) o.has_photo = n(rec.hasPhoto);
+  for (const p of f.photos) o[p] = photoUrl(rec, p);
+  if (on.domain) o.domain = `id${rec.id}`;
+  if (on.screen_name) o.screen_name = `id${rec.id}`;
+  if (on.online) o.online = n(rec.online);
+  if (on.last_seen && rec.lastSeenShown) o.last_seen = { platform: rec.platform, time: rec.lastSeen };
+  if (on.online_info) {
+    o.online_info = rec.lastSeenShown
+      ? { visible: true, last_seen: rec.lastSeen, is_online: rec.online, is_mobile: rec.online && isMobilePlatform(rec.platform) }
+      : { visible: false, is_online: false, is_mobile: false, status: rec.online ? 'recently' : onlineStatus(referenceSec - rec.lastSeen) };
+  }
+  if (on.followers_count) o.followers_count = rec.followers;
+  if (on.can_send_friend_request) o.can_send_friend_request = n(rec.canSendFriendRequest);
+  if (on.can_write_private_message) o.can_write_private_message = n(rec.canWritePrivateMessage);
+  if (on.can_see_all_posts) o.can_see_all_posts = n(rec.canSeeAllPosts);
+  if (open) {
+    if (on.relation) o.relation = rec.relation;
+    const u = rec.university;
+    if (on.education) {
+      o.university = u ? u.id : 0;
+      o.university_name = u ? u.name : '';
+      o.faculty = u ? rec.faculty!.id : 0;
+      o.faculty_name = u ? rec.faculty!.name : '';
+      o.graduation = u ? rec.graduation : 0;
+      if (u && rec.educationForm) o.education_form = rec.educationForm;
+      if (u && rec.educationStatus) o.education_status = rec.educationStatus;
+    }
+    if (on.universities) {
+      o.universities = u
+        ? [{ id: u.id, country: 1, city: 1, name: u.name, faculty: rec.faculty!.id, faculty_name: rec.faculty!.name, graduation: rec.graduation }]
+        : [];
+    }
+    if (on.occupation && rec.occupation) {
+      const oc = rec.occupation;
+      o.occupation = oc.id !== undefined ? { type: oc.type, id: oc.id, name: oc.name } : { type: oc.type, name: oc.name };
+    }
+  }
+  if (on.verified) o.verified = n(rec.verified);
+  return o;
+}

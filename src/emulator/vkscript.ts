@@ -459,6 +459,16 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
   const vars = new Map<string, Value>();
   let steps = 0;
   let apiCalls = 0;
+  // Arrays only one variable can reach. `x = x + y` on such an array appends in place: the
+  // paging loops concatenate 25 pages into columns, and copying the growing array each
+  // time is quadratic. Reading the variable any other way gives up the ownership, so an
+  // alias (`var b = x;`, `return x`) can never see an in-place change.
+  const owned = new WeakMap<Value[], string>();
+  const freshArray = (e: Expr): boolean => e.t === 'arr' || e.t === 'pluck' || (e.t === 'bin' && e.op === '+');
+  const bind = (name: string, v: Value, source: Expr | null): void => {
+    vars.set(name, v);
+    if (Array.isArray(v) && source && freshArray(source)) owned.set(v, name);
+  };
 
   const tick = (): void => {
     if (++steps > limits.maxSteps) throw new VKScriptRuntimeError('too many operations');
@@ -469,7 +479,7 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
     switch (s.t) {
       case 'empty': return;
       case 'var':
-        for (const [name, init] of s.decls) vars.set(name, init ? evaluate(init) : null);
+        for (const [name, init] of s.decls) bind(name, init ? evaluate(init) : null, init);
         return;
       case 'expr': evaluate(s.e); return;
       case 'block': for (const b of s.body) exec(b); return;
@@ -503,7 +513,11 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
       case 'name':
         if (e.name === 'API' || e.name === 'Args') throw new VKScriptRuntimeError(`${e.name} cannot be used as a value`);
         if (!vars.has(e.name)) throw new VKScriptRuntimeError(`${e.name} is not defined`);
-        return vars.get(e.name)!;
+        {
+          const v = vars.get(e.name)!;
+          if (Array.isArray(v)) owned.delete(v);
+          return v;
+        }
       case 'arr': return e.items.map(evaluate);
       case 'obj': {
         const m: VObject = new Map();
@@ -538,12 +552,44 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
       }
       case 'cond': return truthy(evaluate(e.test)) ? evaluate(e.then) : evaluate(e.else);
       case 'assign': {
+        const appended = appendInPlace(e);
+        if (appended !== undefined) return appended;
         let v = evaluate(e.value);
         if (e.op !== '=') v = binary(e.op === '+=' ? '+' : '-', evaluate(e.target), v);
-        assign(e.target, v);
+        if (e.target.t === 'name' && e.op === '=') {
+          if (e.target.name === 'API' || e.target.name === 'Args') throw new VKScriptRuntimeError(`cannot assign to ${e.target.name}`);
+          bind(e.target.name, v, e.value);
+        } else {
+          assign(e.target, v);
+        }
         return v;
       }
     }
+  };
+
+  /** `x = x + y` / `x += y` on an array only `x` reaches: append, return it; else undefined. */
+  const appendInPlace = (e: Extract<Expr, { t: 'assign' }>): Value | undefined => {
+    if (e.target.t !== 'name') return undefined;
+    const name = e.target.name;
+    const rhs = e.op === '+='
+      ? e.value
+      : e.op === '=' && e.value.t === 'bin' && e.value.op === '+' && e.value.left.t === 'name' && e.value.left.name === name
+        ? e.value.right
+        : null;
+    if (!rhs) return undefined;
+    const cur = vars.get(name);
+    if (!Array.isArray(cur) || owned.get(cur) !== name) return undefined;
+    if (e.value !== rhs) tick(); // the `+` node the fast path skips
+    const add = evaluate(rhs);
+    if (owned.get(cur) === name && vars.get(name) === cur) {
+      if (Array.isArray(add)) for (let i = 0; i < add.length; i++) cur.push(add[i]);
+      else if (add !== null) cur.push(add);
+      return cur;
+    }
+    // Someone read the array while the right side ran: plain (copying) semantics.
+    const v = binary('+', cur, add);
+    vars.set(name, v);
+    return v;
   };
 
   const assign = (target: Expr, v: Value): void => {
@@ -750,6 +796,20 @@ export function writeValueJson(v: Value, writeHost: HostWriter, out: JsonWriter)
   else if (typeof v === 'number') out.write(Number.isFinite(v) ? String(v) : 'null');
   else if (typeof v === 'string') out.write(JSON.stringify(v));
   else if (Array.isArray(v)) {
+    // Arrays of plain values (the projected columns) go through the native serialiser,
+    // which writes them exactly as the loop below would.
+    let primitive = true;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x !== null && typeof x === 'object') {
+        primitive = false;
+        break;
+      }
+    }
+    if (primitive) {
+      out.write(JSON.stringify(v));
+      return;
+    }
     out.write('[');
     for (let i = 0; i < v.length; i++) {
       if (i) out.write(',');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { CommunityGenerator, MemberRecord, idOfIndex, indexOfId, visibleCovariateSource } from '../../src/emulator/generator';
-import { parseFields, userJson } from '../../src/emulator/serialize';
+import { KNOWN_FIELDS, parseFields, userJson, userObject } from '../../src/emulator/serialize';
 import * as T from '../../src/emulator/truth';
 import { MEMBER_FIELDS } from '../../src/snapshot/schema';
 
@@ -138,6 +138,22 @@ describe('emulator / generator', () => {
       if (T.modelCovariates(visibleCovariateSource(m))) compared++;
     }
     expect(compared).to.be.greaterThan(2400);
+  });
+
+  it('userObject (what execute scripts read) equals the served JSON for every field', () => {
+    const all = parseFields([...KNOWN_FIELDS]);
+    const some = parseFields(['sex', 'city', 'last_seen']);
+    let deactivated = 0;
+    let hidden = 0;
+    for (const m of members.slice(0, 4000)) {
+      for (const f of [all, some, fields]) {
+        expect(userObject(m, f, REF_SEC)).to.deep.equal(JSON.parse(userJson(m, f, REF_SEC)));
+      }
+      if (m.deactivated) deactivated++;
+      if (!m.deactivated && !m.lastSeenShown) hidden++;
+    }
+    expect(deactivated).to.be.greaterThan(400);
+    expect(hidden).to.be.greaterThan(100);
   });
 
   it('truth: brms-named draws with every level, the study-named positive name effects', () => {
