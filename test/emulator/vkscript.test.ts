@@ -101,6 +101,16 @@ describe('emulator / VKScript interpreter', () => {
     expect(json(run('// comment\n/* block */ return "\\u0416\\n";'))).to.equal('Ж\n');
   });
 
+  it('appending to an array in place never changes what an alias sees', () => {
+    expect(json(run('var a = []; var i = 0; while (i < 3) { a = a + [i]; i = i + 1; } return a;'))).to.deep.equal([0, 1, 2]);
+    expect(json(run('var a = [1]; var b = a; a = a + [2]; return [a, b];'))).to.deep.equal([[1, 2], [1]]);
+    expect(json(run('var a = [1]; a = a + a; return a;'))).to.deep.equal([1, 1]);
+    expect(json(run('var a = [1]; var o = {k: a}; a = a + [2]; return [o.k, a];'))).to.deep.equal([[1], [1, 2]]);
+    expect(json(run('var a = [1]; a += [2]; a = a + 3; a = a + null; return a;'))).to.deep.equal([1, 2, 3]);
+    expect(json(run('var a = [1]; a = a + [a.length]; var c = a; a = a + [9]; return [a, c];'))).to.deep.equal([[1, 1, 9], [1, 1]]);
+    expect(json(run('var a = [[1]]; var x = a@.length; a = a + [[2]]; return [a, x];'))).to.deep.equal([[[1], [2]], [1]]);
+  });
+
   it('reads a property of false/null as null (a failed inner call) instead of crashing', () => {
     const host: VKScriptHost = { args: () => null, callApi: () => false };
     expect(json(run('var r = API.groups.getMembers({}); return [r, r.items, r.items.length];', host))).to.deep.equal([false, null, null]);
