@@ -159,7 +159,8 @@ export function formatParams(p: StudyParams, names: readonly ParamName[] = ALL_P
       case 'VK_TOKEN': return shown(name, p.vkTokenSet ? 'set' : 'not set');
       case 'VK_GROUP': return shown(name, p.vkGroup ?? '(none: synthetic community)');
       case 'VK_API_BASE': return shown(name, p.mode === 'vk' ? p.vkApiBase : `${p.vkApiBase} (unused: in-process emulator)`);
-      case 'STUDY_SUMMARY_DIR': return shown(name, p.summaryDir === null ? '(none: interactive run)' : rel(p.summaryDir));
+      // The runner's staging folder is gone once the report is swapped in: printing it would confuse.
+      case 'STUDY_SUMMARY_DIR': return shown(name, p.summaryDir === null ? '(none: interactive run)' : 'set (report run: summary goes to the index page)');
     }
   });
   return [`mode              = ${p.mode === 'synthetic' ? 'synthetic community (local emulator, no network)' : 'real VK community'}`, ...lines].join('\n');

@@ -51,6 +51,8 @@ describe('report/params', () => {
     expect(plain).to.contain('VK_TOKEN          = not set');
     expect(plain).to.contain('STUDY_MEMBERS     = 20000  (default)');
     expect(plain).to.not.contain('STUDY_SEED');
+    const run = formatParams(studyParams({ STUDY_SUMMARY_DIR: '/repo/.reports-tmp-x/summaries' }, ROOT), ['STUDY_SUMMARY_DIR'], { STUDY_SUMMARY_DIR: '/repo/.reports-tmp-x/summaries' });
+    expect(run).to.contain('STUDY_SUMMARY_DIR = set (report run').and.not.contain('.reports-tmp');
   });
 
   it('finds the repository root from a nested build folder', () => {
