@@ -26,7 +26,14 @@ interface RunStats {
   max_treedepth_hits: number;
 }
 
-const root = path.resolve(__dirname, '../../..');
+/** The repository root: the nearest folder above this compiled file with a package.json (dist/ or .build/<name>/). */
+function repoRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
+}
+const root = repoRoot();
 const resultsDir = path.join(root, 'bench/nuts/results');
 
 const d = 10;

@@ -63,11 +63,37 @@ function progressThrottle(iter: number, onProgress?: (p: ChainProgress) => void)
   };
 }
 
+/** Optional starting state of a chain (e.g. to resume from an earlier adaptation). */
+export interface ChainStart {
+  /** Initial unconstrained position, instead of random inits. */
+  init?: ArrayLike<number>;
+  /** Initial diagonal inverse metric (default all ones). */
+  invMetric?: ArrayLike<number>;
+  /**
+   * Initial step size (Stan's `stepsize`, default 1). With warmup it is only the starting
+   * point of Stan's step-size initialisation; with warmup 0 it is used as is, as Stan does
+   * when adaptation is off (without it we still run the initialisation from 1).
+   */
+  stepSize?: number;
+}
+
+function startVector(name: string, x: ArrayLike<number>, dim: number, positive: boolean): Float64Array {
+  if (x.length !== dim) throw new Error(`sampleChain: start.${name} must have length ${dim} (the model's dim), got ${x.length}`);
+  const v = Float64Array.from(x);
+  for (let i = 0; i < dim; i++) {
+    if (!Number.isFinite(v[i]) || (positive && !(v[i] > 0))) {
+      throw new Error(`sampleChain: start.${name}[${i}] must be a finite${positive ? ' positive' : ''} number, got ${v[i]}`);
+    }
+  }
+  return v;
+}
+
 export function sampleChain(
   model: CompiledModel,
   settingsIn: Partial<SamplerSettings>,
   chain: number,
   onProgress?: (p: ChainProgress) => void,
+  start: ChainStart = {},
 ): ChainResult {
   const settings = resolveSamplerSettings(settingsIn);
   const { iter, warmup, thin } = settings;
@@ -79,13 +105,28 @@ export function sampleChain(
   const t0 = performance.now();
 
   const z = new PhasePoint(dim);
-  initialPoint(density, settings.initRadius, rng, z);
+  if (start.init) {
+    z.q.set(startVector('init', start.init, dim, false));
+    z.logp = density.logDensityGradient(z.q, z.grad);
+    if (!Number.isFinite(z.logp) || !allFinite(z.grad)) {
+      throw new Error('sampleChain: the log density or its gradient is not finite at start.init; choose another initial value');
+    }
+  } else {
+    initialPoint(density, settings.initRadius, rng, z);
+  }
 
   const nuts = new NutsTransition(density, rng, settings.maxTreedepth);
+  if (start.invMetric) nuts.invMetric.set(startVector('invMetric', start.invMetric, dim, true));
+  const userStep = start.stepSize ?? 1;
+  if (!(userStep > 0 && Number.isFinite(userStep))) {
+    throw new Error(`sampleChain: start.stepSize must be a finite positive number, got ${start.stepSize}`);
+  }
   const scratch = new PhasePoint(dim);
-  // Stan starts from the user step size 1 and centres dual averaging on log(10 · 1).
-  nuts.stepSize = initStepSize(density, nuts.invMetric, z, 1, rng, scratch);
-  const dual = new DualAveraging({ delta: settings.adaptDelta, mu: Math.log(10 * 1) });
+  // Stan starts from the user step size (default 1) and centres dual averaging on log(10 · it).
+  nuts.stepSize = warmup === 0 && start.stepSize !== undefined
+    ? userStep
+    : initStepSize(density, nuts.invMetric, z, userStep, rng, scratch);
+  const dual = new DualAveraging({ delta: settings.adaptDelta, mu: Math.log(10 * userStep) });
   const windows = new WindowedVarianceAdaptation(dim, warmup);
 
   const nDraws = Math.ceil((iter - warmup) / thin);

@@ -1,5 +1,6 @@
 /** NUTS as Stan does it: one chain's adaptive sampler and its building blocks. */
 export { sampleChain, initialPoint, MAX_INIT_ATTEMPTS } from './chain';
+export type { ChainStart } from './chain';
 export { resolveSamplerSettings, DEFAULT_SAMPLER_SETTINGS } from './settings';
 export { NutsTransition, DEFAULT_MAX_DELTA_H } from './trajectory';
 export type { TransitionStats } from './trajectory';

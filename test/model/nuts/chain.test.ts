@@ -139,6 +139,23 @@ describe('model/nuts sampleChain', function () {
     expect(none.timings.warmupSeconds).to.equal(0);
   });
 
+  it('starts from a given position, metric and step size (no adaptation with warmup 0)', () => {
+    const model = gaussianTarget({ mean: [5, -5], cov: [[1, 0], [0, 1]] });
+    const res = sampleChain(model, { seed: 2, iter: 20, warmup: 0 }, 1, undefined, {
+      init: [5, -5],
+      invMetric: [0.5, 2],
+      stepSize: 0.25,
+    });
+    expect(res.stepSize).to.equal(0.25);
+    expect(Array.from(res.invMetric)).to.deep.equal([0.5, 2]);
+    expect(Array.from(res.stats.stepsize).every((e) => e === 0.25)).to.equal(true);
+    // Started at the mode (random inits in (−2, 2) could not reach it in one step).
+    expect(Math.abs(res.draws[0] - 5)).to.be.lessThan(3);
+    expect(() => sampleChain(model, { iter: 10, warmup: 0 }, 1, undefined, { init: [1] })).to.throw(/start.init must have length 2/);
+    expect(() => sampleChain(model, { iter: 10, warmup: 0 }, 1, undefined, { invMetric: [1, 0] })).to.throw(/invMetric\[1\] must be a finite positive/);
+    expect(() => sampleChain(impossibleTarget(), { iter: 10 }, 1, undefined, { init: [0, 0] })).to.throw(/not finite at start.init/);
+  });
+
   it('saturates at the configured maximum tree depth', () => {
     const cov = [[1, 0.999], [0.999, 1]];
     const res = sampleChain(gaussianTarget({ mean: [0, 0], cov }), { seed: 4, iter: 400, maxTreedepth: 3 }, 1);
