@@ -11,7 +11,11 @@ import { Rng, hash32 } from '../util/rng';
 import { City, FirstName, cumulative, loadCities, loadFirstNames } from './reference-data';
 import * as T from './truth';
 
-/** Fixed reference epoch of the generator (2026-11-01T00:00:00Z), used when no clock is given. */
+/**
+ * A fixed reference time (2026-11-01T00:00:00Z) for callers that want byte-identical
+ * communities regardless of the wall clock (`startEmulator({ now: () => GENERATOR_EPOCH_SEC * 1000 })`).
+ * The emulator itself defaults to the wall clock at start (see `EmulatorOptions.now`).
+ */
 export const GENERATOR_EPOCH_SEC = Date.UTC(2026, 10, 1) / 1000;
 
 /** Member ids: increasing with the index, with gaps, so `sort=id_asc` paging is meaningful. */
