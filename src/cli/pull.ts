@@ -12,6 +12,8 @@ import { normaliseGroupArg } from '../vk/group';
 import { pullMembers, type PullProgress } from '../vk/members';
 import { progressLine } from '../vk/progress';
 import { SnapshotError } from '../snapshot/manifest';
+import { MemberConversionError } from '../snapshot/member-row';
+import { PagingError } from '../vk/pager';
 
 export const EXIT = {
   OK: 0,
@@ -48,7 +50,7 @@ exit codes:
   2    usage: bad arguments or VK_TOKEN missing
   3    VK refused: bad/expired token (5), captcha (14), hidden members (15), unknown
        community (100/125), closed community (203), deleted owner (18), quota (29)
-  4    network / API unavailable after bounded retries (run again to resume)
+  4    network / API unavailable after bounded retries, or malformed answers (run again to resume)
   5    snapshot directory problem (another pull in DIR, damaged files)
   130  interrupted (Ctrl-C / SIGTERM): run the same command again to resume
 `;
@@ -104,7 +106,8 @@ export function exitCodeFor(e: unknown): number {
   if (e instanceof VkRetryExhaustedError) return EXIT.NETWORK;
   if (e instanceof VkNetworkError) return EXIT.NETWORK;
   if (e instanceof VkApiError) return EXIT.ACCESS;
-  if (e instanceof VkError) return EXIT.NETWORK;
+  // A malformed answer (unsorted, id-less or unconvertible members) is the API's fault too.
+  if (e instanceof VkError || e instanceof PagingError || e instanceof MemberConversionError) return EXIT.NETWORK;
   return EXIT.UNEXPECTED;
 }
 

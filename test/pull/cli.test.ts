@@ -107,6 +107,23 @@ describe('pull CLI (child processes against the emulator)', function () {
     }
   });
 
+  it('SIGTERM: stops cleanly with exit 130 and says how to resume; the rerun completes', async () => {
+    const out = path.join(dir, 'snap');
+    const env = { VK_TOKEN: emu.token, VK_API_BASE: emu.base };
+    const args = ['--group', emu.screenName, '--out', out, '--calls', '1', '--rate', '10'];
+    const run = startCli(args, env);
+    const cp = snapshotPaths(out).checkpoint;
+    for (let i = 0; i < 1500 && !fs.existsSync(cp); i++) await new Promise((r) => setTimeout(r, 20));
+    run.signal('SIGTERM');
+    const r = await run.done;
+    expect(r.code, r.stderr).to.equal(130);
+    expect(r.stderr).to.match(/interrupted.*run the same command again to resume/);
+    expect(fs.existsSync(path.join(out, 'manifest.json'))).to.equal(false);
+    const again = await runCli([...args.slice(0, 4), '--rate', '0'], env);
+    expect(again.code, again.stderr).to.equal(0);
+    expectTruth(out, emu, 17);
+  });
+
   it('--help documents the exit codes; bad arguments exit 2', async () => {
     const h = await runCli(['--help'], {});
     expect(h.code).to.equal(0);

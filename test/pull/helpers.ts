@@ -52,6 +52,7 @@ export interface CliProcess {
   done: Promise<CliRun>;
   /** SIGKILL: no handler runs, the process stops wherever it is. */
   kill(): void;
+  signal(sig: NodeJS.Signals): void;
 }
 
 /** Start the pull CLI in a child process (only PATH and `env` in its environment). */
@@ -68,7 +69,7 @@ export function startCli(args: string[], env: Record<string, string>): CliProces
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-  return { done, kill: () => { child.kill('SIGKILL'); } };
+  return { done, kill: () => { child.kill('SIGKILL'); }, signal: (sig) => { child.kill(sig); } };
 }
 
 export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
