@@ -111,7 +111,7 @@ export function cacheLine(c: CacheOutcome): string {
 }
 
 export function verdictMarkdown(v: Verdict): string {
-  return [`**${v.headline}**`, '', ...v.checks.map((c) => `- ${c.ok ? '✅' : '⚠️'} **${c.name}.** ${c.text}`)].join('\n');
+  return [`**${v.headline}**`, '', ...v.checks.map((c) => `- **${c.name}: ${c.status === 'pass' ? 'pass' : c.status === 'warn' ? 'caveat' : 'FAIL'}.** ${c.text}`)].join('\n');
 }
 
 const num = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : 'NA');

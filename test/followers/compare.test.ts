@@ -84,17 +84,25 @@ describe('followers/verdict: diagnostics in plain words', () => {
   });
   it('names each failed check, with the worst parameter', () => {
     const v = diagnosticsVerdict({
-      parameters: [p('b_x', 1.03, 150, 800)],
+      parameters: [p('b_x', 1.06, 150, 800)],
       groupLevels: [p('r_g[a,Intercept]', 1.004, 1500, 90)],
       sampler: { ...sampler, divergences: 4, maxTreedepthHits: 2, ebfmi: [0.2, 0.8] },
       settings,
     });
     expect(v.ok).to.equal(false);
-    expect(v.checks.filter((c) => !c.ok).map((c) => c.name)).to.deep.equal(['R-hat', 'ESS', 'divergences', 'tree depth', 'E-BFMI']);
-    expect(v.checks[0].text).to.contain('1 of 2 parameters have R-hat ≥ 1.01 (largest 1.030, b_x)');
+    expect(v.checks.map((c) => c.status)).to.deep.equal(['fail', 'fail', 'fail', 'warn', 'warn']);
+    expect(v.checks.filter((c) => !c.ok).map((c) => c.name)).to.deep.equal(['R-hat', 'ESS', 'divergences']);
+    expect(v.checks[0].text).to.contain('1 of 2 parameters have R-hat ≥ 1.01 (largest 1.060, b_x): the chains disagree');
     expect(v.checks[1].text).to.contain('smallest 90, r_g[a,Intercept]');
     expect(v.checks[2].text).to.contain('4 divergent');
-    expect(v.headline).to.contain('fails R-hat, ESS, divergences, tree depth, E-BFMI');
+    expect(v.headline).to.contain('fails R-hat, ESS, divergences');
+  });
+  it('R-hat between the strict target 1.01 and brms\'s 1.05 is a caveat, not a failure', () => {
+    const v = diagnosticsVerdict({ parameters: [p('b_x', 1.014, 900, 800)], groupLevels: [p('r_g[a,Intercept]', 1.004, 1500, 700)], sampler, settings });
+    expect(v.checks[0]).to.deep.include({ status: 'warn', ok: true });
+    expect(v.checks[0].text).to.contain("below brms's warning level 1.05");
+    expect(v.ok).to.equal(true);
+    expect(v.headline).to.match(/usable, with a caveat on R-hat/);
   });
   it('one chain: R-hat cannot pass', () => {
     const v = diagnosticsVerdict({ parameters: [p('b_x', 1.0, 900, 800)], groupLevels: [], sampler, settings: { maxTreedepth: 10, chains: 1 } });
