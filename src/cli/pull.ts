@@ -12,6 +12,7 @@ import { normaliseGroupArg } from '../vk/group';
 import { pullMembers, type PullProgress } from '../vk/members';
 import { progressLine } from '../vk/progress';
 import { SnapshotError } from '../snapshot/manifest';
+import { findRepoRoot } from '../report/params';
 import { MemberConversionError } from '../snapshot/member-row';
 import { PagingError } from '../vk/pager';
 
@@ -27,7 +28,8 @@ export const EXIT = {
 
 const USAGE = `usage: npm run pull -- --group <id|screen_name> [--out DIR] [options]
 
-Pulls every member of a VK community into DIR (default data/snapshots/<group>):
+Pulls every member of a VK community into DIR (default data/snapshots/vk-<group>, where
+the notebooks look for it when VK_GROUP=<group>):
 members.arrow (Arrow IPC file) + manifest.json. Interrupted pulls resume when the same
 command is run again.
 
@@ -129,7 +131,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return EXIT.USAGE;
   }
   const base = env.VK_API_BASE && env.VK_API_BASE.trim() !== '' ? env.VK_API_BASE.trim() : DEFAULT_VK_API_BASE;
-  const out = path.resolve(args.out ?? path.join('data', 'snapshots', normaliseGroupArg(args.group)));
+  // Default: where the notebooks look for this community (STUDY_SNAPSHOT's default with VK_GROUP).
+  const out = args.out !== undefined
+    ? path.resolve(args.out)
+    : path.join(findRepoRoot(), 'data', 'snapshots', `vk-${args.group.trim().replace(/[^A-Za-z0-9_.-]/g, '_')}`);
 
   const controller = new AbortController();
   const onSignal = () => controller.abort();
