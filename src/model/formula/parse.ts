@@ -304,6 +304,9 @@ export function parseFormula(text: string): ParsedFormula {
     }
   }
   const groups = [...new Set(rhs.groups)];
+  if (groups.includes(response)) {
+    throw new ModelSpecError(`formula "${trimmed}": the response '${response}' cannot also be a grouping factor`);
+  }
   return {
     text: trimmed,
     response,

@@ -48,3 +48,28 @@ describe('density: gradients against central finite differences', () => {
     expect(maxRel).to.be.below(1e-6);
   });
 });
+
+describe('density: edge-case formulas', () => {
+  const d = simulate('poisson', 200, 13);
+  for (const formula of ['y ~ 1', 'y ~ 1 + (1 | name)', 'y ~ 0 + (1 | name)', 'y ~ 0 + x', 'y ~ flag']) {
+    for (const family of ['poisson', 'gaussian'] as const) {
+      it(`${family}: ${formula}`, () => {
+        const data = family === 'gaussian' ? { ...d, y: d.y.map((v) => v + 0.5) } : d;
+        const pm = prepareModel({ data, formula, family });
+        const m = compileModel(pm);
+        const { maxRel } = gradientError(m, randomTheta(m.dim, 2));
+        expect(maxRel).to.be.below(1e-6);
+        const lp = m.logDensityGradient(randomTheta(m.dim, 3), new Float64Array(m.dim));
+        expect(Number.isFinite(lp)).to.equal(true);
+      });
+    }
+  }
+  it('y ~ 1 compresses every row into one cell; the intercept is the only coefficient', () => {
+    const pm = prepareModel({ data: d, formula: 'y ~ 1', family: 'poisson' });
+    expect(pm.compression.cells).to.equal(1);
+    expect(pm.outputNames).to.deep.equal(['b_Intercept']);
+  });
+  it('the response cannot also be the grouping factor', () => {
+    expect(() => prepareModel({ data: d, formula: 'y ~ x + (1 | y)', family: 'poisson' })).to.throw(/response 'y' cannot also be a grouping factor/);
+  });
+});
