@@ -2,11 +2,11 @@
  * `npm run report [-- --only 02-status,03-activity-time] [--out DIR] [--notebooks DIR] [--timeout S]`
  * Runs the study's notebooks headless into an offline HTML report and prints its path.
  * Exit codes: 0 done; 1 a notebook failed (message names notebook, cell, error);
- * 2 bad arguments, parameters or setup.
+ * 2 bad arguments, parameters or setup; 130 interrupted (SIGINT/SIGTERM).
  */
 import * as path from 'path';
 import { findRepoRoot } from '../report/params';
-import { DEFAULT_CELL_TIMEOUT_S, NotebookFailedError, runReport } from '../report/runner';
+import { DEFAULT_CELL_TIMEOUT_S, NotebookFailedError, ReportInterruptedError, runReport } from '../report/runner';
 
 interface Args { only: string[]; out?: string; notebooks?: string; timeout: number }
 
@@ -52,8 +52,17 @@ async function main(): Promise<number> {
     console.error(`error: ${(err as Error).message}`);
     return 2;
   }
+  // Ctrl-C / SIGTERM: stop the running notebook and remove the half-built report.
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (!abort.signal.aborted) console.error(`\n${sig}: stopping the running notebook …`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const result = await runReport({
+      signal: abort.signal,
       repoRoot: root,
       only: args.only,
       outDir: args.out ? path.resolve(args.out) : undefined,
@@ -63,6 +72,10 @@ async function main(): Promise<number> {
     console.log(`report written in ${result.seconds.toFixed(1)} s: ${result.index}`);
     return 0;
   } catch (err) {
+    if (err instanceof ReportInterruptedError) {
+      console.error('Interrupted: no report was written; the previous report (if any) is unchanged.');
+      return 130;
+    }
     if (err instanceof NotebookFailedError) {
       console.error(`error: ${err.message}`);
       console.error('No report was written; the previous report (if any) is unchanged.');

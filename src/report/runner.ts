@@ -35,6 +35,8 @@ export interface RunnerOptions {
   /** The jupyter launcher; an absolute path, never looked up on PATH. */
   jupyter?: string;
   log?: (line: string) => void;
+  /** Aborting stops the running notebook, removes the staging folder and rejects with ReportInterruptedError. */
+  signal?: AbortSignal;
 }
 
 export interface NotebookRun { notebook: string; seconds: number; html: string }
@@ -95,13 +97,63 @@ export function templateAssetArgs(mathjaxFile: string = DEBIAN_MATHJAX): string[
   return [`--HTMLExporter.require_js_url=${NO_SCRIPT}`, `--HTMLExporter.mathjax_url=${mathjax}`];
 }
 
-function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<number> {
+/** The run was stopped (Ctrl-C / SIGTERM): no report is written. */
+export class ReportInterruptedError extends Error {
+  constructor() {
+    super('report interrupted');
+    this.name = 'ReportInterruptedError';
+  }
+}
+
+function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, signal?: AbortSignal): Promise<number> {
   return new Promise((resolve, reject) => {
     const log = fs.openSync(logFile, 'w');
     const child = spawn(cmd, args, { env, stdio: ['ignore', log, log] });
-    child.on('error', (err) => { fs.closeSync(log); reject(err); });
-    child.on('close', (code, signal) => { fs.closeSync(log); resolve(code ?? (signal ? 128 : 1)); });
+    // SIGINT, not SIGTERM: Python turns it into KeyboardInterrupt and nbclient then shuts its
+    // kernel down (the kernel runs in its own session, so nothing else would stop it). If
+    // nbconvert does not exit within the grace period, it is killed.
+    let killTimer: NodeJS.Timeout | undefined;
+    const stop = (): void => {
+      child.kill('SIGINT');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      killTimer.unref();
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    child.on('error', (err) => { signal?.removeEventListener('abort', stop); fs.closeSync(log); reject(err); });
+    child.on('close', (code, sig) => {
+      if (killTimer) clearTimeout(killTimer);
+      signal?.removeEventListener('abort', stop);
+      fs.closeSync(log);
+      resolve(code ?? (sig ? 128 : 1));
+    });
   });
+}
+
+/**
+ * Kernels started for this notebook run that outlived nbconvert (an interrupt during kernel
+ * startup leaves one behind: jupyter_client starts kernels in their own session). They are
+ * found by the run-unique STUDY_CELL_ERROR_FILE in their environment, so only processes
+ * this run started are stopped. Linux only (/proc); elsewhere nothing is done.
+ */
+export function strayKernelPids(marker: string, procDir = '/proc'): number[] {
+  if (!fs.existsSync(procDir)) return [];
+  const needle = Buffer.from(`STUDY_CELL_ERROR_FILE=${marker}\0`);
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync(procDir)) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readFileSync(path.join(procDir, entry, 'environ')).includes(needle)) pids.push(Number(entry));
+    } catch {
+      // gone already, or not ours to read
+    }
+  }
+  return pids;
+}
+
+function stopStrays(marker: string): void {
+  for (const pid of strayKernelPids(marker)) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* already exited */ }
+  }
 }
 
 /** Why nbconvert failed when no cell recorded an error (timeout, dead kernel, bad notebook). */
@@ -144,6 +196,7 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
   const runs: NotebookRun[] = [];
   try {
     for (const [i, name] of names.entries()) {
+      if (opts.signal?.aborted) throw new ReportInterruptedError();
       const t0 = Date.now();
       log(`[${i + 1}/${names.length}] ${name} …`);
       const errorFile = path.join(work, `${name}.cell-error.json`);
@@ -166,7 +219,9 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
         '--ExecutePreprocessor.startup_timeout=300',
         ...templateAssetArgs(),
         '--output-dir', staging, '--output', name, path.join(notebooksDir, `${name}.ipynb`),
-      ], kernelEnv, logFile);
+      ], kernelEnv, logFile, opts.signal);
+      if (code !== 0) stopStrays(errorFile);
+      if (opts.signal?.aborted) throw new ReportInterruptedError();
       const seconds = (Date.now() - t0) / 1000;
       if (code !== 0 || fs.existsSync(errorFile)) {
         log(`[${i + 1}/${names.length}] ${name} FAILED after ${seconds.toFixed(1)} s`);

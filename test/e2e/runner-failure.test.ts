@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { requireTools, runReportCli, type CliResult } from './tools';
+import { processesIn, requireTools, runReportCli, startReportCli, type CliResult } from './tools';
 
 function notebook(cells: string[]): string {
   return JSON.stringify({
@@ -69,5 +69,42 @@ describe('e2e: a failing notebook stops the report', function () {
     expect(timedOut.code).to.equal(1);
     expect(timedOut.stderr).to.contain('notebook 01-slow.ipynb failed in cell 1 ("await new Promise((r) => setTimeout(r, 60_000));")');
     expect(timedOut.stderr).to.match(/CellTimeoutError: A cell timed out .* after 3 seconds/);
+  });
+});
+
+describe('e2e: an interrupted report', function () {
+  this.timeout(5 * 60 * 1000);
+  let work: string;
+  let out: string;
+  let nbs: string;
+  let run: CliResult;
+
+  before(async function () {
+    requireTools(this, false);
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-int-'));
+    nbs = path.join(work, 'notebooks');
+    fs.mkdirSync(nbs);
+    fs.writeFileSync(path.join(nbs, '01-long.ipynb'), notebook(['console.log("cell 0 done")', 'await new Promise((r) => setTimeout(r, 120_000));']));
+    out = path.join(work, 'reports');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'index.html'), 'PREVIOUS REPORT');
+    const { child, done } = startReportCli(['--notebooks', nbs, '--out', out], { STUDY_SNAPSHOT: path.join(work, 'snapshot') });
+    // Interrupt once the kernel is running the long cell (its cwd is the notebook folder).
+    const deadline = Date.now() + 120_000;
+    while (processesIn(nbs).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 3000));
+    child.kill('SIGINT');
+    run = await done;
+  });
+
+  after(() => { if (work) fs.rmSync(work, { recursive: true, force: true }); });
+
+  it('exits 130, keeps the previous report, and leaves no staging folder or kernel behind', async () => {
+    expect(run.code, run.stderr).to.equal(130);
+    expect(run.stderr).to.contain('Interrupted: no report was written');
+    expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).to.equal('PREVIOUS REPORT');
+    expect(fs.readdirSync(work).sort()).to.deep.equal(['notebooks', 'reports']);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(processesIn(nbs), 'kernel processes left running').to.deep.equal([]);
   });
 });

@@ -3,7 +3,7 @@
  * outside CI; under CI=true their absence is a failure), running the report CLI, and
  * loading a page in headless Chromium.
  */
-import { spawn, spawnSync } from 'child_process';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -43,20 +43,36 @@ export function requireTools(ctx: Mocha.Context, needChromium: boolean): void {
 
 export interface CliResult { code: number; stdout: string; stderr: string; seconds: number }
 
-/** Runs the report CLI as a user would, with a clean study environment (never a real token). */
-export function runReportCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+/** Starts the report CLI as a user would, with a clean study environment (never a real token). */
+export function startReportCli(args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<CliResult> } {
   const clean: NodeJS.ProcessEnv = { ...process.env };
   for (const k of ['VK_TOKEN', 'VK_GROUP', 'VK_API_BASE', 'STUDY_SNAPSHOT', 'STUDY_MEMBERS', 'STUDY_SEED', 'STUDY_SUMMARY_DIR']) delete clean[k];
   const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [REPORT_CLI, ...args], { env: { ...clean, ...env }, cwd: ROOT });
+  const child = spawn(process.execPath, [REPORT_CLI, ...args], { env: { ...clean, ...env }, cwd: ROOT });
+  const done = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); process.stdout.write(`      | ${d.toString().trimEnd().replace(/\n/g, '\n      | ')}\n`); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); process.stdout.write(`      | ${d.toString().trimEnd().replace(/\n/g, '\n      | ')}\n`); });
+    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr, seconds: (Date.now() - t0) / 1000 }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, seconds: (Date.now() - t0) / 1000 }));
   });
+  return { child, done };
+}
+
+export function runReportCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return startReportCli(args, env).done;
+}
+
+/** Processes whose working directory is `dir` (a kernel's cwd is its notebook's folder). Linux /proc only. */
+export function processesIn(dir: string): number[] {
+  if (!fs.existsSync('/proc')) return [];
+  const pids: number[] = [];
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try { if (fs.readlinkSync(`/proc/${e}/cwd`) === dir) pids.push(Number(e)); } catch { /* gone or not readable */ }
+  }
+  return pids;
 }
 
 /** The DOM of `file` after its scripts ran, from headless Chromium (no network, fresh profile). */

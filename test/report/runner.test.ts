@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from '../../src/cli/report';
-import { checkKernel, listNotebooks, NotebookFailedError, templateAssetArgs } from '../../src/report/runner';
+import { checkKernel, listNotebooks, NotebookFailedError, strayKernelPids, templateAssetArgs } from '../../src/report/runner';
 
 describe('report/runner (pure parts)', () => {
   let dir: string;
@@ -36,6 +36,22 @@ describe('report/runner (pure parts)', () => {
     expect(() => checkKernel(dir, jupyter)).to.throw(/points at "\/moved\/node_modules\/.bin\/tslab", which does not exist/);
     fs.writeFileSync(path.join(specDir, 'kernel.json'), JSON.stringify({ argv: [jupyter, 'kernel'] }));
     expect(() => checkKernel(dir, jupyter)).to.not.throw();
+  });
+
+  it('finds only the processes whose environment carries this run\'s marker', () => {
+    const proc = path.join(dir, 'proc');
+    const env = (vars: string[]) => Buffer.from(vars.map((v) => `${v}\0`).join(''));
+    const add = (pid: string, vars: string[] | null) => {
+      fs.mkdirSync(path.join(proc, pid), { recursive: true });
+      if (vars) fs.writeFileSync(path.join(proc, pid, 'environ'), env(vars));
+    };
+    add('101', ['HOME=/root', 'STUDY_CELL_ERROR_FILE=/r/.work/01-a.cell-error.json']);
+    add('102', ['STUDY_CELL_ERROR_FILE=/r/.work/01-a.cell-error.json.other']); // a different run
+    add('103', ['STUDY_CELL_ERROR_FILE=/r/.work/02-b.cell-error.json']);
+    add('104', null); // unreadable
+    add('self', ['STUDY_CELL_ERROR_FILE=/r/.work/01-a.cell-error.json']); // not a pid
+    expect(strayKernelPids('/r/.work/01-a.cell-error.json', proc)).to.deep.equal([101]);
+    expect(strayKernelPids('/x', path.join(dir, 'no-proc'))).to.deep.equal([]);
   });
 
   it('formats a failure with notebook, cell and message', () => {
