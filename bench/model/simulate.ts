@@ -54,27 +54,50 @@ function cumulative(w: number[]): number[] {
   return w.map((x) => (s += x));
 }
 
-export function simulateBenchData(opts: BenchDataOptions): string {
+export type BenchColumns = Record<string, string[] | Int32Array>;
+
+/** The benchmark table as columns (strings for factors, Int32Array for the count). */
+export function simulateBenchColumns(opts: BenchDataOptions): BenchColumns {
   const rng = new Rng(opts.seed);
   const nameCum = cumulative(Array.from({ length: opts.names }, (_, k) => 1 / (k + 1)));
   const nameEffect = Array.from({ length: opts.names }, () => SD_NAME * rng.normal());
   const keys = Object.keys(LEVELS) as (keyof typeof LEVELS)[];
   const cums = keys.map((k) => cumulative(SHARES[k]));
-  const lines = [['followers_count', ...keys, 'first_name'].join(',')];
+  const names = Array.from({ length: opts.names }, (_, k) => `name${String(k + 1).padStart(3, '0')}`);
+  const y = new Int32Array(opts.rows);
+  const factors: string[][] = keys.map(() => new Array<string>(opts.rows));
+  const firstName = new Array<string>(opts.rows);
   for (let i = 0; i < opts.rows; i++) {
     let eta = INTERCEPT;
-    const cells: string[] = [];
     keys.forEach((k, j) => {
       const level = rng.pickCumulative(cums[j]);
       eta += EFFECTS[k][level];
-      cells.push(LEVELS[k][level]);
+      factors[j][i] = LEVELS[k][level];
     });
     const name = rng.pickCumulative(nameCum);
     eta += nameEffect[name];
-    const y = rng.negBinomial(Math.exp(eta), SHAPE);
-    lines.push([y, ...cells, `name${String(name + 1).padStart(3, '0')}`].join(','));
+    y[i] = rng.negBinomial(Math.exp(eta), SHAPE);
+    firstName[i] = names[name];
   }
+  const out: BenchColumns = { followers_count: y };
+  keys.forEach((k, j) => (out[k] = factors[j]));
+  out.first_name = firstName;
+  return out;
+}
+
+export const BENCH_FORMULA =
+  'followers_count ~ sex + has_photo + platform + is_closed + friend_requests + messages + education + relation + (1 | first_name)';
+
+export function toCsv(columns: BenchColumns): string {
+  const keys = Object.keys(columns);
+  const n = columns[keys[0]].length;
+  const lines = [keys.join(',')];
+  for (let i = 0; i < n; i++) lines.push(keys.map((k) => columns[k][i]).join(','));
   return lines.join('\n') + '\n';
+}
+
+export function simulateBenchData(opts: BenchDataOptions): string {
+  return toCsv(simulateBenchColumns(opts));
 }
 
 if (require.main === module) {
