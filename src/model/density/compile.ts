@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { CompiledModel, ModelFactoryRef } from '../types';
-import { KERNELS, type CellStats } from '../families/kernels';
+import { KERNELS, NEEDS_EXP, type CellStats } from '../families/kernels';
 import { logPrior, type PriorDist } from '../priors/dists';
 import type { PreparedModel } from './prepared';
 import { findCells } from '../design/cells';
@@ -83,6 +83,10 @@ export function compileModel(payload: unknown): CompiledModel {
     }
   }
   const etaPop = new Float64Array(P);
+  const needsExp = NEEDS_EXP[pm.family];
+  const ePop = new Float64Array(needsExp ? P : 0);
+  const eR = new Float64Array(needsExp ? Math.max(1, nZ) : 0);
+  const expEta = new Float64Array(needsExp ? C : 0);
   const gPop = new Float64Array(P);
   const zIdx = new Int32Array(C * G);
   for (let c = 0; c < C; c++) for (let g = 0; g < G; g++) zIdx[c * G + g] = zStart[g] - (G > 0 ? zStart[0] : 0) + codes[c * G + g];
@@ -117,7 +121,19 @@ export function compileModel(payload: unknown): CompiledModel {
       eta[c] = e;
     }
     const u = hasAux ? theta[L.logAux] : 0;
-    let lp = kernel(eta, gEta, stats, u, scratch);
+    if (needsExp) {
+      // e^η per cell as e^{population part} · Π_g e^{r_g}: P + nZ exponentials instead of
+      // one per cell (exact up to rounding); fall back to exp(η) if the product overflows.
+      for (let p = 0; p < P; p++) ePop[p] = Math.exp(etaPop[p]);
+      for (let j = 0; j < nZ; j++) eR[j] = Math.exp(rWork[j]);
+      for (let c = 0; c < C; c++) {
+        let m = ePop[patOf[c]];
+        const gb = c * G;
+        for (let g = 0; g < G; g++) m *= eR[zIdx[gb + g]];
+        expEta[c] = m < Infinity ? m : Math.exp(eta[c]);
+      }
+    }
+    let lp = kernel(eta, expEta, gEta, stats, u, scratch);
     if (hasAux) grad[L.logAux] = scratch[0];
 
     // Back-propagate ∂/∂η to b (through the analytic centering), Intercept and z.

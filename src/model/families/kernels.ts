@@ -19,23 +19,37 @@ export interface CellStats {
   histCounts: Float64Array;
 }
 
-/** log-likelihood (up to a constant that depends on y only) at η per cell and aux u. */
-export type Kernel = (eta: Float64Array, gEta: Float64Array, s: CellStats, u: number, out: Float64Array) => number;
+/**
+ * log-likelihood (up to a constant that depends on y only) at η per cell and aux u.
+ * `expEta[c]` must hold e^{η_c} for the log- and logit-link families (the caller builds
+ * it from products of a few exponentials, see density/compile.ts); gaussian ignores it.
+ */
+export type Kernel = (
+  eta: Float64Array,
+  expEta: Float64Array,
+  gEta: Float64Array,
+  s: CellStats,
+  u: number,
+  out: Float64Array,
+) => number;
 
-// log(1 + e^x) and 1 / (1 + e^-x) from one exp, stable at both tails.
-function softplus(x: number, e: number): number {
-  return (x > 0 ? x : 0) + Math.log1p(e);
-}
-function sigmoid(x: number, e: number): number {
-  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
-}
+/** Whether a family's kernel reads `expEta`. */
+export const NEEDS_EXP: Record<FamilyName, boolean> = {
+  poisson: true,
+  negbinomial: true,
+  gaussian: false,
+  lognormal: false,
+  bernoulli: true,
+};
 
+// With m = e^x given: log(1 + e^x) = log1p(m), σ(x) = m / (1 + m); when m overflows,
+// log(1 + e^x) = x and σ(x) = 1 to double precision.
 /** poisson(log): Σ_c S_c η_c − n_c e^{η_c}; −Σ lgamma(y+1) is constant and dropped. */
-const poisson: Kernel = (eta, gEta, s, _u, out) => {
+const poisson: Kernel = (eta, expEta, gEta, s, _u, out) => {
   let ll = 0;
   const { n, sumY } = s;
   for (let c = 0; c < s.nCells; c++) {
-    const mu = Math.exp(eta[c]);
+    const mu = expEta[c];
     ll += sumY[c] * eta[c] - n[c] * mu;
     gEta[c] = sumY[c] - n[c] * mu;
   }
@@ -45,23 +59,31 @@ const poisson: Kernel = (eta, gEta, s, _u, out) => {
 
 /**
  * negbinomial (NB2, log link, shape φ = e^u), reference/bayes.md. Per cell, with
- * sp = log1p(μ/φ) = softplus(η − u):
+ * m = μ/φ = e^{η − u} and sp = log1p(m) = log(1 + μ/φ):
  *   S (η − u) − (S + nφ) sp
  * plus, through the global histogram of y > 0, Σ_y count·[lgamma(y + φ) − lgamma(φ)]
  * (rows with y = 0 contribute lgamma(φ) − lgamma(φ) = 0). −lgamma(y+1) is dropped.
  *   ∂/∂η = S − (S + nφ)·σ(η − u)
  *   ∂/∂u = −S − nφ·sp + (S + nφ)·σ(η − u) + φ Σ_y count·[ψ(y + φ) − ψ(φ)]
  */
-const negbinomial: Kernel = (eta, gEta, s, u, out) => {
+const negbinomial: Kernel = (eta, expEta, gEta, s, u, out) => {
   const phi = Math.exp(u);
+  const invPhi = Math.exp(-u);
   let ll = 0;
   let du = 0;
   const { n, sumY } = s;
   for (let c = 0; c < s.nCells; c++) {
     const x = eta[c] - u;
-    const e = Math.exp(-Math.abs(x));
-    const sp = softplus(x, e);
-    const sg = sigmoid(x, e);
+    const m = expEta[c] * invPhi;
+    let sp: number;
+    let sg: number;
+    if (m < Infinity) {
+      sp = Math.log1p(m);
+      sg = m / (1 + m);
+    } else {
+      sp = x;
+      sg = 1;
+    }
     const S = sumY[c];
     const w = S + n[c] * phi;
     ll += S * x - w * sp;
@@ -122,7 +144,7 @@ const histResult = { hl: 0, hd: 0 };
  *   ll = −N u − Q / (2σ²),  ∂/∂η = n (ȳ − η) / σ²,  ∂/∂u = −N + Q / σ².
  * lognormal is the same on log y (its −Σ log y is constant).
  */
-const gaussian: Kernel = (eta, gEta, s, u, out) => {
+const gaussian: Kernel = (eta, _expEta, gEta, s, u, out) => {
   const inv2 = Math.exp(-2 * u);
   const { n, sumY, ssY } = s;
   let q = 0;
@@ -136,14 +158,22 @@ const gaussian: Kernel = (eta, gEta, s, u, out) => {
 };
 
 /** bernoulli(logit): Σ_c S_c η_c − n_c log(1 + e^{η_c}). */
-const bernoulli: Kernel = (eta, gEta, s, _u, out) => {
+const bernoulli: Kernel = (eta, expEta, gEta, s, _u, out) => {
   let ll = 0;
   const { n, sumY } = s;
   for (let c = 0; c < s.nCells; c++) {
-    const x = eta[c];
-    const e = Math.exp(-Math.abs(x));
-    ll += sumY[c] * x - n[c] * softplus(x, e);
-    gEta[c] = sumY[c] - n[c] * sigmoid(x, e);
+    const m = expEta[c];
+    let sp: number;
+    let sg: number;
+    if (m < Infinity) {
+      sp = Math.log1p(m);
+      sg = m / (1 + m);
+    } else {
+      sp = eta[c];
+      sg = 1;
+    }
+    ll += sumY[c] * eta[c] - n[c] * sp;
+    gEta[c] = sumY[c] - n[c] * sg;
   }
   out[0] = 0;
   return ll;
