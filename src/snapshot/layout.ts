@@ -6,6 +6,7 @@
  *   <dir>/.pull-partial/       only while a pull is unfinished:
  *       members.arrow.part     the growing IPC file (header + whole record batches)
  *       checkpoint.json        next offset, counts, rows and bytes committed so far
+ *       lock                   pid of the process pulling (a second pull into DIR is refused)
  *
  * An unfinished directory has no manifest and no members.arrow except for the instant
  * between the final rename and the manifest write — and a reader requires the manifest.
@@ -16,6 +17,7 @@ import { MANIFEST_FILE, MEMBERS_FILE } from './schema';
 export const PARTIAL_DIR = '.pull-partial';
 export const PART_FILE = 'members.arrow.part';
 export const CHECKPOINT_FILE = 'checkpoint.json';
+export const LOCK_FILE = 'lock';
 
 export interface SnapshotPaths {
   dir: string;
@@ -24,6 +26,8 @@ export interface SnapshotPaths {
   partialDir: string;
   part: string;
   checkpoint: string;
+  /** Holds the pid of the process writing the pull (one writer per directory). */
+  lock: string;
 }
 
 export function snapshotPaths(dir: string): SnapshotPaths {
@@ -35,5 +39,6 @@ export function snapshotPaths(dir: string): SnapshotPaths {
     partialDir,
     part: path.join(partialDir, PART_FILE),
     checkpoint: path.join(partialDir, CHECKPOINT_FILE),
+    lock: path.join(partialDir, LOCK_FILE),
   };
 }

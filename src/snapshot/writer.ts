@@ -79,6 +79,38 @@ function sameIdentity(a: PullIdentity, b: PullIdentity): boolean {
     && a.fields.join(',') === b.fields.join(',');
 }
 
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One writer per directory: the lock file holds the writer's pid. A lock left by a
+ * process that no longer runs (killed) is taken over; a live one is a clear error.
+ */
+function acquireLock(paths: SnapshotPaths): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = fs.openSync(paths.lock, 'wx');
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(paths.lock, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
+        throw new SnapshotError(`another pull (process ${pid}) is writing ${paths.dir}; wait for it to finish or stop it, or use another --out directory.`);
+      }
+      fs.rmSync(paths.lock, { force: true });
+    }
+  }
+  throw new SnapshotError(`cannot take the lock ${paths.lock}; another pull may be starting in ${paths.dir}.`);
+}
+
 function writeAllSync(fd: number, bytes: Uint8Array, position: number): void {
   let done = 0;
   while (done < bytes.length) {
@@ -115,13 +147,25 @@ export class SnapshotWriter<X = Record<string, unknown>> {
         && !sameIdentity(cp.identity, identity as PullIdentity)) {
         throw new SnapshotError(`${dir} holds an unfinished pull made with other settings (API base or synthetic community, API version or fields); use another --out directory or delete ${paths.partialDir}.`);
       }
-      return { kind: 'writer', writer: SnapshotWriter.resume(paths, cp), resumed: true };
+      acquireLock(paths);
+      try {
+        return { kind: 'writer', writer: SnapshotWriter.resume(paths, cp), resumed: true };
+      } catch (e) {
+        fs.rmSync(paths.lock, { force: true });
+        throw e;
+      }
     }
     if (fs.existsSync(paths.members)) {
       throw new SnapshotError(`${dir} already holds ${MEMBERS_FILE} without a manifest or a checkpoint (not written by this tool, or damaged); use another --out directory or delete it.`);
     }
     const init = await fresh();
     fs.mkdirSync(paths.partialDir, { recursive: true });
+    acquireLock(paths);
+    if (fs.existsSync(paths.checkpoint)) {
+      // Another pull started here while our first page was on its way.
+      fs.rmSync(paths.lock, { force: true });
+      throw new SnapshotError(`another pull started writing ${dir} at the same time; use another --out directory.`);
+    }
     const header = fileHeader();
     const fd = fs.openSync(paths.part, 'w', 0o644);
     writeAllSync(fd, header, 0);
@@ -233,9 +277,10 @@ export class SnapshotWriter<X = Record<string, unknown>> {
     return manifest;
   }
 
-  /** Release the file without finishing (the pull can be resumed later). */
+  /** Release the file and the lock without finishing (the pull can be resumed later). */
   close(): void {
     if (this.fd !== null && this.fd >= 0) fs.closeSync(this.fd);
     this.fd = null;
+    fs.rmSync(this.paths.lock, { force: true });
   }
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { tableFromIPC } from '@uwdata/flechette';
 import { Rng } from '../../src/util/rng';
@@ -125,6 +126,29 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
     } catch (e) {
       expect((e as Error).message).to.match(/unfinished pull of group 1 .*not of group 2.*another --out/);
     }
+  });
+
+  it('one writer per directory: a live pull\'s lock is respected, a dead one\'s is taken over', async () => {
+    const opened = await SnapshotWriter.open(dir, null, async () => fakePull());
+    if (opened.kind !== 'writer') throw new Error('expected a writer');
+    opened.writer.close();
+    const p = snapshotPaths(dir);
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
+    try {
+      fs.writeFileSync(p.lock, String(sleeper.pid));
+      const err = await SnapshotWriter.open(dir, null, async () => fakePull()).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(SnapshotError);
+      expect((err as Error).message).to.match(new RegExp(`another pull \\(process ${sleeper.pid}\\) is writing`));
+    } finally {
+      sleeper.kill('SIGKILL');
+      await new Promise((r) => sleeper.once('exit', r));
+    }
+    // The holder is gone (as after a SIGKILL): the next pull takes the lock over.
+    const again = await SnapshotWriter.open(dir, null, async () => fakePull());
+    expect(again.kind).to.equal('writer');
+    expect(fs.readFileSync(p.lock, 'utf8')).to.equal(String(process.pid));
+    if (again.kind === 'writer') again.writer.close();
+    expect(fs.existsSync(p.lock)).to.equal(false);
   });
 
   it('readSnapshot errors name the directory and what to do', () => {
