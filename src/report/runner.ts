@@ -16,6 +16,7 @@ import { studyParams, type Env } from './params';
 import { readSummary } from './summary';
 import { makeStagingDir, swapIntoPlace } from './swap';
 import { writeFileAtomic } from './atomic';
+import { containsSecret, redact, secretValues } from './secrets';
 
 export const REPORT_TITLE = 'VK audience study';
 /** Per-cell limit; the model notebook's fit is the slowest cell. Override: STUDY_CELL_TIMEOUT. */
@@ -185,9 +186,11 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
   }
   if (names.length === 0) throw new Error(`no NN-name.ipynb notebooks in ${notebooksDir}.`);
 
+  const secrets = secretValues(env);
   const staging = makeStagingDir(outDir);
   const work = path.join(staging, '.work'); // runner scratch; removed before the swap
-  const summaries = path.join(staging, 'summaries');
+  // Raw summaries stay in the scratch folder; report.json publishes them (redacted).
+  const summaries = path.join(work, 'summaries');
   fs.mkdirSync(work);
   fs.mkdirSync(summaries);
   const hook = path.join(work, 'nbconvert_hook.py');
@@ -223,22 +226,29 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
       if (code !== 0) stopStrays(errorFile);
       if (opts.signal?.aborted) throw new ReportInterruptedError();
       const seconds = (Date.now() - t0) / 1000;
+      // Every message below passes through redact(): a cell's stderr could hold the token.
+      const fail = (cell: number | null, source: string | null, detail: string): NotebookFailedError =>
+        new NotebookFailedError(`${name}.ipynb`, cell, source === null ? null : redact(firstSourceLine(source), secrets), redact(detail, secrets));
       if (code !== 0 || fs.existsSync(errorFile)) {
         log(`[${i + 1}/${names.length}] ${name} FAILED after ${seconds.toFixed(1)} s`);
         if (fs.existsSync(errorFile)) {
           const rec = parseCellErrorRecord(fs.readFileSync(errorFile, 'utf8'), errorFile);
-          throw new NotebookFailedError(`${name}.ipynb`, rec.cell_index, firstSourceLine(rec.source), extractErrorMessage(rec));
+          throw fail(rec.cell_index, rec.source, extractErrorMessage(rec));
         }
         // No error record: a timeout or a dead kernel. Blame the last cell that started.
         const started = `${errorFile}.started`;
         if (fs.existsSync(started)) {
           const rec = parseCellErrorRecord(fs.readFileSync(started, 'utf8'), started);
-          throw new NotebookFailedError(`${name}.ipynb`, rec.cell_index, firstSourceLine(rec.source), nbconvertFailure(logFile));
+          throw fail(rec.cell_index, rec.source, nbconvertFailure(logFile));
         }
-        throw new NotebookFailedError(`${name}.ipynb`, null, null, nbconvertFailure(logFile));
+        throw fail(null, null, nbconvertFailure(logFile));
       }
       const html = path.join(staging, `${name}.html`);
-      if (!fs.existsSync(html)) throw new NotebookFailedError(`${name}.ipynb`, null, null, `nbconvert reported success but wrote no ${name}.html`);
+      if (!fs.existsSync(html)) throw fail(null, null, `nbconvert reported success but wrote no ${name}.html`);
+      if (containsSecret(fs.readFileSync(html, 'utf8'), secrets)) {
+        log(`[${i + 1}/${names.length}] ${name} REFUSED after ${seconds.toFixed(1)} s`);
+        throw fail(null, null, 'its output contains the value of VK_TOKEN; the report is not written. Find the cell that prints the token (or an object holding it) and stop printing it.');
+      }
       runs.push({ notebook: name, seconds, html: path.join(outDir, `${name}.html`) });
       log(`[${i + 1}/${names.length}] ${name} done in ${seconds.toFixed(1)} s`);
     }
@@ -253,11 +263,12 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
     // The source is read after the notebooks ran: notebook 01 has just written the snapshot.
     const source = describeSource(readManifestIfPresent(params.snapshotDir), params);
     const totalSeconds = (Date.now() - started) / 1000;
-    writeFileAtomic(path.join(staging, 'index.html'), renderIndex({ title: REPORT_TITLE, generatedAt: new Date(), source, entries, totalSeconds }));
-    writeFileAtomic(path.join(staging, 'report.json'), JSON.stringify({
+    // Summaries are written by notebook code: redact them as well before they are published.
+    writeFileAtomic(path.join(staging, 'index.html'), redact(renderIndex({ title: REPORT_TITLE, generatedAt: new Date(), source, entries, totalSeconds }), secrets));
+    writeFileAtomic(path.join(staging, 'report.json'), redact(JSON.stringify({
       title: REPORT_TITLE, generatedAt: new Date().toISOString(), source, totalSeconds,
       notebooks: entries.map((e) => ({ notebook: e.notebook, title: e.title, seconds: e.seconds, summary: e.summary })),
-    }, null, 2) + '\n');
+    }, null, 2) + '\n', secrets));
     fs.rmSync(work, { recursive: true, force: true });
     swapIntoPlace(staging, outDir);
     return { outDir, index: path.join(outDir, 'index.html'), notebooks: runs, seconds: totalSeconds };

@@ -20,6 +20,8 @@ describe('e2e: a failing notebook stops the report', function () {
   let out: string;
   let run: CliResult;
   let timedOut: CliResult;
+  let leaked: CliResult;
+  const TOKEN = 'vk1.a.e2e-not-a-real-token-0123456789';
 
   before(async function () {
     requireTools(this, false);
@@ -39,10 +41,14 @@ describe('e2e: a failing notebook stops the report', function () {
     const slow = path.join(work, 'slow');
     fs.mkdirSync(slow);
     fs.writeFileSync(path.join(slow, '01-slow.ipynb'), notebook(['const started = Date.now();', 'await new Promise((r) => setTimeout(r, 60_000));']));
-    // Both runs at once: each is mostly waiting for a kernel.
-    [run, timedOut] = await Promise.all([
+    const leaky = path.join(work, 'leaky');
+    fs.mkdirSync(leaky);
+    fs.writeFileSync(path.join(leaky, '01-leaky.ipynb'), notebook(['console.log("token:", process.env.VK_TOKEN)']));
+    // All runs at once: each is mostly waiting for a kernel.
+    [run, timedOut, leaked] = await Promise.all([
       runReportCli(['--notebooks', nbs, '--out', out], { STUDY_SNAPSHOT: path.join(work, 'snapshot') }),
       runReportCli(['--notebooks', slow, '--out', path.join(work, 'slow-reports'), '--timeout', '3'], { STUDY_SNAPSHOT: path.join(work, 'snapshot') }),
+      runReportCli(['--notebooks', leaky, '--out', path.join(work, 'leaky-reports')], { STUDY_SNAPSHOT: path.join(work, 'snapshot'), VK_TOKEN: TOKEN, VK_GROUP: 'some_group' }),
     ]);
   });
 
@@ -62,7 +68,14 @@ describe('e2e: a failing notebook stops the report', function () {
   it('leaves the previous report untouched and no staging folder behind', () => {
     expect(fs.readdirSync(out)).to.deep.equal(['index.html']);
     expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).to.equal('PREVIOUS REPORT');
-    expect(fs.readdirSync(work).sort()).to.deep.equal(['notebooks', 'reports', 'slow']);
+    expect(fs.readdirSync(work).sort()).to.deep.equal(['leaky', 'notebooks', 'reports', 'slow']);
+  });
+
+  it('refuses to publish a page that shows the VK token, without printing the token', () => {
+    expect(leaked.code).to.equal(1);
+    expect(leaked.stderr).to.contain('notebook 01-leaky.ipynb failed: its output contains the value of VK_TOKEN');
+    expect(leaked.stdout + leaked.stderr).to.not.contain(TOKEN);
+    expect(fs.existsSync(path.join(work, 'leaky-reports'))).to.equal(false);
   });
 
   it('names the cell that timed out (no error output exists then)', () => {
