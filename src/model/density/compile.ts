@@ -114,25 +114,33 @@ export function compileModel(payload: unknown): CompiledModel {
       for (let t = 0; t < T; t++) e += pVal[base + t] * bWork[colIdx[base + t]];
       etaPop[p] = e;
     }
-    for (let c = 0; c < C; c++) {
-      let e = etaPop[patOf[c]];
-      const gb = c * G;
-      for (let g = 0; g < G; g++) e += rWork[zIdx[gb + g]];
-      eta[c] = e;
-    }
-    const u = hasAux ? theta[L.logAux] : 0;
     if (needsExp) {
       // e^η per cell as e^{population part} · Π_g e^{r_g}: P + nZ exponentials instead of
-      // one per cell (exact up to rounding); fall back to exp(η) if the product overflows.
+      // one per cell (exact up to rounding); exp(η) itself if the product overflows.
       for (let p = 0; p < P; p++) ePop[p] = Math.exp(etaPop[p]);
       for (let j = 0; j < nZ; j++) eR[j] = Math.exp(rWork[j]);
       for (let c = 0; c < C; c++) {
-        let m = ePop[patOf[c]];
+        const p = patOf[c];
+        let e = etaPop[p];
+        let m = ePop[p];
         const gb = c * G;
-        for (let g = 0; g < G; g++) m *= eR[zIdx[gb + g]];
-        expEta[c] = m < Infinity ? m : Math.exp(eta[c]);
+        for (let g = 0; g < G; g++) {
+          const j = zIdx[gb + g];
+          e += rWork[j];
+          m *= eR[j];
+        }
+        eta[c] = e;
+        expEta[c] = m < Infinity ? m : Math.exp(e);
+      }
+    } else {
+      for (let c = 0; c < C; c++) {
+        let e = etaPop[patOf[c]];
+        const gb = c * G;
+        for (let g = 0; g < G; g++) e += rWork[zIdx[gb + g]];
+        eta[c] = e;
       }
     }
+    const u = hasAux ? theta[L.logAux] : 0;
     let lp = kernel(eta, expEta, gEta, stats, u, scratch);
     if (hasAux) grad[L.logAux] = scratch[0];
 
