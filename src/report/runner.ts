@@ -236,9 +236,9 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
           throw fail(rec.cell_index, rec.source, extractErrorMessage(rec));
         }
         // No error record: a timeout or a dead kernel. Blame the last cell that started.
-        const started = `${errorFile}.started`;
-        if (fs.existsSync(started)) {
-          const rec = parseCellErrorRecord(fs.readFileSync(started, 'utf8'), started);
+        const startedFile = `${errorFile}.started`;
+        if (fs.existsSync(startedFile)) {
+          const rec = parseCellErrorRecord(fs.readFileSync(startedFile, 'utf8'), startedFile);
           throw fail(rec.cell_index, rec.source, nbconvertFailure(logFile));
         }
         throw fail(null, null, nbconvertFailure(logFile));
