@@ -582,6 +582,7 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
     if (e.value !== rhs) tick(); // the `+` node the fast path skips
     const add = evaluate(rhs);
     if (owned.get(cur) === name && vars.get(name) === cur) {
+      checkArray(cur.length + (Array.isArray(add) ? add.length : 1));
       if (Array.isArray(add)) for (let i = 0; i < add.length; i++) cur.push(add[i]);
       else if (add !== null) cur.push(add);
       return cur;
@@ -673,7 +674,7 @@ function method(obj: Value, name: string, args: Value[]): Value {
         const count = args[1] === undefined || args[1] === null ? len - start : Math.max(0, Math.trunc(toNum(args[1])));
         return obj.splice(start, count);
       }
-      case 'push': obj.push(...args); return obj.length;
+      case 'push': checkArray(obj.length + args.length); obj.push(...args); return obj.length;
       case 'pop': return obj.length ? obj.pop()! : null;
       case 'shift': return obj.length ? obj.shift()! : null;
       case 'indexOf': return obj.indexOf(args[0] ?? null);
@@ -745,16 +746,33 @@ function looseEq(a: Value, b: Value): boolean {
   return false;
 }
 
+/**
+ * Size guards: a doubling loop (`a = a + a`) would otherwise exhaust the emulator's memory
+ * long before the step limit. Far above anything paging needs (25 × 1000 items).
+ */
+const MAX_ARRAY_ITEMS = 5_000_000;
+const MAX_STRING_CHARS = 10_000_000;
+
+function checkArray(n: number): void {
+  if (n > MAX_ARRAY_ITEMS) throw new VKScriptRuntimeError(`array too large (more than ${MAX_ARRAY_ITEMS} items)`);
+}
+
 function binary(op: string, a: Value, b: Value): Value {
   switch (op) {
     case '+': {
       if (Array.isArray(a) || Array.isArray(b)) {
         const left = Array.isArray(a) ? a : a === null ? [] : [a];
         const right = Array.isArray(b) ? b : b === null ? [] : [b];
+        checkArray(left.length + right.length);
         return left.concat(right);
       }
       if (a instanceof Map && b instanceof Map) return new Map([...a, ...b]);
-      if (typeof a === 'string' || typeof b === 'string') return toStr(a) + toStr(b);
+      if (typeof a === 'string' || typeof b === 'string') {
+        const sa = toStr(a);
+        const sb = toStr(b);
+        if (sa.length + sb.length > MAX_STRING_CHARS) throw new VKScriptRuntimeError(`string too long (more than ${MAX_STRING_CHARS} characters)`);
+        return sa + sb;
+      }
       return toNum(a) + toNum(b);
     }
     case '-': return toNum(a) - toNum(b);

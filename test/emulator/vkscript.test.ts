@@ -86,6 +86,10 @@ describe('emulator / VKScript interpreter', () => {
       .to.throw(VKScriptRuntimeError, /too many API calls/);
     expect(() => runVKScript(parseVKScript('var i = 0; while (true) { i = i + 1; }'), fakeHost(0), { maxApiCalls: 25, maxSteps: 10_000 }))
       .to.throw(VKScriptRuntimeError, /too many operations/);
+    // Doubling loops hit the size guards, not the emulator's memory.
+    expect(() => run('var a = [1]; while (true) { a = a + a; }')).to.throw(VKScriptRuntimeError, /array too large/);
+    expect(() => run('var a = [1]; var b = a; while (true) { b = b + [0]; a = b; b = a + a; }')).to.throw(VKScriptRuntimeError, /array too large/);
+    expect(() => run('var s = "ab"; while (true) { s = s + s; }')).to.throw(VKScriptRuntimeError, /string too long/);
   });
 
   it('implements the operators paging code relies on', () => {
