@@ -95,6 +95,9 @@ export function compileModel(payload: unknown): CompiledModel {
   const rWork = new Float64Array(Math.max(1, nZ));
   const zGroup = new Int32Array(Math.max(1, nZ));
   for (let g = 0; g < G; g++) for (let l = 0; l < nLevels[g]; l++) zGroup[zStart[g] - zStart[0] + l] = g;
+  // Per group: non-centered (θ holds z, r = sd·z; brms) or centered (θ holds r, r ~ N(0, sd)).
+  const centered = Uint8Array.from(pm.groups, (_, g) => (L.centered?.[g] ? 1 : 0));
+  const zScale = new Float64Array(Math.max(1, nZ)); // multiplier θ → r per level
 
   const logDensityGradient = (theta: Float64Array, grad: Float64Array): number => {
     grad.fill(0);
@@ -107,7 +110,11 @@ export function compileModel(payload: unknown): CompiledModel {
     bWork[K] = 0;
     for (let g = 0; g < G; g++) sd[g] = Math.exp(theta[L.logSd + g]);
     const z0 = G > 0 ? zStart[0] : 0;
-    for (let j = 0; j < nZ; j++) rWork[j] = sd[zGroup[j]] * theta[z0 + j];
+    for (let j = 0; j < nZ; j++) {
+      const g = zGroup[j];
+      zScale[j] = centered[g] ? 1 : sd[g];
+      rWork[j] = zScale[j] * theta[z0 + j];
+    }
     for (let p = 0; p < P; p++) {
       let e = alpha;
       const base = p * T;
@@ -167,17 +174,31 @@ export function compileModel(payload: unknown): CompiledModel {
     for (let g = 0; g < G; g++) {
       const zg = zStart[g];
       const a0 = zg - z0;
+      const v = theta[L.logSd + g];
       let dLogSd = 0;
-      for (let l = 0; l < nLevels[g]; l++) {
-        const z = theta[zg + l];
-        dLogSd += acc[a0 + l] * z;
-        grad[zg + l] = sd[g] * acc[a0 + l] - z; // likelihood + std_normal prior on z
-        lp -= 0.5 * z * z;
+      if (centered[g]) {
+        // r ~ normal(0, sd): −L·log sd − Σ r² / (2 sd²); ∂/∂v = −L + Σ r² / sd².
+        const inv2 = 1 / (sd[g] * sd[g]);
+        let ss = 0;
+        for (let l = 0; l < nLevels[g]; l++) {
+          const r = theta[zg + l];
+          ss += r * r;
+          grad[zg + l] = acc[a0 + l] - r * inv2;
+        }
+        lp -= nLevels[g] * v + 0.5 * ss * inv2;
+        dLogSd = -nLevels[g] + ss * inv2;
+      } else {
+        // r = sd·z, z ~ std_normal(): ∂/∂v of the likelihood is sd·Σ_l acc_l z_l.
+        for (let l = 0; l < nLevels[g]; l++) {
+          const z = theta[zg + l];
+          dLogSd += sd[g] * acc[a0 + l] * z;
+          grad[zg + l] = sd[g] * acc[a0 + l] - z;
+          lp -= 0.5 * z * z;
+        }
       }
       // sd = e^v: prior on sd, chain rule ×sd, log-Jacobian +v.
-      const v = theta[L.logSd + g];
       lp += logPrior(sdPriors[g], sd[g], dPrior) + v;
-      grad[L.logSd + g] = sd[g] * dLogSd + dPrior[0] * sd[g] + 1;
+      grad[L.logSd + g] = dLogSd + dPrior[0] * sd[g] + 1;
     }
     if (hasInt && interceptPrior) {
       lp += logPrior(interceptPrior, theta[L.intercept], dPrior);
@@ -208,7 +229,8 @@ export function compileModel(payload: unknown): CompiledModel {
     for (let g = 0; g < G; g++) {
       const s = Math.exp(theta[L.logSd + g]);
       out[o.sd + g] = s;
-      for (let l = 0; l < nLevels[g]; l++) out[o.r[g] + l] = s * theta[zStart[g] + l];
+      const m = centered[g] ? 1 : s;
+      for (let l = 0; l < nLevels[g]; l++) out[o.r[g] + l] = m * theta[zStart[g] + l];
     }
     if (hasAux) out[o.aux] = Math.exp(theta[L.logAux]);
   };

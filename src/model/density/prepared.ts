@@ -32,8 +32,13 @@ export interface ParameterLayout {
   logSd: number;
   /** θ index of log shape / log sigma. */
   logAux: number;
-  /** θ start of each group's z block. */
+  /** θ start of each group's z block (r block when the group is centered). */
   z: number[];
+  /**
+   * Per group: true when θ holds r itself (centered, r ~ normal(0, sd)) instead of brms's
+   * non-centered z (r = sd·z). Same posterior; different geometry for the sampler.
+   */
+  centered: boolean[];
   out: {
     /** Output index of b_Intercept (de-centered). */
     intercept: number;
