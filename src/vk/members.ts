@@ -200,7 +200,14 @@ class MembersFetcher {
   }
 
   private shrink(): void {
-    if (this.calls > 1) {
+    if (this.calls === 1 && this.shape === 'columns') {
+      // One call's projections (~150 kB) cannot be too big: the API fails the projection
+      // script itself (error 13 is also VKScript's runtime error). Ask for whole objects.
+      this.shape = 'objects';
+      this.calls = this.maxCalls;
+      this.ceiling = this.maxCalls;
+      this.notice('execute failed (error 13) even for one call with field projections: asking for whole user objects instead');
+    } else if (this.calls > 1) {
       this.ceiling = this.calls - 1;
       this.calls = Math.max(1, Math.floor(this.calls / 2));
       this.notice(`execute answer too big (error 13): ${this.calls} calls per execute now`);

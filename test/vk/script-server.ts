@@ -20,8 +20,9 @@ export type Step =
 export interface ScriptServer {
   base: string;
   seen: Seen[];
-  /** Steps answered in order; when empty, `fallback` answers. */
+  /** Steps answered in order; when empty, `handler` (if set) or `fallback` answers. */
   script: Step[];
+  handler?: (seen: Seen) => Step;
   fallback: Step;
   close(): Promise<void>;
 }
@@ -37,7 +38,7 @@ export async function startScriptServer(fallback: Step = { body: '{"response":1}
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       state.seen.push({ url: req.url ?? '', method: req.method ?? '', headers: req.headers, body, form: new URLSearchParams(body) });
-      const step = state.script.shift() ?? state.fallback;
+      const step = state.script.shift() ?? state.handler?.(state.seen[state.seen.length - 1]) ?? state.fallback;
       if ('destroy' in step) { req.socket.destroy(); return; }
       const send = () => {
         res.writeHead(step.status ?? 200, { 'Content-Type': 'application/json' });
