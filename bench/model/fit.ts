@@ -1,0 +1,102 @@
+/**
+ * End-to-end model benchmark (issue 7): the follower model (negative binomial, 8 profile
+ * predictors, 300-level first-name intercept) fitted by this engine with brms's settings
+ * (4 chains × 2000, 2 cores), next to brms/rstan on the same CSV when its result exists
+ * (bench/model/brms-bench.R → bench/results/brms-<label>.json).
+ *
+ *   node dist/bench/model/fit.js [--rows 50000] [--chains 4] [--iter 2000] [--cores 2]
+ *                                 [--brms bench/results/brms-50k.json] [--out FILE]
+ *
+ * Prints one JSON object: wall times (prepare, warmup, sampling, total), gradient
+ * evaluations per second, ns per row and per cell, min bulk ESS, max R-hat, divergences,
+ * peak RSS, and — with brms's result — the speed ratio and the per-parameter agreement.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { fitModel } from '../../src/model/fit';
+import { simulateBenchColumns, BENCH_FORMULA } from './simulate';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
+}
+
+interface BrmsResult {
+  total_seconds: number;
+  min_ess_bulk: number;
+  max_rhat: number;
+  divergences: number;
+  parameters: Record<string, { mean: number; sd: number; q2_5?: number; q97_5?: number; ess_bulk: number }>;
+}
+
+async function main(): Promise<void> {
+  const rows = Number(arg('rows', '50000'));
+  const chains = Number(arg('chains', '4'));
+  const iter = Number(arg('iter', '2000'));
+  const cores = Number(arg('cores', '2'));
+  const brmsFile = arg('brms', rows === 50000 ? 'bench/results/brms-50k.json' : '');
+  const out = arg('out', '');
+
+  let peakRss = process.memoryUsage().rss;
+  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+  const data = simulateBenchColumns({ rows, names: 300, seed: 2026 });
+  const t0 = Date.now();
+  const fit = await fitModel({ data, formula: BENCH_FORMULA, family: 'negbinomial', chains, iter, cores, seed: 2026 });
+  const total = (Date.now() - t0) / 1000;
+  clearInterval(rssTimer);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+  const grads = fit.chains.reduce((s, c) => s + c.gradientEvaluations, 0);
+  const cpuSeconds = fit.timings.perChain.reduce((s, c) => s + c.warmup + c.sampling, 0);
+  const nsPerGrad = (cpuSeconds * 1e9) / grads;
+  const result: Record<string, unknown> = {
+    engine: 'vk-audience-study',
+    rows,
+    cells: fit.prepared.compression.cells,
+    compression_ratio: fit.prepared.compression.ratio,
+    chains, iter, cores,
+    total_seconds: total,
+    prepare_seconds: fit.timings.prepare,
+    warmup_seconds: fit.timings.warmup,
+    sampling_seconds: fit.timings.sampling,
+    gradient_evaluations: grads,
+    gradients_per_cpu_second: grads / cpuSeconds,
+    ns_per_gradient: nsPerGrad,
+    ns_per_row: nsPerGrad / rows,
+    ns_per_cell: nsPerGrad / fit.prepared.compression.cells,
+    divergences: fit.sampler.divergences,
+    min_ess_bulk: Math.min(...fit.parameters.map((p) => p.ess_bulk)),
+    min_ess_tail: Math.min(...fit.parameters.map((p) => p.ess_tail)),
+    max_rhat: Math.max(...fit.parameters.map((p) => p.rhat)),
+    peak_rss_mb: peakRss / 2 ** 20,
+    load_average: require('os').loadavg(),
+  };
+  if (brmsFile && fs.existsSync(brmsFile)) {
+    const brms = JSON.parse(fs.readFileSync(brmsFile, 'utf8')) as BrmsResult;
+    result.brms = { total_seconds: brms.total_seconds, min_ess_bulk: brms.min_ess_bulk, max_rhat: brms.max_rhat, divergences: brms.divergences };
+    result.speedup_end_to_end = brms.total_seconds / total;
+    result.agreement = fit.parameters.map((p) => {
+      const b = brms.parameters[p.name];
+      if (!b) return { name: p.name, missing_in_brms: true };
+      return {
+        name: p.name,
+        ours: { mean: p.mean, sd: p.sd },
+        brms: { mean: b.mean, sd: b.sd },
+        mean_diff_in_sd: (p.mean - b.mean) / b.sd,
+        sd_ratio: p.sd / b.sd,
+      };
+    });
+  }
+  const text = JSON.stringify(result, null, 2);
+  console.log(text);
+  if (out) {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out + '.tmp', text + '\n');
+    fs.renameSync(out + '.tmp', out);
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
