@@ -361,7 +361,8 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
   }
   const writer = opened.writer;
   const cp = writer.checkpoint;
-  const extra0 = { ...initialExtra, ...cp.extra };
+  const extra0: PullExtra = { ...initialExtra, ...cp.extra };
+  if (opts.mode === 'plain') extra0.mode = 'plain'; // --plain on a rerun is honoured
   fetcher ??= new MembersFetcher(client, group.id, fields, maxCalls, extra0, notice, opts.signal);
   const pager = new Pager(cp.paging, extra0.tuning);
   const rowsBefore = cp.rows;
