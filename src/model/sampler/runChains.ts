@@ -23,6 +23,8 @@ export interface RunChainsOptions {
   cores?: number;
   /** Throttled per-chain progress (every 2% of iterations or 1 s, plus the end of warmup and of sampling). */
   onProgress?: (p: ChainProgress) => void;
+  /** Stops every worker and rejects (e.g. a notebook's stop button or a CLI's Ctrl-C handler). */
+  signal?: AbortSignal;
 }
 
 /** The compiled worker script next to this file (works from dist/, .build/, notebooks and the CLI). */
@@ -69,7 +71,8 @@ export function runChains(
     return Promise.reject(e);
   }
   const nWorkers = Math.min(cores, chains);
-  const { onProgress } = options;
+  const { onProgress, signal } = options;
+  if (signal?.aborted) return Promise.reject(new Error('runChains: aborted before the chains started'));
 
   return new Promise<ChainResult[]>((resolve, reject) => {
     const queue = Array.from({ length: chains }, (_, i) => i + 1);
@@ -86,12 +89,15 @@ export function runChains(
         void w.terminate();
       }
     };
+    const onAbort = (): void => fail(new Error(`runChains: aborted (${done} of ${chains} chains finished)`));
     const fail = (err: Error): void => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener('abort', onAbort);
       stopAll();
       reject(err);
     };
+    signal?.addEventListener('abort', onAbort, { once: true });
     const dispatch = (w: Worker): void => {
       const chain = queue.shift();
       if (chain === undefined) {
@@ -127,6 +133,7 @@ export function runChains(
             done++;
             if (done === chains) {
               settled = true;
+              signal?.removeEventListener('abort', onAbort);
               stopAll();
               resolve(results);
             } else {

@@ -77,6 +77,26 @@ describe('model/sampler runChains', function () {
     expect(err?.message).to.match(/^chain [1-4] failed: boom$/);
   });
 
+  it('stops the workers and rejects when aborted', async () => {
+    const controller = new AbortController();
+    let err: Error | undefined;
+    const t0 = Date.now();
+    try {
+      await runChains(ref('gaussianTarget', payload), { seed: 1, iter: 200000 }, {
+        chains: 2,
+        cores: 2,
+        onProgress: (p) => {
+          if (p.iteration > 1) controller.abort();
+        },
+        signal: controller.signal,
+      });
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err?.message).to.match(/runChains: aborted \(0 of 2 chains finished\)/);
+    expect(Date.now() - t0).to.be.lessThan(30000); // 200 000 iterations would take far longer
+  });
+
   it('rejects bad arguments before starting workers', async () => {
     const cases: Array<[ModelFactoryRef, object, RegExp]> = [
       [ref('gaussianTarget', payload), { chains: 0 }, /chains must be an integer >= 1/],
