@@ -6,6 +6,7 @@
  *
  *   node dist/bench/model/fit.js [--rows 50000] [--chains 4] [--iter 2000] [--cores 2]
  *                                 [--brms bench/results/brms-50k.json] [--out FILE]
+ *                                 [--param noncentered|centered|auto]
  *
  * Prints one JSON object: wall times (prepare, warmup, sampling, total), gradient
  * evaluations per second, ns per row and per cell, min bulk ESS, max R-hat, divergences,
@@ -36,12 +37,13 @@ async function main(): Promise<void> {
   const cores = Number(arg('cores', '2'));
   const brmsFile = arg('brms', rows === 50000 ? 'bench/results/brms-50k.json' : '');
   const out = arg('out', '');
+  const param = arg('param', 'noncentered') as 'noncentered' | 'centered' | 'auto';
 
   let peakRss = process.memoryUsage().rss;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
   const data = simulateBenchColumns({ rows, names: 300, seed: 2026 });
   const t0 = Date.now();
-  const fit = await fitModel({ data, formula: BENCH_FORMULA, family: 'negbinomial', chains, iter, cores, seed: 2026 });
+  const fit = await fitModel({ data, formula: BENCH_FORMULA, family: 'negbinomial', chains, iter, cores, seed: 2026, groupParameterization: param });
   const total = (Date.now() - t0) / 1000;
   clearInterval(rssTimer);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -53,6 +55,8 @@ async function main(): Promise<void> {
     engine: 'vk-audience-study',
     rows,
     cells: fit.prepared.compression.cells,
+    group_parameterization: param,
+    centered: fit.prepared.layout.centered,
     compression_ratio: fit.prepared.compression.ratio,
     chains, iter, cores,
     total_seconds: total,

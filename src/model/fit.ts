@@ -35,6 +35,8 @@ export interface FitOptions {
   dataName?: string;
   /** Exact likelihood compression (reference/bayes.md): 'auto' (default), true or false. */
   compress?: Parameters<typeof prepareModel>[0]['compress'];
+  /** Sampler coordinates of group effects (same posterior): 'noncentered' (brms), 'centered', 'auto'. */
+  groupParameterization?: Parameters<typeof prepareModel>[0]['groupParameterization'];
 }
 
 export interface FitSettings extends SamplerSettings {
@@ -104,6 +106,7 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
     family: options.family,
     priors: options.priors ?? [],
     compress: options.compress,
+    groupParameterization: options.groupParameterization,
   });
   const prepare = seconds(t0);
   const { chains: nChains, cores, ...sampler } = settings;

@@ -6,6 +6,7 @@ import { allocate, buildDesign, columnMeans, type VariableValues } from '../desi
 import { buildCells, yHistogram, type CompressionMode } from '../design/cells';
 import { brmsLevelName } from '../design/naming';
 import { dependentColumns } from '../design/rank';
+import { autoCentered } from '../design/parameterization';
 import { familySpec } from '../families/spec';
 import { readResponse } from '../families/spec';
 import { resolvePriors } from '../priors/resolve';
@@ -28,9 +29,11 @@ export interface PrepareModelOptions {
    * as brms: r = sd·z, z ~ N(0, 1)) or 'centered' (r ~ N(0, sd) sampled directly), for
    * all groups or per group name. The posterior is the same; the centered form samples
    * better when every level has a lot of data (the study's 2.1M rows / 300 names), the
-   * non-centered one when levels have little.
+   * non-centered one when levels have little. 'auto' picks per group from the data
+   * (design/parameterization.ts: centered when the median level's information times a
+   * moment estimate of sd² is at least 1).
    */
-  groupParameterization?: 'noncentered' | 'centered' | Record<string, 'noncentered' | 'centered'>;
+  groupParameterization?: GroupParameterization | Record<string, GroupParameterization>;
 }
 
 /**
@@ -38,6 +41,9 @@ export interface PrepareModelOptions {
  * coding, brms names, column means) → group codes → family support → cells → priors
  * → parameter layout and names.
  */
+/** 'auto' chooses per group from the data (design/parameterization.ts). */
+export type GroupParameterization = 'noncentered' | 'centered' | 'auto';
+
 export function prepareModel(options: PrepareModelOptions): PreparedModel {
   const { data, formula: formulaText, family: familyName, priors = [], compress = 'auto', shared = true } = options;
   const param = options.groupParameterization ?? 'noncentered';
@@ -126,12 +132,12 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
         `with brms's flat priors the coefficient${dependent.length > 1 ? 's are' : ' is'} not identified — simplify the formula or give ${dependent.length > 1 ? 'them' : 'it'} a proper prior`,
     );
   }
-  const centered = groups.map((g) => {
+  const centered = groups.map((g, gi) => {
     const choice = typeof param === 'string' ? param : (param[g.name] ?? 'noncentered');
-    if (choice !== 'centered' && choice !== 'noncentered') {
-      throw new ModelSpecError(`groupParameterization for '${g.name}' must be 'centered' or 'noncentered', got '${String(choice)}'`);
+    if (choice !== 'centered' && choice !== 'noncentered' && choice !== 'auto') {
+      throw new ModelSpecError(`groupParameterization for '${g.name}' must be 'centered' or 'noncentered' (or 'auto' to choose from the data), got '${String(choice)}'`);
     }
-    return choice === 'centered';
+    return choice === 'auto' ? autoCentered(spec, y, groupCodes[gi], g.levels.length) : choice === 'centered';
   });
   if (typeof param === 'object') {
     for (const name of Object.keys(param)) {
@@ -139,8 +145,8 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
         throw new ModelSpecError(`groupParameterization names '${name}', which is not a grouping factor of this model; the groups are: ${formula.groups.join(', ') || '(none)'}`);
       }
     }
-  } else if (param !== 'centered' && param !== 'noncentered') {
-    throw new ModelSpecError(`groupParameterization must be 'centered' or 'noncentered', got '${String(param)}'`);
+  } else if (param !== 'centered' && param !== 'noncentered' && param !== 'auto') {
+    throw new ModelSpecError(`groupParameterization must be 'centered' or 'noncentered' (or 'auto' to choose from the data), got '${String(param)}'`);
   }
   const { layout, unconstrainedNames, outputNames } = makeLayout(formula.intercept, coding.columnNames, groups, spec.aux, centered);
   return {

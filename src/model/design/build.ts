@@ -37,6 +37,24 @@ export function buildDesign(coding: DesignCoding, values: VariableValues, nRows:
         data: values[p.index],
       };
     });
+    if (parts.length === 1 && parts[0].factor) {
+      // The common term (one factor main effect): a direct level lookup per row, no
+      // inner loop over parts (millions of rows at study scale).
+      const codes = parts[0].data;
+      const shift = parts[0].indicator ? 0 : 1;
+      for (let i = 0; i < nRows; i++) {
+        const at = i * T + t;
+        const code = codes[i];
+        if (code === 0 && shift === 1) {
+          col[at] = -1;
+          val[at] = 0;
+        } else {
+          col[at] = term.offset + code - shift;
+          val[at] = 1;
+        }
+      }
+      continue;
+    }
     for (let i = 0; i < nRows; i++) {
       let idx = 0;
       let mult = 1;

@@ -163,17 +163,40 @@ export interface FactorColumn {
 export function toFactor(values: ArrayLike<unknown>, kind: ValueKind): FactorColumn {
   const labelOf = (v: unknown): string =>
     kind === 'boolean' ? (v ? 'TRUE' : 'FALSE') : kind === 'numeric' ? numberLabel(Number(v)) : (v as string);
-  const distinct = new Map<string, number>();
-  for (let i = 0; i < values.length; i++) {
-    const label = labelOf(values[i]);
-    if (!distinct.has(label)) distinct.set(label, kind === 'numeric' ? Number(values[i]) : 0);
-  }
-  const levels = [...distinct.keys()];
-  if (kind === 'numeric') levels.sort((a, b) => (distinct.get(a) as number) - (distinct.get(b) as number));
-  else levels.sort(compareR);
-  const index = new Map(levels.map((l, i) => [l, i] as const));
+  // One pass codes rows by first appearance (one map lookup per row, none when a value
+  // repeats the previous row's — sorted or clustered columns), then a permutation maps
+  // first-appearance codes to R's level order. Millions of rows at study scale.
+  const seen = new Map<string, number>();
+  const labels: string[] = [];
+  const firstValue: number[] = [];
   const codes = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) codes[i] = index.get(labelOf(values[i])) as number;
+  let prev: unknown = undefined;
+  let prevCode = -1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (prevCode >= 0 && v === prev) {
+      codes[i] = prevCode;
+      continue;
+    }
+    const label = labelOf(v);
+    let code = seen.get(label);
+    if (code === undefined) {
+      code = labels.length;
+      seen.set(label, code);
+      labels.push(label);
+      firstValue.push(kind === 'numeric' ? Number(v) : 0);
+    }
+    codes[i] = code;
+    prev = v;
+    prevCode = code;
+  }
+  const order = labels.map((_, k) => k);
+  if (kind === 'numeric') order.sort((a, b) => firstValue[a] - firstValue[b]);
+  else order.sort((a, b) => compareR(labels[a], labels[b]));
+  const levels = order.map((k) => labels[k]);
+  const rank = new Int32Array(labels.length);
+  order.forEach((k, r) => (rank[k] = r));
+  for (let i = 0; i < codes.length; i++) codes[i] = rank[codes[i]];
   return { levels, codes };
 }
 
