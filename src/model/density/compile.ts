@@ -29,15 +29,6 @@ export function compileModel(payload: unknown): CompiledModel {
   const codes = cells.groupCodes;
   const means = pm.means;
   const kernel = KERNELS[pm.family];
-  const stats: CellStats = {
-    nCells: C,
-    n: cells.n,
-    sumY: cells.sumY,
-    ssY: cells.ssY,
-    totalN: pm.totals.n,
-    histValues: pm.yHistogram.values,
-    histCounts: pm.yHistogram.counts,
-  };
   const nLevels = pm.groups.map((g) => g.levels.length);
   const zStart = Int32Array.from(L.z);
   const hasInt = L.intercept >= 0;
@@ -82,6 +73,28 @@ export function compileModel(payload: unknown): CompiledModel {
       pVal[p * T + t] = val[src * T + t];
     }
   }
+  // Cells in pattern order: each pattern's cells form one contiguous run, so the hot loops
+  // read the population part once per run and sum ∂/∂η per run in a register instead of
+  // an indirect scatter per cell. Per-cell statistics are permuted copies (a few MB at
+  // study scale, per worker); the kernel sees cells in run order.
+  const runStart = new Int32Array(P + 1);
+  for (let c = 0; c < C; c++) runStart[patOf[c] + 1] += 1;
+  for (let p = 0; p < P; p++) runStart[p + 1] += runStart[p];
+  const order = new Int32Array(C);
+  {
+    const next = runStart.slice(0, P);
+    for (let c = 0; c < C; c++) order[next[patOf[c]]++] = c;
+  }
+  const permute = (a: Float64Array): Float64Array => (a.length === 0 ? a : Float64Array.from(order, (c) => a[c]));
+  const stats: CellStats = {
+    nCells: C,
+    n: permute(cells.n),
+    sumY: permute(cells.sumY),
+    ssY: permute(cells.ssY),
+    totalN: pm.totals.n,
+    histValues: pm.yHistogram.values,
+    histCounts: pm.yHistogram.counts,
+  };
   const etaPop = new Float64Array(P);
   const needsExp = NEEDS_EXP[pm.family];
   const ePop = new Float64Array(needsExp ? P : 0);
@@ -89,7 +102,10 @@ export function compileModel(payload: unknown): CompiledModel {
   const expEta = new Float64Array(needsExp ? C : 0);
   const gPop = new Float64Array(P);
   const zIdx = new Int32Array(C * G);
-  for (let c = 0; c < C; c++) for (let g = 0; g < G; g++) zIdx[c * G + g] = zStart[g] - (G > 0 ? zStart[0] : 0) + codes[c * G + g];
+  for (let i = 0; i < C; i++) {
+    const c = order[i];
+    for (let g = 0; g < G; g++) zIdx[i * G + g] = zStart[g] - (G > 0 ? zStart[0] : 0) + codes[c * G + g];
+  }
   const bWork = new Float64Array(K + 1);
   const gbWork = new Float64Array(K + 1);
   const rWork = new Float64Array(Math.max(1, nZ));
@@ -126,25 +142,45 @@ export function compileModel(payload: unknown): CompiledModel {
       // one per cell (exact up to rounding); exp(η) itself if the product overflows.
       for (let p = 0; p < P; p++) ePop[p] = Math.exp(etaPop[p]);
       for (let j = 0; j < nZ; j++) eR[j] = Math.exp(rWork[j]);
-      for (let c = 0; c < C; c++) {
-        const p = patOf[c];
-        let e = etaPop[p];
-        let m = ePop[p];
-        const gb = c * G;
-        for (let g = 0; g < G; g++) {
-          const j = zIdx[gb + g];
-          e += rWork[j];
-          m *= eR[j];
+      if (G === 1) {
+        for (let p = 0; p < P; p++) {
+          const e0 = etaPop[p];
+          const m0 = ePop[p];
+          const end = runStart[p + 1];
+          for (let c = runStart[p]; c < end; c++) {
+            const j = zIdx[c];
+            const e = e0 + rWork[j];
+            const m = m0 * eR[j];
+            eta[c] = e;
+            expEta[c] = m < Infinity ? m : Math.exp(e);
+          }
         }
-        eta[c] = e;
-        expEta[c] = m < Infinity ? m : Math.exp(e);
+      } else {
+        for (let p = 0; p < P; p++) {
+          const end = runStart[p + 1];
+          for (let c = runStart[p]; c < end; c++) {
+            let e = etaPop[p];
+            let m = ePop[p];
+            const gb = c * G;
+            for (let g = 0; g < G; g++) {
+              const j = zIdx[gb + g];
+              e += rWork[j];
+              m *= eR[j];
+            }
+            eta[c] = e;
+            expEta[c] = m < Infinity ? m : Math.exp(e);
+          }
+        }
       }
     } else {
-      for (let c = 0; c < C; c++) {
-        let e = etaPop[patOf[c]];
-        const gb = c * G;
-        for (let g = 0; g < G; g++) e += rWork[zIdx[gb + g]];
-        eta[c] = e;
+      for (let p = 0; p < P; p++) {
+        const end = runStart[p + 1];
+        for (let c = runStart[p]; c < end; c++) {
+          let e = etaPop[p];
+          const gb = c * G;
+          for (let g = 0; g < G; g++) e += rWork[zIdx[gb + g]];
+          eta[c] = e;
+        }
       }
     }
     const u = hasAux ? theta[L.logAux] : 0;
@@ -155,13 +191,25 @@ export function compileModel(payload: unknown): CompiledModel {
     let total = 0;
     acc.fill(0);
     gbWork.fill(0);
-    gPop.fill(0);
-    for (let c = 0; c < C; c++) {
-      const ge = gEta[c];
-      total += ge;
-      gPop[patOf[c]] += ge;
-      const gb = c * G;
-      for (let g = 0; g < G; g++) acc[zIdx[gb + g]] += ge;
+    for (let p = 0; p < P; p++) {
+      const end = runStart[p + 1];
+      let sp = 0;
+      if (G === 1) {
+        for (let c = runStart[p]; c < end; c++) {
+          const ge = gEta[c];
+          sp += ge;
+          acc[zIdx[c]] += ge;
+        }
+      } else {
+        for (let c = runStart[p]; c < end; c++) {
+          const ge = gEta[c];
+          sp += ge;
+          const gb = c * G;
+          for (let g = 0; g < G; g++) acc[zIdx[gb + g]] += ge;
+        }
+      }
+      gPop[p] = sp;
+      total += sp;
     }
     for (let p = 0; p < P; p++) {
       const gp = gPop[p];
