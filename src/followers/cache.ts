@@ -20,10 +20,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { prepareModel } from '../model/density';
-import { fitModel, resolveFitSettings, type FitOptions, type FitResult, type FitSettings } from '../model/fit';
-import { convergenceWarnings, samplerDiagnostics } from '../model/diagnostics';
-import { isSummaryParameter, summariseParameters } from '../model/summary';
+import { assembleFit, fitModel, prepareFitModel, resolveFitSettings, type FitOptions, type FitResult, type FitSettings } from '../model/fit';
 import type { ChainProgress, ChainResult, SamplerStats } from '../model/types';
 import { writeFileAtomic } from '../snapshot/atomic';
 import type { FollowerTable } from './prepare';
@@ -238,47 +235,9 @@ export function decodeCache(bytes: Buffer, file: string, expectedKey: string): {
 export function fitFromChains(options: FitOptions, chains: ChainResult[], cachedTotalSeconds: number): FitResult {
   const t0 = process.hrtime.bigint();
   const settings = resolveFitSettings(options);
-  const prepared = prepareModel({
-    data: options.data as Parameters<typeof prepareModel>[0]['data'],
-    formula: options.formula,
-    family: options.family,
-    priors: options.priors ?? [],
-  });
+  const prepared = prepareFitModel(options);
   const prepare = Number(process.hrtime.bigint() - t0) / 1e9;
-  const names = prepared.outputNames;
-  const parameters = summariseParameters(chains, names, isSummaryParameter);
-  const groupLevels = summariseParameters(chains, names, (n) => !isSummaryParameter(n));
-  const diag = samplerDiagnostics(chains, settings.maxTreedepth);
-  const warnings = convergenceWarnings({
-    sampler: diag,
-    adaptDelta: settings.adaptDelta,
-    maxTreedepth: settings.maxTreedepth,
-    chains: settings.chains,
-    rhat: parameters.map((p) => p.rhat),
-    essBulk: parameters.map((p) => p.ess_bulk),
-    essTail: parameters.map((p) => p.ess_tail),
-  });
-  const perChain = chains.map((c) => ({ chain: c.chain, warmup: c.timings.warmupSeconds, sampling: c.timings.samplingSeconds }));
-  return {
-    prepared,
-    formula: prepared.formula,
-    family: prepared.family,
-    dataName: options.dataName ?? 'data',
-    settings,
-    outputNames: names,
-    chains,
-    parameters,
-    groupLevels,
-    sampler: diag,
-    warnings,
-    timings: {
-      prepare,
-      warmup: Math.max(...perChain.map((c) => c.warmup)),
-      sampling: Math.max(...perChain.map((c) => c.sampling)),
-      total: cachedTotalSeconds,
-      perChain,
-    },
-  };
+  return assembleFit(options, settings, prepared, chains, { prepare, total: cachedTotalSeconds });
 }
 
 export interface CachedFitOptions {

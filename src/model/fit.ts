@@ -100,7 +100,16 @@ const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1
 export async function fitModel(options: FitOptions): Promise<FitResult> {
   const t0 = process.hrtime.bigint();
   const settings = resolveFitSettings(options);
-  const prepared = prepareModel({
+  const prepared = prepareFitModel(options);
+  const prepare = seconds(t0);
+  const { chains: nChains, cores, ...sampler } = settings;
+  const chains = await runChains(modelFactory(prepared), sampler, { chains: nChains, cores, onProgress: options.onProgress });
+  return assembleFit(options, settings, prepared, chains, { prepare, total: seconds(t0) });
+}
+
+/** The PreparedModel fitModel samples, from the same options (also for refitting cached chains). */
+export function prepareFitModel(options: FitOptions): PreparedModel {
+  return prepareModel({
     data: options.data as Parameters<typeof prepareModel>[0]['data'],
     formula: options.formula,
     family: options.family,
@@ -108,9 +117,19 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
     compress: options.compress,
     groupParameterization: options.groupParameterization,
   });
-  const prepare = seconds(t0);
-  const { chains: nChains, cores, ...sampler } = settings;
-  const chains = await runChains(modelFactory(prepared), sampler, { chains: nChains, cores, onProgress: options.onProgress });
+}
+
+/**
+ * Everything fitModel computes after sampling — summary parameters, group levels, sampler
+ * diagnostics, brms's warnings, timings — from chains sampled now or read from a cache.
+ */
+export function assembleFit(
+  options: FitOptions,
+  settings: FitSettings,
+  prepared: PreparedModel,
+  chains: ChainResult[],
+  seconds: { prepare: number; total: number },
+): FitResult {
   const names = prepared.outputNames;
   const parameters = summariseParameters(chains, names, isSummaryParameter);
   const groupLevels = summariseParameters(chains, names, (n) => !isSummaryParameter(n));
@@ -119,7 +138,7 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
     sampler: diag,
     adaptDelta: settings.adaptDelta,
     maxTreedepth: settings.maxTreedepth,
-    chains: nChains,
+    chains: settings.chains,
     rhat: parameters.map((p) => p.rhat),
     essBulk: parameters.map((p) => p.ess_bulk),
     essTail: parameters.map((p) => p.ess_tail),
@@ -138,10 +157,10 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
     sampler: diag,
     warnings,
     timings: {
-      prepare,
+      prepare: seconds.prepare,
       warmup: Math.max(...perChain.map((c) => c.warmup)),
       sampling: Math.max(...perChain.map((c) => c.sampling)),
-      total: seconds(t0),
+      total: seconds.total,
       perChain,
     },
   };
