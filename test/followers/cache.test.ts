@@ -135,4 +135,10 @@ describe('followers/cache: fits cached by data + formula + settings', function (
     expect(Array.from(chains[0].stats.nLeapfrog)).to.deep.equal([7, 15, 31]);
     expect(chains[0]).to.deep.include({ stepSize: 0.1, warmupDivergences: 2, gradientEvaluations: 99 });
   });
+
+  it('keys the cache on the group parameterisation (same posterior, different draws)', () => {
+    const base = { data: 'd', formula: 'y ~ x + (1 | g)', family: 'poisson', priors: [], engine: 'e', settings: { chains: 1, iter: 6, warmup: 3, thin: 1, seed: 1, adaptDelta: 0.8, maxTreedepth: 10, initRadius: 2 } };
+    expect(cacheKey({ ...base, groupParameterization: 'auto' })).to.not.equal(cacheKey({ ...base, groupParameterization: 'centered' }));
+    expect(cacheKey(base)).to.equal(cacheKey({ ...base, groupParameterization: 'noncentered' }));
+  });
 });
