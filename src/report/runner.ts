@@ -157,6 +157,13 @@ function stopStrays(marker: string): void {
   }
 }
 
+/** nbconvert failed before any cell ran because the kernel did not start or answer. */
+function kernelNeverStarted(errorFile: string, logFile: string): boolean {
+  if (fs.existsSync(errorFile) || fs.existsSync(`${errorFile}.started`)) return false;
+  const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+  return /Kernel didn't respond|Kernel died before replying|kernel_info/.test(text);
+}
+
 /** Why nbconvert failed when no cell recorded an error (timeout, dead kernel, bad notebook). */
 function nbconvertFailure(logFile: string): string {
   const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
@@ -215,7 +222,7 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
         JUPYTER_CONFIG_DIR: path.join(work, 'config'),
         PYDEVD_DISABLE_FILE_VALIDATION: '1',
       };
-      const code = await runProcess(jupyter, [
+      const execute = (): Promise<number> => runProcess(jupyter, [
         'nbconvert', '--config', hook, '--to', 'html', '--execute',
         '--ExecutePreprocessor.kernel_name=tslab', `--ExecutePreprocessor.timeout=${timeout}`,
         // tslab's start (Node + its TypeScript) can take a while on a busy machine.
@@ -223,6 +230,14 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
         ...templateAssetArgs(),
         '--output-dir', staging, '--output', name, path.join(notebooksDir, `${name}.ipynb`),
       ], kernelEnv, logFile, opts.signal);
+      let code = await execute();
+      // A kernel that never came up (no cell started) is a start-up hiccup of tslab/zeromq on
+      // a busy machine, not a notebook error: one retry, said out loud.
+      if (code !== 0 && !opts.signal?.aborted && kernelNeverStarted(errorFile, logFile)) {
+        stopStrays(errorFile);
+        log(`[${i + 1}/${names.length}] ${name}: the tslab kernel did not start (${nbconvertFailure(logFile)}); retrying once`);
+        code = await execute();
+      }
       if (code !== 0) stopStrays(errorFile);
       if (opts.signal?.aborted) throw new ReportInterruptedError();
       const seconds = (Date.now() - t0) / 1000;
