@@ -13,21 +13,13 @@ import { barFigure } from '../figures';
 import { scriptSafe } from '../display';
 import { SEX_COLORS } from '../palette';
 import { BASE_CONFIG, baseLayout, type Figure } from '../theme';
+import type { CityRow } from '../../audit/geography';
 
-export interface CityFigureRow {
-  rank: number | null;
-  city: string;
-  city_en: string | null;
-  members: number;
-  female: number;
-  male: number;
-  unknown_sex: number;
-  female_share: number;
-  female_lo: number;
-  female_hi: number;
-  lat: number | null;
-  lon: number | null;
-}
+/** The columns of the audit's city rows that the figures draw (one definition: src/audit/geography.ts). */
+export type CityFigureRow = Pick<
+  CityRow,
+  'rank' | 'city' | 'city_en' | 'members' | 'female' | 'male' | 'unknown_sex' | 'female_share' | 'female_lo' | 'female_hi' | 'lat' | 'lon'
+>;
 
 const label = (r: CityFigureRow): string => (r.city_en && r.city_en !== r.city ? `${r.city} (${r.city_en})` : r.city);
 
