@@ -4,6 +4,7 @@
  * new one, never a torn one — required for checkpoints and the manifest (issue 4).
  */
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 
 let counter = 0;
@@ -44,4 +45,40 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
 
 export function writeJsonAtomic(target: string, value: unknown): void {
   writeFileAtomic(target, JSON.stringify(value, null, 2) + '\n');
+}
+
+export async function fsyncDirAsync(dir: string): Promise<void> {
+  let fh: fsp.FileHandle | undefined;
+  try {
+    fh = await fsp.open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // As fsyncDir: some filesystems refuse fsync on directories.
+  } finally {
+    await fh?.close();
+  }
+}
+
+/**
+ * `writeFileAtomic` with the I/O in libuv's thread pool, so a pull keeps receiving and
+ * converting answers while a checkpoint reaches the disk. Same guarantees.
+ */
+export async function writeFileAtomicAsync(target: string, data: string | Uint8Array): Promise<void> {
+  const tmp = tempPathFor(target);
+  const fh = await fsp.open(tmp, 'w', 0o644);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (e) {
+    await fh.close();
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  await fsp.rename(tmp, target);
+  await fsyncDirAsync(path.dirname(target));
+}
+
+export function writeJsonAtomicAsync(target: string, value: unknown): Promise<void> {
+  return writeFileAtomicAsync(target, JSON.stringify(value, null, 2) + '\n');
 }

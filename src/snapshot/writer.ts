@@ -7,13 +7,20 @@
  * never points past bytes that are on disk; bytes past it (a batch half-written when the
  * process died) are cut off on resume. Memory holds one batch at a time.
  *
+ * `queueBatch` does the same with the I/O off the event loop (libuv's thread pool): the
+ * batch is encoded at once, and its write, fdatasync and checkpoint run after those of
+ * the batches queued before it, in order, while the caller goes on receiving the next
+ * answer. The checkpoint on disk (and `checkpoint`) only ever moves to a state whose
+ * bytes are synced; a failed write stops every later one, so the file never gets a gap.
+ *
  * Finishing: trailer (EOS + footer) appended and fsynced → checkpoint marked
  * "finalizing" → part renamed to members.arrow → manifest.json written atomically →
  * partial directory removed. A kill between any two steps is resumed by `open()`.
  */
 import * as fs from 'node:fs';
 import { ArrowBlock, encodeBatch, fileHeader, fileTrailer } from './arrow-ipc';
-import { fsyncDir, writeJsonAtomic } from './atomic';
+import { promisify } from 'node:util';
+import { fsyncDir, writeJsonAtomic, writeJsonAtomicAsync } from './atomic';
 import { snapshotPaths, type SnapshotPaths } from './layout';
 import { SnapshotError, manifestColumns, parseManifest } from './manifest';
 import { MEMBERS_FILE, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type MemberRow, type SnapshotManifest } from './schema';
@@ -118,11 +125,33 @@ function writeAllSync(fd: number, bytes: Uint8Array, position: number): void {
   }
 }
 
+const fdatasyncAsync = promisify(fs.fdatasync);
+
+function writeAsync(fd: number, bytes: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    fs.write(fd, bytes, offset, length, position, (e, n) => (e ? reject(e) : resolve(n)));
+  });
+}
+
+async function writeAll(fd: number, bytes: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    done += await writeAsync(fd, bytes, done, bytes.length - done, position + done);
+  }
+}
+
 export class SnapshotWriter<X = Record<string, unknown>> {
   private fd: number | null;
+  /** The checkpoint once every queued batch is on disk. */
+  private planned: Checkpoint<X>;
+  /** The queued batches' I/O, in order. */
+  private io: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private ioError: unknown = undefined;
 
   private constructor(readonly paths: SnapshotPaths, private cp: Checkpoint<X>, fd: number) {
     this.fd = fd;
+    this.planned = cp;
   }
 
   /**
@@ -222,25 +251,73 @@ export class SnapshotWriter<X = Record<string, unknown>> {
     return this.fd;
   }
 
+  /** The checkpoint after `members` follow `after`, and the bytes to write at `after.bytes`. */
+  private static next<X>(after: Checkpoint<X>, members: MemberBatch | readonly MemberRow[], paging: PagingState, extra: X): { next: Checkpoint<X>; message: Uint8Array | null } {
+    const next: Checkpoint<X> = { ...after, paging: { ...paging }, extra };
+    const rows = Array.isArray(members) ? batchFromRows(members as readonly MemberRow[]) : members as MemberBatch;
+    if (rows.length === 0) return { next, message: null };
+    const { batch } = encodeBatch(rows);
+    next.blocks = [...after.blocks, { offset: after.bytes, metadataLength: batch.metadataLength, bodyLength: batch.bodyLength }];
+    next.bytes = after.bytes + batch.message.length;
+    next.rows = after.rows + rows.length;
+    return { next, message: batch.message };
+  }
+
+  private assertIdle(what: string): void {
+    if (this.queued > 0) throw new Error(`SnapshotWriter.${what}: queued batches are still being written; await drain() first`);
+  }
+
   /** Append a batch (may be empty: then only the paging state is checkpointed). */
   appendBatch(members: MemberBatch | readonly MemberRow[], paging: PagingState, extra: X): void {
+    this.assertIdle('appendBatch');
     const fd = this.ensureOpen();
-    const next: Checkpoint<X> = { ...this.cp, paging: { ...paging }, extra };
-    const rows = Array.isArray(members) ? batchFromRows(members as readonly MemberRow[]) : members as MemberBatch;
-    if (rows.length > 0) {
-      const { batch } = encodeBatch(rows);
-      writeAllSync(fd, batch.message, this.cp.bytes);
+    const { next, message } = SnapshotWriter.next(this.cp, members, paging, extra);
+    if (message) {
+      writeAllSync(fd, message, this.cp.bytes);
       fs.fdatasyncSync(fd);
-      next.blocks = [...this.cp.blocks, { offset: this.cp.bytes, metadataLength: batch.metadataLength, bodyLength: batch.bodyLength }];
-      next.bytes = this.cp.bytes + batch.message.length;
-      next.rows = this.cp.rows + rows.length;
     }
     writeJsonAtomic(this.paths.checkpoint, next);
     this.cp = next;
+    this.planned = next;
+  }
+
+  /**
+   * `appendBatch` with the I/O queued behind the batches before it (see the file comment).
+   * Encodes now; resolves when the batch and its checkpoint are on disk.
+   */
+  queueBatch(members: MemberBatch | readonly MemberRow[], paging: PagingState, extra: X): Promise<void> {
+    if (this.ioError !== undefined) return Promise.reject(this.ioError);
+    const fd = this.ensureOpen();
+    const at = this.planned.bytes;
+    const { next, message } = SnapshotWriter.next(this.planned, members, paging, extra);
+    this.planned = next;
+    this.queued++;
+    const job = this.io.then(async () => {
+      if (this.ioError !== undefined) throw this.ioError;
+      if (message) {
+        await writeAll(fd, message, at);
+        await fdatasyncAsync(fd);
+      }
+      await writeJsonAtomicAsync(this.paths.checkpoint, next);
+      this.cp = next;
+    });
+    this.io = job.then(
+      () => { this.queued--; },
+      (e: unknown) => { this.queued--; this.ioError ??= e; },
+    );
+    return job;
+  }
+
+  /** Resolves when every queued batch is on disk; rejects with the first write failure. */
+  async drain(): Promise<void> {
+    await this.io;
+    if (this.ioError !== undefined) throw this.ioError;
   }
 
   /** Close the file, write the manifest; returns it. */
   finish(reportedAtEnd: number, tool: SnapshotManifest['tool'], finishedTime = new Date().toISOString()): SnapshotManifest {
+    this.assertIdle('finish');
+    if (this.ioError !== undefined) throw this.ioError;
     if (this.cp.phase !== 'finalizing') {
       const fd = this.ensureOpen();
       writeAllSync(fd, fileTrailer(this.cp.blocks), this.cp.bytes);
@@ -277,8 +354,15 @@ export class SnapshotWriter<X = Record<string, unknown>> {
     return manifest;
   }
 
-  /** Release the file and the lock without finishing (the pull can be resumed later). */
+  /**
+   * Release the file and the lock without finishing (the pull can be resumed later). With
+   * batches still queued, that happens once their I/O settled.
+   */
   close(): void {
+    if (this.queued > 0) {
+      void this.io.then(() => this.close());
+      return;
+    }
     if (this.fd !== null && this.fd >= 0) fs.closeSync(this.fd);
     this.fd = null;
     fs.rmSync(this.paths.lock, { force: true });

@@ -34,10 +34,18 @@ export class FakeClock implements Clock {
     return this.t;
   }
 
-  sleep(ms: number): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new AbortedError());
     if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.waiters.push({ at: this.t + ms, resolve });
+    return new Promise((resolve, reject) => {
+      const waiter = { at: this.t + ms, resolve };
+      this.waiters.push(waiter);
+      signal?.addEventListener('abort', () => {
+        const i = this.waiters.indexOf(waiter);
+        if (i < 0) return;
+        this.waiters.splice(i, 1);
+        reject(new AbortedError());
+      }, { once: true });
     });
   }
 

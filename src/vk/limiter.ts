@@ -7,6 +7,13 @@
  * through that token's one limiter (`limiterForToken`), so parallel callers in one process
  * cannot together exceed the limit. Error 6 pauses the whole limiter (as vk-io pauses its
  * queue) rather than only the request that drew it.
+ *
+ * Callers are granted one at a time, in order, and each grant is spaced from the time the
+ * previous one was actually granted, not from the slot it was planned for: with several
+ * requests in flight, a timer that fires late (the event loop busy converting a 5 MB
+ * answer) must not let the next request follow it closely — four sends inside VK's
+ * one-second window draw error 6. The 133 ms of slack in vk-io's window then only has to
+ * cover the network's jitter.
  */
 import { createHash } from 'node:crypto';
 import { realClock, type Clock } from './clock';
@@ -26,8 +33,10 @@ export interface RateLimiterOptions {
 export class RateLimiter {
   readonly intervalMs: number;
   private readonly clock: Clock;
-  private nextSlot = -Infinity;
+  private lastGrant = -Infinity;
   private pausedUntil = -Infinity;
+  /** The previous caller's turn: callers are served in the order they asked. */
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(opts: RateLimiterOptions = {}) {
     const rate = opts.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
@@ -40,12 +49,27 @@ export class RateLimiter {
     this.clock = opts.clock ?? realClock;
   }
 
-  /** Resolves when the caller may send its request; reserves that slot. */
-  async acquire(signal?: AbortSignal): Promise<void> {
-    const now = this.clock.now();
-    const slot = Math.max(now, this.nextSlot, this.pausedUntil);
-    this.nextSlot = slot + this.intervalMs;
-    if (slot > now) await this.clock.sleep(slot - now, signal);
+  /**
+   * Resolves when the caller may send its request. A caller aborted while waiting takes
+   * no slot: the next one in line is spaced from the last request actually granted.
+   */
+  acquire(signal?: AbortSignal): Promise<void> {
+    const turn = this.tail.then(() => this.waitTurn(signal));
+    this.tail = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async waitTurn(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      // Re-read after every sleep: pause() may have moved the time while we slept.
+      const at = Math.max(this.lastGrant + this.intervalMs, this.pausedUntil);
+      if (at <= now) {
+        this.lastGrant = now;
+        return;
+      }
+      await this.clock.sleep(at - now, signal);
+    }
   }
 
   /** Hold every request for `ms` from now (error 6: the server says we are too fast). */

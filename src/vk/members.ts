@@ -30,6 +30,7 @@ import { VkApiError, VkNetworkError, VkResponseError, VkRetryExhaustedError } fr
 import { resolveGroup, type GroupInfo } from './group';
 import { ShapeMismatchError, appendProjected, checkColumns, membersScript, type ScriptShape } from './members-script';
 import { Pager, type AcceptedRange, type Page, type PagerTuning } from './pager';
+import { ReadAhead } from './read-ahead';
 
 export const MAX_CALLS_PER_EXECUTE = 25;
 export const PAGE_SIZE = 1000;
@@ -37,6 +38,12 @@ export const PAGE_SIZE = 1000;
 const PLAIN_FLUSH_ROWS = 25_000;
 const GROW_AFTER = 5;
 const CEILING_MEMORY = 50;
+/**
+ * Requests in flight by default: at 3 requests/s one leaves every 378 ms, and a 25k-member
+ * execute takes longer than that to be answered and converted, so several are needed for
+ * the limiter's spacing to be the only limit (read-ahead.ts).
+ */
+export const DEFAULT_IN_FLIGHT = 3;
 
 export type PullMode = 'execute' | 'plain';
 
@@ -74,6 +81,8 @@ export interface PullOptions {
   mode?: 'auto' | 'plain';
   callsPerExecute?: number;
   shape?: ScriptShape;
+  /** Requests sent ahead of the answers (default 3; 1 = wait for each answer). */
+  inFlight?: number;
   fields?: readonly string[];
   onProgress?: (p: PullProgress) => void;
   onRetry?: (r: RetryInfo) => void;
@@ -96,6 +105,8 @@ export interface PullResult {
   mode: PullMode;
   callsPerExecute: number;
   rowsThisRun: number;
+  /** Requests sent ahead at a predicted offset and dropped because the pager wanted another. */
+  wastedRequests: number;
 }
 
 /** Puller state saved in the checkpoint next to the paging state. */
@@ -163,7 +174,6 @@ class MembersFetcher {
     private readonly maxCalls: number,
     extra: Pick<PullExtra, 'mode' | 'shape' | 'calls' | 'ceiling' | 'page'>,
     private readonly notice: (m: string) => void,
-    private readonly signal?: AbortSignal,
   ) {
     this.mode = extra.mode;
     this.shape = extra.shape;
@@ -172,26 +182,47 @@ class MembersFetcher {
     this.page = extra.page;
   }
 
-  async fetch(start: number, overlap: number): Promise<Answer> {
+  /**
+   * Where the request after one sent now at `start` begins, if every page comes back full
+   * and the overlap stays `overlap` (the pager's rule: last page's end − overlap).
+   */
+  predictNext(start: number, overlap: number): number {
+    if (this.mode === 'plain') return start + PAGE_SIZE - overlap;
+    const ov = Math.min(overlap, this.page - 1);
+    return start + (this.calls - 1) * (this.page - ov) + this.page - overlap;
+  }
+
+  /**
+   * Several fetches may be in flight (read-ahead.ts): a failure changes the settings only
+   * if they are still the ones the failed request used, so two answers failing for the
+   * same reason shrink (or switch) once.
+   */
+  async fetch(start: number, overlap: number, signal?: AbortSignal): Promise<Answer> {
     for (;;) {
-      if (this.mode === 'plain') return this.plain(start);
+      if (this.mode === 'plain') return this.plain(start, signal);
+      const used = { shape: this.shape, calls: this.calls, page: this.page };
       try {
-        const answer = await this.execute(start, overlap);
+        const answer = await this.execute(start, overlap, used, signal);
         this.grow();
         return answer;
       } catch (e) {
         if (e instanceof VkApiError && e.code === 28 && !e.method.includes('→')) {
-          this.mode = 'plain';
-          this.notice('execute is not allowed for this token (error 28, e.g. a service token): falling back to plain groups.getMembers calls (25× more requests)');
+          // Another request in flight may have switched already (the check above was before the await).
+          if ((this.mode as PullMode) !== 'plain') {
+            this.mode = 'plain';
+            this.notice('execute is not allowed for this token (error 28, e.g. a service token): falling back to plain groups.getMembers calls (25× more requests)');
+          }
           continue;
         }
-        if (e instanceof ShapeMismatchError || (e instanceof VkApiError && e.code === 12 && this.shape === 'columns')) {
-          this.shape = 'objects';
-          this.notice(`the API did not accept field projections in execute (${e.message}); asking for whole user objects instead`);
+        if (used.shape === 'columns' && (e instanceof ShapeMismatchError || (e instanceof VkApiError && e.code === 12))) {
+          if (this.shape === 'columns') {
+            this.shape = 'objects';
+            this.notice(`the API did not accept field projections in execute (${e.message}); asking for whole user objects instead`);
+          }
           continue;
         }
         if (isOversize(e)) {
-          this.shrink();
+          if (used.shape === this.shape && used.calls === this.calls && used.page === this.page) this.shrink();
           continue;
         }
         throw e;
@@ -231,10 +262,10 @@ class MembersFetcher {
     else if (this.calls < this.ceiling) this.calls++;
   }
 
-  private async plain(start: number): Promise<Answer> {
+  private async plain(start: number, signal?: AbortSignal): Promise<Answer> {
     const r = await this.client.call<unknown>('groups.getMembers', {
       group_id: this.groupId, sort: 'id_asc', offset: start, count: PAGE_SIZE, fields: this.fields.join(','),
-    }, this.signal);
+    }, signal);
     if (!isObject(r) || typeof r.count !== 'number' || !Array.isArray(r.items)) {
       throw new VkResponseError('groups.getMembers', 'expected {count, items}');
     }
@@ -246,13 +277,15 @@ class MembersFetcher {
     };
   }
 
-  private async execute(start: number, overlap: number): Promise<Answer> {
-    const page = this.page;
+  private async execute(
+    start: number, overlap: number, used: { shape: ScriptShape; calls: number; page: number }, signal?: AbortSignal,
+  ): Promise<Answer> {
+    const page = used.page;
     const ov = Math.min(overlap, page - 1);
     const code = membersScript({
-      groupId: this.groupId, start, page, overlap: ov, calls: this.calls, fields: this.fields, shape: this.shape,
+      groupId: this.groupId, start, page, overlap: ov, calls: used.calls, fields: this.fields, shape: used.shape,
     });
-    const r = await this.client.call<unknown>('execute', { code }, this.signal);
+    const r = await this.client.call<unknown>('execute', { code }, signal);
     if (!isObject(r) || !Array.isArray(r.counts) || !Array.isArray(r.lens) || r.counts.length !== r.lens.length || r.lens.length === 0) {
       throw new VkResponseError('execute', 'the paging script answer lacks per-page counts');
     }
@@ -264,7 +297,7 @@ class MembersFetcher {
     const total = (lens as number[]).reduce((a, b) => a + b, 0);
     let members: Answer['members'];
     let ids: readonly unknown[];
-    if (this.shape === 'columns') {
+    if (used.shape === 'columns') {
       if (!Array.isArray(r.cols)) throw new ShapeMismatchError('no "cols" in the answer');
       const cols = r.cols as unknown[];
       checkColumns(cols, total);
@@ -341,9 +374,9 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
   const opened = await SnapshotWriter.open<PullExtra>(opts.out, identity, async (): Promise<NewPull<PullExtra>> => {
     // The first page is fetched before anything is created on disk: access errors
     // (5, 15, 100, 125, 203…) end the pull with no directory left behind.
-    fetcher = new MembersFetcher(client, group.id, fields, maxCalls, initialExtra, notice, opts.signal);
+    fetcher = new MembersFetcher(client, group.id, fields, maxCalls, initialExtra, notice);
     const snapshotTime = new Date().toISOString();
-    pending = await fetcher.fetch(0, 1);
+    pending = await fetcher.fetch(0, 1, opts.signal);
     return {
       identity,
       snapshot_time: snapshotTime,
@@ -356,14 +389,19 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
       manifest: opened.manifest, dir: opts.out, alreadyComplete: true, resumed: false,
       timings: { totalMs: performance.now() - t0, groupMs: tGroup - t0, pagingMs: 0, writeMs: 0 },
       requests: client.stats.requests, retries: 0, retrySummary: 'no retries', retriesByReason: {},
-      mode: initialExtra.mode, callsPerExecute: maxCalls, rowsThisRun: 0,
+      mode: initialExtra.mode, callsPerExecute: maxCalls, rowsThisRun: 0, wastedRequests: 0,
     };
   }
   const writer = opened.writer;
   const cp = writer.checkpoint;
   const extra0: PullExtra = { ...initialExtra, ...cp.extra };
   if (opts.mode === 'plain') extra0.mode = 'plain'; // --plain on a rerun is honoured
-  fetcher ??= new MembersFetcher(client, group.id, fields, maxCalls, extra0, notice, opts.signal);
+  fetcher ??= new MembersFetcher(client, group.id, fields, maxCalls, extra0, notice);
+  const fetch = fetcher;
+  const ahead = new ReadAhead<Answer>(opts.inFlight ?? DEFAULT_IN_FLIGHT, (start, overlap, signal) => ({
+    next: fetch.predictNext(start, overlap),
+    answer: fetch.fetch(start, overlap, opts.signal ? AbortSignal.any([opts.signal, signal]) : signal),
+  }));
   const pager = new Pager(cp.paging, extra0.tuning);
   const rowsBefore = cp.rows;
   const prior = { requests: extra0.requests, retries: extra0.retries };
@@ -388,33 +426,36 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
     });
   };
 
+  // The batch on its way to disk (writer.queueBatch) while the next answer is converted.
+  let writing: Promise<void> = Promise.resolve();
   try {
     if (!writer.onlyManifestLeft) {
       const buffer = new MemberBatchBuilder();
-      // The next request is sent as soon as the pager knows where it starts, so the API
-      // prepares it while this answer is converted and written (one request in flight).
-      let next: Promise<Answer> | undefined;
       while (!pager.done) {
-        const answer = pending ?? await (next ?? fetcher.fetch(pager.nextStart(), pager.overlap()));
+        const answer = pending ?? await ahead.take(pager.nextStart(), pager.overlap(), pager.state.last_count);
         pending = undefined;
-        next = undefined;
         const { ranges } = pager.accept(answer.pages);
-        if (!pager.done) {
-          next = fetcher.fetch(pager.nextStart(), pager.overlap());
-          next.catch(() => undefined); // awaited on the next turn; never an unhandled rejection
-        }
+        // The next request (and those predicted after it) leave while this answer is
+        // converted and written; a request ahead at another offset is dropped here.
+        if (pager.done) ahead.cancel();
+        else ahead.ensure(pager.nextStart(), pager.overlap(), pager.state.last_count);
         takeAccepted(answer, ranges, buffer);
         if (fetcher.mode === 'execute' || pager.done || buffer.length >= PLAIN_FLUSH_ROWS) {
+          const batch = buffer.take();
           const tw = performance.now();
-          writer.appendBatch(buffer.take(), pager.state, extraNow());
+          await writing;
+          writing = writer.queueBatch(batch, pager.state, extraNow()).then(progress);
           writeMs += performance.now() - tw;
-          progress();
         }
       }
     }
     const tw = performance.now();
-    const manifest = writer.finish(writer.checkpoint.reported_at_end ?? pager.state.last_count, toolInfo());
+    await writing;
+    await writer.drain();
     writeMs += performance.now() - tw;
+    const tf = performance.now();
+    const manifest = writer.finish(writer.checkpoint.reported_at_end ?? pager.state.last_count, toolInfo());
+    writeMs += performance.now() - tf;
     const tEnd = performance.now();
     return {
       manifest, dir: opts.out, alreadyComplete: false, resumed: opened.resumed,
@@ -426,8 +467,12 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
       mode: fetcher.mode,
       callsPerExecute: fetcher.calls,
       rowsThisRun: manifest.counts.rows_written - rowsBefore,
+      wastedRequests: ahead.wasted,
     };
   } catch (e) {
+    ahead.cancel();
+    // What was already queued still reaches the disk (and its checkpoint) before the file closes.
+    await writer.drain().catch(() => undefined);
     writer.close();
     if (opts.signal?.aborted && !(e instanceof AbortedError)) throw new AbortedError();
     throw e;

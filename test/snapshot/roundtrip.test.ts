@@ -151,6 +151,76 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
     expect(fs.existsSync(p.lock)).to.equal(false);
   });
 
+  it('queued batches (I/O off the event loop) give the same file as appended ones; the checkpoint only moves once a batch is on disk', async () => {
+    const rng = new Rng(11);
+    const batches = [randomRows(rng, 300, 0)];
+    batches.push(randomRows(rng, 200, batches[0][299].id), randomRows(rng, 100, 0));
+    batches[2] = randomRows(rng, 100, batches[1][199].id);
+    const write = async (target: string, queued: boolean) => {
+      const opened = await SnapshotWriter.open(target, null, async () => fakePull());
+      if (opened.kind !== 'writer') throw new Error('expected a writer');
+      const w = opened.writer;
+      let rows = 0;
+      const done: Promise<void>[] = [];
+      for (const b of batches) {
+        rows += b.length;
+        const paging = { next_offset: rows, last_count: 600, last_id: b[b.length - 1].id };
+        if (!queued) { w.appendBatch(b, paging, {}); continue; }
+        done.push(w.queueBatch(b, paging, {}));
+        expect(w.checkpoint.rows, 'not yet on disk').to.be.lessThan(rows);
+        expect(() => w.appendBatch([], paging, {})).to.throw(/await drain/);
+        expect(() => w.finish(600, TOOL)).to.throw(/await drain/);
+      }
+      await Promise.all(done);
+      await w.drain();
+      const cp = JSON.parse(fs.readFileSync(snapshotPaths(target).checkpoint, 'utf8'));
+      expect(cp.rows).to.equal(600);
+      expect(cp.paging.last_id).to.equal(batches[2][99].id);
+      w.finish(600, TOOL);
+    };
+    await write(path.join(dir, 'a'), false);
+    await write(path.join(dir, 'b'), true);
+    const a = fs.readFileSync(path.join(dir, 'a', 'members.arrow'));
+    const b = fs.readFileSync(path.join(dir, 'b', 'members.arrow'));
+    expect(b.equals(a)).to.equal(true);
+    expect(Array.from(readSnapshot(path.join(dir, 'b')).table.array('id') as Int32Array)).to.deep.equal(batches.flat().map((r) => r.id));
+  });
+
+  it('a queued write that fails stops the ones behind it (no gap in the file) and drain() reports it', async () => {
+    const rng = new Rng(12);
+    const opened = await SnapshotWriter.open(dir, null, async () => fakePull());
+    if (opened.kind !== 'writer') throw new Error('expected a writer');
+    const w = opened.writer;
+    const a = randomRows(rng, 10, 0);
+    await w.queueBatch(a, { next_offset: 10, last_count: 30, last_id: a[9].id }, {});
+    // A directory where the checkpoint goes: the next checkpoint's rename fails (even as root).
+    const p = snapshotPaths(dir);
+    const saved = fs.readFileSync(p.checkpoint);
+    fs.rmSync(p.checkpoint);
+    fs.mkdirSync(path.join(p.checkpoint, 'x'), { recursive: true });
+    try {
+      const b = randomRows(rng, 10, a[9].id);
+      const c = randomRows(rng, 10, b[9].id);
+      const first = w.queueBatch(b, { next_offset: 20, last_count: 30, last_id: b[9].id }, {}).then(() => 'ok', (e: unknown) => e);
+      const second = w.queueBatch(c, { next_offset: 30, last_count: 30, last_id: c[9].id }, {}).then(() => 'ok', (e: unknown) => e);
+      expect(await first).to.be.instanceOf(Error);
+      expect(await second).to.equal(await first);
+      expect(w.checkpoint.rows).to.equal(10);
+      const err = await w.drain().then(() => 'ok', (e: unknown) => e);
+      expect(err).to.equal(await first);
+      expect(() => w.finish(30, TOOL)).to.throw();
+    } finally {
+      fs.rmSync(p.checkpoint, { recursive: true, force: true });
+      fs.writeFileSync(p.checkpoint, saved);
+    }
+    w.close();
+    // The committed state is still good to resume from.
+    const again = await SnapshotWriter.open(dir, null, async () => { throw new Error('must resume'); });
+    if (again.kind !== 'writer') throw new Error('expected a writer');
+    expect(again.writer.checkpoint.rows).to.equal(10);
+    again.writer.close();
+  });
+
   it('readSnapshot errors name the directory and what to do', () => {
     expect(() => readSnapshot(path.join(dir, 'nope'))).to.throw(SnapshotError, /does not exist; run `npm run pull/);
     expect(() => readSnapshot(dir)).to.throw(SnapshotError, /not a snapshot \(no manifest.json\)/);

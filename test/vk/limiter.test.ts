@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FakeClock } from '../../src/vk/clock';
+import { AbortedError, FakeClock, type Clock } from '../../src/vk/clock';
 import { RateLimiter, VK_WINDOW_MS, limiterForToken } from '../../src/vk/limiter';
 
 describe('vk/limiter: request spacing per token (fake clock)', () => {
@@ -51,6 +51,44 @@ describe('vk/limiter: request spacing per token (fake clock)', () => {
     expect(clock.now()).to.equal(0);
     expect(() => new RateLimiter({ requestsPerSecond: -1 })).to.throw(RangeError, /requests per second/);
     expect(() => new RateLimiter({ requestsPerSecond: NaN })).to.throw(RangeError);
+  });
+
+  it('spaces each request from when the previous one was actually granted (a late timer does not squeeze the next)', async () => {
+    // A clock whose next sleep wakes `late` ms after its deadline: the event loop was busy.
+    const fake = new FakeClock();
+    let late = 0;
+    const clock: Clock = {
+      now: () => fake.now(),
+      sleep: (ms, signal) => { const extra = late; late = 0; return fake.sleep(ms + extra, signal); },
+    };
+    const limiter = new RateLimiter({ requestsPerSecond: 3, clock });
+    const interval = VK_WINDOW_MS / 3;
+    const started: number[] = [];
+    await limiter.acquire();
+    started.push(fake.now());
+    late = 300;
+    const rest = Promise.all([1, 2, 3, 4].map(async () => { await limiter.acquire(); started.push(fake.now()); }));
+    await fake.advance(5000);
+    await rest;
+    expect(started[1]).to.be.closeTo(interval + 300, 1e-9);
+    for (let i = 1; i < started.length; i++) expect(started[i] - started[i - 1]).to.be.at.least(interval - 1e-9);
+    for (let i = 0; i + 3 < started.length; i++) expect(started[i + 3] - started[i]).to.be.greaterThan(1000);
+  });
+
+  it('a caller aborted while waiting takes no slot from the callers behind it', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter({ requestsPerSecond: 3, clock });
+    await limiter.acquire();
+    const controller = new AbortController();
+    const aborted = limiter.acquire(controller.signal).then(() => 'granted', (e: unknown) => e);
+    let at = -1;
+    const next = limiter.acquire().then(() => { at = clock.now(); });
+    await clock.advance(100);
+    controller.abort();
+    await clock.advance(1000);
+    await next;
+    expect(await aborted).to.be.instanceOf(AbortedError);
+    expect(at).to.be.closeTo(VK_WINDOW_MS / 3, 1e-9);
   });
 
   it('one limiter per token: the same token shares it, another token gets its own', () => {
