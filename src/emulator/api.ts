@@ -3,9 +3,9 @@
  * `groups.getMembers` and `execute` (through vkscript.ts). Parameters arrive as strings,
  * as VK receives them. Shapes: reference/vk-api.md.
  */
-import { CommunityGenerator, MemberRecord } from './generator';
+import { CommunityGenerator, MemberRecord, emptyRecord } from './generator';
 import { Membership } from './membership';
-import { FieldSet, parseFields, userJson, userJsonBytes, userObject } from './serialize';
+import { FieldSet, parseFields, userJson, userObject, writeUser } from './serialize';
 import { VkApiError, vkErrors } from './errors';
 import { JsonSink } from './json-sink';
 import {
@@ -122,6 +122,14 @@ function membersPage(ctx: ApiContext, params: Params): MembersPage {
   return { count: ctx.members.count(), indices: ctx.members.page(offset, count, sort === 'id_desc'), fields };
 }
 
+const COMMA = 0x2c;
+
+/**
+ * One record reused for every member a page serialises (`memberInto`): the page writes each
+ * member before generating the next, so nothing holds on to it.
+ */
+const pageRecord: MemberRecord = emptyRecord();
+
 /** groups.getMembers straight to JSON bytes (the hot path). */
 export function writeGroupsGetMembers(ctx: ApiContext, params: Params, out: JsonSink): void {
   const page = membersPage(ctx, params);
@@ -129,27 +137,37 @@ export function writeGroupsGetMembers(ctx: ApiContext, params: Params, out: Json
   out.write(`{"count":${page.count},"items":[`);
   for (let i = 0; i < page.indices.length; i++) {
     const index = page.indices[i];
-    if (i) out.writeBytes(',');
-    if (page.fields) out.writeBytes(userJsonBytes(ctx.gen.member(index), page.fields, ref));
-    else out.writeBytes(String(ctx.gen.idOf(index)));
+    if (i) out.byte(COMMA);
+    if (page.fields) writeUser(ctx.gen.memberInto(index, pageRecord), page.fields, ref, out);
+    else out.num(ctx.gen.idOf(index));
   }
   out.write(']}');
 }
 
-/** A user inside an execute script: kept lazy, serialised by `userJson` at the end. */
+/**
+ * A user inside an execute script, kept lazy: paging scripts mostly move users between
+ * arrays and return them, so the member is generated only when the script reads a field
+ * (then kept) or when the answer is written (then into a reused record). The generator is
+ * pure (seed, index, reference time), so generating late gives the same member.
+ */
 class UserValue implements HostValue {
   readonly hostValue = true as const;
+  private record: MemberRecord | undefined;
   // `userObject` mirrors the JSON the API sends (tested), so a projection agrees with it.
   private plain: Record<string, unknown> | undefined;
-  constructor(readonly rec: MemberRecord, readonly fields: FieldSet, readonly referenceSec: number) {}
-  json(): string {
-    return userJson(this.rec, this.fields, this.referenceSec);
+  constructor(readonly gen: CommunityGenerator, readonly index: number, readonly fields: FieldSet) {}
+  private rec(): MemberRecord {
+    return (this.record ??= this.gen.member(this.index));
   }
-  bytes(): string {
-    return userJsonBytes(this.rec, this.fields, this.referenceSec);
+  json(): string {
+    return userJson(this.rec(), this.fields, this.gen.referenceSec);
+  }
+  write(out: JsonSink): void {
+    const rec = this.record ?? this.gen.memberInto(this.index, pageRecord);
+    writeUser(rec, this.fields, this.gen.referenceSec, out);
   }
   get(prop: string): Value {
-    if (!this.plain) this.plain = userObject(this.rec, this.fields, this.referenceSec);
+    if (!this.plain) this.plain = userObject(this.rec(), this.fields, this.gen.referenceSec);
     return plainProp(this.plain, prop);
   }
   toObject(): Map<string, Value> {
@@ -182,10 +200,8 @@ function callFromScript(ctx: ApiContext, method: string, params: Params, version
   switch (method) {
     case 'groups.getMembers': {
       const page = membersPage(ctx, params);
-      const ref = ctx.gen.referenceSec;
-      const items: Value[] = page.indices.map((index) =>
-        page.fields ? new UserValue(ctx.gen.member(index), page.fields, ref) : ctx.gen.idOf(index),
-      );
+      const fields = page.fields;
+      const items: Value[] = page.indices.map((index) => (fields ? new UserValue(ctx.gen, index, fields) : ctx.gen.idOf(index)));
       return new Map<string, Value>([['count', page.count], ['items', items]]);
     }
     case 'groups.getById':
@@ -239,7 +255,7 @@ export function execute(ctx: ApiContext, params: Params, version: number, out: J
   const start = out.length;
   writeValueJson(value, (h, o) => {
     if (h instanceof UserValue) {
-      if (o === out) out.writeBytes(h.bytes());
+      if (o === out) h.write(out);
       else o.write(h.json());
     } else if (h instanceof PlainValue) {
       o.write(JSON.stringify(h.plain));

@@ -114,6 +114,9 @@ function feminine(surname: string): string {
   return surname; // Шевченко, Ким, Мельник, Алиев… (Алиев → Алиева is handled by the first rule)
 }
 
+/** `feminine` of every surname, computed once: three regex tests per member otherwise. */
+const SURNAMES_FEMININE: readonly string[] = SURNAMES.map(feminine);
+
 /** Universities (project-assigned ids 9000001+: we could not confirm VK's ids). */
 const UNIVERSITIES: readonly University[] = [
   'МГУ', 'СПбГУ', 'МГТУ им. Н. Э. Баумана', 'НИУ ВШЭ', 'МГИМО', 'МФТИ', 'РУДН', 'КФУ', 'УрФУ', 'НГУ',
@@ -147,6 +150,9 @@ interface Tables {
   femaleCum: Float64Array;
   maleNames: FirstName[];
   maleCum: Float64Array;
+  /** `r_first_name` of each name in `femaleNames` / `maleNames` (truth.ts `nameEffects`), by position. */
+  femaleEffect: Float64Array;
+  maleEffect: Float64Array;
   platformsActive: { codes: number[]; cum: Float64Array };
   platformsInactive: { codes: number[]; cum: Float64Array };
   relationCum: Float64Array;
@@ -178,6 +184,8 @@ function tables(): Tables {
     femaleCum: cumulative(femaleNames.map((n) => n.weight)),
     maleNames,
     maleCum: cumulative(maleNames.map((n) => n.weight)),
+    femaleEffect: Float64Array.from(femaleNames, (n) => T.nameEffects().get(n.name) ?? 0),
+    maleEffect: Float64Array.from(maleNames, (n) => T.nameEffects().get(n.name) ?? 0),
     platformsActive: platforms(T.PLATFORM_WEIGHTS_ACTIVE),
     platformsInactive: platforms(T.PLATFORM_WEIGHTS_INACTIVE),
     relationCum: cumulative(T.RELATION_WEIGHTS),
@@ -227,6 +235,8 @@ export class CommunityGenerator {
   private readonly refDayStart: number;
   private readonly refYear: number;
   private readonly t: Tables;
+  /** Re-seeded per member (`reseedForKey`): the keyed stream without a new generator each time. */
+  private readonly rng = new Rng(0);
 
   constructor(opts: GeneratorOptions) {
     if (!Number.isFinite(opts.seed)) throw new Error(`generator: seed must be a finite number, got ${opts.seed}`);
@@ -250,31 +260,62 @@ export class CommunityGenerator {
 
   /** The member at `index`. Deterministic; draws happen in a fixed order. */
   member(index: number): MemberRecord {
+    return this.memberInto(index, emptyRecord());
+  }
+
+  /**
+   * The member at `index`, written into `rec` (every property is overwritten): lets a
+   * serialising loop reuse one record instead of allocating one per member. `rec` is only
+   * valid until the next call with it; callers that keep members use `member`.
+   */
+  memberInto(index: number, rec: MemberRecord): MemberRecord {
     const t = this.t;
-    const r = Rng.forKey(this.seed, index);
+    const r = this.rng.reseedForKey(this.seed, index);
     const id = this.idOf(index);
 
     const uSex = u(r);
     const sex: 0 | 1 | 2 = uSex < T.SHARE_SEX_UNKNOWN ? 0 : uSex < T.SHARE_SEX_UNKNOWN + T.SHARE_FEMALE ? 1 : 2;
     const nameSex = sex === 0 ? (u(r) < 0.5 ? 1 : 2) : sex;
-    const name = nameSex === 1 ? t.femaleNames[pick(r, t.femaleCum)] : t.maleNames[pick(r, t.maleCum)];
-    const surname = SURNAMES[intBelow(r, SURNAMES.length)];
-    const lastName = nameSex === 1 ? feminine(surname) : surname;
+    const nameIndex = nameSex === 1 ? pick(r, t.femaleCum) : pick(r, t.maleCum);
+    const name = nameSex === 1 ? t.femaleNames[nameIndex] : t.maleNames[nameIndex];
+    const surnameIndex = intBelow(r, SURNAMES.length);
+    const lastName = nameSex === 1 ? SURNAMES_FEMININE[surnameIndex] : SURNAMES[surnameIndex];
 
     const uStatus = u(r);
     const deactivated: 0 | 1 | 2 = uStatus < T.SHARE_DELETED ? 1 : uStatus < T.SHARE_DEACTIVATED ? 2 : 0;
     const inactive = deactivated === 0 ? u(r) < T.SHARE_INACTIVE_AMONG_LIVE : true;
 
-    const rec: MemberRecord = {
-      index, id, deactivated, sex,
-      firstName: deactivated === 1 ? 'DELETED' : name.name,
-      lastName: deactivated === 1 ? '' : lastName,
-      isClosed: false, canAccessClosed: true, bdate: null, city: null, countryId: 0, countryTitle: null,
-      hasPhoto: false, photoKey: 0, lastSeen: 0, platform: 0, lastSeenShown: false, online: false,
-      followers: 0, canSendFriendRequest: false, canWritePrivateMessage: false, canSeeAllPosts: false,
-      relation: 0, university: null, faculty: null, graduation: 0, educationForm: null, educationStatus: null,
-      occupation: null, verified: false,
-    };
+    // Every property, in the order of `emptyRecord` (the order JSON.stringify shows).
+    rec.index = index;
+    rec.id = id;
+    rec.deactivated = deactivated;
+    rec.sex = sex;
+    rec.firstName = deactivated === 1 ? 'DELETED' : name.name;
+    rec.lastName = deactivated === 1 ? '' : lastName;
+    rec.isClosed = false;
+    rec.canAccessClosed = true;
+    rec.bdate = null;
+    rec.city = null;
+    rec.countryId = 0;
+    rec.countryTitle = null;
+    rec.hasPhoto = false;
+    rec.photoKey = 0;
+    rec.lastSeen = 0;
+    rec.platform = 0;
+    rec.lastSeenShown = false;
+    rec.online = false;
+    rec.followers = 0;
+    rec.canSendFriendRequest = false;
+    rec.canWritePrivateMessage = false;
+    rec.canSeeAllPosts = false;
+    rec.relation = 0;
+    rec.university = null;
+    rec.faculty = null;
+    rec.graduation = 0;
+    rec.educationForm = null;
+    rec.educationStatus = null;
+    rec.occupation = null;
+    rec.verified = false;
 
     if (deactivated !== 0) {
       // Some deactivated profiles still carry a last_seen (the moment they were last active).
@@ -345,9 +386,23 @@ export class CommunityGenerator {
     }
     rec.verified = u(r) < T.SHARE_VERIFIED;
 
-    // followers_count ~ NB2(exp(eta), shape), eta from the covariates as the API shows them.
-    const cov = T.modelCovariates(visibleCovariateSource(rec)) ?? T.modelCovariates({ ...visibleCovariateSource(rec), sex: nameSex });
-    const eta = cov ? T.trueLogMean(cov) : T.TRUE_B.b_Intercept;
+    // followers_count ~ NB2(exp(eta), shape), eta from the covariates as the API shows them:
+    // `modelCovariates(visibleCovariateSource(rec))`, with the name's sex for sex 0, summed
+    // by the same `sumLogMean` as `trueLogMean` (no covariate objects on this hot path).
+    const open = !rec.isClosed || rec.canAccessClosed;
+    const eta = rec.firstName === ''
+      ? T.TRUE_B.b_Intercept
+      : T.sumLogMean(
+        (sex === 0 ? nameSex : sex) === 2,
+        rec.hasPhoto,
+        T.platformEffectOfCode(rec.lastSeenShown ? rec.platform : null),
+        rec.isClosed,
+        rec.canSendFriendRequest,
+        rec.canWritePrivateMessage,
+        open && rec.university !== null && rec.university.id > 0,
+        T.relationEffectOfCode(open ? rec.relation : null),
+        nameSex === 1 ? t.femaleEffect[nameIndex] : t.maleEffect[nameIndex],
+      );
     rec.followers = r.negBinomial(Math.exp(eta), T.TRUE_SHAPE);
     return rec;
   }
@@ -388,6 +443,18 @@ export class CommunityGenerator {
     const p = inactive ? t.platformsInactive : t.platformsActive;
     rec.platform = p.codes[pick(r, p.cum)];
   }
+}
+
+/** A record with every property at its "absent" value; `memberInto` fills it. */
+export function emptyRecord(): MemberRecord {
+  return {
+    index: 0, id: 0, deactivated: 0, sex: 0, firstName: '', lastName: '',
+    isClosed: false, canAccessClosed: true, bdate: null, city: null, countryId: 0, countryTitle: null,
+    hasPhoto: false, photoKey: 0, lastSeen: 0, platform: 0, lastSeenShown: false, online: false,
+    followers: 0, canSendFriendRequest: false, canWritePrivateMessage: false, canSeeAllPosts: false,
+    relation: 0, university: null, faculty: null, graduation: 0, educationForm: null, educationStatus: null,
+    occupation: null, verified: false,
+  };
 }
 
 /**

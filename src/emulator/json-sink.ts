@@ -4,44 +4,120 @@
  * and most of the garbage-collector time in the serving benchmark; writing each piece into
  * a Buffer as it is produced avoids both, and the byte length (for the 5 MB execute limit
  * and Content-Length) comes for free.
+ *
+ * Besides text (`write`), the sink takes bytes (`raw`: pre-encoded key text and cached
+ * UTF-8 strings), single ASCII bytes and integers written digit by digit: serialize.ts
+ * writes every user through these, so no per-user JS string is built or encoded.
  */
 const CHUNK = 1 << 20;
 
-/** Small text pieces (numbers, commas of a 25,000-value column) are batched: one Buffer write per ~16k chars. */
-const PENDING_MAX = 16_384;
+/** Text shorter than this is copied char by char when it is ASCII (no call into the encoder). */
+const SHORT_TEXT = 64;
+
+/** Byte fragments shorter than this are copied with a loop; longer ones with `set` (one native call). */
+const SHORT_BYTES = 16;
+
+/** ASCII "00", "01", … "99", two bytes each. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 
 export class JsonSink {
   private chunks: Buffer[] = [];
-  private cur: Buffer = Buffer.allocUnsafe(CHUNK);
+  private cur: Buffer;
   private pos = 0;
   private done = 0;
-  private pending = '';
+
+  /** `chunkBytes`: size of each chunk (1 MB for answers; small for one user's JSON). */
+  constructor(private readonly chunkBytes = CHUNK) {
+    this.cur = Buffer.allocUnsafe(chunkBytes);
+  }
 
   /** Bytes written so far. */
   get length(): number {
-    if (this.pending) this.flushPending();
     return this.done + this.pos;
+  }
+
+  /** Room for `n` more bytes in the current chunk: a new chunk if it is short. */
+  private room(n: number): void {
+    if (this.pos + n > this.cur.length) this.flushChunk(n);
   }
 
   /** Text (any characters): encoded as UTF-8. */
   write(s: string): void {
-    this.pending += s;
-    if (this.pending.length >= PENDING_MAX) this.flushPending();
-  }
-
-  private flushPending(): void {
-    const s = this.pending;
-    this.pending = '';
+    const n = s.length;
+    if (n < SHORT_TEXT) {
+      if (this.pos + n > this.cur.length) this.flushChunk(n * 3);
+      const buf = this.cur;
+      const p = this.pos;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[p + i] = c;
+      }
+      if (i === n) {
+        this.pos = p + n;
+        return;
+      }
+      // Not ASCII: the bytes copied so far are overwritten by the encoder.
+    }
     // A UTF-8 char takes at most 3 bytes per UTF-16 unit.
-    if (this.pos + s.length * 3 > this.cur.length) this.flushChunk(s.length * 3);
+    this.room(n * 3);
     this.pos += this.cur.write(s, this.pos, 'utf8');
   }
 
   /** A byte string (one char per byte, e.g. from `userJsonBytes`): copied as is. */
   writeBytes(bin: string): void {
-    if (this.pending) this.flushPending();
-    if (this.pos + bin.length > this.cur.length) this.flushChunk(bin.length);
+    this.room(bin.length);
     this.pos += this.cur.write(bin, this.pos, 'latin1');
+  }
+
+  /** Bytes, copied as they are (pre-encoded UTF-8 text). */
+  raw(bytes: Uint8Array): void {
+    const n = bytes.length;
+    if (this.pos + n > this.cur.length) this.flushChunk(n);
+    const buf = this.cur;
+    const p = this.pos;
+    if (n < SHORT_BYTES) {
+      for (let i = 0; i < n; i++) buf[p + i] = bytes[i];
+    } else {
+      buf.set(bytes, p);
+    }
+    this.pos = p + n;
+  }
+
+  /** One byte (an ASCII character code). */
+  byte(c: number): void {
+    if (this.pos >= this.cur.length) this.flushChunk(1);
+    this.cur[this.pos++] = c;
+  }
+
+  /** A number as `String(v)` writes it; whole numbers in 0…2^53 digit by digit (the ids, times and counts of every user). */
+  num(v: number): void {
+    if (!(v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v)) {
+      this.write(String(v));
+      return;
+    }
+    let digits = 1;
+    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+    if (this.pos + digits > this.cur.length) this.flushChunk(digits);
+    const buf = this.cur;
+    let p = this.pos + digits;
+    this.pos = p;
+    let t = v;
+    // Two digits per division (a table of "00".."99").
+    while (t >= 100) {
+      const q = Math.floor(t / 100);
+      const r = (t - q * 100) * 2;
+      buf[--p] = DIGIT_PAIRS[r + 1];
+      buf[--p] = DIGIT_PAIRS[r];
+      t = q;
+    }
+    if (t >= 10) {
+      buf[--p] = DIGIT_PAIRS[t * 2 + 1];
+      buf[--p] = DIGIT_PAIRS[t * 2];
+    } else {
+      buf[--p] = 48 + t;
+    }
   }
 
   private flushChunk(need: number): void {
@@ -49,17 +125,25 @@ export class JsonSink {
       this.chunks.push(this.cur.subarray(0, this.pos));
       this.done += this.pos;
     }
-    this.cur = Buffer.allocUnsafe(Math.max(CHUNK, need));
+    this.cur = Buffer.allocUnsafe(Math.max(this.chunkBytes, need));
     this.pos = 0;
+  }
+
+  /** Forget what was written, keeping the current chunk (for a sink reused per small answer). */
+  clear(): void {
+    this.chunks = [];
+    this.pos = 0;
+    this.done = 0;
   }
 
   /** The bytes written, as a list of buffers (no final copy). */
   buffers(): Buffer[] {
-    if (this.pending) this.flushPending();
     return this.pos > 0 ? [...this.chunks, this.cur.subarray(0, this.pos)] : [...this.chunks];
   }
 
-  toString(): string {
-    return Buffer.concat(this.buffers()).toString('utf8');
+  /** The bytes written, decoded with `encoding`. */
+  toString(encoding: 'utf8' | 'latin1' = 'utf8'): string {
+    if (this.chunks.length === 0) return this.cur.toString(encoding, 0, this.pos);
+    return Buffer.concat(this.buffers()).toString(encoding);
   }
 }

@@ -287,27 +287,67 @@ export function covariateSourceFromVk(user: Record<string, unknown>): CovariateS
   };
 }
 
+/** Each platform level's effect; the reference level (android) adds 0, which leaves a sum unchanged. */
+const PLATFORM_EFFECT: Readonly<Record<ModelCovariates['platform'], number>> = {
+  android: 0,
+  hidden: TRUE_B.b_platformhidden,
+  ipad: TRUE_B.b_platformipad,
+  iphone: TRUE_B.b_platformiphone,
+  mobile_web: TRUE_B.b_platformmobile_web,
+  web: TRUE_B.b_platformweb,
+  windows_app: TRUE_B.b_platformwindows_app,
+  windows_phone: TRUE_B.b_platformwindows_phone,
+};
+const RELATION_EFFECT: Readonly<Record<ModelCovariates['relation'], number>> = {
+  none: 0,
+  partnered: TRUE_B.b_relationpartnered,
+  single: TRUE_B.b_relationsingle,
+};
+
+/** Effects by VK code, tabulated once: the generator looks one up per member. */
+const PLATFORM_EFFECT_BY_CODE: readonly number[] = Array.from({ length: 16 }, (_, code) => PLATFORM_EFFECT[PLATFORM_LEVEL_BY_CODE[code] ?? 'hidden']);
+const RELATION_EFFECT_BY_CODE: readonly number[] = Array.from({ length: 16 }, (_, code) => RELATION_EFFECT[RELATION_LEVEL_BY_CODE[code] ?? 'none']);
+
+/** The platform effect for a VK `last_seen.platform` code (null: last_seen hidden), as `modelCovariates` codes it. */
+export function platformEffectOfCode(code: number | null): number {
+  if (code === null) return PLATFORM_EFFECT.hidden;
+  const e = PLATFORM_EFFECT_BY_CODE[code];
+  return e === undefined ? PLATFORM_EFFECT[PLATFORM_LEVEL_BY_CODE[code] ?? 'hidden'] : e;
+}
+
+/** The relation effect for a VK `relation` code (null: hidden, read as "none"), as `modelCovariates` codes it. */
+export function relationEffectOfCode(code: number | null): number {
+  const e = RELATION_EFFECT_BY_CODE[code ?? 0];
+  return e === undefined ? RELATION_EFFECT[RELATION_LEVEL_BY_CODE[code ?? 0] ?? 'none'] : e;
+}
+
+/**
+ * log(mu) from the covariates already reduced to flags and effects. The one place the
+ * linear predictor is summed: `trueLogMean` and the generator's per-member path (which
+ * skips building covariate objects) both call it, so both give the same double.
+ */
+export function sumLogMean(
+  male: boolean, hasPhoto: boolean, platformEffect: number, isClosed: boolean, friendRequestsOpen: boolean,
+  messagesOpen: boolean, university: boolean, relationEffect: number, nameEffect: number,
+): number {
+  let eta = TRUE_B.b_Intercept;
+  if (male) eta += TRUE_B.b_sexmale;
+  if (hasPhoto) eta += TRUE_B.b_has_photoyes;
+  eta += platformEffect;
+  if (isClosed) eta += TRUE_B.b_is_closedyes;
+  if (friendRequestsOpen) eta += TRUE_B.b_friend_requestsopen;
+  if (messagesOpen) eta += TRUE_B.b_messagesopen;
+  if (university) eta += TRUE_B.b_educationuniversity;
+  eta += relationEffect;
+  eta += nameEffect;
+  return eta;
+}
+
 /** log(mu) of the followers model for one covariate row (unknown names get effect 0). */
 export function trueLogMean(c: ModelCovariates): number {
-  let eta = TRUE_B.b_Intercept;
-  if (c.sex === 'male') eta += TRUE_B.b_sexmale;
-  if (c.has_photo === 'yes') eta += TRUE_B.b_has_photoyes;
-  switch (c.platform) {
-    case 'hidden': eta += TRUE_B.b_platformhidden; break;
-    case 'ipad': eta += TRUE_B.b_platformipad; break;
-    case 'iphone': eta += TRUE_B.b_platformiphone; break;
-    case 'mobile_web': eta += TRUE_B.b_platformmobile_web; break;
-    case 'web': eta += TRUE_B.b_platformweb; break;
-    case 'windows_app': eta += TRUE_B.b_platformwindows_app; break;
-    case 'windows_phone': eta += TRUE_B.b_platformwindows_phone; break;
-    default: break;
-  }
-  if (c.is_closed === 'yes') eta += TRUE_B.b_is_closedyes;
-  if (c.friend_requests === 'open') eta += TRUE_B.b_friend_requestsopen;
-  if (c.messages === 'open') eta += TRUE_B.b_messagesopen;
-  if (c.education === 'university') eta += TRUE_B.b_educationuniversity;
-  if (c.relation === 'partnered') eta += TRUE_B.b_relationpartnered;
-  else if (c.relation === 'single') eta += TRUE_B.b_relationsingle;
-  eta += nameEffects().get(c.first_name) ?? 0;
-  return eta;
+  return sumLogMean(
+    c.sex === 'male', c.has_photo === 'yes', PLATFORM_EFFECT[c.platform] ?? 0, c.is_closed === 'yes',
+    c.friend_requests === 'open', c.messages === 'open', c.education === 'university',
+    RELATION_EFFECT[c.relation] ?? 0, nameEffects().get(c.first_name) ?? 0,
+  );
 }

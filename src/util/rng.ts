@@ -8,13 +8,13 @@
  * (per member, per chain) so work can be split and resumed without replaying a stream.
  */
 
-function splitmix32(state: number): [number, number] {
-  state = (state + 0x9e3779b9) | 0;
+/** splitmix32's output function for one state value. */
+function splitmix32Mix(state: number): number {
   let z = state;
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
   z ^= z >>> 16;
-  return [state, z >>> 0];
+  return z >>> 0;
 }
 
 /** A 32-bit avalanche hash of (seed, key): the starting point of keyed streams. */
@@ -34,19 +34,40 @@ export class Rng {
   private spareNormal = NaN;
 
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
-    let s = Math.trunc(seed) | 0;
-    let out: number;
-    [s, out] = splitmix32(s); this.a = out;
-    [s, out] = splitmix32(s); this.b = out;
-    [s, out] = splitmix32(s); this.c = out;
-    [s, out] = splitmix32(s); this.d = out;
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+    this.a = this.b = this.c = this.d = 0;
+    this.reseed(seed);
   }
 
   /** An independent stream for `key` under `seed` (e.g. one per member or per chain). */
   static forKey(seed: number, key: number): Rng {
     return new Rng(hash32(seed, key));
+  }
+
+  /**
+   * Restarts this generator in place: afterwards it draws exactly the stream `new Rng(seed)`
+   * draws. For hot loops that need a fresh stream per item (the emulator generates one
+   * member per keyed stream) without allocating a generator each time.
+   */
+  reseed(seed: number): this {
+    if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
+    // splitmix32, four steps, inlined: the state advances by the golden gamma, the output is mixed.
+    let s = Math.trunc(seed) | 0;
+    s = (s + 0x9e3779b9) | 0;
+    this.a = splitmix32Mix(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.b = splitmix32Mix(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.c = splitmix32Mix(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.d = splitmix32Mix(s);
+    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+    this.spareNormal = NaN;
+    return this;
+  }
+
+  /** In place, the stream `Rng.forKey(seed, key)` draws. */
+  reseedForKey(seed: number, key: number): this {
+    return this.reseed(hash32(seed, key));
   }
 
   /** Next raw 32-bit unsigned integer. */
