@@ -13,6 +13,7 @@ f <- bf(followers_count ~ sex + has_photo + platform + is_closed + friend_reques
           messages + education + relation + (1 | first_name))
 pr <- prior(inv_gamma(0.4, 0.3), class = shape)
 print(get_prior(f, data = d, family = negbinomial()) )
+load_start <- readLines("/proc/loadavg")
 t0 <- Sys.time()
 fit <- brm(f, data = d, family = negbinomial(), prior = pr, chains = chains, iter = iter,
            cores = cores, seed = 2026, refresh = 0, silent = 2, backend = "rstan")
@@ -25,6 +26,7 @@ s <- summarise_draws(subset_draws(dr, variable = vars), mean, sd,
 np <- nuts_params(fit)
 res <- list(
   engine = "brms", brms = as.character(packageVersion("brms")), rstan = as.character(packageVersion("rstan")),
+  load_average_start = load_start, load_average_end = readLines("/proc/loadavg"),
   rows = nrow(d), chains = chains, iter = iter, cores = cores,
   total_seconds = as.numeric(difftime(t1, t0, units = "secs")),
   sampling_seconds_sum_chains = sum(el),

@@ -6,7 +6,7 @@
  *
  *   node dist/bench/model/fit.js [--rows 50000] [--chains 4] [--iter 2000] [--cores 2]
  *                                 [--brms bench/results/brms-50k.json] [--out FILE]
- *                                 [--param noncentered|centered|auto]
+ *                                 [--param noncentered|centered|auto] [--init random|laplace]
  *
  * Prints one JSON object: wall times (prepare, warmup, sampling, total), gradient
  * evaluations per second, ns per row and per cell, min bulk ESS, max R-hat, divergences,
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const brmsFile = arg('brms', rows === 50000 ? 'bench/results/brms-50k.json' : '');
   const out = arg('out', '');
   const param = arg('param', 'noncentered') as 'noncentered' | 'centered' | 'auto';
+  const init = arg('init', 'random') as 'random' | 'laplace';
 
   let peakRss = process.memoryUsage().rss;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     lastNote = Date.now();
     process.stderr.write(`[fit bench] ${((Date.now() - t0) / 1000).toFixed(0)} s: chain ${p.chain} at iteration ${p.iteration}/${p.iter}${p.warmup ? ' (warmup)' : ''}\n`);
   };
-  const fit = await fitModel({ data, formula: BENCH_FORMULA, family: 'negbinomial', chains, iter, cores, seed: 2026, groupParameterization: param, onProgress });
+  const fit = await fitModel({ data, formula: BENCH_FORMULA, family: 'negbinomial', chains, iter, cores, seed: 2026, groupParameterization: param, init, onProgress });
   const total = (Date.now() - t0) / 1000;
   const cpuUsed = process.cpuUsage(cpu0);
   const processCpuSeconds = (cpuUsed.user + cpuUsed.system) / 1e6;
@@ -68,11 +69,13 @@ async function main(): Promise<void> {
     rows,
     cells: fit.prepared.compression.cells,
     group_parameterization: param,
+    init: fit.init,
     centered: fit.prepared.layout.centered,
     compression_ratio: fit.prepared.compression.ratio,
     chains, iter, cores,
     total_seconds: total,
     prepare_seconds: fit.timings.prepare,
+    init_seconds: fit.timings.init,
     warmup_seconds: fit.timings.warmup,
     sampling_seconds: fit.timings.sampling,
     gradient_evaluations: grads,

@@ -5,7 +5,10 @@
  * 4 chains, iter 2000, warmup iter/2, adapt_delta 0.8, max_treedepth 10, inits U(−2, 2).
  */
 import * as os from 'os';
-import { prepareModel, modelFactory, type PreparedModel } from './density';
+import { prepareModel, modelFactory, compileModel, type PreparedModel } from './density';
+import { laplaceStarts } from './init';
+import type { ChainStart } from './nuts/chain';
+import type { Preconditioner } from './init/whiten';
 import { runChains } from './sampler';
 import type { ChainProgress, ChainResult, SamplerSettings } from './types';
 import { convergenceWarnings, samplerDiagnostics, type SamplerDiagnostics } from './diagnostics';
@@ -37,16 +40,41 @@ export interface FitOptions {
   compress?: Parameters<typeof prepareModel>[0]['compress'];
   /** Sampler coordinates of group effects (same posterior): 'noncentered' (brms), 'centered', 'auto'. */
   groupParameterization?: Parameters<typeof prepareModel>[0]['groupParameterization'];
+  /**
+   * Where warmup starts: 'random' (Stan's and brms's uniform(−2, 2) inits, unit metric) or
+   * 'laplace' (overdispersed draws around the posterior mode, metric from the Hessian
+   * there: init/starts.ts; far shorter warmup transients on large data, same posterior).
+   */
+  init?: InitKind;
+}
+
+export type InitKind = 'random' | 'laplace';
+
+/** How the chains were started (printed with the fit; part of a cached fit's identity). */
+export interface FitInit {
+  /** What was asked for. */
+  requested: InitKind;
+  /** What was used: 'random' when no Laplace approximation exists (then `note` says why). */
+  used: InitKind;
+  /** Gradient evaluations and seconds spent finding the starts. */
+  evaluations: number;
+  seconds: number;
+  /** How far the posterior is from the Laplace approximation (init/starts.ts), when it was checked. */
+  logWeightSd?: number;
+  note?: string;
 }
 
 export interface FitSettings extends SamplerSettings {
   chains: number;
   cores: number;
+  init: InitKind;
 }
 
 export interface FitTimings {
   /** Seconds: validation and design (prepareModel). */
   prepare: number;
+  /** Seconds finding the chains' starts (0 for random inits). */
+  init: number;
   /** Slowest chain's warmup and sampling (≈ wall time of each phase when chains run in parallel). */
   warmup: number;
   sampling: number;
@@ -71,6 +99,7 @@ export interface FitResult {
   sampler: SamplerDiagnostics;
   warnings: string[];
   timings: FitTimings;
+  init: FitInit;
 }
 
 function positiveInt(name: string, v: number | undefined, dflt: number, min = 1): number {
@@ -92,7 +121,9 @@ export function resolveFitSettings(o: Omit<FitOptions, 'data' | 'formula' | 'fam
   const adaptDelta = o.adaptDelta ?? 0.8;
   if (!(adaptDelta > 0 && adaptDelta < 1)) throw new Error(`fitModel: adaptDelta must be in (0, 1), got ${o.adaptDelta}`);
   const maxTreedepth = positiveInt('maxTreedepth', o.maxTreedepth, 10);
-  return { chains, cores, iter, warmup, thin, seed, adaptDelta, maxTreedepth, initRadius: 2 };
+  const init = o.init ?? 'random';
+  if (init !== 'random' && init !== 'laplace') throw new Error(`fitModel: init must be 'random' or 'laplace', got ${JSON.stringify(o.init)}`);
+  return { chains, cores, iter, warmup, thin, seed, adaptDelta, maxTreedepth, initRadius: 2, init };
 }
 
 const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
@@ -102,9 +133,33 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
   const settings = resolveFitSettings(options);
   const prepared = prepareFitModel(options);
   const prepare = seconds(t0);
-  const { chains: nChains, cores, ...sampler } = settings;
-  const chains = await runChains(modelFactory(prepared), sampler, { chains: nChains, cores, onProgress: options.onProgress });
-  return assembleFit(options, settings, prepared, chains, { prepare, total: seconds(t0) });
+  const { chains: nChains, cores, init: initKind, ...sampler } = settings;
+  const { starts, preconditioner, init } = chainStarts(prepared, initKind, nChains, settings.seed);
+  const chains = await runChains(modelFactory(prepared), sampler, { chains: nChains, cores, onProgress: options.onProgress, starts, preconditioner });
+  return assembleFit(options, settings, prepared, chains, { prepare, total: seconds(t0) }, init);
+}
+
+/** The chains' starts for `kind` (undefined: random inits), and what was done. */
+export function chainStarts(
+  prepared: PreparedModel, kind: InitKind, chains: number, seed: number,
+): { starts: ChainStart[] | undefined; preconditioner: Preconditioner | undefined; init: FitInit } {
+  if (kind === 'random') return { starts: undefined, preconditioner: undefined, init: { requested: kind, used: 'random', evaluations: 0, seconds: 0 } };
+  const t0 = process.hrtime.bigint();
+  const model = compileModel(prepared);
+  const found = laplaceStarts(model, chains, seed);
+  const secs = seconds(t0);
+  if (!found.ok) {
+    return {
+      starts: undefined,
+      preconditioner: undefined,
+      init: { requested: kind, used: 'random', evaluations: found.evaluations, seconds: secs, note: `init = 'laplace' not used: ${found.reason}. Stan's random inits were used instead.` },
+    };
+  }
+  return {
+    starts: found.starts,
+    preconditioner: found.preconditioner,
+    init: { requested: kind, used: 'laplace', evaluations: found.evaluations, seconds: secs, logWeightSd: found.logWeightSd },
+  };
 }
 
 /** The PreparedModel fitModel samples, from the same options (also for refitting cached chains). */
@@ -129,6 +184,7 @@ export function assembleFit(
   prepared: PreparedModel,
   chains: ChainResult[],
   seconds: { prepare: number; total: number },
+  init: FitInit = { requested: settings.init, used: settings.init, evaluations: 0, seconds: 0 },
 ): FitResult {
   const names = prepared.outputNames;
   const parameters = summariseParameters(chains, names, isSummaryParameter);
@@ -155,9 +211,11 @@ export function assembleFit(
     parameters,
     groupLevels,
     sampler: diag,
-    warnings,
+    warnings: init.note ? [...warnings, init.note] : warnings,
+    init,
     timings: {
       prepare: seconds.prepare,
+      init: init.seconds,
       warmup: Math.max(...perChain.map((c) => c.warmup)),
       sampling: Math.max(...perChain.map((c) => c.sampling)),
       total: seconds.total,

@@ -12,7 +12,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ChainProgress, ChainResult, CompiledModel, ModelFactoryRef, SamplerSettings } from '../types';
-import { sampleChain } from '../nuts/chain';
+import { sampleChain, type ChainStart } from '../nuts/chain';
+import { WhitenedModel, type Preconditioner } from '../init/whiten';
 import { resolveSamplerSettings } from '../nuts/settings';
 import type { RunChainMessage, WorkerInit, WorkerMessage } from './protocol';
 
@@ -25,6 +26,10 @@ export interface RunChainsOptions {
   onProgress?: (p: ChainProgress) => void;
   /** Stops every worker and rejects (e.g. a notebook's stop button or a CLI's Ctrl-C handler). */
   signal?: AbortSignal;
+  /** Per chain (index chain − 1): where it starts; missing entries use Stan's random inits. */
+  starts?: readonly (ChainStart | undefined)[];
+  /** Every chain samples in these linearly transformed coordinates (init/whiten.ts); `starts` are in them too. */
+  preconditioner?: Preconditioner;
 }
 
 /** The compiled worker script next to this file (works from dist/, .build/, notebooks and the CLI). */
@@ -106,7 +111,7 @@ export function runChains(
         return;
       }
       running.set(w, chain);
-      const msg: RunChainMessage = { type: 'run', chain, settings, progress: onProgress !== undefined };
+      const msg: RunChainMessage = { type: 'run', chain, settings, progress: onProgress !== undefined, start: options.starts?.[chain - 1], preconditioner: options.preconditioner };
       w.postMessage(msg);
     };
 
@@ -171,6 +176,7 @@ export function runChainsSequential(
   const settings = resolveSamplerSettings(settingsIn);
   const { chains } = resolveCounts({ ...options, cores: 1 });
   const out: ChainResult[] = [];
-  for (let k = 1; k <= chains; k++) out.push(sampleChain(model, settings, k, options.onProgress));
+  const target = options.preconditioner ? new WhitenedModel(model, options.preconditioner) : model;
+  for (let k = 1; k <= chains; k++) out.push(sampleChain(target, settings, k, options.onProgress, options.starts?.[k - 1]));
   return out;
 }

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ChainProgress, CompiledModel, ModelFactoryRef } from '../types';
 import { sampleChain } from '../nuts/chain';
+import { WhitenedModel } from '../init/whiten';
 import type { RunChainMessage, WorkerInit, WorkerMessage } from './protocol';
 
 function post(msg: WorkerMessage, transfer: ArrayBuffer[] = []): void {
@@ -51,7 +52,8 @@ async function main(): Promise<void> {
   parentPort!.on('message', (msg: RunChainMessage) => {
     try {
       const onProgress = msg.progress ? (progress: ChainProgress) => post({ type: 'progress', progress }) : undefined;
-      const result = sampleChain(model, msg.settings, msg.chain, onProgress);
+      const target = msg.preconditioner ? new WhitenedModel(model, msg.preconditioner) : model;
+      const result = sampleChain(target, msg.settings, msg.chain, onProgress, msg.start);
       const s = result.stats;
       post({ type: 'result', result }, [
         result.draws.buffer, result.invMetric.buffer, s.lp.buffer, s.acceptStat.buffer, s.stepsize.buffer,
