@@ -21,6 +21,10 @@ import {
 import type { DataType, Field, Schema } from '@uwdata/flechette';
 import { MEMBER_COLUMNS, type ColumnType, type MemberRow } from './schema';
 import { batchFromRows, type MemberBatch } from './member-batch';
+import type { TypedBatch, TypedColumn } from './typed-batch';
+
+/** What can be written as one record batch. */
+export type Members = MemberBatch | TypedBatch | readonly MemberRow[];
 
 export const ARROW_MAGIC = Uint8Array.of(0x41, 0x52, 0x52, 0x4f, 0x57, 0x31, 0, 0); // "ARROW1" + 2 pad
 /** End-of-stream marker: continuation indicator + zero metadata length. */
@@ -127,13 +131,42 @@ function buildColumn(batch: MemberBatch, key: keyof MemberRow, type: DataType, k
   return new Column([arrowBatch] as never);
 }
 
-function isBatch(x: MemberBatch | readonly MemberRow[]): x is MemberBatch {
-  return !Array.isArray(x);
+/** A typed column (typed-batch.ts) as an Arrow column: only the validity (and bool) bits are packed. */
+function typedColumn(col: TypedColumn, type: DataType): Column<unknown> {
+  const n = col.length;
+  const valid = col.valid;
+  const validity = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (valid[i]) validity[i >> 3] |= 1 << (i & 7);
+    else nulls++;
+  }
+  let values = col.arrowValues();
+  let offsets: Int32Array | undefined;
+  if (col.kind === 'bool') {
+    const bits = new Uint8Array((n + 7) >> 3);
+    for (let i = 0; i < n; i++) if (values[i]) bits[i >> 3] |= 1 << (i & 7);
+    values = bits;
+  } else if (col.kind === 'utf8') {
+    offsets = col.offsets.subarray(0, n + 1);
+  }
+  const BatchClass = batchType(type) as unknown as new (o: object) => unknown;
+  const arrowBatch = new BatchClass({
+    length: n, nullCount: nulls, type, validity: nulls ? validity : new Uint8Array(0), values, offsets,
+  });
+  return new Column([arrowBatch] as never);
+}
+
+function isTyped(x: Members): x is TypedBatch {
+  return !Array.isArray(x) && (x as TypedBatch).kind === 'typed';
 }
 
 /** Members → a one-batch flechette table in the members schema. */
-export function membersTable(members: MemberBatch | readonly MemberRow[]): Table {
-  const batch = isBatch(members) ? members : batchFromRows(members);
+export function membersTable(members: Members): Table {
+  if (isTyped(members)) {
+    return new Table(SCHEMA, MEMBER_COLUMNS.map((c, i) => typedColumn(members.columns[c.name], SCHEMA.fields[i].type)));
+  }
+  const batch = Array.isArray(members) ? batchFromRows(members as readonly MemberRow[]) : members as MemberBatch;
   const columns = MEMBER_COLUMNS.map((c, i) => buildColumn(batch, c.name, SCHEMA.fields[i].type, c.type));
   return new Table(SCHEMA, columns);
 }
@@ -157,7 +190,7 @@ function messageMetaLength(bytes: Uint8Array, at: number): number {
 }
 
 /** Encode members as one record batch; also returns the schema message (same for every batch). */
-export function encodeBatch(members: MemberBatch | readonly MemberRow[]): { schemaMessage: Uint8Array; batch: EncodedBatch } {
+export function encodeBatch(members: Members): { schemaMessage: Uint8Array; batch: EncodedBatch } {
   const table = membersTable(members);
   const stream = tableToIPC(table, { format: 'stream' });
   if (!stream) throw new Error('Arrow IPC: flechette returned no bytes');
@@ -168,7 +201,8 @@ export function encodeBatch(members: MemberBatch | readonly MemberRow[]): { sche
   return {
     schemaMessage: stream.slice(0, schemaLen),
     batch: {
-      message: stream.slice(batchStart, batchEnd),
+      // A view, not a copy: the message is written and dropped (a 25k-member batch is ~3 MB).
+      message: stream.subarray(batchStart, batchEnd),
       metadataLength,
       bodyLength: batchEnd - batchStart - metadataLength,
       rows: table.numRows,

@@ -18,13 +18,14 @@
  * partial directory removed. A kill between any two steps is resumed by `open()`.
  */
 import * as fs from 'node:fs';
-import { ArrowBlock, encodeBatch, fileHeader, fileTrailer } from './arrow-ipc';
+import { ArrowBlock, encodeBatch, fileHeader, fileTrailer, type Members } from './arrow-ipc';
 import { promisify } from 'node:util';
 import { fsyncDir, writeJsonAtomic, writeJsonAtomicAsync } from './atomic';
 import { snapshotPaths, type SnapshotPaths } from './layout';
 import { SnapshotError, manifestColumns, parseManifest } from './manifest';
 import { MEMBERS_FILE, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type MemberRow, type SnapshotManifest } from './schema';
 import { batchFromRows, type MemberBatch } from './member-batch';
+import type { TypedBatch } from './typed-batch';
 
 const CHECKPOINT_VERSION = 1;
 
@@ -252,9 +253,9 @@ export class SnapshotWriter<X = Record<string, unknown>> {
   }
 
   /** The checkpoint after `members` follow `after`, and the bytes to write at `after.bytes`. */
-  private static next<X>(after: Checkpoint<X>, members: MemberBatch | readonly MemberRow[], paging: PagingState, extra: X): { next: Checkpoint<X>; message: Uint8Array | null } {
+  private static next<X>(after: Checkpoint<X>, members: Members, paging: PagingState, extra: X): { next: Checkpoint<X>; message: Uint8Array | null } {
     const next: Checkpoint<X> = { ...after, paging: { ...paging }, extra };
-    const rows = Array.isArray(members) ? batchFromRows(members as readonly MemberRow[]) : members as MemberBatch;
+    const rows = Array.isArray(members) ? batchFromRows(members as readonly MemberRow[]) : members as MemberBatch | TypedBatch;
     if (rows.length === 0) return { next, message: null };
     const { batch } = encodeBatch(rows);
     next.blocks = [...after.blocks, { offset: after.bytes, metadataLength: batch.metadataLength, bodyLength: batch.bodyLength }];
@@ -268,7 +269,7 @@ export class SnapshotWriter<X = Record<string, unknown>> {
   }
 
   /** Append a batch (may be empty: then only the paging state is checkpointed). */
-  appendBatch(members: MemberBatch | readonly MemberRow[], paging: PagingState, extra: X): void {
+  appendBatch(members: Members, paging: PagingState, extra: X): void {
     this.assertIdle('appendBatch');
     const fd = this.ensureOpen();
     const { next, message } = SnapshotWriter.next(this.cp, members, paging, extra);
@@ -285,7 +286,7 @@ export class SnapshotWriter<X = Record<string, unknown>> {
    * `appendBatch` with the I/O queued behind the batches before it (see the file comment).
    * Encodes now; resolves when the batch and its checkpoint are on disk.
    */
-  queueBatch(members: MemberBatch | readonly MemberRow[], paging: PagingState, extra: X): Promise<void> {
+  queueBatch(members: Members, paging: PagingState, extra: X): Promise<void> {
     if (this.ioError !== undefined) return Promise.reject(this.ioError);
     const fd = this.ensureOpen();
     const at = this.planned.bytes;

@@ -21,6 +21,7 @@
  */
 import { MEMBER_FIELDS, type SnapshotManifest } from '../snapshot/schema';
 import { MemberBatchBuilder } from '../snapshot/member-batch';
+import { keepRows, type TypedBatch } from '../snapshot/typed-batch';
 import { toMemberRow, type VkUser } from '../snapshot/member-row';
 import { SnapshotWriter, type NewPull, type PullIdentity } from '../snapshot/writer';
 import { toolInfo } from '../snapshot/tool';
@@ -29,6 +30,7 @@ import { DEFAULT_VK_API_BASE, VK_API_VERSION, VkClient, summariseRetries, type C
 import { VkApiError, VkNetworkError, VkResponseError, VkRetryExhaustedError } from './errors';
 import { resolveGroup, type GroupInfo } from './group';
 import { ShapeMismatchError, appendProjected, checkColumns, membersScript, type ScriptShape } from './members-script';
+import { DecodedColumns, decodeColumnsAnswer } from './columns-decoder';
 import { Pager, type AcceptedRange, type Page, type PagerTuning } from './pager';
 import { ReadAhead } from './read-ahead';
 
@@ -122,24 +124,30 @@ interface PullExtra extends Record<string, unknown> {
 }
 
 /**
- * One API answer: its pages (for the pager) and the members behind them, either as user
- * objects or as the columns answer (one array per projected field); `starts[k]` is where
- * page k begins in either.
+ * One API answer: its pages (for the pager) and the members behind them — user objects,
+ * the columns answer parsed generally (one JS array per projected field), or the columns
+ * answer decoded straight into Arrow-ready columns (columns-decoder.ts); `starts[k]` is
+ * where page k begins in each.
  */
 interface Answer {
   pages: Page[];
   starts: number[];
-  members: { kind: 'items'; items: VkUser[] } | { kind: 'columns'; cols: unknown[][] };
+  members: { kind: 'items'; items: VkUser[] } | { kind: 'columns'; cols: unknown[][] } | { kind: 'typed'; batch: TypedBatch };
 }
 
-/** Convert the accepted members of an answer into the batch being gathered. */
+/** Convert the accepted members of a general answer into the batch being gathered. */
 function takeAccepted(answer: Answer, ranges: readonly AcceptedRange[], out: MemberBatchBuilder): void {
   for (const r of ranges) {
     const base = answer.starts[r.page];
     const m = answer.members;
     if (m.kind === 'columns') appendProjected(out, m.cols, base + r.from, base + r.to);
-    else for (let i = base + r.from; i < base + r.to; i++) out.pushRow(toMemberRow(m.items[i]));
+    else if (m.kind === 'items') for (let i = base + r.from; i < base + r.to; i++) out.pushRow(toMemberRow(m.items[i]));
   }
+}
+
+/** The accepted members of a decoded answer (the answer's batch, cut down in place). */
+function typedAccepted(answer: Answer, batch: TypedBatch, ranges: readonly AcceptedRange[]): TypedBatch {
+  return keepRows(batch, ranges.map((r) => [answer.starts[r.page] + r.from, answer.starts[r.page] + r.to] as const));
 }
 
 function idsOf(items: readonly unknown[]): unknown[] {
@@ -285,7 +293,9 @@ class MembersFetcher {
     const code = membersScript({
       groupId: this.groupId, start, page, overlap: ov, calls: used.calls, fields: this.fields, shape: used.shape,
     });
-    const r = await this.client.call<unknown>('execute', { code }, signal);
+    const raw = await this.client.call<unknown>('execute', { code }, signal, used.shape === 'columns' ? decodeColumnsAnswer : undefined);
+    const decoded = raw instanceof DecodedColumns ? raw : null;
+    const r = decoded ? { counts: decoded.counts, lens: decoded.lens } : raw;
     if (!isObject(r) || !Array.isArray(r.counts) || !Array.isArray(r.lens) || r.counts.length !== r.lens.length || r.lens.length === 0) {
       throw new VkResponseError('execute', 'the paging script answer lacks per-page counts');
     }
@@ -296,8 +306,12 @@ class MembersFetcher {
     }
     const total = (lens as number[]).reduce((a, b) => a + b, 0);
     let members: Answer['members'];
-    let ids: readonly unknown[];
-    if (used.shape === 'columns') {
+    let ids: ArrayLike<unknown>;
+    if (decoded) {
+      // Decoded only if every column holds `total` values and every id is valid.
+      members = { kind: 'typed', batch: decoded.batch };
+      ids = decoded.batch.columns.id.ints.subarray(0, total);
+    } else if (used.shape === 'columns') {
       if (!Array.isArray(r.cols)) throw new ShapeMismatchError('no "cols" in the answer');
       const cols = r.cols as unknown[];
       checkColumns(cols, total);
@@ -315,7 +329,8 @@ class MembersFetcher {
     let at = 0;
     for (let k = 0; k < lens.length; k++) {
       const n = lens[k] as number;
-      pages.push({ offset: start + k * (page - ov), requested: page, count: counts[k] as number, ids: ids.slice(at, at + n) });
+      const pageIds = ArrayBuffer.isView(ids) ? (ids as Int32Array).subarray(at, at + n) : (ids as unknown[]).slice(at, at + n);
+      pages.push({ offset: start + k * (page - ov), requested: page, count: counts[k] as number, ids: pageIds });
       starts.push(at);
       at += n;
     }
@@ -439,14 +454,21 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
         // converted and written; a request ahead at another offset is dropped here.
         if (pager.done) ahead.cancel();
         else ahead.ensure(pager.nextStart(), pager.overlap(), pager.state.last_count);
-        takeAccepted(answer, ranges, buffer);
-        if (fetcher.mode === 'execute' || pager.done || buffer.length >= PLAIN_FLUSH_ROWS) {
-          const batch = buffer.take();
+        const queue = async (batch: Parameters<typeof writer.queueBatch>[0]): Promise<void> => {
           const tw = performance.now();
           await writing;
           writing = writer.queueBatch(batch, pager.state, extraNow()).then(progress);
           writeMs += performance.now() - tw;
+        };
+        if (answer.members.kind === 'typed') {
+          // Decoded answers come from execute, which writes every answer: nothing is gathered
+          // (a gathered row written with this answer's paging state would be at risk).
+          if (buffer.length > 0) throw new Error('internal: members gathered across an execute answer');
+          await queue(typedAccepted(answer, answer.members.batch, ranges));
+          continue;
         }
+        takeAccepted(answer, ranges, buffer);
+        if (fetcher.mode === 'execute' || pager.done || buffer.length >= PLAIN_FLUSH_ROWS) await queue(buffer.take());
       }
     }
     const tw = performance.now();

@@ -27,7 +27,7 @@ export interface Page {
   /** `count` as VK reported with this page. */
   count: number;
   /** Member ids of the page, in the order received. */
-  ids: readonly unknown[];
+  ids: ArrayLike<unknown>;
 }
 
 /** Saved in every checkpoint (see snapshot/writer.ts `PagingState`). */
@@ -116,7 +116,7 @@ export class Pager {
     for (let p = 0; p < pages.length; p++) {
       const page = pages[p];
       this.checkIds(page);
-      const ids = page.ids as readonly number[];
+      const ids = page.ids as ArrayLike<number>;
       const lastId = this.state.last_id;
       // Members of this page already written (ids are sorted, so they are a prefix).
       let known = 0;

@@ -41,7 +41,7 @@ class DriftingList {
 /** The ids a pager accepts from `pages`, via the ranges it returns. */
 function taken(pager: Pager, pages: Page[]): number[] {
   const out: number[] = [];
-  for (const r of pager.accept(pages).ranges) out.push(...(pages[r.page].ids.slice(r.from, r.to) as number[]));
+  for (const r of pager.accept(pages).ranges) out.push(...(Array.from(pages[r.page].ids).slice(r.from, r.to) as number[]));
   return out;
 }
 
