@@ -5,7 +5,7 @@
  */
 import { CommunityGenerator, MemberRecord, emptyRecord } from './generator';
 import { Membership } from './membership';
-import { FieldSet, parseFields, userJson, userObject, writeUser } from './serialize';
+import { FieldSet, parseFields, userField, userJson, writeUser } from './serialize';
 import { VkApiError, vkErrors } from './errors';
 import { JsonSink } from './json-sink';
 import {
@@ -153,8 +153,6 @@ export function writeGroupsGetMembers(ctx: ApiContext, params: Params, out: Json
 class UserValue implements HostValue {
   readonly hostValue = true as const;
   private record: MemberRecord | undefined;
-  // `userObject` mirrors the JSON the API sends (tested), so a projection agrees with it.
-  private plain: Record<string, unknown> | undefined;
   constructor(readonly gen: CommunityGenerator, readonly index: number, readonly fields: FieldSet) {}
   private rec(): MemberRecord {
     return (this.record ??= this.gen.member(this.index));
@@ -167,8 +165,8 @@ class UserValue implements HostValue {
     writeUser(rec, this.fields, this.gen.referenceSec, out);
   }
   get(prop: string): Value {
-    if (!this.plain) this.plain = userObject(this.rec(), this.fields, this.gen.referenceSec);
-    return plainProp(this.plain, prop);
+    // `userField` reads one property of `userObject`, which mirrors the JSON the API sends (both tested).
+    return plainValue(userField(this.rec(), this.fields, this.gen.referenceSec, prop));
   }
   toObject(): Map<string, Value> {
     return fromPlain(JSON.parse(this.json())) as Map<string, Value>;
@@ -188,8 +186,11 @@ class PlainValue implements HostValue {
 }
 
 function plainProp(plain: Record<string, unknown>, prop: string): Value {
-  if (!Object.hasOwn(plain, prop)) return null;
-  const v = plain[prop];
+  return Object.hasOwn(plain, prop) ? plainValue(plain[prop]) : null;
+}
+
+/** A plain property value as a script value: nested objects stay plain (`PlainValue`) until read. */
+function plainValue(v: unknown): Value {
   if (v === null || v === undefined) return null;
   if (typeof v === 'object') return Array.isArray(v) ? fromPlain(v) : new PlainValue(v as Record<string, unknown>);
   return v as Value;

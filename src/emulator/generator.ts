@@ -3,6 +3,9 @@
  * `Rng.forKey(seed, index)` so any page can be produced without generating (or holding)
  * the others. Calibration constants and the followers model come from `truth.ts`.
  *
+ * Records share their nested objects (city, university, faculty, occupation) with other
+ * records: they are frozen, read them only.
+ *
  * Time: last-seen times are ages before a reference time `referenceSec` (unix seconds).
  * The generator itself is pure: the same (seed, index, referenceSec) always gives the same
  * profile. The emulator chooses the reference time (see index.ts).
@@ -117,13 +120,14 @@ function feminine(surname: string): string {
 /** `feminine` of every surname, computed once: three regex tests per member otherwise. */
 const SURNAMES_FEMININE: readonly string[] = SURNAMES.map(feminine);
 
+const UNIVERSITY_ID_BASE = 9_000_001;
 /** Universities (project-assigned ids 9000001+: we could not confirm VK's ids). */
 const UNIVERSITIES: readonly University[] = [
   'МГУ', 'СПбГУ', 'МГТУ им. Н. Э. Баумана', 'НИУ ВШЭ', 'МГИМО', 'МФТИ', 'РУДН', 'КФУ', 'УрФУ', 'НГУ',
   'ТГУ', 'ЮФУ', 'РЭУ им. Г. В. Плеханова', 'Финансовый университет', 'НИЯУ МИФИ', 'ИТМО', 'СПбПУ',
   'ДВФУ', 'СФУ', 'ННГУ им. Н. И. Лобачевского', 'ВолГУ', 'ВГУ', 'СамГУ', 'БашГУ', 'ПГНИУ', 'ОмГУ',
   'ЧелГУ', 'КубГУ', 'РГГУ', 'МПГУ',
-].map((name, i) => ({ id: 9_000_001 + i, name }));
+].map((name, i) => Object.freeze({ id: UNIVERSITY_ID_BASE + i, name }));
 const FACULTIES: readonly string[] = [
   'Экономический факультет', 'Юридический факультет', 'Факультет журналистики', 'Исторический факультет',
   'Филологический факультет', 'Механико-математический факультет', 'Физический факультет',
@@ -135,6 +139,22 @@ const COMPANIES: readonly string[] = [
   'МТС', 'Аэрофлот', 'ВТБ', 'Росатом', 'Лукойл', 'Билайн', 'Ozon', 'Wildberries', 'Самозанятый', 'ИП',
   'Администрация города', 'Городская больница', 'Школа', 'Детский сад', 'Вооружённые силы РФ', 'Пенсионер',
 ];
+// Nested objects built once and shared by every record that has them (frozen: read-only).
+const FACULTY_OBJECTS: readonly { id: number; name: string }[] = FACULTIES.map((name, i) => Object.freeze({ id: 9_100_001 + i, name }));
+const WORK_OCCUPATIONS: readonly Occupation[] = COMPANIES.map((name) => Object.freeze({ type: 'work' as const, name }));
+const UNIVERSITY_OCCUPATIONS: readonly Occupation[] = UNIVERSITIES.map((u) => Object.freeze({ type: 'university' as const, id: u.id, name: u.name }));
+const SCHOOL_OCCUPATIONS: (Occupation | undefined)[] = new Array(2001).fill(undefined);
+function schoolOccupation(n: number): Occupation {
+  if (!(n >= 0 && n < SCHOOL_OCCUPATIONS.length)) return Object.freeze({ type: 'school' as const, id: 9_200_000 + n, name: `Школа № ${n}` });
+  return (SCHOOL_OCCUPATIONS[n] ??= Object.freeze({ type: 'school' as const, id: 9_200_000 + n, name: `Школа № ${n}` }));
+}
+
+/** "D.M" birthdays (no year), built once each. */
+const SHORT_BDATES: (string | undefined)[] = new Array(13 * 32).fill(undefined);
+function shortBdate(day: number, month: number): string {
+  return (SHORT_BDATES[month * 32 + day] ??= `${day}.${month}`);
+}
+
 const COUNTRY_TITLES: Readonly<Record<number, string>> = {
   1: 'Россия', 2: 'Украина', 3: 'Беларусь', 4: 'Казахстан', 5: 'Азербайджан', 6: 'Армения', 7: 'Грузия',
   11: 'Кыргызстан', 12: 'Латвия', 13: 'Литва', 14: 'Эстония', 15: 'Молдова', 16: 'Таджикистан', 18: 'Узбекистан',
@@ -145,11 +165,11 @@ const FOREIGN_COUNTRIES = [2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 18];
 
 interface Tables {
   cities: City[];
-  cityCum: Float64Array;
+  cityCum: Picker;
   femaleNames: FirstName[];
-  femaleCum: Float64Array;
+  femaleCum: Picker;
   maleNames: FirstName[];
-  maleCum: Float64Array;
+  maleCum: Picker;
   /** `r_first_name` of each name in `femaleNames` / `maleNames` (truth.ts `nameEffects`), by position. */
   femaleEffect: Float64Array;
   maleEffect: Float64Array;
@@ -157,7 +177,7 @@ interface Tables {
   platformsInactive: { codes: number[]; cum: Float64Array };
   relationCum: Float64Array;
   /** Cumulative daily-rhythm density per minute of the UTC day (1440 entries). */
-  minuteCum: Float64Array;
+  minuteCum: Picker;
   nameEffects: ReadonlyMap<string, number>;
 }
 
@@ -179,17 +199,17 @@ function tables(): Tables {
   for (let m = 0; m < 1440; m++) minuteWeights.push(dailyDensity((m + 0.5) / 60));
   tablesCache = {
     cities,
-    cityCum: cumulative(cities.map(cityWeight)),
+    cityCum: new Picker(cumulative(cities.map(cityWeight))),
     femaleNames,
-    femaleCum: cumulative(femaleNames.map((n) => n.weight)),
+    femaleCum: new Picker(cumulative(femaleNames.map((n) => n.weight))),
     maleNames,
-    maleCum: cumulative(maleNames.map((n) => n.weight)),
+    maleCum: new Picker(cumulative(maleNames.map((n) => n.weight))),
     femaleEffect: Float64Array.from(femaleNames, (n) => T.nameEffects().get(n.name) ?? 0),
     maleEffect: Float64Array.from(maleNames, (n) => T.nameEffects().get(n.name) ?? 0),
     platformsActive: platforms(T.PLATFORM_WEIGHTS_ACTIVE),
     platformsInactive: platforms(T.PLATFORM_WEIGHTS_INACTIVE),
     relationCum: cumulative(T.RELATION_WEIGHTS),
-    minuteCum: cumulative(minuteWeights),
+    minuteCum: new Picker(cumulative(minuteWeights)),
     nameEffects: T.nameEffects(),
   };
   return tablesCache;
@@ -223,6 +243,45 @@ function pick(r: Rng, cum: Float64Array): number {
   return lo;
 }
 
+/**
+ * `pick` for long tables (names, cities, minutes of the day) in near-constant time: a
+ * guide table gives, for each of `n` equal slices of the total weight, the first entry
+ * that can hold a point of that slice, and a short scan finishes. It returns exactly what
+ * `pick`'s binary search returns (the first entry whose cumulative weight exceeds the
+ * point) for the same draw, so the community is unchanged; it saves the ~10 hard-to-
+ * predict branches of a binary search over hundreds of entries.
+ */
+export class Picker {
+  private readonly guide: Int32Array;
+  private readonly slicesPerWeight: number;
+  private readonly last: number;
+  constructor(readonly cum: Float64Array) {
+    const n = cum.length;
+    const total = cum[n - 1];
+    this.last = n - 1;
+    this.guide = new Int32Array(n);
+    this.slicesPerWeight = n / total;
+    let i = 0;
+    for (let k = 0; k < n; k++) {
+      const start = (k * total) / n;
+      while (i < n - 1 && cum[i] <= start) i++;
+      this.guide[k] = i;
+    }
+  }
+
+  pick(r: Rng): number {
+    const cum = this.cum;
+    const x = r.nextU32() * U32 * cum[this.last];
+    let k = Math.floor(x * this.slicesPerWeight);
+    if (k > this.last) k = this.last;
+    let i = this.guide[k];
+    // The guide is a start, not the answer: step back over rounding at a slice edge, then forward.
+    while (i > 0 && cum[i - 1] > x) i--;
+    while (i < this.last && cum[i] <= x) i++;
+    return i;
+  }
+}
+
 export interface GeneratorOptions {
   seed: number;
   /** Reference time for last_seen (unix seconds). */
@@ -235,6 +294,8 @@ export class CommunityGenerator {
   private readonly refDayStart: number;
   private readonly refYear: number;
   private readonly t: Tables;
+  /** "D.M.YYYY" birthdays by (year, month, day), built once each: years lie within 90 of the reference year. */
+  private readonly fullBdates: (string | undefined)[] = new Array(91 * 13 * 32).fill(undefined);
   /** Re-seeded per member (`reseedForKey`): the keyed stream without a new generator each time. */
   private readonly rng = new Rng(0);
 
@@ -276,7 +337,7 @@ export class CommunityGenerator {
     const uSex = u(r);
     const sex: 0 | 1 | 2 = uSex < T.SHARE_SEX_UNKNOWN ? 0 : uSex < T.SHARE_SEX_UNKNOWN + T.SHARE_FEMALE ? 1 : 2;
     const nameSex = sex === 0 ? (u(r) < 0.5 ? 1 : 2) : sex;
-    const nameIndex = nameSex === 1 ? pick(r, t.femaleCum) : pick(r, t.maleCum);
+    const nameIndex = nameSex === 1 ? t.femaleCum.pick(r) : t.maleCum.pick(r);
     const name = nameSex === 1 ? t.femaleNames[nameIndex] : t.maleNames[nameIndex];
     const surnameIndex = intBelow(r, SURNAMES.length);
     const lastName = nameSex === 1 ? SURNAMES_FEMININE[surnameIndex] : SURNAMES[surnameIndex];
@@ -326,10 +387,18 @@ export class CommunityGenerator {
       return rec;
     }
 
+    // The live profile, in the fixed order of its draws.
+    const age = this.drawLiveProfile(r, rec, sex, inactive);
+    this.drawEducationAndWork(r, rec, sex, age);
+    this.drawFollowers(r, rec, sex === 0 ? nameSex : sex, nameSex === 1 ? t.femaleEffect[nameIndex] : t.maleEffect[nameIndex]);
+    return rec;
+  }
+
+  /** Last seen, privacy, photo, birthday, place and contact settings of a live member; returns the age. */
+  private drawLiveProfile(r: Rng, rec: MemberRecord, sex: 0 | 1 | 2, inactive: boolean): number {
     this.drawLastSeen(r, rec, inactive);
     rec.lastSeenShown = u(r) >= T.SHARE_LAST_SEEN_HIDDEN;
 
-    const sexKey = sex === 1 ? 'female' : sex === 2 ? 'male' : 'unknown';
     rec.isClosed = u(r) < (sex === 1 ? T.SHARE_CLOSED_PROFILE.female : T.SHARE_CLOSED_PROFILE.male);
     rec.canAccessClosed = !rec.isClosed || u(r) < T.SHARE_CLOSED_BUT_ACCESSIBLE;
     rec.hasPhoto = u(r) < (inactive ? T.SHARE_HAS_PHOTO.inactive : T.SHARE_HAS_PHOTO.active);
@@ -340,11 +409,19 @@ export class CommunityGenerator {
     const birthYear = this.refYear - age;
     const day = 1 + intBelow(r, 28);
     const month = 1 + intBelow(r, 12);
-    if (uBdate < T.BDATE_VISIBILITY.full) rec.bdate = `${day}.${month}.${birthYear}`;
-    else if (uBdate < T.BDATE_VISIBILITY.full + T.BDATE_VISIBILITY.no_year) rec.bdate = `${day}.${month}`;
+    if (uBdate < T.BDATE_VISIBILITY.full) rec.bdate = this.fullBdate(day, month, birthYear);
+    else if (uBdate < T.BDATE_VISIBILITY.full + T.BDATE_VISIBILITY.no_year) rec.bdate = shortBdate(day, month);
 
+    this.drawPlaceAndContacts(r, rec, sex);
+    return age;
+  }
+
+  /** City or country, and the contact settings, of a live member. */
+  private drawPlaceAndContacts(r: Rng, rec: MemberRecord, sex: 0 | 1 | 2): void {
+    const t = this.t;
+    const sexKey = sex === 1 ? 'female' : sex === 2 ? 'male' : 'unknown';
     if (u(r) < T.SHARE_CITY_STATED[sexKey]) {
-      const city = t.cities[pick(r, t.cityCum)];
+      const city = t.cities[t.cityCum.pick(r)];
       rec.city = city;
       rec.countryId = city.countryId;
       rec.countryTitle = city.countryTitle;
@@ -358,11 +435,14 @@ export class CommunityGenerator {
       u(r) >= (rec.isClosed ? T.SHARE_MESSAGES_CLOSED.closed_profile : T.SHARE_MESSAGES_CLOSED.open_profile);
     rec.canSeeAllPosts = rec.canAccessClosed && u(r) >= T.SHARE_WALL_HIDDEN_OPEN_PROFILE;
     rec.relation = pick(r, t.relationCum);
+  }
 
+  /** University and occupation of a live member of `age`. */
+  private drawEducationAndWork(r: Rng, rec: MemberRecord, sex: 0 | 1 | 2, age: number): void {
+    const birthYear = this.refYear - age;
     if (age >= 17 && u(r) < T.SHARE_UNIVERSITY_STATED) {
       rec.university = UNIVERSITIES[intBelow(r, UNIVERSITIES.length)];
-      rec.faculty = { id: 9_100_001 + intBelow(r, FACULTIES.length), name: '' };
-      rec.faculty.name = FACULTIES[rec.faculty.id - 9_100_001];
+      rec.faculty = FACULTY_OBJECTS[intBelow(r, FACULTIES.length)];
       const graduation = birthYear + 22 + intBelow(r, 3);
       rec.graduation = u(r) < 0.15 ? 0 : graduation;
       rec.educationForm = u(r) < 0.8 ? 'Очное отделение' : 'Заочное отделение';
@@ -376,16 +456,17 @@ export class CommunityGenerator {
     }
     const uOcc = u(r);
     if (uOcc < T.SHARE_OCCUPATION.work) {
-      rec.occupation = { type: 'work', name: COMPANIES[intBelow(r, COMPANIES.length)] };
+      rec.occupation = WORK_OCCUPATIONS[intBelow(r, COMPANIES.length)];
     } else if (uOcc < T.SHARE_OCCUPATION.work + T.SHARE_OCCUPATION.university) {
-      const u = rec.university ?? UNIVERSITIES[intBelow(r, UNIVERSITIES.length)];
-      rec.occupation = { type: 'university', id: u.id, name: u.name };
+      rec.occupation = UNIVERSITY_OCCUPATIONS[rec.university ? rec.university.id - UNIVERSITY_ID_BASE : intBelow(r, UNIVERSITIES.length)];
     } else if (uOcc < T.SHARE_OCCUPATION.work + T.SHARE_OCCUPATION.university + T.SHARE_OCCUPATION.school) {
-      const n = 1 + intBelow(r, 2000);
-      rec.occupation = { type: 'school', id: 9_200_000 + n, name: `Школа № ${n}` };
+      rec.occupation = schoolOccupation(1 + intBelow(r, 2000));
     }
     rec.verified = u(r) < T.SHARE_VERIFIED;
+  }
 
+  /** followers_count of a live member; `modelSex` is the sex the model sees (the name's for sex 0). */
+  private drawFollowers(r: Rng, rec: MemberRecord, modelSex: 1 | 2, nameEffect: number): void {
     // followers_count ~ NB2(exp(eta), shape), eta from the covariates as the API shows them:
     // `modelCovariates(visibleCovariateSource(rec))`, with the name's sex for sex 0, summed
     // by the same `sumLogMean` as `trueLogMean` (no covariate objects on this hot path).
@@ -393,7 +474,7 @@ export class CommunityGenerator {
     const eta = rec.firstName === ''
       ? T.TRUE_B.b_Intercept
       : T.sumLogMean(
-        (sex === 0 ? nameSex : sex) === 2,
+        modelSex === 2,
         rec.hasPhoto,
         T.platformEffectOfCode(rec.lastSeenShown ? rec.platform : null),
         rec.isClosed,
@@ -401,10 +482,15 @@ export class CommunityGenerator {
         rec.canWritePrivateMessage,
         open && rec.university !== null && rec.university.id > 0,
         T.relationEffectOfCode(open ? rec.relation : null),
-        nameSex === 1 ? t.femaleEffect[nameIndex] : t.maleEffect[nameIndex],
+        nameEffect,
       );
     rec.followers = r.negBinomial(Math.exp(eta), T.TRUE_SHAPE);
-    return rec;
+  }
+
+  private fullBdate(day: number, month: number, year: number): string {
+    const key = ((this.refYear - year) * 13 + month) * 32 + day;
+    if (!(key >= 0 && key < this.fullBdates.length)) return `${day}.${month}.${year}`;
+    return (this.fullBdates[key] ??= `${day}.${month}.${year}`);
   }
 
   private drawLastSeen(r: Rng, rec: MemberRecord, inactive: boolean): void {
@@ -435,7 +521,7 @@ export class CommunityGenerator {
       const weekday = (Math.floor(this.refDayStart / 86400) - dayOffset + 4) % 7; // 1970-01-01 was a Thursday
       if (u(r) * 1.0001 < T.WEEKDAY_WEIGHTS[(weekday + 7) % 7]) break;
     }
-    const second = pick(r, t.minuteCum) * 60 + intBelow(r, 60);
+    const second = t.minuteCum.pick(r) * 60 + intBelow(r, 60);
     let time = this.refDayStart - dayOffset * 86400 + second;
     // Today's draw may land after the reference moment: move it to yesterday (keeps the hour).
     if (time > this.referenceSec - 300) time -= 86400;

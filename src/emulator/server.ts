@@ -131,6 +131,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
     for (const b of sink.buffers()) res.write(b);
     res.end();
     res.uncork();
+    // 'finish': every byte has been handed to the kernel, so the chunks can be reused.
+    res.once('finish', () => sink.release());
   };
 
   const errorBody = (err: VkApiError, method: string, params: Params): string => {

@@ -1,0 +1,180 @@
+/**
+ * The byte-level serving path against references: `writeUser` against the string-building
+ * writer it replaced (serialize-reference.ts), `userField` against `userObject`, the
+ * JsonSink's digits and text against `String` / `Buffer.from`, and the generator's guided
+ * `Picker` against a binary search.
+ */
+import { expect } from 'chai';
+import { CommunityGenerator, MemberRecord, Picker, emptyRecord } from '../../src/emulator/generator';
+import { JsonSink } from '../../src/emulator/json-sink';
+import { KNOWN_FIELDS, parseFields, userField, userJson, userJsonBytes, userObject, writeUser } from '../../src/emulator/serialize';
+import { MEMBER_FIELDS } from '../../src/snapshot/schema';
+import { Rng } from '../../src/util/rng';
+import { referenceUserJsonBytes } from './serialize-reference';
+
+const REF_SEC = Date.UTC(2026, 10, 20, 12, 0, 0) / 1000;
+
+/** Members with every shape, plus hand-made records that take the rare paths. */
+function sampleRecords(): MemberRecord[] {
+  const gen = new CommunityGenerator({ seed: 7, referenceSec: REF_SEC });
+  const recs = Array.from({ length: 3000 }, (_, i) => gen.member(i));
+  const live = recs.find((r) => r.deactivated === 0 && r.city && r.university && r.occupation && r.lastSeenShown)!;
+  const odd = (patch: Partial<MemberRecord>): MemberRecord => ({ ...live, ...patch });
+  recs.push(
+    odd({ firstName: 'Зо"я\\ \u0001 😀', lastName: '</script>\u2028' }),
+    odd({ city: { id: 77, title: 'Нью "Йорк"', countryId: 9, countryTitle: 'США', populationK: 1 }, countryId: 9, countryTitle: 'США' }),
+    odd({ city: { id: live.city!.id, title: 'same id, other title', countryId: 1, countryTitle: 'Россия', populationK: 1 } }),
+    odd({ sex: 0, relation: 12, platform: 9, online: true }),
+    odd({ platform: 9, online: false, lastSeenShown: true }),
+    odd({ lastSeenShown: false, online: false, lastSeen: REF_SEC - 5 * 86400 }),
+    odd({ lastSeenShown: false, online: false, lastSeen: REF_SEC - 400 * 86400 }),
+    odd({ occupation: { type: 'school', id: 9_999_999, name: 'Школа "Тест"' } }),
+    odd({ occupation: { type: 'university', name: 'без id' } }),
+    odd({ occupation: { type: 'work', id: 5, name: 'с id' } }),
+    odd({ university: { id: 9_000_001, name: 'другое имя' }, faculty: { id: 1, name: 'Ф' }, educationForm: null, educationStatus: '' }),
+    odd({ isClosed: true, canAccessClosed: false }),
+    odd({ followers: 2 ** 40, id: 2_147_483_647 }),
+    odd({ deactivated: 2, lastSeenShown: true, platform: 12 }),
+    odd({ hasPhoto: true, photoKey: 0xffffffff }),
+  );
+  return recs;
+}
+
+/** Field sets: none, the pull's, all, and random subsets. */
+function fieldSets(): ReturnType<typeof parseFields>[] {
+  const r = new Rng(3);
+  const sets = [parseFields([]), parseFields(MEMBER_FIELDS), parseFields([...KNOWN_FIELDS])];
+  for (let k = 0; k < 12; k++) sets.push(parseFields(KNOWN_FIELDS.filter(() => r.uniform() < 0.5)));
+  return sets;
+}
+
+describe('emulator / byte serialiser', () => {
+  const recs = sampleRecords();
+  const sets = fieldSets();
+
+  it('writes every user byte for byte as the string-building writer did, for every field set', () => {
+    for (const f of sets) {
+      const got = recs.map((rec) => userJsonBytes(rec, f, REF_SEC));
+      const want = recs.map((rec) => referenceUserJsonBytes(rec, f, REF_SEC));
+      const first = got.findIndex((g, i) => g !== want[i]);
+      expect(first, `fields ${f.key}: first differing user`).to.equal(-1);
+      expect(got).to.have.length(recs.length);
+    }
+    // The answer path: many users into one sink with small chunks (every fragment crosses chunk edges somewhere).
+    const sink = new JsonSink(64);
+    let expected = '';
+    for (const rec of recs.slice(0, 500)) {
+      writeUser(rec, sets[2], REF_SEC, sink);
+      expected += referenceUserJsonBytes(rec, sets[2], REF_SEC);
+    }
+    expect(Buffer.concat(sink.buffers()).toString('latin1')).to.equal(expected);
+    expect(sink.length).to.equal(expected.length);
+  });
+
+  it('userJson is valid JSON that keeps non-ASCII text', () => {
+    const odd = recs[3000];
+    const u = JSON.parse(userJson(odd, sets[2], REF_SEC)) as Record<string, unknown>;
+    expect(u.first_name).to.equal('Зо"я\\ \u0001 😀');
+    expect(u.last_name).to.equal('</script>\u2028');
+  });
+
+  it('userField reads the same value as userObject for every property (absent ones included)', () => {
+    const props = [...new Set([...KNOWN_FIELDS, 'id', 'first_name', 'last_name', 'deactivated', 'can_access_closed', 'is_closed',
+      'university', 'university_name', 'faculty', 'faculty_name', 'graduation', 'education_form', 'education_status',
+      'no_such_field', 'toString', '__proto__', 'length'])];
+    let present = 0;
+    for (const f of sets) {
+      for (const rec of recs.filter((_, i) => i % 3 === 0 || i >= 3000)) {
+        const o = userObject(rec, f, REF_SEC);
+        const want = props.map((p) => (Object.hasOwn(o, p) ? o[p] : undefined));
+        const got = props.map((p) => userField(rec, f, REF_SEC, p));
+        // Compared as JSON text, absent values marked (JSON.stringify would write them as null).
+        const text = (xs: unknown[]): string => JSON.stringify(xs, (_, v) => (v === undefined ? '<absent>' : v));
+        if (text(got) !== text(want)) expect(text(got), `user ${rec.id} with ${f.key}`).to.equal(text(want));
+        present += want.filter((v) => v !== undefined).length;
+      }
+    }
+    expect(present).to.be.greaterThan(30_000);
+  });
+
+  it('memberInto into a reused record gives the same member as member()', () => {
+    const gen = new CommunityGenerator({ seed: 11, referenceSec: REF_SEC });
+    const rec = emptyRecord();
+    for (let i = 0; i < 3000; i++) expect(gen.memberInto(i, rec)).to.deep.equal(gen.member(i));
+  });
+});
+
+describe('emulator / JsonSink', () => {
+  it('writes numbers as String() does', () => {
+    const values = [0, 7, 9, 10, 11, 99, 100, 101, 999, 1000, 65535, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 1_764_000_000, Number.MAX_SAFE_INTEGER,
+      2 ** 60, -1, -0, 1.5, 1e21, Number.NaN, Number.POSITIVE_INFINITY];
+    for (const v of values) {
+      const s = new JsonSink(8);
+      s.num(v);
+      expect(s.toString(), String(v)).to.equal(String(v));
+    }
+    const r = new Rng(1);
+    const s = new JsonSink(32);
+    let want = '';
+    for (let i = 0; i < 5000; i++) {
+      const v = Math.floor(r.uniform() * 10 ** (1 + (i % 15)));
+      s.num(v);
+      s.byte(0x2c);
+      want += `${v},`;
+    }
+    expect(s.toString()).to.equal(want);
+  });
+
+  it('writes text as UTF-8 across chunk edges (ASCII fast path, non-ASCII, long strings)', () => {
+    const pieces = ['{"a":', 'Привет', 'x'.repeat(70), '😀', 'ascii then Ю', '', 'é'.repeat(5000), ']'];
+    const s = new JsonSink(16);
+    for (let i = 0; i < 50; i++) for (const p of pieces) s.write(p);
+    const want = pieces.join('').repeat(50);
+    expect(s.toString()).to.equal(want);
+    expect(s.length).to.equal(Buffer.byteLength(want));
+  });
+
+  it('released chunks are reused without leaking earlier bytes into a new answer', () => {
+    const a = new JsonSink();
+    a.write('x'.repeat(1000));
+    a.release();
+    const b = new JsonSink();
+    b.write('{"ok":1}');
+    expect(b.toString()).to.equal('{"ok":1}');
+    expect(b.buffers().reduce((n, c) => n + c.length, 0)).to.equal(8);
+  });
+});
+
+describe('emulator / Picker', () => {
+  /** The binary search the generator used (and `pick` still uses for short tables). */
+  function binaryPick(cum: Float64Array, x: number): number {
+    let lo = 0;
+    let hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cum[mid] > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  it('returns what a binary search returns for the same draw (ties, zero weights, skewed weights)', () => {
+    const w = new Rng(5);
+    const tables: number[][] = [
+      [1], [0, 1], [1, 0, 0, 1], [5, 5, 5, 5], [1e-9, 1, 1e9, 0, 3],
+      Array.from({ length: 700 }, () => (w.uniform() < 0.2 ? 0 : w.uniform() ** 4)),
+      Array.from({ length: 1440 }, (_, i) => 1 + Math.cos(i / 100)),
+    ];
+    for (const weights of tables) {
+      const cum = new Float64Array(weights.length);
+      weights.reduce((acc, x, i) => (cum[i] = acc + x), 0);
+      const picker = new Picker(cum);
+      const a = new Rng(17);
+      const b = new Rng(17);
+      for (let k = 0; k < 20_000; k++) {
+        const x = b.nextU32() * 2.3283064365386963e-10 * cum[cum.length - 1];
+        expect(picker.pick(a)).to.equal(binaryPick(cum, x));
+      }
+    }
+  });
+});
