@@ -20,7 +20,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { assembleFit, fitModel, prepareFitModel, resolveFitSettings, type FitOptions, type FitResult, type FitSettings } from '../model/fit';
+import { assembleFit, fitModel, prepareFitModel, resolveFitSettings, type FitOptions, type FitResult, type FitSettings, type FitInit } from '../model/fit';
 import type { ChainProgress, ChainResult, SamplerStats } from '../model/types';
 import { writeFileAtomic } from '../snapshot/atomic';
 import type { FollowerTable } from './prepare';
@@ -68,7 +68,8 @@ export function engineHash(modelDir: string = path.join(__dirname, '..', 'model'
 }
 
 /** The sampler settings that change the draws (cores does not). */
-export type KeySettings = Pick<FitSettings, 'chains' | 'iter' | 'warmup' | 'thin' | 'seed' | 'adaptDelta' | 'maxTreedepth' | 'initRadius'>;
+export type KeySettings = Pick<FitSettings, 'chains' | 'iter' | 'warmup' | 'thin' | 'seed' | 'adaptDelta' | 'maxTreedepth' | 'initRadius'>
+  & Partial<Pick<FitSettings, 'init'>>;
 
 export interface CacheKeyInput {
   data: string;
@@ -91,7 +92,7 @@ export function cacheKey(k: CacheKeyInput): string {
     priors: [...k.priors],
     settings: {
       chains: s.chains, iter: s.iter, warmup: s.warmup, thin: s.thin, seed: s.seed,
-      adaptDelta: s.adaptDelta, maxTreedepth: s.maxTreedepth, initRadius: s.initRadius,
+      adaptDelta: s.adaptDelta, maxTreedepth: s.maxTreedepth, initRadius: s.initRadius, init: s.init ?? 'random',
     },
     engine: k.engine,
     groupParameterization: k.groupParameterization ?? 'noncentered',
@@ -124,6 +125,8 @@ export interface CacheHeader {
   payloadBytes: number;
   payloadSha256: string;
   chains: ChainHeader[];
+  /** How the chains were started (absent in files written before warm starts existed). */
+  init?: FitInit;
 }
 
 const STAT_TYPES: Record<keyof SamplerStats, BlobType> = {
@@ -135,7 +138,10 @@ function align8(n: number): number {
 }
 
 /** Serialises chains into the cache file's bytes. */
-export function encodeCache(meta: { key: string; formula: string; family: string; outputNames: readonly string[] }, chains: readonly ChainResult[]): Buffer {
+export function encodeCache(
+  meta: { key: string; formula: string; family: string; outputNames: readonly string[]; init?: FitInit },
+  chains: readonly ChainResult[],
+): Buffer {
   const parts: Buffer[] = [];
   let offset = 0;
   const add = (a: Float64Array | Int32Array | Uint8Array, type: BlobType): BlobRef => {
@@ -166,6 +172,7 @@ export function encodeCache(meta: { key: string; formula: string; family: string
     payloadBytes: payload.length,
     payloadSha256: crypto.createHash('sha256').update(payload).digest('hex'),
     chains: chainHeaders,
+    ...(meta.init ? { init: meta.init } : {}),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const len = Buffer.alloc(4);
@@ -235,12 +242,12 @@ export function decodeCache(bytes: Buffer, file: string, expectedKey: string): {
  * A FitResult from cached chains, computed exactly as fitModel computes it after sampling
  * (src/model/fit.ts): summary parameters, group levels, sampler diagnostics, warnings.
  */
-export function fitFromChains(options: FitOptions, chains: ChainResult[], cachedTotalSeconds: number): FitResult {
+export function fitFromChains(options: FitOptions, chains: ChainResult[], cachedTotalSeconds: number, init?: FitInit): FitResult {
   const t0 = process.hrtime.bigint();
   const settings = resolveFitSettings(options);
   const prepared = prepareFitModel(options);
   const prepare = Number(process.hrtime.bigint() - t0) / 1e9;
-  return assembleFit(options, settings, prepared, chains, { prepare, total: cachedTotalSeconds });
+  return assembleFit(options, settings, prepared, chains, { prepare, total: cachedTotalSeconds }, init);
 }
 
 export interface CachedFitOptions {
@@ -261,6 +268,12 @@ export interface CachedFitOptions {
    * 2.5× fewer gradient evaluations at 50k rows; src/model/design/parameterization.ts).
    */
   groupParameterization?: FitOptions['groupParameterization'];
+  /**
+   * Where warmup starts (default 'laplace': whitened warm starts where the posterior is
+   * near normal at its mode, as the centered name effects are at the study's scale; Stan's
+   * random inits otherwise — src/model/init/starts.ts).
+   */
+  init?: FitOptions['init'];
   dataName?: string;
   onProgress?: (p: ChainProgress) => void;
   /** Where cache warnings go (default console.warn). */
@@ -299,6 +312,7 @@ export async function fitWithCache(o: CachedFitOptions): Promise<{ fit: FitResul
     onProgress: o.onProgress,
     dataName: o.dataName,
     groupParameterization: o.groupParameterization ?? 'auto',
+    init: o.init ?? 'laplace',
   };
   const settings = resolveFitSettings(fitOptions);
   const key = cacheKey({
@@ -315,7 +329,7 @@ export async function fitWithCache(o: CachedFitOptions): Promise<{ fit: FitResul
   if (fs.existsSync(file)) {
     try {
       const { header, chains } = decodeCache(fs.readFileSync(file), file, key);
-      const fit = fitFromChains(fitOptions, chains, 0);
+      const fit = fitFromChains(fitOptions, chains, 0, header.init);
       if (fit.outputNames.join('\n') !== header.outputNames.join('\n')) {
         throw new CacheFileError(file, 'its parameter names differ from the model');
       }
@@ -329,6 +343,6 @@ export async function fitWithCache(o: CachedFitOptions): Promise<{ fit: FitResul
   }
   const fit = await doFit(fitOptions);
   fs.mkdirSync(o.cacheDir, { recursive: true });
-  writeFileAtomic(file, encodeCache({ key, formula: fit.formula, family: fit.family, outputNames: fit.outputNames }, fit.chains));
+  writeFileAtomic(file, encodeCache({ key, formula: fit.formula, family: fit.family, outputNames: fit.outputNames, init: fit.init }, fit.chains));
   return { fit, cache: { status: warning ? 'refit' : 'miss', key, file, warning, seconds: secs() } };
 }

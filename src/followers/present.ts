@@ -4,6 +4,7 @@
  * progress line and "what we learned". Pure functions returning HTML or Markdown.
  */
 import type { ChainProgress } from '../model/types';
+import type { FitInit } from '../model/fit';
 import type { CacheOutcome } from './cache';
 import { OTHER_NAME, PREDICTORS } from './coding';
 import type { TruthComparison, TruthRow } from './compare';
@@ -108,6 +109,17 @@ export function cacheLine(c: CacheOutcome): string {
     case 'refit': return `Fitted in ${c.seconds.toFixed(1)} s; the cached file was unusable (${c.warning}) and has been replaced.`;
     case 'off': return `Fitted in ${c.seconds.toFixed(1)} s (cache off: MODEL_CACHE_DIR=off).`;
   }
+}
+
+/** How the chains were started, in a sentence (src/model/init/starts.ts). */
+export function initLine(init: FitInit): string {
+  if (init.used === 'laplace') {
+    const sd = init.logWeightSd !== undefined ? `; sd of log importance weights ${init.logWeightSd.toFixed(2)}, i.e. close to normal` : '';
+    const cost = init.evaluations > 0 ? ` (${init.evaluations.toLocaleString('en-US')} gradient evaluations, ${init.seconds.toFixed(1)} s${sd})` : '';
+    return `Warm start: the chains sampled in coordinates whitened by the Laplace approximation at the posterior mode${cost}, from overdispersed starting points around the mode; Stan's full warmup adaptation ran on top. Same posterior, shorter warmup.`;
+  }
+  if (init.requested === 'laplace') return `Warm start not used — ${init.note ?? 'no Laplace approximation'}`;
+  return "Stan's random inits (uniform(−2, 2) on the unconstrained scale) and a unit initial metric, as brms.";
 }
 
 export function verdictMarkdown(v: Verdict): string {

@@ -271,9 +271,11 @@ export function fitJson(fit: FitResult, data: { file: string; rows: number }): R
     ebfmi: fit.sampler.ebfmi,
     step_size: fit.sampler.stepSize,
     warnings: fit.warnings,
+    init: fit.init,
     priors: fit.prepared.priors.table,
     timings: {
       prepare: fit.timings.prepare,
+      init: fit.timings.init,
       warmup: fit.timings.warmup,
       sampling: fit.timings.sampling,
       total: fit.timings.total,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { prepareFollowerTable } from '../../src/followers/prepare';
-import { cacheLine, escapeHtml, htmlTable, learnedMarkdown, prepCountsMarkdown, prepTableHtml, progressLine, truthMarkdown } from '../../src/followers/present';
+import { cacheLine, initLine, escapeHtml, htmlTable, learnedMarkdown, prepCountsMarkdown, prepTableHtml, progressLine, truthMarkdown } from '../../src/followers/present';
 import { followerSettings, formatFollowerSettings, DEFAULT_ITER } from '../../src/followers/settings';
 import type { PopulationEffect } from '../../src/followers/effects';
 import type { NameEffect } from '../../src/followers/names';
@@ -39,6 +39,11 @@ describe('followers/present: notebook text from computed values', () => {
     expect(progressLine(latest, 3)).to.equal('chain 1: 250/1000 warmup (3 s) · chain 2: 1000/1000 done, 2 divergent (9 s) · chain 3: waiting');
     expect(cacheLine({ status: 'hit', key: 'k', file: '/c/f.fit', warning: null, seconds: 0.42 })).to.match(/^Loaded the fit from the cache \(\/c\/f\.fit\) in 0\.4 s/);
     expect(cacheLine({ status: 'off', key: 'k', file: null, warning: null, seconds: 12 })).to.contain('cache off');
+    expect(initLine({ requested: 'laplace', used: 'laplace', evaluations: 1234, seconds: 2.26, logWeightSd: 0.815 }))
+      .to.match(/^Warm start: .*\(1,234 gradient evaluations, 2\.3 s; sd of log importance weights 0\.81/);
+    expect(initLine({ requested: 'laplace', used: 'random', evaluations: 50, seconds: 1, note: 'the posterior is far from normal' }))
+      .to.equal('Warm start not used — the posterior is far from normal');
+    expect(initLine({ requested: 'random', used: 'random', evaluations: 0, seconds: 0 })).to.match(/^Stan's random inits/);
   });
 
   it('"what we learned" lists clear effects with their numbers, clear names, and the caveat', () => {

@@ -106,6 +106,10 @@ describe('fit settings and command line', () => {
     expect(() => parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--chains', 'two'])).to.throw(/--chains needs a whole number >= 1, got "two"/);
     expect(() => parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--iter', '100', '--warmup', '200'])).to.throw(/--warmup \(200\) must be smaller than --iter \(100\)/);
     expect(() => parseFitArgs(['--bogus'])).to.throw(/unknown option "--bogus"/);
+    const b = parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--init', 'laplace', '--param', 'auto']);
+    expect(b).to.include({ init: 'laplace', groupParameterization: 'auto' });
+    expect(() => parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--init', 'mode'])).to.throw(/--init must be one of random, laplace, got "mode"/);
+    expect(() => parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--param', 'x'])).to.throw(/--param must be one of noncentered, centered, auto, got "x"/);
   });
   it('reports a missing file, a bad formula and an unknown family before sampling', async () => {
     const quine = path.join(repoRoot(), 'data/public/quine.csv');
