@@ -133,7 +133,7 @@ describe("fitModel init: 'laplace' samples the same posterior as Stan's random i
     expect(grads(laplace)).to.be.lessThan(grads(random));
   });
   it('non-centered group effects (a funnel: the mode is no guide) fall back to random inits and say so', async () => {
-    const fit = await fitModel({ ...common, iter: 300, init: 'laplace', groupParameterization: 'noncentered' });
+    const fit = await fitModel({ ...common, iter: 100, init: 'laplace', groupParameterization: 'noncentered' });
     expect(fit.init).to.deep.include({ requested: 'laplace', used: 'random' });
     expect(fit.init.note).to.match(/far from normal around its mode \(sd of log importance weights \d+/);
     expect(fit.warnings.join('\n')).to.contain("Stan's random inits were used instead");
