@@ -1,7 +1,7 @@
 /**
  * Benchmark: pulling 2.5M members (issue 4; targets in design.md).
  *
- *   node dist/bench/pull.js [--members N] [--runs K] [--scenario limited,unlimited,client] [--in-flight D]
+ *   node dist/bench/pull.js [--members N] [--runs K] [--scenario limited,unlimited,client,client-limited] [--in-flight D]
  *
  * Each pull runs in its own child process (clean peak RSS, its own core); the API it talks
  * to runs in another child, whose CPU time is measured too (when it is busier than the
@@ -16,6 +16,8 @@
  *              once, so the server costs little CPU), unlimited: the pull client's own cost
  *              — HTTP, JSON parse, paging checks, conversion, Arrow encoding, fsync'd
  *              writes. Target ≥ 200k members/s, peak RSS ≤ 1.5 GB.
+ * - client-limited: the canned server, the client at 3 requests/s: whether the pull
+ *              itself reaches the limiter's floor, whatever the emulator's speed.
  *
  * Prints every run, then per scenario one line ready for the README: the median wall time
  * and rate, the median members per CPU-second of the pull process, peak RSS, the API
@@ -36,7 +38,8 @@ import { VkClient } from '../src/vk/client';
 import { DEFAULT_IN_FLIGHT, pullMembers } from '../src/vk/members';
 import { VK_WINDOW_MS } from '../src/vk/limiter';
 
-type Scenario = 'limited' | 'unlimited' | 'client';
+type Scenario = 'limited' | 'unlimited' | 'client' | 'client-limited';
+const SCENARIOS: readonly Scenario[] = ['limited', 'unlimited', 'client', 'client-limited'];
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -179,10 +182,12 @@ interface RunResult {
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function runScenario(s: Scenario, members: number, runs: number, inFlight: number): Promise<void> {
-  const serverArgs = s === 'client' ? ['--child-canned', String(members)] : ['--child-emulator', String(members), s === 'limited' ? '3' : '0'];
+  const canned = s === 'client' || s === 'client-limited';
+  const serverArgs = canned ? ['--child-canned', String(members)] : ['--child-emulator', String(members), s === 'limited' ? '3' : '0'];
   const server = startChild(serverArgs);
   const info = JSON.parse(await server.firstLine) as ServerInfo;
-  const rate = s === 'limited' ? 3 : 0;
+  const limited = s === 'limited' || s === 'client-limited';
+  const rate = limited ? 3 : 0;
   const results: RunResult[] = [];
   try {
     for (let k = 0; k < runs; k++) {
@@ -212,7 +217,7 @@ async function runScenario(s: Scenario, members: number, runs: number, inFlight:
   const loadText = `load ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`;
   const rows = results[0].rows;
   let line = `${s} MEDIAN of ${runs} (${fmt(rows)} members, ${inFlight} in flight): ${secs.toFixed(1)} s wall = ${fmt(wallRate)} members/s; ${fmt(perCpu)} members per CPU-second of the pull process; API process ${apiCpu.toFixed(1)} CPU-s; peak RSS ${rss.toFixed(0)} MB; ${loadText}`;
-  if (s === 'limited') {
+  if (limited) {
     // Every request (groups.getById included) takes one limiter slot; the first leaves at once.
     const requests = median(results.map((r) => r.requests));
     const floor = ((requests - 1) * VK_WINDOW_MS) / 3 / 1000;
@@ -234,12 +239,12 @@ async function main(): Promise<void> {
   const inFlight = intArg('--in-flight', DEFAULT_IN_FLIGHT);
   const scenarios = arg('--scenario', 'client,unlimited,limited').split(',').map((x) => x.trim()) as Scenario[];
   for (const s of scenarios) {
-    if (!['limited', 'unlimited', 'client'].includes(s)) throw new Error(`--scenario: unknown "${s}" (limited, unlimited, client)`);
+    if (!SCENARIOS.includes(s)) throw new Error(`--scenario: unknown "${s}" (${SCENARIOS.join(', ')})`);
   }
   console.log(`bench/pull: ${members.toLocaleString('en-US')} members; ${os.cpus().length} CPUs; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   // The limited scenario takes ~40 s a run: one unless --runs says otherwise.
   const explicitRuns = process.argv.includes('--runs');
-  for (const s of scenarios) await runScenario(s, members, s === 'limited' && !explicitRuns ? 1 : runs, inFlight);
+  for (const s of scenarios) await runScenario(s, members, (s === 'limited' || s === 'client-limited') && !explicitRuns ? 1 : runs, inFlight);
 }
 
 main().catch((e: unknown) => {

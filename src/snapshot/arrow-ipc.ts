@@ -131,22 +131,30 @@ function buildColumn(batch: MemberBatch, key: keyof MemberRow, type: DataType, k
   return new Column([arrowBatch] as never);
 }
 
+/** One byte per row (0/1) → Arrow's LSB-first bitmap, eight rows at a time. */
+function packBits(bytes: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array((n + 7) >> 3);
+  const whole = n >> 3;
+  for (let j = 0, i = 0; j < whole; j++, i += 8) {
+    out[j] = bytes[i] | (bytes[i + 1] << 1) | (bytes[i + 2] << 2) | (bytes[i + 3] << 3)
+      | (bytes[i + 4] << 4) | (bytes[i + 5] << 5) | (bytes[i + 6] << 6) | (bytes[i + 7] << 7);
+  }
+  for (let i = whole << 3; i < n; i++) out[i >> 3] |= bytes[i] << (i & 7);
+  return out;
+}
+
 /** A typed column (typed-batch.ts) as an Arrow column: only the validity (and bool) bits are packed. */
 function typedColumn(col: TypedColumn, type: DataType): Column<unknown> {
   const n = col.length;
   const valid = col.valid;
-  const validity = new Uint8Array((n + 7) >> 3);
-  let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    if (valid[i]) validity[i >> 3] |= 1 << (i & 7);
-    else nulls++;
-  }
+  const validity = packBits(valid, n);
+  let set = 0;
+  for (let i = 0; i < n; i++) set += valid[i];
+  const nulls = n - set;
   let values = col.arrowValues();
   let offsets: Int32Array | undefined;
   if (col.kind === 'bool') {
-    const bits = new Uint8Array((n + 7) >> 3);
-    for (let i = 0; i < n; i++) if (values[i]) bits[i >> 3] |= 1 << (i & 7);
-    values = bits;
+    values = packBits(values as Uint8Array, n);
   } else if (col.kind === 'utf8') {
     offsets = col.offsets.subarray(0, n + 1);
   }

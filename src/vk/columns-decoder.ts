@@ -250,9 +250,61 @@ class Decoder {
     }
   }
 
+  /** The separator after the value just read: ',' or ']' (0 = neither). */
+  sep = 0;
+
+  /** After a value: whitespace, then ',' or ']' (consumed, in `sep`); false if neither. */
+  private separator(): boolean {
+    this.ws();
+    const c = this.b[this.p];
+    if (c !== 0x2c && c !== 0x5d) return false;
+    this.sep = c;
+    this.p++;
+    return true;
+  }
+
+  /**
+   * Fast path: a plain unsigned integer (≤ 15 digits: exact in a double; no sign, fraction, exponent or
+   * leading zero) directly followed by ',' or ']' — most values of an answer. Its value,
+   * with the separator consumed; -1 (nothing consumed) for anything else.
+   */
+  private quickUint(): number {
+    const b = this.b;
+    let p = this.p;
+    let c = b[p];
+    if (c < 0x30 || c > 0x39) return -1;
+    let v = c - 0x30;
+    c = b[++p];
+    if (v !== 0) {
+      let k = 1;
+      while (c >= 0x30 && c <= 0x39) {
+        if (++k > 15) return -1;
+        v = v * 10 + c - 0x30;
+        c = b[++p];
+      }
+    }
+    if (c !== 0x2c && c !== 0x5d) return -1;
+    this.sep = c;
+    this.p = p + 1;
+    return v;
+  }
+
+  /** Fast path: `null` directly followed by ',' or ']' (consumed). */
+  private quickNull(): boolean {
+    const b = this.b;
+    const p = this.p;
+    if (b[p] !== 0x6e || b[p + 1] !== 0x75 || b[p + 2] !== 0x6c || b[p + 3] !== 0x6c) return false;
+    const c = b[p + 4];
+    if (c !== 0x2c && c !== 0x5d) return false;
+    this.sep = c;
+    this.p = p + 5;
+    return true;
+  }
+
   /**
    * One column's values into its sink; false on anything unexpected. One loop per kind of
-   * column, so each loop's stores go to one typed-array type.
+   * column, so each loop's stores go to one typed-array type; each tries the fast paths
+   * before the general value reader.
    */
   column(sink: Sink): boolean {
     if (!this.eat(0x5b)) return false;
@@ -264,11 +316,15 @@ class Decoder {
       case 'flag': return this.flagColumn(sink.col);
       default: {
         for (;;) {
-          const t = this.value();
-          if (t === FAIL) return false;
-          this.store(sink, t);
-          if (this.eat(0x2c)) continue;
-          return this.eat(0x5d);
+          if (this.quickNull()) {
+            this.storeNull(sink);
+          } else {
+            const t = this.b[this.p] === 0x22 ? this.string() : this.value();
+            if (t === FAIL) return false;
+            this.store(sink, t);
+            if (!this.separator()) return false;
+          }
+          if (this.sep === 0x5d) return true;
         }
       }
     }
@@ -276,47 +332,98 @@ class Decoder {
 
   private ids(col: TypedColumn): boolean {
     for (;;) {
-      if (this.value() !== NUM) return false;
-      const v = this.num;
+      let v = this.quickUint();
+      if (v < 0) {
+        if (this.value() !== NUM) return false;
+        v = this.num;
+        if (!this.separator()) return false;
+      }
       if (!Number.isInteger(v) || v < 1 || v > INT32_MAX) return false;
       col.pushInt(v);
-      if (this.eat(0x2c)) continue;
-      return this.eat(0x5d);
+      if (this.sep === 0x5d) return true;
     }
   }
 
   private intColumn(col: TypedColumn, min: number, max: number): boolean {
     for (;;) {
-      const t = this.value();
-      if (t === FAIL) return false;
-      const v = t === NUM ? this.num : t === STR ? int(this.jsString(), min, max) : null;
-      if (v !== null && Number.isInteger(v) && v >= min && v <= max) col.pushInt(v);
-      else col.pushNull();
-      if (this.eat(0x2c)) continue;
-      return this.eat(0x5d);
+      const q = this.quickUint();
+      if (q >= 0) {
+        if (q >= min && q <= max) col.pushInt(q);
+        else col.pushNull();
+      } else if (this.quickNull()) {
+        col.pushNull();
+      } else {
+        const t = this.value();
+        if (t === FAIL) return false;
+        const v = t === NUM ? this.num : t === STR ? int(this.jsString(), min, max) : null;
+        if (v !== null && Number.isInteger(v) && v >= min && v <= max) col.pushInt(v);
+        else col.pushNull();
+        if (!this.separator()) return false;
+      }
+      if (this.sep === 0x5d) return true;
     }
   }
 
   private timeColumn(col: TypedColumn): boolean {
     for (;;) {
-      const t = this.value();
-      if (t === FAIL) return false;
-      if (t === NUM && this.num > 0 && Number.isFinite(this.num)) col.pushFloat(this.num);
-      else col.pushNull();
-      if (this.eat(0x2c)) continue;
-      return this.eat(0x5d);
+      const q = this.quickUint();
+      if (q > 0) {
+        col.pushFloat(q);
+      } else if (q === 0 || this.quickNull()) {
+        col.pushNull();
+      } else {
+        const t = this.value();
+        if (t === FAIL) return false;
+        if (t === NUM && this.num > 0 && Number.isFinite(this.num)) col.pushFloat(this.num);
+        else col.pushNull();
+        if (!this.separator()) return false;
+      }
+      if (this.sep === 0x5d) return true;
     }
+  }
+
+  /** Fast path: `true` or `false` directly followed by ',' or ']' (consumed): 1, 0, or -1. */
+  private quickBool(): number {
+    const b = this.b;
+    const p = this.p;
+    let v: number;
+    let end: number;
+    if (b[p] === 0x74 && b[p + 1] === 0x72 && b[p + 2] === 0x75 && b[p + 3] === 0x65) { v = 1; end = p + 4; }
+    else if (b[p] === 0x66 && b[p + 1] === 0x61 && b[p + 2] === 0x6c && b[p + 3] === 0x73 && b[p + 4] === 0x65) { v = 0; end = p + 5; }
+    else return -1;
+    const c = b[end];
+    if (c !== 0x2c && c !== 0x5d) return -1;
+    this.sep = c;
+    this.p = end + 1;
+    return v;
   }
 
   private flagColumn(col: TypedColumn): boolean {
     for (;;) {
-      const t = this.value();
-      if (t === FAIL) return false;
-      const v = t === TRUE ? true : t === FALSE ? false : t === NUM ? flag(this.num) : t === STR ? flag(this.jsString()) : null;
-      if (v === null) col.pushNull();
-      else col.pushBool(v);
-      if (this.eat(0x2c)) continue;
-      return this.eat(0x5d);
+      let q = this.quickUint();
+      if (q < 0) q = this.quickBool();
+      if (q === 0 || q === 1) {
+        col.pushBool(q === 1);
+      } else if (q > 1 || this.quickNull()) {
+        col.pushNull();
+      } else {
+        const t = this.value();
+        if (t === FAIL) return false;
+        const v = t === TRUE ? true : t === FALSE ? false : t === NUM ? flag(this.num) : t === STR ? flag(this.jsString()) : null;
+        if (v === null) col.pushNull();
+        else col.pushBool(v);
+        if (!this.separator()) return false;
+      }
+      if (this.sep === 0x5d) return true;
+    }
+  }
+
+  private storeNull(sink: Sink): void {
+    if (sink.kind === 'bdate') {
+      sink.vis.pushNull();
+      sink.year.pushNull();
+    } else if (sink.kind === 'text' || sink.kind === 'deactivated') {
+      sink.col.pushNull();
     }
   }
 

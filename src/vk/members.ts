@@ -384,20 +384,30 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
   };
   let fetcher: MembersFetcher | undefined;
   let pending: Answer | undefined;
+  // Requests leave as the limiter allows, from the first one on (read-ahead.ts); the
+  // fetcher is made below, for a new pull or from the checkpoint, before the first request.
+  const ahead = new ReadAhead<Answer>(opts.inFlight ?? DEFAULT_IN_FLIGHT, (start, overlap, signal) => ({
+    next: fetcher!.predictNext(start, overlap),
+    answer: fetcher!.fetch(start, overlap, opts.signal ? AbortSignal.any([opts.signal, signal]) : signal),
+  }));
   // Paging starts with the first page, fetched inside open() when the pull is new.
   const tPaging = performance.now();
   const opened = await SnapshotWriter.open<PullExtra>(opts.out, identity, async (): Promise<NewPull<PullExtra>> => {
     // The first page is fetched before anything is created on disk: access errors
-    // (5, 15, 100, 125, 203…) end the pull with no directory left behind.
+    // (5, 15, 100, 125, 203…) end the pull with no directory left behind. The requests
+    // after it are predicted from the member count groups.getById reported.
     fetcher = new MembersFetcher(client, group.id, fields, maxCalls, initialExtra, notice);
     const snapshotTime = new Date().toISOString();
-    pending = await fetcher.fetch(0, 1, opts.signal);
+    pending = await ahead.take(0, 1, group.members_count ?? 0);
     return {
       identity,
       snapshot_time: snapshotTime,
       reported_at_start: pending.pages[0].count,
       extra: initialExtra,
     };
+  }).catch((e: unknown) => {
+    ahead.cancel();
+    throw e;
   });
   if (opened.kind === 'finished') {
     return {
@@ -412,11 +422,6 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
   const extra0: PullExtra = { ...initialExtra, ...cp.extra };
   if (opts.mode === 'plain') extra0.mode = 'plain'; // --plain on a rerun is honoured
   fetcher ??= new MembersFetcher(client, group.id, fields, maxCalls, extra0, notice);
-  const fetch = fetcher;
-  const ahead = new ReadAhead<Answer>(opts.inFlight ?? DEFAULT_IN_FLIGHT, (start, overlap, signal) => ({
-    next: fetch.predictNext(start, overlap),
-    answer: fetch.fetch(start, overlap, opts.signal ? AbortSignal.any([opts.signal, signal]) : signal),
-  }));
   const pager = new Pager(cp.paging, extra0.tuning);
   const rowsBefore = cp.rows;
   const prior = { requests: extra0.requests, retries: extra0.retries };

@@ -34,7 +34,9 @@ describe('pull CLI (child processes against the emulator)', function () {
   it('three kills (SIGKILL) at random moments, then a rerun: exactly the members of an uninterrupted pull', async () => {
     const out = path.join(dir, 'snap');
     const env = { VK_TOKEN: emu.token, VK_API_BASE: emu.base };
-    const args = ['--group', emu.screenName, '--out', out, '--calls', '1', '--rate', '25'];
+    // 5 requests/s: the whole pull takes ~4 s, so each random kill lands before the end (with
+    // requests sent ahead, a faster rate could finish a run inside the kill's random delay).
+    const args = ['--group', emu.screenName, '--out', out, '--calls', '1', '--rate', '5'];
     const runs: CliRun[] = [];
     const cp = snapshotPaths(out).checkpoint;
     for (let k = 0; k < 3; k++) {
