@@ -36,6 +36,8 @@ function sampleRecords(): MemberRecord[] {
     odd({ followers: 2 ** 40, id: 2_147_483_647 }),
     odd({ deactivated: 2, lastSeenShown: true, platform: 12 }),
     odd({ hasPhoto: true, photoKey: 0xffffffff }),
+    odd({ bdate: '1.2."3\\' }),
+    odd({ sex: 3 as 0 }),
   );
   return recs;
 }
