@@ -97,12 +97,6 @@ export class JsonSink {
     this.pos += this.cur.write(s, this.pos, 'utf8');
   }
 
-  /** A byte string (one char per byte, e.g. from `userJsonBytes`): copied as is. */
-  writeBytes(bin: string): void {
-    this.room(bin.length);
-    this.pos += this.cur.write(bin, this.pos, 'latin1');
-  }
-
   /** Bytes, copied as they are (pre-encoded UTF-8 text). */
   raw(bytes: Uint8Array): void {
     const n = bytes.length;

@@ -1,7 +1,8 @@
 /**
  * VK user objects (API 5.199, as `groups.getMembers` returns them with `fields`), written
- * straight to JSON text from a `MemberRecord`: the emulator serves hundreds of thousands
- * of them per second, so no intermediate object is built on the hot path.
+ * straight from a `MemberRecord` into the answer's bytes (`writeUser`): the emulator
+ * serves hundreds of thousands of them per second, so no intermediate object or string is
+ * built on the hot path.
  *
  * Shapes follow reference/vk-api.md: deactivated profiles carry `deactivated`, "DELETED"
  * names for deleted ones, `sex`, `online: 0`, `can_write_private_message: 0` and the
@@ -334,7 +335,7 @@ export function userJsonBytes(rec: MemberRecord, f: FieldSet, referenceSec: numb
 
 /**
  * The same user as a plain object, built directly (no JSON round trip): `execute` scripts
- * read fields of 25,000 users per request (`items@.sex`). Mirrors `userJsonBytes` key for
+ * read fields of 25,000 users per request (`items@.sex`). Mirrors `writeUser` key for
  * key; test/emulator/generator.test.ts checks the two agree on every field for thousands
  * of users, deactivated and hidden ones included.
  */
@@ -436,6 +437,8 @@ const F = {
   occupation: 31,
 } as const;
 const FIELD_CODES: ReadonlyMap<string, number> = new Map(Object.entries(F));
+let lastProp = '';
+let lastCode = 0;
 
 /**
  * One property of `userObject(rec, f, referenceSec)`, without building the object:
@@ -447,8 +450,13 @@ const FIELD_CODES: ReadonlyMap<string, number> = new Map(Object.entries(F));
 export function userField(rec: MemberRecord, f: FieldSet, referenceSec: number, prop: string): unknown {
   const on = f.on;
   // Property names from a script are not internalised strings, so a string switch would
-  // compare them char by char, case after case: one map lookup gives a small integer.
-  const code = FIELD_CODES.get(prop) ?? 0;
+  // compare them char by char, case after case: one map lookup gives a small integer, and
+  // a projection asks for the same name (the same string) 25,000 times in a row.
+  if (prop !== lastProp) {
+    lastProp = prop;
+    lastCode = FIELD_CODES.get(prop) ?? 0;
+  }
+  const code = lastCode;
   switch (code) {
     case F.id: return rec.id;
     case F.first_name: return rec.firstName;

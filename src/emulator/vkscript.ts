@@ -585,7 +585,10 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
       checkArray(cur.length + (Array.isArray(add) ? add.length : 1));
       // push(...) in slices: one native call per slice instead of one per item (the
       // columns script appends 26 pages of 1000 values per inner call).
-      if (Array.isArray(add)) for (let i = 0; i < add.length; i += 8192) cur.push(...add.slice(i, i + 8192));
+      if (Array.isArray(add)) {
+        if (add.length <= 8192) cur.push(...add);
+        else for (let i = 0; i < add.length; i += 8192) cur.push(...add.slice(i, i + 8192));
+      }
       else if (add !== null) cur.push(add);
       return cur;
     }
