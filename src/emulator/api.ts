@@ -168,6 +168,13 @@ class UserValue implements HostValue {
     // `userField` reads one property of `userObject`, which mirrors the JSON the API sends (both tested).
     return plainValue(userField(this.rec(), this.fields, this.gen.referenceSec, prop));
   }
+  /** `get(a)` then `.b` for nested objects (city, last_seen…): what `PlainValue.get` would read, without the wrapper. */
+  getPath(a: string, b: string): Value | undefined {
+    const v = userField(this.rec(), this.fields, this.gen.referenceSec, a);
+    if (v === null || v === undefined) return null;
+    if (typeof v === 'object' && !Array.isArray(v)) return plainProp(v as Record<string, unknown>, b);
+    return undefined;
+  }
   toObject(): Map<string, Value> {
     return fromPlain(JSON.parse(this.json())) as Map<string, Value>;
   }

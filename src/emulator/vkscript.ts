@@ -26,6 +26,11 @@ export interface HostValue {
   readonly hostValue: true;
   /** One property (null when absent): `items@.sex` reads 25,000 of these per execute. */
   get(prop: string): Value;
+  /**
+   * Optional: `get(a)` then property `b` of that, without materialising the inner value
+   * (`items@.city@.id`), or undefined to let the caller do the two steps.
+   */
+  getPath?(a: string, b: string): Value | undefined;
   toObject(): VObject;
 }
 
@@ -533,7 +538,24 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
         return typeof idx === 'number' ? getIndex(obj, idx) : getProp(obj, toStr(idx));
       }
       case 'pluck': {
-        const obj = evaluate(e.obj);
+        const inner = e.obj;
+        if (inner.t === 'pluck') {
+          // `list@.a@.b` in one pass: no intermediate list, and host values may skip building
+          // the inner objects. The same values and the same step count as two passes.
+          tick();
+          const base = evaluate(inner.obj);
+          if (!Array.isArray(base)) return null;
+          const a = inner.prop;
+          const b = e.prop;
+          return base.map((x) => {
+            if (isHostValue(x) && x.getPath) {
+              const v = x.getPath(a, b);
+              if (v !== undefined) return v;
+            }
+            return getProp(getProp(x, a), b);
+          });
+        }
+        const obj = evaluate(inner);
         if (!Array.isArray(obj)) return null;
         return obj.map((x) => getProp(x, e.prop));
       }

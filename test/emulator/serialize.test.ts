@@ -6,10 +6,12 @@
  */
 import { expect } from 'chai';
 import { CommunityGenerator, MemberRecord, Picker, emptyRecord } from '../../src/emulator/generator';
+import { startEmulator } from '../../src/emulator';
 import { JsonSink } from '../../src/emulator/json-sink';
 import { KNOWN_FIELDS, parseFields, userField, userJson, userJsonBytes, userObject, writeUser } from '../../src/emulator/serialize';
 import { MEMBER_FIELDS } from '../../src/snapshot/schema';
 import { Rng } from '../../src/util/rng';
+import { call, fixedNow } from './helpers';
 import { referenceUserJsonBytes } from './serialize-reference';
 
 const REF_SEC = Date.UTC(2026, 10, 20, 12, 0, 0) / 1000;
@@ -177,6 +179,31 @@ describe('emulator / Picker', () => {
         const x = b.nextU32() * 2.3283064365386963e-10 * cum[cum.length - 1];
         expect(picker.pick(a)).to.equal(binaryPick(cum, x));
       }
+    }
+  });
+});
+
+describe('emulator / execute projections', () => {
+  it('list@.a@.b in one pass reads what two passes read (nested objects, absent ones, strings, arrays)', async () => {
+    const emu = await startEmulator({ members: 3000, seed: 9, rateLimitPerSecond: 0, now: fixedNow });
+    try {
+      const paths = [['city', 'id'], ['city', 'title'], ['country', 'title'], ['last_seen', 'time'], ['online_info', 'status'],
+        ['online_info', 'is_online'], ['occupation', 'id'], ['occupation', 'type'], ['first_name', 'length'], ['universities', 'length'],
+        ['sex', 'id'], ['no_such_field', 'id'], ['city', 'no_such_field']];
+      const fields = [...KNOWN_FIELDS].join(',');
+      const fused = paths.map(([a, b]) => `r.items@.${a}@.${b}`).join(', ');
+      const twoStep = paths.map(([a, b], i) => `var s${i} = r.items@.${a};`).join(' ');
+      const twoStepOut = paths.map(([, b], i) => `s${i}@.${b}`).join(', ');
+      const head = `var r = API.groups.getMembers({"group_id": 1, "count": 1000, "offset": 1000, "fields": "${fields}"});`;
+      const a = await call(emu, 'execute', { code: `${head} return [${fused}];` });
+      const b = await call(emu, 'execute', { code: `${head} ${twoStep} return [${twoStepOut}];` });
+      expect(a.json.response).to.have.length(paths.length);
+      expect(a.text).to.equal(b.text);
+      const cityIds = a.json.response[0] as (number | null)[];
+      expect(cityIds.filter((x) => x === null).length).to.be.greaterThan(50);
+      expect(cityIds.filter((x) => typeof x === 'number').length).to.be.greaterThan(300);
+    } finally {
+      await emu.close();
     }
   });
 });
