@@ -105,6 +105,16 @@ export class TypedColumn {
     this.valid[this.length++] = 1;
   }
 
+  /** Empty the column for reuse; values go back to 0 so a null row never shows an old value. */
+  clear(): void {
+    // All of it: `keep` may have left moved-from values past the length.
+    this.ints.fill(0);
+    this.floats.fill(0);
+    this.bits.fill(0);
+    this.length = 0;
+    this.byteLength = 0;
+  }
+
   /** Keep rows [from, to) of each range (increasing), moved down in place; returns the new length. */
   keep(ranges: readonly (readonly [number, number])[]): number {
     let at = 0;
@@ -191,4 +201,27 @@ export function typedRowOf(batch: TypedBatch, i: number): MemberRow {
   const row = {} as Record<string, unknown>;
   for (const c of MEMBER_COLUMNS) row[c.name] = batch.columns[c.name].get(i);
   return row as unknown as MemberRow;
+}
+
+/**
+ * Batches to decode answers into, reused once their rows are encoded (the Arrow encoder
+ * copies them): a 25k-member batch is ~5 MB of typed arrays, and allocating one per
+ * answer kept the garbage collector busy. Owned by one pull.
+ */
+export class BatchPool {
+  private free: TypedBatch[] = [];
+
+  constructor(private readonly keep = 4) {}
+
+  take(capacity: number): TypedBatch {
+    return this.free.pop() ?? typedBatch(capacity);
+  }
+
+  /** Give a batch back; it must not be used afterwards. */
+  release(batch: TypedBatch): void {
+    if (this.free.length >= this.keep || this.free.includes(batch)) return;
+    for (const c of MEMBER_COLUMNS) batch.columns[c.name].clear();
+    batch.length = 0;
+    this.free.push(batch);
+  }
 }

@@ -19,7 +19,7 @@
 import { isUtf8 } from 'node:buffer';
 import { INT32_MAX, deactivated, flag, int, parseBdate, text } from '../snapshot/member-row';
 import type { MemberRow } from '../snapshot/schema';
-import { typedBatch, type TypedBatch, type TypedColumn } from '../snapshot/typed-batch';
+import { typedBatch, type BatchPool, type TypedBatch, type TypedColumn } from '../snapshot/typed-batch';
 import { PROJECTED } from './members-script';
 
 export class DecodedColumns {
@@ -487,16 +487,20 @@ class Decoder {
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Decode a columns answer, or null when it is anything else (see the file comment). */
-export function decodeColumnsAnswer(body: Uint8Array): DecodedColumns | null {
+export function decodeColumnsAnswer(body: Uint8Array, pool?: BatchPool): DecodedColumns | null {
   if (!isUtf8(body)) return null;
+  const taken: { batch?: TypedBatch } = {};
+  let out: DecodedColumns | null = null;
   try {
-    return decode(body);
+    out = decode(body, pool, taken);
   } catch {
-    return null; // e.g. a string whose escapes JSON.parse refuses: the general path reports it
+    // e.g. a string whose escapes JSON.parse refuses: the general path reports it
   }
+  if (!out && taken.batch) pool?.release(taken.batch);
+  return out;
 }
 
-function decode(body: Uint8Array): DecodedColumns | null {
+function decode(body: Uint8Array, pool: BatchPool | undefined, taken: { batch?: TypedBatch }): DecodedColumns | null {
   const d = new Decoder(body);
   if (!d.eat(0x7b)) return null;
   const top = d.key();
@@ -513,7 +517,7 @@ function decode(body: Uint8Array): DecodedColumns | null {
       if (!(lens = d.ints())) return null;
     } else if (same(k, KEY_COLS) && !batch) {
       const total = lens ? lens.reduce((a, x) => a + x, 0) : 1024;
-      batch = typedBatch(total);
+      batch = taken.batch = pool ? pool.take(total) : typedBatch(total);
       const sinks = sinksFor(batch);
       if (!d.eat(0x5b)) return null;
       for (let c = 0; c < sinks.length; c++) {

@@ -21,7 +21,7 @@
  */
 import { MEMBER_FIELDS, type SnapshotManifest } from '../snapshot/schema';
 import { MemberBatchBuilder } from '../snapshot/member-batch';
-import { keepRows, type TypedBatch } from '../snapshot/typed-batch';
+import { BatchPool, keepRows, type TypedBatch } from '../snapshot/typed-batch';
 import { toMemberRow, type VkUser } from '../snapshot/member-row';
 import { SnapshotWriter, type NewPull, type PullIdentity } from '../snapshot/writer';
 import { toolInfo } from '../snapshot/tool';
@@ -182,6 +182,8 @@ class MembersFetcher {
     private readonly maxCalls: number,
     extra: Pick<PullExtra, 'mode' | 'shape' | 'calls' | 'ceiling' | 'page'>,
     private readonly notice: (m: string) => void,
+    /** Where decoded answers' batches come from (given back once written). */
+    readonly pool = new BatchPool(),
   ) {
     this.mode = extra.mode;
     this.shape = extra.shape;
@@ -293,7 +295,8 @@ class MembersFetcher {
     const code = membersScript({
       groupId: this.groupId, start, page, overlap: ov, calls: used.calls, fields: this.fields, shape: used.shape,
     });
-    const raw = await this.client.call<unknown>('execute', { code }, signal, used.shape === 'columns' ? decodeColumnsAnswer : undefined);
+    const decode = used.shape === 'columns' ? (body: Buffer) => decodeColumnsAnswer(body, this.pool) : undefined;
+    const raw = await this.client.call<unknown>('execute', { code }, signal, decode);
     const decoded = raw instanceof DecodedColumns ? raw : null;
     const r = decoded ? { counts: decoded.counts, lens: decoded.lens } : raw;
     if (!isObject(r) || !Array.isArray(r.counts) || !Array.isArray(r.lens) || r.counts.length !== r.lens.length || r.lens.length === 0) {
@@ -470,6 +473,8 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
           // (a gathered row written with this answer's paging state would be at risk).
           if (buffer.length > 0) throw new Error('internal: members gathered across an execute answer');
           await queue(typedAccepted(answer, answer.members.batch, ranges));
+          // queueBatch encoded (copied) the rows synchronously: the batch can take the next answer.
+          fetcher.pool.release(answer.members.batch);
           continue;
         }
         takeAccepted(answer, ranges, buffer);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Rng } from '../../src/util/rng';
 import { MemberBatchBuilder, rowOf } from '../../src/snapshot/member-batch';
-import { keepRows, typedRowOf } from '../../src/snapshot/typed-batch';
+import { BatchPool, keepRows, typedRowOf } from '../../src/snapshot/typed-batch';
 import { DecodedColumns, decodeColumnsAnswer } from '../../src/vk/columns-decoder';
 import { PROJECTED, appendProjected } from '../../src/vk/members-script';
 
@@ -128,5 +128,37 @@ describe('vk/columns-decoder: the columns answer decoded from bytes', () => {
     const invalidUtf8 = Buffer.from(withCol(1, () => Array(10).fill('ab')));
     invalidUtf8[invalidUtf8.indexOf('"ab"') + 1] = 0xff;
     expect(decodeColumnsAnswer(invalidUtf8), 'invalid UTF-8').to.equal(null);
+  });
+});
+
+describe('snapshot/typed-batch: batches reused through a pool', () => {
+  it('a released batch decodes the next answer with no value of the previous one showing', () => {
+    const rng = new Rng(24);
+    const pool = new BatchPool();
+    const full = randomCols(rng, 600);
+    const first = decodeColumnsAnswer(Buffer.from(answerOf(full, [600])), pool)!;
+    keepRows(first.batch, [[1, 600]]); // moved-from values stay past the new length
+    pool.release(first.batch);
+    // The next answer: all nulls except ids; every stored value must be null.
+    const empty = PROJECTED.map(() => Array<unknown>(600).fill(null));
+    empty[0] = Array.from({ length: 600 }, (_, i) => 10_000 + i);
+    const second = decodeColumnsAnswer(Buffer.from(answerOf(empty, [600])), pool)!;
+    expect(second.batch, 'the pooled batch was reused').to.equal(first.batch);
+    for (let i = 0; i < 600; i++) {
+      const row = typedRowOf(second.batch, i);
+      for (const [k, v] of Object.entries(row)) if (k !== 'id' && v !== null) throw new Error(`row ${i} ${k}: ${String(v)} left over`);
+    }
+    // Under every null the raw slot is 0 (readers that ignore validity see no old value).
+    for (const [k, col] of Object.entries(second.batch.columns)) {
+      if (k === 'id') continue;
+      for (const raw of [col.ints, col.floats, col.bits]) {
+        for (let i = 0; i < raw.length; i++) if (raw[i] !== 0) throw new Error(`${k}: raw slot ${i} holds ${raw[i]}`);
+      }
+      if (col.kind === 'utf8') expect(col.byteLength, k).to.equal(0);
+    }
+    // An answer that falls back gives its batch back too.
+    const before = decodeColumnsAnswer(Buffer.from(answerOf(full, [600]).replace('"lens":[600]', '"lens":[601]')), pool);
+    expect(before).to.equal(null);
+    expect(pool.take(10)).to.be.an('object');
   });
 });
