@@ -16,7 +16,7 @@
  * cover the network's jitter.
  */
 import { createHash } from 'node:crypto';
-import { realClock, type Clock } from './clock';
+import { AbortedError, realClock, type Clock } from './clock';
 
 /** vk-io's `MINIMUM_TIME_INTERVAL_API`. */
 export const VK_WINDOW_MS = 1133;
@@ -61,6 +61,7 @@ export class RateLimiter {
 
   private async waitTurn(signal?: AbortSignal): Promise<void> {
     for (;;) {
+      if (signal?.aborted) throw new AbortedError();
       const now = this.clock.now();
       // Re-read after every sleep: pause() may have moved the time while we slept.
       const at = Math.max(this.lastGrant + this.intervalMs, this.pausedUntil);
