@@ -6,8 +6,9 @@
  *   node dist/bench/emulator.js [--members N] [--serve M] [--runs K]
  *
  * 1. Generation: all N members (default 2,500,000) generated once, and generated +
- *    serialised to VK JSON with the snapshot's MEMBER_FIELDS; heap growth printed (bounded
- *    memory: nothing is kept).
+ *    serialised to VK JSON bytes with the snapshot's MEMBER_FIELDS, as groups.getMembers
+ *    does (reused record, `writeUser` into a JsonSink per 1000); heap growth printed
+ *    (bounded memory: nothing is kept).
  * 2. Serving: a keep-alive HTTP client on loopback pulls M members (default 250,000) with
  *    MEMBER_FIELDS, (a) as groups.getMembers pages of 1000, (b) as vk-io's execute loop of
  *    25 × 1000 (maxResponseBytes lifted: the size limit is a behaviour, not a cost), rate
@@ -90,12 +91,15 @@ async function main(): Promise<void> {
   t = performance.now();
   c0 = process.cpuUsage();
   let bytes = 0;
-  // As groups.getMembers serialises: into a reused record, then bytes into a sink (one per 1000 members, like a page).
+  // As groups.getMembers serialises: into a reused record, then bytes into a sink (one per
+  // 1000 members, like a page), whose chunk is reused once the page is done (as the server
+  // does once the answer is sent).
   const rec = emptyRecord();
   for (let start = 0; start < members; start += 1000) {
     const sink = new JsonSink();
     for (let i = start; i < Math.min(members, start + 1000); i++) writeUser(gen.memberInto(i, rec), fields, gen.referenceSec, sink);
     bytes += sink.length;
+    sink.release();
   }
   const serMs = performance.now() - t;
   const serCpu = process.cpuUsage(c0);
