@@ -31,7 +31,7 @@ import { VkApiError, VkNetworkError, VkResponseError, VkRetryExhaustedError } fr
 import { resolveGroup, type GroupInfo } from './group';
 import { ShapeMismatchError, appendProjected, checkColumns, membersScript, type ScriptShape } from './members-script';
 import { DecodedColumns, decodeColumnsAnswer } from './columns-decoder';
-import { Pager, type AcceptedRange, type Page, type PagerTuning } from './pager';
+import { MAX_MARGIN, Pager, type AcceptedRange, type Page, type PagerTuning } from './pager';
 import { ReadAhead } from './read-ahead';
 
 export const MAX_CALLS_PER_EXECUTE = 25;
@@ -392,7 +392,7 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
   const ahead = new ReadAhead<Answer>(opts.inFlight ?? DEFAULT_IN_FLIGHT, (start, overlap, signal) => ({
     next: fetcher!.predictNext(start, overlap),
     answer: fetcher!.fetch(start, overlap, opts.signal ? AbortSignal.any([opts.signal, signal]) : signal),
-  }));
+  }), MAX_MARGIN);
   // Paging starts with the first page, fetched inside open() when the pull is new.
   const tPaging = performance.now();
   const opened = await SnapshotWriter.open<PullExtra>(opts.out, identity, async (): Promise<NewPull<PullExtra>> => {

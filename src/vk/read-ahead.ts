@@ -6,12 +6,14 @@
  * pager moves it back when members left, and adapts the overlap to the drift it sees).
  * Without drift it is predictable — every page full, the overlap unchanged — so up to
  * `depth` requests are sent at predicted offsets, each leaving as soon as the limiter
- * allows. An answer is used only if it was asked at exactly the offset the pager then
- * wants; otherwise every request ahead is cancelled and paging goes on from the pager's
- * offset. So the pager sees the same sequence of requests as a pull that waits for each
- * answer, and its proof (pager.ts) holds as it is; a wrong guess costs requests, never
- * members. vk-io's collect iterator similarly keeps `parallelRequests` in flight
- * (reference/vk-api.md).
+ * allows. An answer is used only if it starts where the pager then wants or at most
+ * `slack` members before (the pager's overlap shrank as the drift it saw faded): it then
+ * reaches back at least as far as the pager's own request would, and the pager checks
+ * every page of it as always (pager.ts: a page must reach back to the last id written),
+ * so its proof holds as it is. A request that starts later (the pager stepped back, or
+ * wants more overlap) is cancelled with every one behind it, and paging goes on from the
+ * pager's offset. A wrong guess costs requests, never members. vk-io's collect iterator
+ * similarly keeps `parallelRequests` in flight (reference/vk-api.md).
  */
 
 export interface Issued<A> {
@@ -25,7 +27,6 @@ export type Issue<A> = (start: number, overlap: number, signal: AbortSignal) => 
 
 interface Ahead<A> extends Issued<A> {
   start: number;
-  overlap: number;
   controller: AbortController;
 }
 
@@ -34,7 +35,7 @@ export class ReadAhead<A> {
   /** Requests cancelled because the prediction was wrong. */
   wasted = 0;
 
-  constructor(private readonly depth: number, private readonly issue: Issue<A>) {
+  constructor(private readonly depth: number, private readonly issue: Issue<A>, private readonly slack = 0) {
     if (!(Number.isInteger(depth) && depth >= 1)) throw new RangeError(`requests in flight must be a whole number ≥ 1, got ${depth}`);
   }
 
@@ -44,7 +45,7 @@ export class ReadAhead<A> {
    */
   ensure(start: number, overlap: number, limit: number): void {
     const head = this.queue[0];
-    if (head && (head.start !== start || head.overlap !== overlap)) this.cancel();
+    if (head && !(head.start <= start && start - head.start <= this.slack)) this.cancel();
     while (this.queue.length < this.depth) {
       const last = this.queue[this.queue.length - 1];
       const s = last ? last.next : start;
@@ -53,11 +54,11 @@ export class ReadAhead<A> {
       const issued = this.issue(s, overlap, controller.signal);
       // A cancelled request's failure is nobody's business; a used one is awaited.
       issued.answer.catch(() => undefined);
-      this.queue.push({ ...issued, start: s, overlap, controller });
+      this.queue.push({ ...issued, start: s, controller });
     }
   }
 
-  /** The answer for (`start`, `overlap`), sending requests ahead of it as `ensure` does. */
+  /** The answer for `start` (or one starting up to `slack` before it), sending requests ahead as `ensure` does. */
   take(start: number, overlap: number, limit: number): Promise<A> {
     this.ensure(start, overlap, limit);
     return this.queue.shift()!.answer;

@@ -33,20 +33,27 @@ describe('vk/read-ahead: requests sent at predicted offsets', () => {
     expect(tail.inFlight).to.equal(2);
   });
 
-  it('a wrong prediction (other offset or overlap) cancels every request ahead and restarts from the pager\'s offset', async () => {
+  it('a request ahead that starts later than the pager wants is cancelled with those behind it; one up to `slack` earlier is used', async () => {
     const api = fakeIssuer(1000);
-    const ahead = new ReadAhead<string>(3, api.issue);
+    const ahead = new ReadAhead<string>(3, api.issue, 400);
     void ahead.take(0, 1, 10_000);
     const predicted = api.sent.slice(1);
-    ahead.ensure(900, 1, 10_000); // the pager stepped back
+    ahead.ensure(900, 1, 10_000); // the pager stepped back: 999 would not reach back far enough
     expect(predicted.every((r) => r.signal.aborted)).to.equal(true);
     expect(ahead.wasted).to.equal(2);
     expect(api.sent.slice(3).map((r) => r.start)).to.deep.equal([900, 1899, 2898]);
-    ahead.ensure(900, 5, 10_000); // same offset, the overlap grew: the inner pages differ
-    expect(ahead.wasted).to.equal(5);
-    expect(api.sent.slice(6).map((r) => [r.start, r.overlap])).to.deep.equal([[900, 5], [1895, 5], [2890, 5]]);
+    // The overlap the pager wants shrank: a request at 900 reads from before 1300, so it serves.
+    ahead.ensure(1300, 1, 10_000);
+    expect(ahead.wasted).to.equal(2);
+    expect(api.sent).to.have.length(6);
+    api.sent[3].resolve('from 900');
+    expect(await ahead.take(1300, 1, 10_000)).to.equal('from 900');
+    // More than `slack` before: cancelled (it would re-read too much).
+    ahead.ensure(1899 + 401, 1, 10_000);
+    expect(ahead.wasted).to.equal(4);
+    expect(api.sent.slice(6).map((r) => r.start)).to.deep.equal([2300, 3299, 4298]);
     ahead.cancel();
-    expect(api.sent.every((r) => r.signal.aborted || r.start === 0)).to.equal(true);
+    expect(api.sent.every((r) => r.signal.aborted || r.start === 0 || r.start === 900)).to.equal(true);
   });
 
   it('depth 1 waits for each answer; a bad depth is a clear error', () => {
