@@ -211,7 +211,7 @@ export function assembleFit(
     parameters,
     groupLevels,
     sampler: diag,
-    warnings: init.note ? [...warnings, init.note] : warnings,
+    warnings,
     init,
     timings: {
       prepare: seconds.prepare,
