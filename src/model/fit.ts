@@ -42,8 +42,10 @@ export interface FitOptions {
   groupParameterization?: Parameters<typeof prepareModel>[0]['groupParameterization'];
   /**
    * Where warmup starts: 'random' (Stan's and brms's uniform(−2, 2) inits, unit metric) or
-   * 'laplace' (overdispersed draws around the posterior mode, metric from the Hessian
-   * there: init/starts.ts; far shorter warmup transients on large data, same posterior).
+   * 'laplace' (chains sample in coordinates whitened by the Laplace approximation at the
+   * mode, from overdispersed draws around it, when the posterior is near normal there:
+   * init/starts.ts; same posterior, far shorter warmup on large data). With 'laplace' the
+   * chains' `invMetric` is in the whitened coordinates.
    */
   init?: InitKind;
 }
