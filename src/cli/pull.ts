@@ -42,6 +42,8 @@ options:
   --out DIR     snapshot directory
   --rate N      requests per second for the token (default 3; 0 = unlimited)
   --calls N     API calls per execute, 1..25 (default 25)
+  --in-flight N requests sent ahead while answers are still coming, 1..8 (default 3;
+                more helps when the API answers slower than the rate limit spaces requests)
   --plain       do not use execute (plain groups.getMembers calls)
   --quiet       no progress line
   --help
@@ -62,6 +64,7 @@ interface Args {
   out?: string;
   rate?: number;
   calls?: number;
+  inFlight?: number;
   plain: boolean;
   quiet: boolean;
   help: boolean;
@@ -91,6 +94,7 @@ export function parseArgs(argv: readonly string[]): Args {
       case '--out': args.out = take(); break;
       case '--rate': args.rate = num(take(), '--rate', 0, 1000); break;
       case '--calls': args.calls = num(take(), '--calls', 1, 25); if (!Number.isInteger(args.calls)) throw new UsageError('--calls must be a whole number'); break;
+      case '--in-flight': args.inFlight = num(take(), '--in-flight', 1, 8); if (!Number.isInteger(args.inFlight)) throw new UsageError('--in-flight must be a whole number'); break;
       case '--plain': args.plain = true; break;
       case '--quiet': args.quiet = true; break;
       case '--help': case '-h': args.help = true; break;
@@ -152,7 +156,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   };
   try {
     const r = await pullMembers({
-      token, base, group: args.group, out, rateLimit: args.rate, callsPerExecute: args.calls,
+      token, base, group: args.group, out, rateLimit: args.rate, callsPerExecute: args.calls, inFlight: args.inFlight,
       mode: args.plain ? 'plain' : 'auto', signal: controller.signal, onProgress,
       onNotice: (m) => say(`pull: ${m}`),
     });

@@ -133,6 +133,10 @@ describe('pull CLI (child processes against the emulator)', function () {
     const b = await runCli(['--group', 'x', '--rate', 'fast'], { VK_TOKEN: 't' });
     expect(b.code).to.equal(2);
     expect(b.stderr).to.match(/--rate must be a number/);
+    const f = await runCli(['--group', 'x', '--in-flight', '0'], { VK_TOKEN: 't' });
+    expect(f.code).to.equal(2);
+    expect(f.stderr).to.match(/--in-flight/);
+    expect(h.stdout).to.contain('--in-flight N');
   });
 });
 
