@@ -5,7 +5,7 @@
  */
 import { CommunityGenerator, MemberRecord, emptyRecord } from './generator';
 import { Membership } from './membership';
-import { FieldSet, parseFields, userField, userJson, writeUser } from './serialize';
+import { FieldSet, parseFields, userField, userJson, userPath, writeUser } from './serialize';
 import { VkApiError, vkErrors } from './errors';
 import { JsonSink } from './json-sink';
 import {
@@ -170,7 +170,11 @@ class UserValue implements HostValue {
   }
   /** `get(a)` then `.b` for nested objects (city, last_seen…): what `PlainValue.get` would read, without the wrapper. */
   getPath(a: string, b: string): Value | undefined {
-    const v = userField(this.rec(), this.fields, this.gen.referenceSec, a);
+    const rec = this.rec();
+    // city, country, last_seen, online_info, occupation: the value without the object.
+    const direct = userPath(rec, this.fields, this.gen.referenceSec, a, b);
+    if (direct !== undefined) return direct as Value;
+    const v = userField(rec, this.fields, this.gen.referenceSec, a);
     if (v === null || v === undefined) return null;
     if (typeof v === 'object' && !Array.isArray(v)) return plainProp(v as Record<string, unknown>, b);
     return undefined;

@@ -525,3 +525,64 @@ export function userField(rec: MemberRecord, f: FieldSet, referenceSec: number, 
     default: return f.photos.includes(prop) ? photoUrl(rec, prop) : undefined;
   }
 }
+
+/** `userPath`'s nested objects. */
+const NESTED: ReadonlyMap<string, number> = new Map([['city', F.city], ['country', F.country], ['last_seen', F.last_seen], ['online_info', F.online_info], ['occupation', F.occupation]]);
+let lastPathProp = '';
+let lastPathCode = 0;
+
+/**
+ * Property `b` of the object `userField(rec, f, referenceSec, a)` returns (null when that
+ * object is absent or lacks `b`), without building the object: `items@.city@.id` and five
+ * more projections of the columns script read one each per member. `undefined` when `a`
+ * is not one of the nested objects handled here (the caller then reads `userField`).
+ * Mirrors `userField` case by case; serialize.test.ts compares the two on every pair.
+ */
+export function userPath(rec: MemberRecord, f: FieldSet, referenceSec: number, a: string, b: string): unknown {
+  if (a !== lastPathProp) {
+    lastPathProp = a;
+    lastPathCode = NESTED.get(a) ?? 0;
+  }
+  const on = f.on;
+  switch (lastPathCode) {
+    case F.last_seen:
+      // The same object for live and deactivated profiles.
+      if (!on.last_seen || !rec.lastSeenShown) return null;
+      return b === 'platform' ? rec.platform : b === 'time' ? rec.lastSeen : null;
+    case F.city: {
+      const c = rec.city;
+      if (rec.deactivated !== 0 || !on.city || !c) return null;
+      return b === 'id' ? c.id : b === 'title' ? c.title : null;
+    }
+    case F.country:
+      if (rec.deactivated !== 0 || !on.country || !rec.countryId) return null;
+      return b === 'id' ? rec.countryId : b === 'title' ? rec.countryTitle ?? '' : null;
+    case F.online_info:
+      if (rec.deactivated !== 0 || !on.online_info) return null;
+      if (rec.lastSeenShown) {
+        switch (b) {
+          case 'visible': return true;
+          case 'last_seen': return rec.lastSeen;
+          case 'is_online': return rec.online;
+          case 'is_mobile': return rec.online && isMobilePlatform(rec.platform);
+          default: return null;
+        }
+      }
+      switch (b) {
+        case 'visible': case 'is_online': case 'is_mobile': return false;
+        case 'status': return rec.online ? 'recently' : onlineStatus(referenceSec - rec.lastSeen);
+        default: return null;
+      }
+    case F.occupation: {
+      const oc = rec.occupation;
+      if (rec.deactivated !== 0 || (rec.isClosed && !rec.canAccessClosed) || !on.occupation || !oc) return null;
+      switch (b) {
+        case 'type': return oc.type;
+        case 'id': return oc.id ?? null;
+        case 'name': return oc.name;
+        default: return null;
+      }
+    }
+    default: return undefined;
+  }
+}

@@ -166,6 +166,7 @@ type Expr =
   | { t: 'logic'; op: '&&' | '||'; left: Expr; right: Expr }
   | { t: 'cond'; test: Expr; then: Expr; else: Expr }
   | { t: 'assign'; op: string; target: Expr; value: Expr };
+type PluckExpr = Extract<Expr, { t: 'pluck' }>;
 
 type Stmt =
   | { t: 'var'; decls: [string, Expr | null][] }
@@ -538,26 +539,11 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
         return typeof idx === 'number' ? getIndex(obj, idx) : getProp(obj, toStr(idx));
       }
       case 'pluck': {
-        const inner = e.obj;
-        if (inner.t === 'pluck') {
-          // `list@.a@.b` in one pass: no intermediate list, and host values may skip building
-          // the inner objects. The same values and the same step count as two passes.
-          tick();
-          const base = evaluate(inner.obj);
-          if (!Array.isArray(base)) return null;
-          const a = inner.prop;
-          const b = e.prop;
-          return base.map((x) => {
-            if (isHostValue(x) && x.getPath) {
-              const v = x.getPath(a, b);
-              if (v !== undefined) return v;
-            }
-            return getProp(getProp(x, a), b);
-          });
-        }
-        const obj = evaluate(inner);
-        if (!Array.isArray(obj)) return null;
-        return obj.map((x) => getProp(x, e.prop));
+        const base = pluckBase(e);
+        if (!Array.isArray(base)) return null;
+        const out: Value[] = [];
+        project(e, base, out);
+        return out;
       }
       case 'call': return call(e);
       case 'unary': {
@@ -589,6 +575,39 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
     }
   };
 
+  /**
+   * The list a projection reads. `list@.a@.b` is one pass (no intermediate list; host
+   * values may skip building the inner objects) with the step count of two passes.
+   */
+  const pluckBase = (e: PluckExpr): Value => {
+    if (e.obj.t !== 'pluck') return evaluate(e.obj);
+    tick();
+    return evaluate(e.obj.obj);
+  };
+
+  /** `base@.prop` (or `base@.a@.b`) appended to `dst`, value by value. */
+  const project = (e: PluckExpr, base: Value[], dst: Value[]): void => {
+    const n = base.length;
+    if (e.obj.t === 'pluck') {
+      const a = e.obj.prop;
+      const b = e.prop;
+      for (let i = 0; i < n; i++) {
+        const x = base[i];
+        if (isHostValue(x) && x.getPath) {
+          const v = x.getPath(a, b);
+          if (v !== undefined) {
+            dst.push(v);
+            continue;
+          }
+        }
+        dst.push(getProp(getProp(x, a), b));
+      }
+    } else {
+      const prop = e.prop;
+      for (let i = 0; i < n; i++) dst.push(getProp(base[i], prop));
+    }
+  };
+
   /** `x = x + y` / `x += y` on an array only `x` reaches: append, return it; else undefined. */
   const appendInPlace = (e: Extract<Expr, { t: 'assign' }>): Value | undefined => {
     if (e.target.t !== 'name') return undefined;
@@ -602,17 +621,34 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
     const cur = vars.get(name);
     if (!Array.isArray(cur) || owned.get(cur) !== name) return undefined;
     if (e.value !== rhs) tick(); // the `+` node the fast path skips
-    const add = evaluate(rhs);
+    // `col = col + r.items@.field` (the pull's columns script, 26 per inner call): the
+    // projected values go straight into the column, with no page-sized list in between.
+    let add: Value = null;
+    let pending: Value[] | null = null; // the list a projection reads, not yet projected
+    if (rhs.t === 'pluck') {
+      tick(); // what evaluate(rhs) would count
+      const base = pluckBase(rhs);
+      if (Array.isArray(base)) pending = base;
+    } else {
+      add = evaluate(rhs);
+    }
     if (owned.get(cur) === name && vars.get(name) === cur) {
-      checkArray(cur.length + (Array.isArray(add) ? add.length : 1));
-      // push(...) in slices: one native call per slice instead of one per item (the
-      // columns script appends 26 pages of 1000 values per inner call).
-      if (Array.isArray(add)) {
-        if (add.length <= 8192) cur.push(...add);
-        else for (let i = 0; i < add.length; i += 8192) cur.push(...add.slice(i, i + 8192));
+      if (pending !== null) {
+        checkArray(cur.length + pending.length);
+        project(rhs as PluckExpr, pending, cur);
+        return cur;
       }
-      else if (add !== null) cur.push(add);
+      checkArray(cur.length + (Array.isArray(add) ? add.length : 1));
+      if (Array.isArray(add)) {
+        const n = add.length;
+        for (let i = 0; i < n; i++) cur.push(add[i]);
+      } else if (add !== null) cur.push(add);
       return cur;
+    }
+    if (pending !== null) {
+      const list: Value[] = [];
+      project(rhs as PluckExpr, pending, list);
+      add = list;
     }
     // Someone read the array while the right side ran: plain (copying) semantics.
     const v = binary('+', cur, add);
@@ -826,6 +862,12 @@ function binary(op: string, a: Value, b: Value): Value {
 /** Where serialised JSON goes (a string builder or a `JsonSink`). */
 export interface JsonWriter {
   write(s: string): void;
+  /**
+   * Optional: a list as JSON, `[` … `]`, written by the writer itself: null, booleans,
+   * numbers and strings exactly as `JSON.stringify` writes them, any other item through
+   * `other`. (`JsonSink` writes them as bytes: the columns answer is 26 lists of 25,000.)
+   */
+  list?(items: readonly unknown[], other: (item: unknown) => void): void;
 }
 
 /** Writes one host value's JSON. */
@@ -841,8 +883,12 @@ export function writeValueJson(v: Value, writeHost: HostWriter, out: JsonWriter)
   else if (typeof v === 'number') out.write(Number.isFinite(v) ? String(v) : 'null');
   else if (typeof v === 'string') out.write(JSON.stringify(v));
   else if (Array.isArray(v)) {
-    // Arrays of plain values (the projected columns) go through the native serialiser,
-    // which writes them exactly as the loop below would.
+    if (out.list) {
+      out.list(v, (x) => writeValueJson(x as Value, writeHost, out));
+      return;
+    }
+    // Arrays of plain values go through the native serialiser, which writes them exactly
+    // as the loop below would.
     let primitive = true;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];

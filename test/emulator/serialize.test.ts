@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { CommunityGenerator, MemberRecord, Picker, emptyRecord } from '../../src/emulator/generator';
 import { startEmulator } from '../../src/emulator';
 import { JsonSink } from '../../src/emulator/json-sink';
-import { KNOWN_FIELDS, parseFields, userField, userJson, userJsonBytes, userObject, writeUser } from '../../src/emulator/serialize';
+import { KNOWN_FIELDS, parseFields, userField, userJson, userJsonBytes, userObject, userPath, writeUser } from '../../src/emulator/serialize';
 import { MEMBER_FIELDS } from '../../src/snapshot/schema';
 import { Rng } from '../../src/util/rng';
 import { call, fixedNow } from './helpers';
@@ -101,6 +101,29 @@ describe('emulator / byte serialiser', () => {
     expect(present).to.be.greaterThan(30_000);
   });
 
+  it('userPath reads property b of the object userField(a) returns, for every nested object (absent ones included)', () => {
+    const nested = ['city', 'country', 'last_seen', 'online_info', 'occupation'];
+    const inner = ['id', 'title', 'platform', 'time', 'visible', 'last_seen', 'is_online', 'is_mobile', 'status', 'type', 'name',
+      'no_such_field', 'toString', 'length'];
+    let present = 0;
+    for (const f of sets) {
+      for (const rec of recs.filter((_, i) => i % 3 === 0 || i >= 3000)) {
+        for (const a of nested) {
+          const o = userField(rec, f, REF_SEC, a) as Record<string, unknown> | undefined;
+          for (const b of inner) {
+            const want = o !== undefined && Object.hasOwn(o, b) ? o[b] : null;
+            const got = userPath(rec, f, REF_SEC, a, b);
+            if (got !== want) expect(got, `user ${rec.id}, ${a}.${b} with ${f.key}`).to.equal(want);
+            if (want !== null) present++;
+          }
+        }
+        // Anything else is left to userField.
+        for (const a of ['sex', 'first_name', 'universities', 'no_such_field']) expect(userPath(rec, f, REF_SEC, a, 'id')).to.equal(undefined);
+      }
+    }
+    expect(present).to.be.greaterThan(10_000);
+  });
+
   it('memberInto into a reused record gives the same member as member()', () => {
     const gen = new CommunityGenerator({ seed: 11, referenceSec: REF_SEC });
     const rec = emptyRecord();
@@ -136,6 +159,27 @@ describe('emulator / JsonSink', () => {
     const want = pieces.join('').repeat(50);
     expect(s.toString()).to.equal(want);
     expect(s.length).to.equal(Buffer.byteLength(want));
+  });
+
+  it('writes lists of plain values byte for byte as JSON.stringify does, across chunk edges', () => {
+    const odd: unknown[] = [0, -0, 9, 10, 1.5, -3, 2 ** 53, 1e21, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY,
+      null, true, false, '', 'id1', 'Привет', 'a"b\\c', '\u0000\u001f\n\t', '\u007f', '😀', '\ud800 lone', 'x'.repeat(200),
+      'Ю'.repeat(70), '</script>\u2028'];
+    const r = new Rng(5);
+    for (const chunk of [8, 64, 1 << 20]) {
+      const items: unknown[] = [];
+      for (let i = 0; i < 3000; i++) items.push(r.uniform() < 0.5 ? odd[i % odd.length] : Math.floor(r.uniform() * 10 ** (i % 12)));
+      for (const list of [items, [], [odd[16]], odd]) {
+        const s = new JsonSink(chunk);
+        s.list(list, () => expect.fail('plain values only'));
+        expect(s.toString(), `chunk ${chunk}`).to.equal(JSON.stringify(list));
+        expect(s.length).to.equal(Buffer.byteLength(JSON.stringify(list)));
+      }
+    }
+    // Anything else goes to `other`, in place.
+    const s = new JsonSink(8);
+    s.list([1, { k: 1 }, 'Ж', [2]], (x) => s.write(JSON.stringify(x)));
+    expect(s.toString()).to.equal('[1,{"k":1},"Ж",[2]]');
   });
 
   it('released chunks are reused without leaking earlier bytes into a new answer', () => {
