@@ -11,7 +11,9 @@
  *    (bounded memory: nothing is kept).
  * 2. Serving: a keep-alive HTTP client on loopback pulls M members (default 250,000) with
  *    MEMBER_FIELDS, (a) as groups.getMembers pages of 1000, (b) as vk-io's execute loop of
- *    25 × 1000 (maxResponseBytes lifted: the size limit is a behaviour, not a cost), rate
+ *    25 × 1000, (c) as the pull's own execute script (src/vk/members-script.ts, shape
+ *    "columns": 25 pages of 1000 overlapping by one, 26 projected columns; what `npm run
+ *    pull` sends) — maxResponseBytes lifted (the size limit is a behaviour, not a cost), rate
  *    limit off. The client reads each body completely (no JSON.parse: that is the pull's
  *    cost, not the emulator's). K runs each (default 5); medians printed.
  *
@@ -33,6 +35,7 @@ import { JsonSink } from '../src/emulator/json-sink';
 import { emptyRecord } from '../src/emulator/generator';
 import { parseFields, writeUser } from '../src/emulator/serialize';
 import { MEMBER_FIELDS } from '../src/snapshot/schema';
+import { membersScript } from '../src/vk/members-script';
 import { vkIoExecuteCode } from '../test/emulator/helpers';
 
 function arg(name: string, fallback: number): number {
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
     console.log(`  ${label}: serve ${serve.toLocaleString('en-US')} fielded members over loopback, ${runs} runs, medians (target ≥ 300,000/s):`);
     console.log(`    groups.getMembers pages of 1000: wall ${fmt(median(r.pageWall))}/s [${r.pageWall.map(fmt).join(', ')}] ${verdict(median(r.pageWall))}; per ${r.cpuLabel} CPU-second ${fmt(median(r.pageCpu))}/s ${verdict(median(r.pageCpu))}; ${r.bytesPerMember.toFixed(0)} bytes/member on the wire`);
     console.log(`    execute 25 × 1000 (vk-io code):  wall ${fmt(median(r.execWall))}/s [${r.execWall.map(fmt).join(', ')}] ${verdict(median(r.execWall))}; per ${r.cpuLabel} CPU-second ${fmt(median(r.execCpu))}/s ${verdict(median(r.execCpu))}`);
+    console.log(`    execute, the pull's columns script: wall ${fmt(median(r.colsWall))}/s [${r.colsWall.map(fmt).join(', ')}] ${verdict(median(r.colsWall))}; per ${r.cpuLabel} CPU-second ${fmt(median(r.colsCpu))}/s ${verdict(median(r.colsCpu))}; ${r.colsBytesPerMember.toFixed(0)} bytes/member on the wire`);
   };
 
   const emu = await startEmulator({ members: Math.max(serve, 1000), rateLimitPerSecond: 0, maxResponseBytes: 1 << 30 });
@@ -123,7 +127,7 @@ async function main(): Promise<void> {
       const u = process.cpuUsage();
       return (u.user + u.system) / 1e6;
     };
-    report('in-process', await serveBench(emu.base, emu.token, emu.screenName, serve, runs, ownCpu, 'process'));
+    report('in-process', await serveBench(emu.base, emu.token, emu.screenName, emu.groupId, serve, runs, ownCpu, 'process'));
   } finally {
     await emu.close();
   }
@@ -134,7 +138,7 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
-      const info = await new Promise<{ base: string; token: string; screen_name: string }>((resolve, reject) => {
+      const info = await new Promise<{ base: string; token: string; screen_name: string; group_id: number }>((resolve, reject) => {
         let out = '';
         child.stdout!.on('data', (d: Buffer) => {
           out += d.toString();
@@ -149,7 +153,7 @@ async function main(): Promise<void> {
         const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
         return (Number(f[11]) + Number(f[12])) / ticks;
       };
-      report('separate process (npm run emulator)', await serveBench(info.base, info.token, info.screen_name, serve, runs, childCpu, 'emulator'));
+      report('separate process (npm run emulator)', await serveBench(info.base, info.token, info.screen_name, info.group_id, serve, runs, childCpu, 'emulator'));
     } finally {
       child.kill('SIGTERM');
     }
@@ -162,15 +166,20 @@ interface ServeResult {
   pageCpu: number[];
   execWall: number[];
   execCpu: number[];
+  colsWall: number[];
+  colsCpu: number[];
   bytesPerMember: number;
+  colsBytesPerMember: number;
   cpuLabel: string;
 }
 
 async function serveBench(
-  base: string, token: string, screenName: string, serve: number, runs: number, cpuSec: () => number, cpuLabel: string,
+  base: string, token: string, screenName: string, groupId: number, serve: number, runs: number, cpuSec: () => number, cpuLabel: string,
 ): Promise<ServeResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const r: ServeResult = { pageWall: [], pageCpu: [], execWall: [], execCpu: [], bytesPerMember: 0, cpuLabel };
+  const r: ServeResult = {
+    pageWall: [], pageCpu: [], execWall: [], execCpu: [], colsWall: [], colsCpu: [], bytesPerMember: 0, colsBytesPerMember: 0, cpuLabel,
+  };
   const fieldsCsv = MEMBER_FIELDS.join(',');
   try {
     const pageUrl = new URL(`${base}/groups.getMembers`);
@@ -199,6 +208,22 @@ async function serveBench(
       }
       r.execWall.push(serve / ((performance.now() - t) / 1000));
       r.execCpu.push(serve / Math.max(1e-3, cpuSec() - c));
+
+      // As the pull pages: each execute starts one member before where the previous one
+      // ended (overlap 1), 25 calls of 1000 overlapping by one: 24,975 new members each.
+      bytes = 0;
+      t = performance.now();
+      c = cpuSec();
+      for (let offset = 0; offset < serve; offset += 24_975) {
+        const script = membersScript({ groupId, start: Math.max(0, offset - 1), page: 1000, overlap: 1, calls: 25, fields: MEMBER_FIELDS, shape: 'columns' });
+        const body = new URLSearchParams({ code: script, v: '5.199', access_token: token });
+        const a = await post(agent, execUrl, body.toString());
+        if (a.status !== 200 || !a.text.startsWith('{"response"')) throw new Error(`unexpected answer: ${a.status} ${a.text}`);
+        bytes += a.bytes;
+      }
+      r.colsWall.push(serve / ((performance.now() - t) / 1000));
+      r.colsCpu.push(serve / Math.max(1e-3, cpuSec() - c));
+      r.colsBytesPerMember = bytes / serve;
     }
   } finally {
     agent.destroy();

@@ -475,6 +475,25 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
     vars.set(name, v);
     if (Array.isArray(v) && source && freshArray(source)) owned.set(v, name);
   };
+  // Projected pages appended to an owned array and not yet copied into it. A column of
+  // 25,000 values grown push by push is reallocated a dozen times, the last ones in V8's
+  // large-object space (~30 ns per push, against ~9 for short arrays); kept as pages it is
+  // copied once, into an array of its final size, when something reads it (`settle`).
+  // Only the owning variable reaches such an array, so every read goes through `settle`.
+  interface Pending { name: string; pages: Value[][]; length: number; full?: Value[] }
+  const pending = new WeakMap<Value[], Pending>();
+  /** `a` with its pending pages: a new array, which replaces `a` in its variable (and keeps its ownership). */
+  const settle = (a: Value[]): Value[] => {
+    const p = pending.get(a);
+    if (p === undefined) return a;
+    if (p.full === undefined) {
+      p.full = a.concat(...p.pages);
+      p.pages = [];
+      if (vars.get(p.name) === a) vars.set(p.name, p.full);
+      if (owned.get(a) === p.name) owned.set(p.full, p.name);
+    }
+    return p.full;
+  };
 
   const tick = (): void => {
     if (++steps > limits.maxSteps) throw new VKScriptRuntimeError('too many operations');
@@ -487,7 +506,13 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
       case 'var':
         for (const [name, init] of s.decls) bind(name, init ? evaluate(init) : null, init);
         return;
-      case 'expr': evaluate(s.e); return;
+      case 'expr':
+        if (s.e.t === 'assign') {
+          // The value is dropped: an in-place append need not settle its pages.
+          tick();
+          assignExpr(s.e, false);
+        } else evaluate(s.e);
+        return;
       case 'block': for (const b of s.body) exec(b); return;
       case 'if':
         if (truthy(evaluate(s.test))) exec(s.then);
@@ -521,8 +546,10 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
         if (!vars.has(e.name)) throw new VKScriptRuntimeError(`${e.name} is not defined`);
         {
           const v = vars.get(e.name)!;
-          if (Array.isArray(v)) owned.delete(v);
-          return v;
+          if (!Array.isArray(v)) return v;
+          const a = settle(v);
+          owned.delete(a);
+          return a;
         }
       case 'arr': return e.items.map(evaluate);
       case 'obj': {
@@ -559,20 +586,30 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
         return truthy(l) ? l : evaluate(e.right);
       }
       case 'cond': return truthy(evaluate(e.test)) ? evaluate(e.then) : evaluate(e.else);
-      case 'assign': {
-        const appended = appendInPlace(e);
-        if (appended !== undefined) return appended;
-        let v = evaluate(e.value);
-        if (e.op !== '=') v = binary(e.op === '+=' ? '+' : '-', evaluate(e.target), v);
-        if (e.target.t === 'name' && e.op === '=') {
-          if (e.target.name === 'API' || e.target.name === 'Args') throw new VKScriptRuntimeError(`cannot assign to ${e.target.name}`);
-          bind(e.target.name, v, e.value);
-        } else {
-          assign(e.target, v);
-        }
-        return v;
-      }
+      case 'assign': return assignExpr(e, true);
     }
+  };
+
+  /** An assignment; `wantValue` false when its value is dropped (an expression statement). */
+  const assignExpr = (e: Extract<Expr, { t: 'assign' }>, wantValue: boolean): Value => {
+    const appended = appendInPlace(e);
+    if (appended !== undefined) {
+      if (!wantValue) return null;
+      // The array leaves through the expression's value: no longer only the variable's.
+      if (!Array.isArray(appended)) return appended;
+      const a = settle(appended);
+      owned.delete(a);
+      return a;
+    }
+    let v = evaluate(e.value);
+    if (e.op !== '=') v = binary(e.op === '+=' ? '+' : '-', evaluate(e.target), v);
+    if (e.target.t === 'name' && e.op === '=') {
+      if (e.target.name === 'API' || e.target.name === 'Args') throw new VKScriptRuntimeError(`cannot assign to ${e.target.name}`);
+      bind(e.target.name, v, e.value);
+    } else {
+      assign(e.target, v);
+    }
+    return v;
   };
 
   /**
@@ -622,36 +659,43 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
     if (!Array.isArray(cur) || owned.get(cur) !== name) return undefined;
     if (e.value !== rhs) tick(); // the `+` node the fast path skips
     // `col = col + r.items@.field` (the pull's columns script, 26 per inner call): the
-    // projected values go straight into the column, with no page-sized list in between.
+    // projected page is kept as a page of the column (`pending`), copied once when read.
     let add: Value = null;
-    let pending: Value[] | null = null; // the list a projection reads, not yet projected
+    let source: Value[] | null = null; // the list a projection reads, not yet projected
     if (rhs.t === 'pluck') {
       tick(); // what evaluate(rhs) would count
       const base = pluckBase(rhs);
-      if (Array.isArray(base)) pending = base;
+      if (Array.isArray(base)) source = base;
     } else {
       add = evaluate(rhs);
     }
     if (owned.get(cur) === name && vars.get(name) === cur) {
-      if (pending !== null) {
-        checkArray(cur.length + pending.length);
-        project(rhs as PluckExpr, pending, cur);
-        return cur;
+      if (source !== null) {
+        const page: Value[] = [];
+        project(rhs as PluckExpr, source, page);
+        let p = pending.get(cur);
+        checkArray(cur.length + (p ? p.length : 0) + page.length);
+        if (p === undefined) pending.set(cur, (p = { name, pages: [], length: 0 }));
+        p.pages.push(page);
+        p.length += page.length;
+        // Bounded, so `concat(...pages)` never meets the engine's argument limit.
+        return p.pages.length >= MAX_PENDING_PAGES ? settle(cur) : cur;
       }
-      checkArray(cur.length + (Array.isArray(add) ? add.length : 1));
+      const all = settle(cur);
+      checkArray(all.length + (Array.isArray(add) ? add.length : 1));
       if (Array.isArray(add)) {
         const n = add.length;
-        for (let i = 0; i < n; i++) cur.push(add[i]);
-      } else if (add !== null) cur.push(add);
-      return cur;
+        for (let i = 0; i < n; i++) all.push(add[i]);
+      } else if (add !== null) all.push(add);
+      return all;
     }
-    if (pending !== null) {
+    if (source !== null) {
       const list: Value[] = [];
-      project(rhs as PluckExpr, pending, list);
+      project(rhs as PluckExpr, source, list);
       add = list;
     }
     // Someone read the array while the right side ran: plain (copying) semantics.
-    const v = binary('+', cur, add);
+    const v = binary('+', settle(cur), add);
     vars.set(name, v);
     return v;
   };
@@ -814,6 +858,8 @@ function looseEq(a: Value, b: Value): boolean {
  * long before the step limit. Far above anything paging needs (25 × 1000 items).
  */
 const MAX_ARRAY_ITEMS = 5_000_000;
+/** Pages an owned array keeps before they are copied into it (the columns script appends 25). */
+const MAX_PENDING_PAGES = 64;
 const MAX_STRING_CHARS = 10_000_000;
 
 function checkArray(n: number): void {

@@ -125,6 +125,17 @@ describe('emulator / VKScript interpreter', () => {
     // A projection of something that is not a list is null: nothing appended.
     expect(json(run('var a = [1]; var r = false; a = a + r.items@.id; a = a + r@.id@.x; return a;'))).to.deep.equal([1]);
     expect(json(run('var a = [1]; var b = a; a = a + a.x@.id; return [a, b];'))).to.deep.equal([[1], [1]]);
+    // Pages kept aside are part of the column whenever it is read: by the right side itself
+    // (which may change it), through an assignment's value, and past the page bound.
+    expect(json(run('var u = [{id: 1}, {id: 2}]; var a = []; a = a + u@.id; a = a + [a.push(7)]; a = a + u@.id; return a;')))
+      .to.deep.equal([1, 2, 7, 3, 1, 2]);
+    // (Before the pages, the assignment's value stayed owned by `a`: `b` saw the later append.)
+    expect(json(run('var u = [{id: 1}, {id: 2}]; var a = []; var b = (a = a + u@.id); a = a + u@.id; return [a, b];')))
+      .to.deep.equal([[1, 2, 1, 2], [1, 2]]);
+    const many = json(run('var u = [{id: 1}, {id: 2}]; var a = [0]; var i = 0; while (i < 150) { a = a + u@.id; i = i + 1; } return a;')) as number[];
+    expect(many).to.have.length(301);
+    expect(many.slice(0, 3).concat(many.slice(-2))).to.deep.equal([0, 1, 2, 1, 2]);
+    expect(() => run('var u = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]; var a = []; while (true) { a = a + u@.x; }')).to.throw(VKScriptRuntimeError, /array too large|too many operations/);
     // The in-place path counts the steps evaluating the projection and the `+` would, so a
     // script stops at the same limit as before: the smallest limits these loops finish under,
     // measured with the interpreter before the in-place projection (main at f47c045).
@@ -134,6 +145,10 @@ describe('emulator / VKScript interpreter', () => {
       ['x += u@.a;', 719],
       ['x = x + false@.a;', 769],
     ];
+    // 150 appends: past the page bound (64), same limit as before too.
+    const past = 'var u = [{id: 1}, {id: 2}]; var a = []; var i = 0; while (i < 150) { a = a + u@.id; i = i + 1; } return [a.length, a[0], a[299]];';
+    expect(runVKScript(parseVKScript(past), fakeHost(0), { maxApiCalls: 25, maxSteps: 2274 })).to.satisfy((v: Value) => Array.isArray(v));
+    expect(() => runVKScript(parseVKScript(past), fakeHost(0), { maxApiCalls: 25, maxSteps: 2273 })).to.throw(VKScriptRuntimeError, /too many operations/);
     for (const [body, want] of loops) {
       const code = `var u = [{a: {b: 1}}, {a: {b: 2}}]; var x = []; var i = 0; while (i < 50) { ${body} i = i + 1; } return x.length;`;
       const finishes = (maxSteps: number): boolean => {
