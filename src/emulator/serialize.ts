@@ -402,6 +402,9 @@ export function userObject(rec: MemberRecord, f: FieldSet, referenceSec: number)
   return o;
 }
 
+/** 1 for true, 0 for false (VK's integer flags). */
+const flag01 = (v: boolean): number => (v ? 1 : 0);
+
 /** `userField`'s property codes. */
 const F = {
   id: 1,
@@ -475,7 +478,7 @@ export function userField(rec: MemberRecord, f: FieldSet, referenceSec: number, 
       default: return f.photos.includes(prop) ? photoUrl(rec, prop) : undefined;
     }
   }
-  const n = (v: boolean): number => (v ? 1 : 0);
+  // `flag01` (module level): a closure here would be allocated on every call.
   const open = !rec.isClosed || rec.canAccessClosed;
   const u = rec.university;
   switch (code) {
@@ -485,10 +488,10 @@ export function userField(rec: MemberRecord, f: FieldSet, referenceSec: number, 
     case F.bdate: return on.bdate && rec.bdate !== null ? rec.bdate : undefined;
     case F.city: return on.city && rec.city ? { id: rec.city.id, title: rec.city.title } : undefined;
     case F.country: return on.country && rec.countryId ? { id: rec.countryId, title: rec.countryTitle ?? '' } : undefined;
-    case F.has_photo: return on.has_photo ? n(rec.hasPhoto) : undefined;
+    case F.has_photo: return on.has_photo ? flag01(rec.hasPhoto) : undefined;
     case F.domain: return on.domain ? `id${rec.id}` : undefined;
     case F.screen_name: return on.screen_name ? `id${rec.id}` : undefined;
-    case F.online: return on.online ? n(rec.online) : undefined;
+    case F.online: return on.online ? flag01(rec.online) : undefined;
     case F.last_seen: return on.last_seen && rec.lastSeenShown ? { platform: rec.platform, time: rec.lastSeen } : undefined;
     case F.online_info:
       if (!on.online_info) return undefined;
@@ -496,10 +499,10 @@ export function userField(rec: MemberRecord, f: FieldSet, referenceSec: number, 
         ? { visible: true, last_seen: rec.lastSeen, is_online: rec.online, is_mobile: rec.online && isMobilePlatform(rec.platform) }
         : { visible: false, is_online: false, is_mobile: false, status: rec.online ? 'recently' : onlineStatus(referenceSec - rec.lastSeen) };
     case F.followers_count: return on.followers_count ? rec.followers : undefined;
-    case F.can_send_friend_request: return on.can_send_friend_request ? n(rec.canSendFriendRequest) : undefined;
-    case F.can_write_private_message: return on.can_write_private_message ? n(rec.canWritePrivateMessage) : undefined;
-    case F.can_see_all_posts: return on.can_see_all_posts ? n(rec.canSeeAllPosts) : undefined;
-    case F.verified: return on.verified ? n(rec.verified) : undefined;
+    case F.can_send_friend_request: return on.can_send_friend_request ? flag01(rec.canSendFriendRequest) : undefined;
+    case F.can_write_private_message: return on.can_write_private_message ? flag01(rec.canWritePrivateMessage) : undefined;
+    case F.can_see_all_posts: return on.can_see_all_posts ? flag01(rec.canSeeAllPosts) : undefined;
+    case F.verified: return on.verified ? flag01(rec.verified) : undefined;
     default: break;
   }
   if (!open) return f.photos.includes(prop) ? photoUrl(rec, prop) : undefined;

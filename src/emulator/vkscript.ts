@@ -568,9 +568,7 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
       case 'pluck': {
         const base = pluckBase(e);
         if (!Array.isArray(base)) return null;
-        const out: Value[] = [];
-        project(e, base, out);
-        return out;
+        return project(e, base);
       }
       case 'call': return call(e);
       case 'unary': {
@@ -622,27 +620,26 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
     return evaluate(e.obj.obj);
   };
 
-  /** `base@.prop` (or `base@.a@.b`) appended to `dst`, value by value. */
-  const project = (e: PluckExpr, base: Value[], dst: Value[]): void => {
+  /** `base@.prop` (or `base@.a@.b`): a new list. */
+  const project = (e: PluckExpr, base: Value[]): Value[] => {
     const n = base.length;
+    // Allocated at its final size (a page of 1000 grown push by push is reallocated ~12
+    // times); beyond V8's limit for preallocated fast arrays, grown instead.
+    const out: Value[] = n <= PREALLOCATE_MAX ? new Array<Value>(n) : [];
     if (e.obj.t === 'pluck') {
       const a = e.obj.prop;
       const b = e.prop;
       for (let i = 0; i < n; i++) {
         const x = base[i];
-        if (isHostValue(x) && x.getPath) {
-          const v = x.getPath(a, b);
-          if (v !== undefined) {
-            dst.push(v);
-            continue;
-          }
-        }
-        dst.push(getProp(getProp(x, a), b));
+        let v: Value | undefined;
+        if (isHostValue(x) && x.getPath) v = x.getPath(a, b);
+        out[i] = v !== undefined ? v : getProp(getProp(x, a), b);
       }
     } else {
       const prop = e.prop;
-      for (let i = 0; i < n; i++) dst.push(getProp(base[i], prop));
+      for (let i = 0; i < n; i++) out[i] = getProp(base[i], prop);
     }
+    return out;
   };
 
   /** `x = x + y` / `x += y` on an array only `x` reaches: append, return it; else undefined. */
@@ -671,8 +668,7 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
     }
     if (owned.get(cur) === name && vars.get(name) === cur) {
       if (source !== null) {
-        const page: Value[] = [];
-        project(rhs as PluckExpr, source, page);
+        const page = project(rhs as PluckExpr, source);
         let p = pending.get(cur);
         checkArray(cur.length + (p ? p.length : 0) + page.length);
         if (p === undefined) pending.set(cur, (p = { name, pages: [], length: 0 }));
@@ -690,9 +686,7 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
       return all;
     }
     if (source !== null) {
-      const list: Value[] = [];
-      project(rhs as PluckExpr, source, list);
-      add = list;
+      add = project(rhs as PluckExpr, source);
     }
     // Someone read the array while the right side ran: plain (copying) semantics.
     const v = binary('+', settle(cur), add);
@@ -858,6 +852,8 @@ function looseEq(a: Value, b: Value): boolean {
  * long before the step limit. Far above anything paging needs (25 × 1000 items).
  */
 const MAX_ARRAY_ITEMS = 5_000_000;
+/** Lists up to this long are allocated at their final size (V8 makes longer `new Array(n)` slow dictionaries). */
+const PREALLOCATE_MAX = 50_000;
 /** Pages an owned array keeps before they are copied into it (the columns script appends 25). */
 const MAX_PENDING_PAGES = 64;
 const MAX_STRING_CHARS = 10_000_000;

@@ -134,7 +134,8 @@ describe('emulator / byte serialiser', () => {
 describe('emulator / JsonSink', () => {
   it('writes numbers as String() does', () => {
     const values = [0, 7, 9, 10, 11, 99, 100, 101, 999, 1000, 65535, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 1_764_000_000, Number.MAX_SAFE_INTEGER,
-      2 ** 60, -1, -0, 1.5, 1e21, Number.NaN, Number.POSITIVE_INFINITY];
+      2 ** 60, -1, -0, 1.5, 1e21, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31 - 2, 2 ** 31 + 1, 99_999, 100_000, 9_999_999_999,
+      10_000_000_000, 99_999_999_999, 100_000_000_000, 10 ** 15 - 1, 10 ** 15, 2 ** 53 - 2];
     for (const v of values) {
       const s = new JsonSink(8);
       s.num(v);
