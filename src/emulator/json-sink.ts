@@ -41,6 +41,8 @@ const FALSE = new Uint8Array(Buffer.from('false'));
  */
 const quoted = new Map<string, Uint8Array>();
 const QUOTED_MAX = 50_000;
+let lastQuoted = '';
+let lastQuotedBytes: Uint8Array = new Uint8Array(Buffer.from('""'));
 
 /** ASCII "00", "01", … "99", two bytes each. */
 const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
@@ -241,12 +243,19 @@ export class JsonSink {
         this.pos = p + n + 2;
         return;
       }
-      // Escapes or non-ASCII: the bytes copied so far are overwritten below.
+      // Escapes or non-ASCII: the bytes copied so far are overwritten below. A column
+      // often repeats its last string (country titles): that one is kept at hand.
+      if (s === lastQuoted) {
+        this.raw(lastQuotedBytes);
+        return;
+      }
       let bytes = quoted.get(s);
       if (bytes === undefined) {
         bytes = new Uint8Array(Buffer.from(JSON.stringify(s), 'utf8'));
         if (quoted.size < QUOTED_MAX) quoted.set(s, bytes);
       }
+      lastQuoted = s;
+      lastQuotedBytes = bytes;
       this.raw(bytes);
       return;
     }
