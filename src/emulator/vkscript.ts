@@ -486,6 +486,10 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
   const settle = (a: Value[]): Value[] => {
     const p = pending.get(a);
     if (p === undefined) return a;
+    if (p.full === undefined && p.pages.length === 0) {
+      pending.delete(a);
+      return a;
+    }
     if (p.full === undefined) {
       p.full = a.concat(...p.pages);
       p.pages = [];
@@ -493,6 +497,12 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
       if (owned.get(a) === p.name) owned.set(p.full, p.name);
     }
     return p.full;
+  };
+  /** Copies `a`'s pending pages into it, in place (amortised growth): for appends, which keep `a` owned. */
+  const flush = (a: Value[], p: Pending): void => {
+    for (const page of p.pages) for (let i = 0; i < page.length; i++) a.push(page[i]);
+    p.pages = [];
+    p.length = 0;
   };
 
   const tick = (): void => {
@@ -674,16 +684,19 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
         if (p === undefined) pending.set(cur, (p = { name, pages: [], length: 0 }));
         p.pages.push(page);
         p.length += page.length;
-        // Bounded, so `concat(...pages)` never meets the engine's argument limit.
-        return p.pages.length >= MAX_PENDING_PAGES ? settle(cur) : cur;
+        // Bounded, so `concat(...pages)` never meets the engine's argument limit; copied in
+        // place, so a loop of many small appends stays linear.
+        if (p.pages.length >= MAX_PENDING_PAGES) flush(cur, p);
+        return cur;
       }
-      const all = settle(cur);
-      checkArray(all.length + (Array.isArray(add) ? add.length : 1));
+      const p = pending.get(cur);
+      if (p !== undefined) flush(cur, p);
+      checkArray(cur.length + (Array.isArray(add) ? add.length : 1));
       if (Array.isArray(add)) {
         const n = add.length;
-        for (let i = 0; i < n; i++) all.push(add[i]);
-      } else if (add !== null) all.push(add);
-      return all;
+        for (let i = 0; i < n; i++) cur.push(add[i]);
+      } else if (add !== null) cur.push(add);
+      return cur;
     }
     if (source !== null) {
       add = project(rhs as PluckExpr, source);
