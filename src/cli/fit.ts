@@ -146,7 +146,7 @@ export async function runFitCli(argv: readonly string[], out: (line: string) => 
   });
   out(fitSummary(fit));
   const t = fit.timings;
-  if (fit.init.requested === 'laplace') out(`\n${fit.init.used === 'laplace' ? `Warm start: Laplace-whitened (${fit.init.evaluations} gradient evaluations, ${fit.init.seconds.toFixed(2)} s)` : fit.init.note}\n`);
+  if (fit.init.requested === 'laplace') out(`\n${fit.init.used === 'laplace' ? `Warm start: Laplace-whitened (${fit.init.evaluations} gradient evaluations, ${fit.init.seconds.toFixed(2)} s)` : `Warm start not used: ${fit.init.note}`}\n`);
   out(`\nTimings: prepare ${t.prepare.toFixed(2)} s, init ${t.init.toFixed(2)} s, warmup ${t.warmup.toFixed(2)} s, sampling ${t.sampling.toFixed(2)} s, total ${t.total.toFixed(2)} s\n`);
   if (args.json !== null) {
     const target = path.resolve(args.json);

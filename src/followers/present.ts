@@ -118,7 +118,7 @@ export function initLine(init: FitInit): string {
     const cost = init.evaluations > 0 ? ` (${init.evaluations.toLocaleString('en-US')} gradient evaluations, ${init.seconds.toFixed(1)} s${sd})` : '';
     return `Warm start: the chains sampled in coordinates whitened by the Laplace approximation at the posterior mode${cost}, from overdispersed starting points around the mode; Stan's full warmup adaptation ran on top. Same posterior, shorter warmup.`;
   }
-  if (init.requested === 'laplace') return `Warm start not used — ${init.note ?? 'no Laplace approximation'}`;
+  if (init.requested === 'laplace') return `Warm start not used: ${init.note ?? 'no Laplace approximation'}`;
   return "Stan's random inits (uniform(−2, 2) on the unconstrained scale) and a unit initial metric, as brms.";
 }
 

@@ -154,7 +154,7 @@ export function chainStarts(
     return {
       starts: undefined,
       preconditioner: undefined,
-      init: { requested: kind, used: 'random', evaluations: found.evaluations, seconds: secs, note: `init = 'laplace' not used: ${found.reason}. Stan's random inits were used instead.` },
+      init: { requested: kind, used: 'random', evaluations: found.evaluations, seconds: secs, note: `${found.reason}; Stan's random inits were used instead.` },
     };
   }
   return {

@@ -42,7 +42,7 @@ describe('followers/present: notebook text from computed values', () => {
     expect(initLine({ requested: 'laplace', used: 'laplace', evaluations: 1234, seconds: 2.26, logWeightSd: 0.815 }))
       .to.match(/^Warm start: .*\(1,234 gradient evaluations, 2\.3 s; sd of log importance weights 0\.81/);
     expect(initLine({ requested: 'laplace', used: 'random', evaluations: 50, seconds: 1, note: 'the posterior is far from normal' }))
-      .to.equal('Warm start not used — the posterior is far from normal');
+      .to.equal('Warm start not used: the posterior is far from normal');
     expect(initLine({ requested: 'random', used: 'random', evaluations: 0, seconds: 0 })).to.match(/^Stan's random inits/);
   });
 
