@@ -1,13 +1,14 @@
 /**
- * `npm run bench -- [model|gradient|fit|emulator|pull|audit|all] [extra args]`
+ * `npm run bench -- [model|gradient|fit|scale|emulator|pull|audit|all] [extra args]`
  *
  * Runs the benchmark scripts one after another as child processes (each gets a fresh
  * heap, so one bench's garbage does not slow the next) and prints a table of what each
  * reported. Benchmarks are scripts, never timed tests: the machine is shared, so the
  * model benches report CPU time next to wall time and the load average.
- *   model    = gradient (50k rows) + fit (50k rows, 4 × 2000, 2 cores, auto parameterisation)
+ *   model    = gradient (50k rows) + fit (50k rows, 4 × 2000, 2 cores, auto parameterisation, warm start)
  *   gradient = bench/model/gradient.js [rows...]
- *   fit      = bench/model/fit.js [--rows N --param auto ...]
+ *   fit      = bench/model/fit.js [--rows N --param auto --init laplace ...]
+ *   scale    = the fit at the study's size, 2.1M rows (about 8 minutes on 2 cores; not in `all`)
  *   emulator / pull / audit = the existing benches with their own options
  *   all      = model + emulator + pull + audit
  */
@@ -17,7 +18,8 @@ import * as path from 'path';
 
 const SCRIPTS: Record<string, { file: string; args: string[] }> = {
   gradient: { file: 'model/gradient.js', args: ['50000'] },
-  fit: { file: 'model/fit.js', args: ['--rows', '50000', '--param', 'auto'] },
+  fit: { file: 'model/fit.js', args: ['--rows', '50000', '--param', 'auto', '--init', 'laplace'] },
+  scale: { file: 'model/fit.js', args: ['--rows', '2100000', '--param', 'auto', '--init', 'laplace'] },
   emulator: { file: 'emulator.js', args: [] },
   pull: { file: 'pull.js', args: [] },
   audit: { file: 'audit.js', args: [] },
