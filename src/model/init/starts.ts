@@ -81,7 +81,13 @@ export function laplaceStarts(model: CompiledModel, chains: number, seed: number
   if (n > LAPLACE_MAX_DIM) {
     return { ok: false, evaluations: 0, reason: `the model has ${n} coordinates (the Laplace start handles at most ${LAPLACE_MAX_DIM})` };
   }
-  const laplace = laplaceApproximation(model, new Float64Array(n));
+  let laplace: LaplaceApproximation | null;
+  try {
+    laplace = laplaceApproximation(model, new Float64Array(n));
+  } catch (e) {
+    // e.g. a log density that is not finite at the origin: Stan's random inits retry elsewhere.
+    return { ok: false, evaluations: 0, reason: `the mode search failed (${e instanceof Error ? e.message : String(e)})` };
+  }
   if (!laplace) return { ok: false, evaluations: 0, reason: 'no positive-definite Hessian at the optimum found (no proper posterior mode)' };
   const preconditioner: Preconditioner = { shift: laplace.mode, factor: covarianceFactor(laplace.precisionCholesky, n) };
   const whitened = new WhitenedModel(model, preconditioner);

@@ -55,6 +55,9 @@ describe('init: the Laplace approximation behind warm starts', () => {
     const r = laplaceStarts(flat, 2, 1);
     expect(r.ok).to.equal(false);
     expect(!r.ok && r.reason).to.match(/no positive-definite Hessian/);
+    const nowhere: CompiledModel = { ...flat, logDensityGradient: (_x, g) => { g.fill(0); return -Infinity; } };
+    const r2 = laplaceStarts(nowhere, 2, 1);
+    expect(!r2.ok && r2.reason).to.match(/the mode search failed \(lbfgsMaximize: the log density is not finite at the starting point\)/);
   });
 
   it('WhitenedModel: gradient equals finite differences, constrain goes through shift + C u, lp is unchanged', () => {
