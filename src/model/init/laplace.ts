@@ -6,12 +6,15 @@
  */
 import type { LogDensity } from '../types';
 import { lbfgsMaximize, type LbfgsOptions } from './lbfgs';
+import { covarianceFactor } from './whiten';
 
 export interface LaplaceApproximation {
   mode: Float64Array;
   logpAtMode: number;
   /** Lower Cholesky factor R of the precision H = −∇² log p (row-major, dim × dim): H = R Rᵀ. */
   precisionCholesky: Float64Array;
+  /** Upper-triangular C (row-major) with C Cᵀ = H⁻¹: whitened → model coordinates (whiten.ts). */
+  covarianceFactor: Float64Array;
   /** Diagonal of H⁻¹: the approximation's marginal variances. */
   variances: Float64Array;
   /** Gradient evaluations spent (optimisation + Hessian). */
@@ -66,34 +69,6 @@ export function cholesky(A: Float64Array, n: number): Float64Array | null {
   return L;
 }
 
-/** Solves Rᵀ x = z (R lower triangular, row-major) in place: x ~ N(0, (R Rᵀ)⁻¹) when z ~ N(0, I). */
-export function solveUpperTransposed(R: Float64Array, n: number, z: Float64Array): void {
-  for (let i = n - 1; i >= 0; i--) {
-    let s = z[i];
-    for (let k = i + 1; k < n; k++) s -= R[k * n + i] * z[k];
-    z[i] = s / R[i * n + i];
-  }
-}
-
-/** diag((R Rᵀ)⁻¹) = Σ_k (R⁻¹)_{k i}²: solves R w = e_i column by column. */
-export function inverseDiagonal(R: Float64Array, n: number): Float64Array {
-  const out = new Float64Array(n);
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    w.fill(0);
-    w[i] = 1 / R[i * n + i];
-    for (let k = i + 1; k < n; k++) {
-      let s = 0;
-      for (let j = i; j < k; j++) s -= R[k * n + j] * w[j];
-      w[k] = s / R[k * n + k];
-    }
-    let v = 0;
-    for (let k = i; k < n; k++) v += w[k] * w[k];
-    out[i] = v;
-  }
-  return out;
-}
-
 /** The mode from `start` and the Hessian there; null when the Hessian is not positive definite (no proper local mode). */
 export function laplaceApproximation(density: LogDensity, start: ArrayLike<number>, o: LbfgsOptions = {}): LaplaceApproximation | null {
   const n = density.dim;
@@ -101,11 +76,19 @@ export function laplaceApproximation(density: LogDensity, start: ArrayLike<numbe
   const H = negativeHessian(density, opt.x);
   const R = cholesky(H, n);
   if (!R) return null;
+  const C = covarianceFactor(R, n);
+  const variances = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (let j = i; j < n; j++) v += C[i * n + j] * C[i * n + j];
+    variances[i] = v;
+  }
   return {
     mode: opt.x,
     logpAtMode: opt.logp,
     precisionCholesky: R,
-    variances: inverseDiagonal(R, n),
+    covarianceFactor: C,
+    variances,
     evaluations: opt.evaluations + 2 * n,
     optimizer: { iterations: opt.iterations, stop: opt.stop },
   };

@@ -22,7 +22,7 @@ import type { CompiledModel } from '../types';
 import { Rng } from '../../util/rng';
 import type { ChainStart } from '../nuts/chain';
 import { LAPLACE_MAX_DIM, laplaceApproximation, type LaplaceApproximation } from './laplace';
-import { WhitenedModel, covarianceFactor, type Preconditioner } from './whiten';
+import { WhitenedModel, type Preconditioner } from './whiten';
 
 /** Overdispersion of the starting points: standard deviations × 2 (variances × 4). */
 export const INIT_SCALE = 2;
@@ -89,7 +89,7 @@ export function laplaceStarts(model: CompiledModel, chains: number, seed: number
     return { ok: false, evaluations: 0, reason: `the mode search failed (${e instanceof Error ? e.message : String(e)})` };
   }
   if (!laplace) return { ok: false, evaluations: 0, reason: 'no positive-definite Hessian at the optimum found (no proper posterior mode)' };
-  const preconditioner: Preconditioner = { shift: laplace.mode, factor: covarianceFactor(laplace.precisionCholesky, n) };
+  const preconditioner: Preconditioner = { shift: laplace.mode, factor: laplace.covarianceFactor };
   const whitened = new WhitenedModel(model, preconditioner);
   const sd = logWeightSd(whitened, laplace.logpAtMode, Rng.forKey(seed ^ INIT_STREAM, 0));
   let evaluations = laplace.evaluations + CHECK_DRAWS;
