@@ -3,7 +3,8 @@
  * `groups.getMembers` and `execute` (through vkscript.ts). Parameters arrive as strings,
  * as VK receives them. Shapes: reference/vk-api.md.
  */
-import { CommunityGenerator, MemberRecord, emptyRecord } from './generator';
+import { MemberRecord, emptyRecord } from './generator';
+import type { MemberSource } from './member-store';
 import { Membership } from './membership';
 import { FieldSet, parseFields, userField, userJson, userPath, writeUser } from './serialize';
 import { VkApiError, vkErrors } from './errors';
@@ -28,7 +29,8 @@ export interface ApiSwitches {
 }
 
 export interface ApiContext {
-  gen: CommunityGenerator;
+  /** Members by index: the generator, or the store a worker fills ahead (member-store.ts). */
+  gen: MemberSource;
   members: Membership;
   group: GroupInfo;
   switches: ApiSwitches;
@@ -153,7 +155,7 @@ export function writeGroupsGetMembers(ctx: ApiContext, params: Params, out: Json
 class UserValue implements HostValue {
   readonly hostValue = true as const;
   private record: MemberRecord | undefined;
-  constructor(readonly gen: CommunityGenerator, readonly index: number, readonly fields: FieldSet) {}
+  constructor(readonly gen: MemberSource, readonly index: number, readonly fields: FieldSet) {}
   private rec(): MemberRecord {
     return (this.record ??= this.gen.member(this.index));
   }

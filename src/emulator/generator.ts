@@ -149,6 +149,13 @@ function schoolOccupation(n: number): Occupation {
   return (SCHOOL_OCCUPATIONS[n] ??= Object.freeze({ type: 'school' as const, id: 9_200_000 + n, name: `Школа № ${n}` }));
 }
 
+const EDUCATION_FORMS = ['Очное отделение', 'Заочное отделение'] as const;
+/** Studying, master's graduate, specialist graduate; by the member's sex (VK words them by it). */
+const EDUCATION_STATUSES = {
+  female: ['Студентка (бакалавр)', 'Выпускница (магистр)', 'Выпускница (специалист)'],
+  male: ['Студент (бакалавр)', 'Выпускник (магистр)', 'Выпускник (специалист)'],
+} as const;
+
 /** "D.M" birthdays (no year), built once each. */
 const SHORT_BDATES: (string | undefined)[] = new Array(13 * 32).fill(undefined);
 function shortBdate(day: number, month: number): string {
@@ -445,14 +452,10 @@ export class CommunityGenerator {
       rec.faculty = FACULTY_OBJECTS[intBelow(r, FACULTIES.length)];
       const graduation = birthYear + 22 + intBelow(r, 3);
       rec.graduation = u(r) < 0.15 ? 0 : graduation;
-      rec.educationForm = u(r) < 0.8 ? 'Очное отделение' : 'Заочное отделение';
+      rec.educationForm = EDUCATION_FORMS[u(r) < 0.8 ? 0 : 1];
       const studying = graduation > this.refYear;
-      const female = sex === 1;
-      rec.educationStatus = studying
-        ? female ? 'Студентка (бакалавр)' : 'Студент (бакалавр)'
-        : u(r) < 0.2
-          ? female ? 'Выпускница (магистр)' : 'Выпускник (магистр)'
-          : female ? 'Выпускница (специалист)' : 'Выпускник (специалист)';
+      const s = EDUCATION_STATUSES[sex === 1 ? 'female' : 'male'];
+      rec.educationStatus = studying ? s[0] : u(r) < 0.2 ? s[1] : s[2];
     }
     const uOcc = u(r);
     if (uOcc < T.SHARE_OCCUPATION.work) {
@@ -529,6 +532,37 @@ export class CommunityGenerator {
     const p = inactive ? t.platformsInactive : t.platformsActive;
     rec.platform = p.codes[pick(r, p.cum)];
   }
+}
+
+/**
+ * Every shared value a record can hold, in a fixed order (the same in every thread): the
+ * member store (member-store.ts) keeps a record as small codes into these lists.
+ */
+export interface RecordCatalog {
+  firstNames: readonly string[];
+  lastNames: readonly string[];
+  cities: readonly City[];
+  countryTitles: readonly string[];
+  universities: readonly University[];
+  faculties: readonly { id: number; name: string }[];
+  occupations: readonly Occupation[];
+  educationForms: readonly string[];
+  educationStatuses: readonly string[];
+}
+
+export function recordCatalog(): RecordCatalog {
+  const t = tables();
+  return {
+    firstNames: ['DELETED', ...t.femaleNames.map((n) => n.name), ...t.maleNames.map((n) => n.name)],
+    lastNames: ['', ...SURNAMES, ...SURNAMES_FEMININE],
+    cities: t.cities,
+    countryTitles: [...Object.values(COUNTRY_TITLES), ...t.cities.map((c) => c.countryTitle)],
+    universities: UNIVERSITIES,
+    faculties: FACULTY_OBJECTS,
+    occupations: [...WORK_OCCUPATIONS, ...UNIVERSITY_OCCUPATIONS, ...Array.from({ length: SCHOOL_OCCUPATIONS.length }, (_, n) => schoolOccupation(n))],
+    educationForms: EDUCATION_FORMS,
+    educationStatuses: [...EDUCATION_STATUSES.female, ...EDUCATION_STATUSES.male],
+  };
 }
 
 /** A record with every property at its "absent" value; `memberInto` fills it. */

@@ -4,6 +4,8 @@
  * Implementation: server.ts (HTTP), api.ts (methods), generator.ts (profiles),
  * membership.ts (drift), truth.ts (calibration and model truth).
  */
+import type { MemberStore } from './member-store';
+
 export interface EmulatorFaults {
   error10Rate?: number;      // share of requests answered with VK error 10 (default 0)
   http5xxRate?: number;      // share answered with HTTP 500/502 + HTML body (default 0)
@@ -36,6 +38,12 @@ export interface EmulatorOptions {
    * calibrated six-month inactivity; pass `() => fixedMs` for byte-identical answers.
    */
   now?: () => number;
+  /**
+   * Added: generate the community ahead of the requests on a worker thread (member-store.ts).
+   * Default: from 20,000 members on (server.ts PREGENERATE_MIN_MEMBERS). Answers are the
+   * same bytes either way.
+   */
+  pregenerate?: boolean;
 }
 export interface EmulatorTruth {
   memberIds(): Int32Array;                 // sorted ids of current members, this instant
@@ -58,6 +66,8 @@ export interface EmulatorHandle {
   truth: EmulatorTruth;      // ground truth for tests: never through the API
   configure(patch: Partial<Pick<EmulatorOptions, 'rateLimitPerSecond' | 'maxResponseBytes' | 'hideMembers' | 'faults' | 'drift' | 'accessDenied'>>): void;
   stats(): { requests: number; byMethod: Record<string, number>; errors: Record<string, number> };
+  /** Added: the store a worker fills ahead, when `pregenerate` is on (benchmark and tests). */
+  store?: Pick<MemberStore, 'storedCount' | 'whenFilled' | 'error' | 'capacity'>;
   close(): Promise<void>;
 }
 

@@ -13,6 +13,7 @@ import { ApiContext, Params, execute, groupsGetById, writeGroupsGetMembers } fro
 import { JsonSink } from './json-sink';
 import { VkApiError, vkErrors } from './errors';
 import { CommunityGenerator, MAX_INDEX } from './generator';
+import { MemberStore } from './member-store';
 import { Membership } from './membership';
 import { RateLimiter } from './rate-limit';
 import { parseFields, userJson } from './serialize';
@@ -22,6 +23,12 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 const MAX_BODY_BYTES = 1024 * 1024;
 const MIN_MEMBERS = 1;
 const MAX_MEMBERS = 10_000_000;
+/**
+ * From this size on, a worker thread generates the community ahead of the requests
+ * (member-store.ts). Below it a whole pull costs the server a few tens of milliseconds of
+ * generation: not worth a thread's start-up (~50 ms) in every test.
+ */
+export const PREGENERATE_MIN_MEMBERS = 20_000;
 
 function checkRate(name: string, v: number | undefined): void {
   if (v !== undefined && !(Number.isFinite(v) && v >= 0 && v <= 1)) {
@@ -92,8 +99,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   if (!Number.isFinite(nowMs) || nowMs < 1e12) throw new Error(`emulator: now() must return milliseconds since 1970 (like Date.now()), got ${nowMs}`);
   const gen = new CommunityGenerator({ seed, referenceSec: nowMs / 1000 });
   const members = new Membership(opts.members, MAX_INDEX);
+  const pregenerate = opts.pregenerate ?? opts.members >= PREGENERATE_MIN_MEMBERS;
+  if (typeof pregenerate !== 'boolean') throw new Error(`emulator: pregenerate must be true or false, got ${String(pregenerate)}`);
+  const store = pregenerate ? new MemberStore(gen, opts.members) : undefined;
   const ctx: ApiContext = {
-    gen,
+    gen: store ?? gen,
     members,
     group: { id: groupId, screenName, name: 'Синтетическое сообщество (vk-audience-study)' },
     switches: { hideMembers: opts.hideMembers ?? false, accessDenied: opts.accessDenied ?? false, maxResponseBytes: checkMaxBytes(opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES) },
@@ -254,14 +264,19 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   });
   server.keepAliveTimeout = 10_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new Error(`emulator: cannot listen on 127.0.0.1:${port} (${err.code ?? err.message}); choose another port, or 0 for a free one`)));
-    server.listen(port, '127.0.0.1', () => {
-      server.removeAllListeners('error');
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new Error(`emulator: cannot listen on 127.0.0.1:${port} (${err.code ?? err.message}); choose another port, or 0 for a free one`)));
+      server.listen(port, '127.0.0.1', () => {
+        server.removeAllListeners('error');
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    await store?.close();
+    throw err;
+  }
   const address = server.address() as AddressInfo;
 
   const toIds = (indices: Int32Array): Int32Array => {
@@ -299,10 +314,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
       if (patch.drift !== undefined) drift = checkDrift(patch.drift);
     },
     stats: () => ({ requests: counter, byMethod: { ...byMethod }, errors: { ...errors } }),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    store,
+    close: async () => {
+      await store?.close();
+      await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

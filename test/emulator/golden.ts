@@ -47,8 +47,14 @@ function post(agent: http.Agent, url: string, params: Record<string, string>): P
   });
 }
 
+/**
+ * How the emulator gets its members: generated per request (`off`), from the store a
+ * worker fills, read as far as it has got (`racing`), or completely filled first (`filled`).
+ */
+export type StoreMode = 'off' | 'racing' | 'filled';
+
 /** Hashes of `members` members of the community with `seed` at the fixed test clock. */
-export async function goldenHashes(members: number, seed: number): Promise<GoldenHashes> {
+export async function goldenHashes(members: number, seed: number, store: StoreMode = 'off'): Promise<GoldenHashes> {
   const out: GoldenHashes = {};
   const gen = new CommunityGenerator({ seed, referenceSec: FIXED_NOW_MS / 1000 });
   const memberFields = parseFields(MEMBER_FIELDS);
@@ -71,8 +77,12 @@ export async function goldenHashes(members: number, seed: number): Promise<Golde
   out.userJson_allFields_sample = hStr.digest('hex');
 
   const emu = await startEmulator({
-    members, seed, now: () => FIXED_NOW_MS, rateLimitPerSecond: 0, maxResponseBytes: 1 << 30,
+    members, seed, now: () => FIXED_NOW_MS, rateLimitPerSecond: 0, maxResponseBytes: 1 << 30, pregenerate: store !== 'off',
   });
+  if (store === 'filled') {
+    await emu.store!.whenFilled();
+    if (emu.store!.storedCount() !== members) throw new Error(`the store holds ${emu.store!.storedCount()} of ${members} members`);
+  }
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const call = (method: string, params: Record<string, string>): Promise<Buffer> =>
