@@ -132,14 +132,27 @@ const COMMA = 0x2c;
  */
 const pageRecord: MemberRecord = emptyRecord();
 
-/** groups.getMembers straight to JSON bytes (the hot path). */
-export function writeGroupsGetMembers(ctx: ApiContext, params: Params, out: JsonSink): void {
+/**
+ * Members per part of a page sent while the rest is written (~66 KB with the study's
+ * fields): the client reads a part while the server writes the next, where it would
+ * otherwise wait for the whole page (519 KB) and the server then wait for its next request.
+ * Measured (bench emulator, separate process): pages 286k → 348k members/s.
+ */
+const PART_MEMBERS = 128;
+
+/**
+ * groups.getMembers straight to JSON bytes (the hot path). `part`, if given, is called
+ * every PART_MEMBERS members once the request is known to be valid (errors are thrown
+ * before it is first called): the caller may send what `out` holds so far.
+ */
+export function writeGroupsGetMembers(ctx: ApiContext, params: Params, out: JsonSink, part?: () => void): void {
   const page = membersPage(ctx, params);
   const ref = ctx.gen.referenceSec;
   out.write(`{"count":${page.count},"items":[`);
   for (let i = 0; i < page.indices.length; i++) {
     const index = page.indices[i];
     if (i) out.byte(COMMA);
+    if (part !== undefined && i > 0 && i % PART_MEMBERS === 0) part();
     if (page.fields) writeUser(ctx.gen.memberInto(index, pageRecord), page.fields, ref, out);
     else out.num(ctx.gen.idOf(index));
   }

@@ -54,6 +54,8 @@ export class JsonSink {
   private cur: Buffer;
   private pos = 0;
   private done = 0;
+  /** Where the bytes not yet handed out by `drain` begin in `cur`. */
+  private start = 0;
 
   /** `chunkBytes`: size of each chunk (1 MB for answers; small for one user's JSON). */
   constructor(private readonly chunkBytes = CHUNK) {
@@ -78,11 +80,12 @@ export class JsonSink {
     this.cur = EMPTY;
     this.pos = 0;
     this.done = 0;
+    this.start = 0;
   }
 
-  /** Bytes written so far. */
+  /** Bytes written so far (drained ones included). */
   get length(): number {
-    return this.done + this.pos;
+    return this.done + this.pos - this.start;
   }
 
   /** Room for `n` more bytes in the current chunk: a new chunk if it is short. */
@@ -263,12 +266,13 @@ export class JsonSink {
   }
 
   private flushChunk(need: number): void {
-    if (this.pos > 0) {
-      this.chunks.push(this.cur.subarray(0, this.pos));
-      this.done += this.pos;
+    if (this.pos > this.start) {
+      this.chunks.push(this.cur.subarray(this.start, this.pos));
+      this.done += this.pos - this.start;
     }
     this.cur = this.take(Math.max(this.chunkBytes, need));
     this.pos = 0;
+    this.start = 0;
   }
 
   /** Forget what was written, keeping the current chunk (for a sink reused per small answer). */
@@ -277,16 +281,29 @@ export class JsonSink {
     this.chunks = [];
     this.pos = 0;
     this.done = 0;
+    this.start = 0;
   }
 
-  /** The bytes written, as a list of buffers (no final copy). */
+  /** The bytes written (since the last `drain`), as a list of buffers (no final copy). */
   buffers(): Buffer[] {
-    return this.pos > 0 ? [...this.chunks, this.cur.subarray(0, this.pos)] : [...this.chunks];
+    return this.pos > this.start ? [...this.chunks, this.cur.subarray(this.start, this.pos)] : [...this.chunks];
   }
 
-  /** The bytes written, decoded with `encoding`. */
+  /**
+   * The bytes written since the last drain, handed out to be sent while writing goes on
+   * (a getMembers page is sent in parts). They stay this sink's: `release` only once they are sent.
+   */
+  drain(): Buffer[] {
+    const out = this.buffers();
+    this.done += this.pos - this.start;
+    this.start = this.pos;
+    this.chunks = [];
+    return out;
+  }
+
+  /** The bytes written (since the last `drain`), decoded with `encoding`. */
   toString(encoding: 'utf8' | 'latin1' = 'utf8'): string {
-    if (this.chunks.length === 0) return this.cur.toString(encoding, 0, this.pos);
+    if (this.chunks.length === 0) return this.cur.toString(encoding, this.start, this.pos);
     return Buffer.concat(this.buffers()).toString(encoding);
   }
 }

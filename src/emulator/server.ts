@@ -211,9 +211,23 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
         case 'groups.getMembers': {
           const sink = new JsonSink();
           sink.write('{"response":');
-          writeGroupsGetMembers(ctx, params, sink);
+          // A page is sent in parts as it is written (chunked transfer encoding): the
+          // client reads one part while the next is written.
+          let sending = false;
+          writeGroupsGetMembers(ctx, params, sink, () => {
+            if (!sending) res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+            sending = true;
+            if (!res.destroyed) for (const b of sink.drain()) res.write(b);
+          });
           sink.write('}');
-          sendSink(res, sink);
+          if (!sending) {
+            sendSink(res, sink);
+            return;
+          }
+          if (res.destroyed) return;
+          for (const b of sink.drain()) res.write(b);
+          res.end();
+          res.once('finish', () => sink.release());
           return;
         }
         case 'groups.getById':
@@ -232,6 +246,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
           throw vkErrors.unknownMethod();
       }
     } catch (err) {
+      // Part of an answer is out already: cut the connection, so it never looks complete.
+      if (res.headersSent) {
+        countError('internal');
+        res.destroy();
+        return;
+      }
       if (err instanceof VkApiError) {
         countError(String(err.code));
         sendJson(res, errorBody(err, method, params));

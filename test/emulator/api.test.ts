@@ -54,6 +54,24 @@ describe('emulator / HTTP API conformance', () => {
     expect((await call(emu, 'groups.getMembers', { group_id: '1', filter: 'friends' })).json.response.count).to.equal(0);
   });
 
+  it('a fielded page is sent in parts as it is written (chunked), and arrives whole; errors and short pages are not', async () => {
+    const get = (params: Record<string, string>): Promise<Response> =>
+      fetch(`${emu.base}/groups.getMembers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ v: '5.199', access_token: emu.token, group_id: '1', ...params }),
+      });
+    const page = await get({ offset: '1000', count: '1000', fields: FIELDS });
+    expect(page.headers.get('transfer-encoding')).to.equal('chunked');
+    const json = (await page.json()) as { response: { items: { id: number }[] } };
+    expect(json.response.items).to.have.length(1000);
+    expect(json.response.items[999].id).to.be.greaterThan(json.response.items[0].id);
+    const short = await get({ count: '100', fields: FIELDS });
+    expect(short.headers.get('content-length')).to.equal(String(Buffer.byteLength(await short.text())));
+    const bad = await get({ count: '1000', fields: FIELDS, group_id: 'no_such_group' });
+    expect(((await bad.json()) as { error: { error_code: number } }).error.error_code).to.equal(125);
+  });
+
   it('GET with query parameters and the Authorization: Bearer header work too', async () => {
     const res = await fetch(`${emu.base}/groups.getMembers?group_id=1&count=2&v=5.199`, { headers: { authorization: `Bearer ${emu.token}` } });
     const json = (await res.json()) as { response: { items: number[] } };

@@ -192,6 +192,24 @@ describe('emulator / JsonSink', () => {
     expect(b.toString()).to.equal('{"ok":1}');
     expect(b.buffers().reduce((n, c) => n + c.length, 0)).to.equal(8);
   });
+
+  it('drain hands out each byte once, in order, across chunk edges; length counts them all', () => {
+    for (const chunk of [8, 13, 1 << 20]) {
+      const s = new JsonSink(chunk);
+      const parts: Buffer[] = [];
+      let expected = '';
+      for (let i = 0; i < 200; i++) {
+        const text = i % 7 === 0 ? `«${i}»` : `{"n":${i}}`;
+        s.write(text);
+        expected += text;
+        if (i % 3 === 0) parts.push(...s.drain());
+        expect(s.length).to.equal(Buffer.byteLength(expected));
+      }
+      parts.push(...s.drain());
+      expect(s.drain()).to.deep.equal([]);
+      expect(Buffer.concat(parts).toString('utf8'), `chunk ${chunk}`).to.equal(expected);
+    }
+  });
 });
 
 describe('emulator / Picker', () => {
