@@ -170,7 +170,7 @@ class UserValue implements HostValue {
   private record: MemberRecord | undefined;
   constructor(readonly gen: MemberSource, readonly index: number, readonly fields: FieldSet) {}
   private rec(): MemberRecord {
-    return (this.record ??= this.gen.member(this.index));
+    return (this.record ??= this.gen.memberInto(this.index, scriptRecords.take()));
   }
   json(): string {
     return userJson(this.rec(), this.fields, this.gen.referenceSec);
@@ -198,6 +198,26 @@ class UserValue implements HostValue {
     return fromPlain(JSON.parse(this.json())) as Map<string, Value>;
   }
 }
+
+/**
+ * The records an execute's users are read into, reused from one execute to the next: the
+ * pull's script reads every field of 25,000 users per request, and 25,000 fresh records
+ * per request were a tenth of the serving time in garbage collection. Safe because an
+ * execute runs synchronously and nothing keeps its users once its answer is written
+ * (`execute` calls `reset` first).
+ */
+class RecordArena {
+  private readonly records: MemberRecord[] = [];
+  private next = 0;
+  take(): MemberRecord {
+    if (this.next === this.records.length) this.records.push(emptyRecord());
+    return this.records[this.next++];
+  }
+  reset(): void {
+    this.next = 0;
+  }
+}
+const scriptRecords = new RecordArena();
 
 /** A nested plain object (city, last_seen…) read by a script: no Map built unless needed. */
 class PlainValue implements HostValue {
@@ -258,6 +278,7 @@ export function execute(ctx: ApiContext, params: Params, version: number, out: J
     if (programCache.size > 64) programCache.clear();
     programCache.set(code, program);
   }
+  scriptRecords.reset();
   const executeErrors: NonNullable<MethodResult['executeErrors']> = [];
   let value: Value;
   try {

@@ -31,8 +31,6 @@ const COMMA = 0x2c;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const NULL = new Uint8Array(Buffer.from('null'));
-const TRUE = new Uint8Array(Buffer.from('true'));
-const FALSE = new Uint8Array(Buffer.from('false'));
 
 /**
  * Short strings that need escapes or UTF-8 encoding, as quoted JSON bytes: the columns
@@ -188,8 +186,9 @@ export class JsonSink {
    */
   list(items: readonly unknown[], other: (item: unknown) => void): void {
     const n = items.length;
-    // Flags, sexes, relations and platforms are one digit: written here with the comma
-    // (room for both checked once); everything else through the methods below.
+    // One-digit numbers (flags, sexes, relations, platforms), null, true and false are
+    // most of the columns' values: written here with their comma (room for the longest,
+    // ",false", checked once); longer numbers and strings through the methods below.
     let buf = this.cur;
     let p = this.pos;
     if (p >= buf.length) {
@@ -200,26 +199,48 @@ export class JsonSink {
     buf[p++] = 0x5b; // [
     for (let i = 0; i < n; i++) {
       const x = items[i];
-      if (p + 2 > buf.length) {
+      if (p + 6 > buf.length) {
         this.pos = p;
-        this.flushChunk(2);
+        this.flushChunk(6);
         buf = this.cur;
         p = this.pos;
       }
       if (i) buf[p++] = COMMA;
-      if (typeof x === 'number' && x >= 0 && x < 10 && Math.floor(x) === x) {
-        buf[p++] = 48 + x;
-        continue;
-      }
-      this.pos = p;
       if (typeof x === 'number') {
+        if (x >= 0 && x < 10 && (x | 0) === x) {
+          buf[p++] = 48 + x;
+          continue;
+        }
+        this.pos = p;
         if (Number.isFinite(x)) this.num(x);
         else this.raw(NULL);
-      } else if (typeof x === 'string') this.jsonString(x);
-      else if (x === null) this.raw(NULL);
-      else if (x === true) this.raw(TRUE);
-      else if (x === false) this.raw(FALSE);
-      else other(x);
+      } else if (x === null) {
+        buf[p] = 0x6e; // null
+        buf[p + 1] = 0x75;
+        buf[p + 2] = 0x6c;
+        buf[p + 3] = 0x6c;
+        p += 4;
+        continue;
+      } else if (x === true) {
+        buf[p] = 0x74; // true
+        buf[p + 1] = 0x72;
+        buf[p + 2] = 0x75;
+        buf[p + 3] = 0x65;
+        p += 4;
+        continue;
+      } else if (x === false) {
+        buf[p] = 0x66; // false
+        buf[p + 1] = 0x61;
+        buf[p + 2] = 0x6c;
+        buf[p + 3] = 0x73;
+        buf[p + 4] = 0x65;
+        p += 5;
+        continue;
+      } else {
+        this.pos = p;
+        if (typeof x === 'string') this.jsonString(x);
+        else other(x);
+      }
       buf = this.cur;
       p = this.pos;
     }

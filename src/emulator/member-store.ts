@@ -5,8 +5,8 @@
  * emulator), and the server thread did both, one request at a time: the emulator could not
  * reach the issue's 300k fielded members per second to one client. A worker thread
  * (store-worker.ts) now generates the initial community in blocks, in index order (the
- * order pulls read it), into shared typed-array columns (record-codec.ts, 51 bytes per
- * member: 128 MB at the study's 2.5M); the server thread decodes a stored member (~0.1 µs)
+ * order pulls read it), into shared typed-array columns (record-codec.ts, 52 bytes per
+ * member: 124 MiB at the study's 2.5M); the server thread decodes a stored member (~0.2 µs)
  * and generates itself only what is not stored yet (members who joined later, or blocks
  * the worker has not reached; it is then told to go there next). Stored and generated
  * members are the same records, so answers are byte-identical either way.

@@ -42,7 +42,7 @@ const LAYOUT: Readonly<Record<keyof RecordColumns, ColumnType>> = {
   graduation: Uint16Array, educationForm: Uint8Array, educationStatus: Uint8Array, occupation: Uint16Array,
 };
 
-/** Bytes one member takes in the columns (51). */
+/** Bytes one member takes in the columns (52). */
 export const BYTES_PER_MEMBER = Object.values(LAYOUT).reduce((s, T) => s + T.BYTES_PER_ELEMENT, 0);
 
 /** Columns for `n` members, each on its own SharedArrayBuffer (`buffers` crosses to a worker as is). */

@@ -34,7 +34,21 @@ export interface FieldSet {
   readonly photos: readonly string[];
 }
 
+/** The last `fields` text parsed: an execute's 25 calls, and successive pages, send the same one. */
+let lastFieldsText: string | undefined;
+let lastFieldSet: FieldSet | undefined;
+
 export function parseFields(fields: string | readonly string[] | undefined | null): FieldSet {
+  if (typeof fields === 'string' && fields === lastFieldsText) return lastFieldSet!;
+  const parsed = parseFieldList(fields);
+  if (typeof fields === 'string') {
+    lastFieldsText = fields;
+    lastFieldSet = parsed;
+  }
+  return parsed;
+}
+
+function parseFieldList(fields: string | readonly string[] | undefined | null): FieldSet {
   const list = (typeof fields === 'string' ? fields.split(',') : fields ?? []).map((f) => f.trim()).filter(Boolean);
   const known = new Set<string>(KNOWN_FIELDS);
   const has = new Set(list.filter((f) => known.has(f)));
