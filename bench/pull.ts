@@ -184,13 +184,16 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 async function runScenario(s: Scenario, members: number, runs: number, inFlight: number): Promise<void> {
   const canned = s === 'client' || s === 'client-limited';
   const serverArgs = canned ? ['--child-canned', String(members)] : ['--child-emulator', String(members), s === 'limited' ? '3' : '0'];
-  const server = startChild(serverArgs);
-  const info = JSON.parse(await server.firstLine) as ServerInfo;
   const limited = s === 'limited' || s === 'client-limited';
   const rate = limited ? 3 : 0;
   const results: RunResult[] = [];
-  try {
-    for (let k = 0; k < runs; k++) {
+  for (let k = 0; k < runs; k++) {
+    // A fresh server per run: the emulator generates the community ahead on a worker
+    // thread from its start, so a second pull from the same one would be a warmer case
+    // than notebook 01's (which starts one per pull).
+    const server = startChild(serverArgs);
+    const info = JSON.parse(await server.firstLine) as ServerInfo;
+    try {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), 'vkas-bench-pull-'));
       try {
         const serverCpu0 = processCpuMs(server.proc.pid);
@@ -204,9 +207,9 @@ async function runScenario(s: Scenario, members: number, runs: number, inFlight:
       } finally {
         fs.rmSync(out, { recursive: true, force: true });
       }
+    } finally {
+      server.proc.kill();
     }
-  } finally {
-    server.proc.kill();
   }
   const secs = median(results.map((r) => r.totalMs / 1000));
   const wallRate = median(results.map((r) => r.rows / (r.totalMs / 1000)));

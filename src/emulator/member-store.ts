@@ -8,7 +8,9 @@
  * order pulls read it), into shared typed-array columns (record-codec.ts, 52 bytes per
  * member: 124 MiB at the study's 2.5M); the server thread decodes a stored member (~0.2 µs)
  * and generates itself only what is not stored yet (members who joined later, or blocks
- * the worker has not reached; it is then told to go there next). Stored and generated
+ * the worker has not reached: it then goes on from the next block, so that on a busy
+ * machine, where three threads share two cores, the two never generate the same block
+ * while a pull reads it). Stored and generated
  * members are the same records, so answers are byte-identical either way.
  *
  * Ordering: the worker writes a block's columns, then publishes it with `Atomics.store`;
@@ -125,7 +127,7 @@ export class MemberStore implements MemberSource {
     if (w) await w.terminate();
   }
 
-  /** A read the worker has not reached: it goes there next (a pull that starts elsewhere, id_desc). */
+  /** A read the worker has not reached (it fell behind, or a pull starts elsewhere: id_desc): it goes on from the block after. */
   private wantBlock(index: number): void {
     if (index < 0 || index >= this.capacity) return;
     const block = index >> BLOCK_SHIFT;

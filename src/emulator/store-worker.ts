@@ -1,7 +1,7 @@
 /**
  * The worker side of member-store.ts: generates every block of the initial community into
- * the shared columns, in index order, jumping to a block the server asked for first, then
- * exits. A plain loop with no messages: the server's wishes arrive through a shared word.
+ * the shared columns, in index order, jumping ahead of a read it had not reached yet
+ * (blocks left behind are filled last, for later pulls), then exits. A plain loop with no messages: the server's wishes arrive through a shared word.
  */
 import { workerData } from 'node:worker_threads';
 import { CommunityGenerator, emptyRecord } from './generator';
@@ -18,8 +18,10 @@ function fill(data: StoreWorkerData): void {
   const rec = emptyRecord();
   let cursor = 0;
   for (let left = blocks; left > 0;) {
+    // The server is generating block `wanted` itself right now: go on from the one after,
+    // ahead of it again, rather than redo that block (the reader has passed it by then).
     const wanted = Atomics.exchange(hint, 0, -1);
-    if (wanted >= 0 && wanted < blocks) cursor = wanted;
+    if (wanted >= 0 && wanted < blocks) cursor = (wanted + 1) % blocks;
     // The next block not yet stored, from the cursor on (wrapping: a jump leaves earlier blocks behind).
     while (Atomics.load(ready, cursor) === 1) cursor = (cursor + 1) % blocks;
     const start = cursor << BLOCK_SHIFT;

@@ -47,7 +47,7 @@ describe('emulator / member store', function () {
     expect(() => codec.encode({ ...rec, platform: 300 }, columns, 0)).to.throw(RangeError, /platform 300/);
   });
 
-  it('the worker stores every block, also after a jump to the last one; reads match the generator', async () => {
+  it('the worker stores every block, also after a read it had not reached (it jumps ahead, then wraps round); reads match the generator', async () => {
     const gen = new CommunityGenerator({ seed: 11, referenceSec: REF_SEC });
     const capacity = 3 * (1 << BLOCK_SHIFT) - 100;
     const store = new MemberStore(gen, capacity);
