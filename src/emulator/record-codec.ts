@@ -101,8 +101,9 @@ export class RecordCodec {
   private readonly occupations: Codes<Occupation>;
   private readonly educationForms: Codes<string>;
   private readonly educationStatuses: Codes<string>;
-  /** Birthday strings by code, built once each (as the generator's caches do). */
+  /** Birthday strings by code, built once each (as the generator's caches do), and codes by string. */
   private readonly bdates = new Map<number, string>();
+  private readonly bdateCodes = new Map<string, number>();
 
   constructor(catalog: RecordCatalog = recordCatalog()) {
     this.firstNames = new Codes(catalog.firstNames);
@@ -194,6 +195,14 @@ export class RecordCodec {
 
   private bdateCode(s: string | null): number {
     if (s === null) return 0;
+    const known = this.bdateCodes.get(s);
+    if (known !== undefined) return known;
+    const code = this.parseBdate(s);
+    if (this.bdateCodes.size < 100_000) this.bdateCodes.set(s, code);
+    return code;
+  }
+
+  private parseBdate(s: string): number {
     const m = /^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,4}))?$/.exec(s);
     const code = m ? Number(m[1]) + 32 * Number(m[2]) + 512 * Number(m[3] ?? 0) : 0;
     if (code === 0 || this.bdateText(code) !== s) throw new RangeError(`member store: birthday ${JSON.stringify(s)} is not "D.M" or "D.M.YYYY"`);
