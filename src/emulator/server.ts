@@ -101,9 +101,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   const members = new Membership(opts.members, MAX_INDEX);
   const pregenerate = opts.pregenerate ?? opts.members >= PREGENERATE_MIN_MEMBERS;
   if (typeof pregenerate !== 'boolean') throw new Error(`emulator: pregenerate must be true or false, got ${String(pregenerate)}`);
-  const store = pregenerate ? new MemberStore(gen, opts.members) : undefined;
   const ctx: ApiContext = {
-    gen: store ?? gen,
+    gen,
     members,
     group: { id: groupId, screenName, name: 'Синтетическое сообщество (vk-audience-study)' },
     switches: { hideMembers: opts.hideMembers ?? false, accessDenied: opts.accessDenied ?? false, maxResponseBytes: checkMaxBytes(opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES) },
@@ -116,6 +115,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   // Faults and drift are seeded too, so a failing test replays the same sequence.
   const faultRng = new Rng(hash32(seed, 0xfa0175));
   const driftRng = new Rng(hash32(seed, 0xd21f7));
+  // Started once every option has been checked: a rejected start leaves no thread behind.
+  const store = pregenerate ? new MemberStore(gen, opts.members) : undefined;
+  if (store) ctx.gen = store;
 
   // Local fake tokens: random per start, never valid anywhere but this process.
   const token = `emu-user-${randomBytes(16).toString('hex')}`;
