@@ -28,6 +28,11 @@ async function main(): Promise<void> {
   process.stdout.write(
     JSON.stringify({ base: emu.base, group_id: emu.groupId, screen_name: emu.screenName, token: emu.token }) + '\n',
   );
+  // Not fatal (the server then generates members per request: slower, the same answers), but told.
+  void emu.store?.whenFilled().then(() => {
+    const err = emu.store?.error();
+    if (err) console.error(`emulator: the worker generating the community ahead stopped (${err.message}); members are generated per request instead`);
+  });
   const stop = (signal: string): void => {
     emu.close().then(
       () => process.exit(0),
