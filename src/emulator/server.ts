@@ -116,7 +116,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   const faultRng = new Rng(hash32(seed, 0xfa0175));
   const driftRng = new Rng(hash32(seed, 0xd21f7));
   // Started once every option has been checked: a rejected start leaves no thread behind.
-  const store = pregenerate ? new MemberStore(gen, opts.members) : undefined;
+  // The store only saves time: if its memory (52 bytes a member) or thread cannot be had,
+  // the emulator serves without it (`handle.store` is then undefined).
+  let store: MemberStore | undefined;
+  try {
+    store = pregenerate ? new MemberStore(gen, opts.members) : undefined;
+  } catch {
+    store = undefined;
+  }
   if (store) ctx.gen = store;
 
   // Local fake tokens: random per start, never valid anywhere but this process.
