@@ -10,8 +10,8 @@
  * and generates itself only what is not stored yet (members who joined later, or blocks
  * the worker has not reached: it then goes on from the next block, so that on a busy
  * machine, where three threads share two cores, the two never generate the same block
- * while a pull reads it). Stored and generated
- * members are the same records, so answers are byte-identical either way.
+ * while a pull reads it). Stored and generated members are the same records, so answers
+ * are byte-identical either way.
  *
  * Ordering: the worker writes a block's columns, then publishes it with `Atomics.store`;
  * the server reads the flag with `Atomics.load` before the columns.
@@ -53,7 +53,7 @@ export class MemberStore implements MemberSource {
   private worker: Worker | undefined;
   private lastHint = -1;
   private failure: Error | undefined;
-  private finished: Promise<void>;
+  private readonly finished: Promise<void>;
 
   /** `capacity` members from index 0 are stored; the generator answers for the rest. */
   constructor(private readonly gen: CommunityGenerator, readonly capacity: number) {
