@@ -197,49 +197,45 @@ async function serveBench(
     pageWall: [], pageCpu: [], execWall: [], execCpu: [], colsWall: [], colsCpu: [], bytesPerMember: 0, colsBytesPerMember: 0, cpuLabel,
   };
   const fieldsCsv = MEMBER_FIELDS.join(',');
+  const offsets = (step: number): number[] => Array.from({ length: Math.ceil(serve / step) }, (_, k) => k * step);
+  const form = (params: Record<string, string>): string => new URLSearchParams({ ...params, v: '5.199', access_token: token }).toString();
+  // The three request sequences, built before timing: pages of 1000; vk-io's execute loop
+  // (25 × 1000 per request); the pull's columns script, whose executes start one member
+  // before where the previous one ended (25 calls of 1000 overlapping by one: 24,975 new
+  // members each).
+  const pageUrl = new URL(`${base}/groups.getMembers`);
+  const execUrl = new URL(`${base}/execute`);
+  const code = vkIoExecuteCode('groups.getMembers', { group_id: screenName, count: 1000, fields: [...MEMBER_FIELDS] }, 25);
+  const pages = offsets(1000).map((o) => form({ group_id: screenName, offset: String(o), count: '1000', fields: fieldsCsv }));
+  const execs = offsets(25_000).map((o) => form({ code, offset: String(o), received: String(o), total: String(serve) }));
+  const cols = offsets(24_975).map((o) => form({
+    code: membersScript({ groupId, start: Math.max(0, o - 1), page: 1000, overlap: 1, calls: 25, fields: MEMBER_FIELDS, shape: 'columns' }),
+  }));
+  /** Sends `bodies` one after the other; members per wall second and per CPU second, bytes per member. */
+  const timed = async (url: URL, bodies: string[]): Promise<{ wall: number; cpu: number; bytesPerMember: number }> => {
+    let bytes = 0;
+    const t = performance.now();
+    const c = cpuSec();
+    for (const body of bodies) {
+      const a = await post(agent, url, body);
+      if (a.status !== 200 || !a.text.startsWith('{"response"')) throw new Error(`unexpected answer: ${a.status} ${a.text}`);
+      bytes += a.bytes;
+    }
+    return { wall: serve / ((performance.now() - t) / 1000), cpu: serve / Math.max(1e-3, cpuSec() - c), bytesPerMember: bytes / serve };
+  };
   try {
-    const pageUrl = new URL(`${base}/groups.getMembers`);
-    const execUrl = new URL(`${base}/execute`);
-    const code = vkIoExecuteCode('groups.getMembers', { group_id: screenName, count: 1000, fields: [...MEMBER_FIELDS] }, 25);
     for (let run = 0; run < runs; run++) {
-      let bytes = 0;
-      let t = performance.now();
-      let c = cpuSec();
-      for (let offset = 0; offset < serve; offset += 1000) {
-        const body = new URLSearchParams({ group_id: screenName, offset: String(offset), count: '1000', fields: fieldsCsv, v: '5.199', access_token: token });
-        const a = await post(agent, pageUrl, body.toString());
-        if (a.status !== 200 || !a.text.startsWith('{"response"')) throw new Error(`unexpected answer: ${a.status} ${a.text}`);
-        bytes += a.bytes;
-      }
-      r.pageWall.push(serve / ((performance.now() - t) / 1000));
-      r.pageCpu.push(serve / Math.max(1e-3, cpuSec() - c));
-      r.bytesPerMember = bytes / serve;
-
-      t = performance.now();
-      c = cpuSec();
-      for (let offset = 0; offset < serve; offset += 25_000) {
-        const body = new URLSearchParams({ code, offset: String(offset), received: String(offset), total: String(serve), v: '5.199', access_token: token });
-        const a = await post(agent, execUrl, body.toString());
-        if (a.status !== 200 || !a.text.startsWith('{"response"')) throw new Error(`unexpected answer: ${a.status} ${a.text}`);
-      }
-      r.execWall.push(serve / ((performance.now() - t) / 1000));
-      r.execCpu.push(serve / Math.max(1e-3, cpuSec() - c));
-
-      // As the pull pages: each execute starts one member before where the previous one
-      // ended (overlap 1), 25 calls of 1000 overlapping by one: 24,975 new members each.
-      bytes = 0;
-      t = performance.now();
-      c = cpuSec();
-      for (let offset = 0; offset < serve; offset += 24_975) {
-        const script = membersScript({ groupId, start: Math.max(0, offset - 1), page: 1000, overlap: 1, calls: 25, fields: MEMBER_FIELDS, shape: 'columns' });
-        const body = new URLSearchParams({ code: script, v: '5.199', access_token: token });
-        const a = await post(agent, execUrl, body.toString());
-        if (a.status !== 200 || !a.text.startsWith('{"response"')) throw new Error(`unexpected answer: ${a.status} ${a.text}`);
-        bytes += a.bytes;
-      }
-      r.colsWall.push(serve / ((performance.now() - t) / 1000));
-      r.colsCpu.push(serve / Math.max(1e-3, cpuSec() - c));
-      r.colsBytesPerMember = bytes / serve;
+      const p = await timed(pageUrl, pages);
+      r.pageWall.push(p.wall);
+      r.pageCpu.push(p.cpu);
+      r.bytesPerMember = p.bytesPerMember;
+      const e = await timed(execUrl, execs);
+      r.execWall.push(e.wall);
+      r.execCpu.push(e.cpu);
+      const k = await timed(execUrl, cols);
+      r.colsWall.push(k.wall);
+      r.colsCpu.push(k.cpu);
+      r.colsBytesPerMember = k.bytesPerMember;
     }
   } finally {
     agent.destroy();
