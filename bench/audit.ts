@@ -24,7 +24,20 @@ import { SnapshotWriter } from '../src/snapshot/writer';
 import { Rng } from '../src/util/rng';
 
 const SNAPSHOT_TIME = '2026-11-01T09:00:00.000Z';
-const NAMES = ['Анастасия', 'Екатерина', 'Юлия', 'Александр', 'Сергей', 'Дмитрий', 'Ольга', 'Ivan', 'DELETED', 'Мария', 'Андрей', 'Наталья'];
+const NAMES = [
+  'Анастасия',
+  'Екатерина',
+  'Юлия',
+  'Александр',
+  'Сергей',
+  'Дмитрий',
+  'Ольга',
+  'Ivan',
+  'DELETED',
+  'Мария',
+  'Андрей',
+  'Наталья',
+];
 const CITY_IDS = [1, 2, 99, 49, 60, 95, 104, 110, 119, 123, 1000001, 1000002, 1000003];
 
 function arg(name: string, fallback: string): string {
@@ -44,7 +57,11 @@ function row(rng: Rng, id: number, snap: number): MemberRow {
   const tod = (((11.5 + 4 * rng.normal()) % 24) + 24) % 24;
   const sex = rng.uniform() < 0.005 ? 0 : rng.uniform() < 0.52 ? 1 : 2;
   const cityStated = live && rng.uniform() < 0.6;
-  const city = cityStated ? (rng.uniform() < 0.7 ? CITY_IDS[rng.int(CITY_IDS.length)] : 2_000_000 + rng.int(20_000)) : null;
+  const city = cityStated
+    ? rng.uniform() < 0.7
+      ? CITY_IDS[rng.int(CITY_IDS.length)]
+      : 2_000_000 + rng.int(20_000)
+    : null;
   return {
     id,
     first_name: deactivated ? 'DELETED' : NAMES[rng.int(NAMES.length)],
@@ -78,7 +95,11 @@ function row(rng: Rng, id: number, snap: number): MemberRow {
 
 async function ensureSnapshot(dir: string, members: number): Promise<void> {
   const manifestFile = path.join(dir, 'manifest.json');
-  if (fs.existsSync(manifestFile) && JSON.parse(fs.readFileSync(manifestFile, 'utf8')).counts?.rows_written === members) return;
+  if (
+    fs.existsSync(manifestFile) &&
+    JSON.parse(fs.readFileSync(manifestFile, 'utf8')).counts?.rows_written === members
+  )
+    return;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const snap = Date.parse(SNAPSHOT_TIME) / 1000;
@@ -100,10 +121,16 @@ async function ensureSnapshot(dir: string, members: number): Promise<void> {
   for (let start = 0; start < members; start += BATCH) {
     const rows: MemberRow[] = [];
     for (let i = start; i < Math.min(members, start + BATCH); i++) rows.push(row(rng, 1000 + i, snap));
-    opened.writer.appendBatch(rows, { next_offset: start + rows.length, last_count: members, last_id: rows[rows.length - 1].id }, {});
+    opened.writer.appendBatch(
+      rows,
+      { next_offset: start + rows.length, last_count: members, last_id: rows[rows.length - 1].id },
+      {},
+    );
   }
   opened.writer.finish(members, { name: 'vk-audience-study', version: 'bench' });
-  console.log(`wrote ${members.toLocaleString('en-US')} members to ${dir} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `wrote ${members.toLocaleString('en-US')} members to ${dir} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 
 function median(xs: number[]): number {
@@ -132,7 +159,15 @@ async function main(): Promise<void> {
   const dir = path.resolve(arg('--dir', path.join(os.tmpdir(), `vkas-bench-audit-${members}`)));
   await ensureSnapshot(dir, members);
   const cities = loadCities();
-  const t: Record<string, number[]> = { load: [], status: [], time: [], geography: [], total: [], quality: [], arquero: [] };
+  const t: Record<string, number[]> = {
+    load: [],
+    status: [],
+    time: [],
+    geography: [],
+    total: [],
+    quality: [],
+    arquero: [],
+  };
   let rss = 0;
   for (let r = 0; r < runs; r++) {
     const [snap, load] = time(() => readSnapshot(dir), 'load');
@@ -152,19 +187,38 @@ async function main(): Promise<void> {
     // The same status counts with arquero verbs on the Arrow-backed table, for comparison
     // (the reason the stage reads columns into typed arrays instead).
     const snapSec = Date.parse(snap.manifest.snapshot_time) / 1000;
-    const [viaArquero, tAq] = time(() => snap.table
-      .params({ snap: snapSec, thr: 183 * 86400 })
-      .derive({
-        status: (d: any, $: any) => d.deactivated != null ? d.deactivated
-          : d.last_seen_time > 0 ? ($.snap - d.last_seen_time > $.thr ? 'inactive' : 'active')
-          : d.online_info_status === 'long_ago' ? 'inactive'
-          : d.online_info_status === 'recently' || d.online_info_status === 'last_week' || d.online_info_status === 'last_month' ? 'active'
-          : 'hidden',
-      })
-      .groupby('status').count().objects() as { status: string; count: number }[], 'arquero');
+    const [viaArquero, tAq] = time(
+      () =>
+        snap.table
+          .params({ snap: snapSec, thr: 183 * 86400 })
+          .derive({
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arquero compiles the function's text; its rows are untyped
+            status: (d: any, $: any) =>
+              d.deactivated != null
+                ? d.deactivated
+                : d.last_seen_time > 0
+                  ? $.snap - d.last_seen_time > $.thr
+                    ? 'inactive'
+                    : 'active'
+                  : d.online_info_status === 'long_ago'
+                    ? 'inactive'
+                    : d.online_info_status === 'recently' ||
+                        d.online_info_status === 'last_week' ||
+                        d.online_info_status === 'last_month'
+                      ? 'active'
+                      : 'hidden',
+          })
+          .groupby('status')
+          .count()
+          .objects() as { status: string; count: number }[],
+      'arquero',
+    );
     const s = summarizeStatus(cls).counts as Record<string, number>;
     for (const row of viaArquero) {
-      if (s[row.status] !== row.count) throw new Error(`arquero and typed-array status counts differ for ${row.status}: ${row.count} vs ${s[row.status]}`);
+      if (s[row.status] !== row.count)
+        throw new Error(
+          `arquero and typed-array status counts differ for ${row.status}: ${row.count} vs ${s[row.status]}`,
+        );
     }
     t.arquero.push(tAq);
     t.load.push(load);
@@ -176,7 +230,9 @@ async function main(): Promise<void> {
     t.quality.push(tQ);
     rss = Math.max(rss, process.memoryUsage().rss);
   }
-  console.log(`audit benchmark: ${members.toLocaleString('en-US')} members, ${runs} runs, medians (Node ${process.version}, ${os.cpus().length} cores)`);
+  console.log(
+    `audit benchmark: ${members.toLocaleString('en-US')} members, ${runs} runs, medians (Node ${process.version}, ${os.cpus().length} cores)`,
+  );
   const fmt = (k: string, label: string, target?: number): string =>
     `  ${label.padEnd(40)} ${median(t[k]).toFixed(0).padStart(6)} ms wall  ${median(cpu[k]).toFixed(0).padStart(6)} ms cpu` +
     (target ? `   (target ≤ ${target} ms wall: ${median(t[k]) <= target ? 'met' : 'MISSED'})` : '');
@@ -187,7 +243,9 @@ async function main(): Promise<void> {
   console.log(fmt('total', 'status + time + geography', 3000));
   console.log(fmt('quality', 'quality signals (not in the target)'));
   console.log(fmt('arquero', 'status counts via arquero derive+groupby'));
-  console.log(`  peak RSS ${(rss / 1048576).toFixed(0)} MB; load average (1 min) ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
+  console.log(
+    `  peak RSS ${(rss / 1048576).toFixed(0)} MB; load average (1 min) ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
+  );
 }
 
 main().catch((e) => {

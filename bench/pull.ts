@@ -48,7 +48,8 @@ function arg(name: string, fallback: string): string {
 
 function intArg(name: string, fallback: number): number {
   const v = Number(arg(name, String(fallback)));
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive whole number, got "${arg(name, '')}"`);
+  if (!Number.isInteger(v) || v <= 0)
+    throw new Error(`${name} must be a positive whole number, got "${arg(name, '')}"`);
   return v;
 }
 
@@ -64,7 +65,15 @@ async function serveCanned(members: number): Promise<void> {
   // A pool of real profiles from the emulator, rendered once per column as JSON text.
   const emu = await startEmulator({ members: 25_000, seed: 1, rateLimitPerSecond: 0, maxResponseBytes: 1e9 });
   const c = new VkClient({ base: emu.base, token: emu.token, rateLimit: 0, timeoutMs: 120_000 });
-  const code = membersScript({ groupId: emu.groupId, start: 0, page: 1000, overlap: 0, calls: 25, fields: MEMBER_FIELDS, shape: 'columns' });
+  const code = membersScript({
+    groupId: emu.groupId,
+    start: 0,
+    page: 1000,
+    overlap: 0,
+    calls: 25,
+    fields: MEMBER_FIELDS,
+    shape: 'columns',
+  });
   const pool = await c.call<{ cols: unknown[][] }>('execute', { code });
   await emu.close();
   const P = pool.cols[0].length;
@@ -80,7 +89,20 @@ async function serveCanned(members: number): Promise<void> {
   /** Values of pool rows [a, b) of column c, comma-separated (b ≤ P). */
   const slice = (c: number, a: number, b: number): string => text[c].slice(starts[c][a], starts[c][b] - 1);
   const idOf = (i: number) => 1_000_000 + i * 7;
-  const group = JSON.stringify({ response: { groups: [{ id: 1, name: 'canned', screen_name: 'canned', description: `[vk-audience-study synthetic community] seed=0 members=${members}`, members_count: members }], profiles: [] } });
+  const group = JSON.stringify({
+    response: {
+      groups: [
+        {
+          id: 1,
+          name: 'canned',
+          screen_name: 'canned',
+          description: `[vk-audience-study synthetic community] seed=0 members=${members}`,
+          members_count: members,
+        },
+      ],
+      profiles: [],
+    },
+  });
 
   const answer = (body: string): string => {
     const form = new URLSearchParams(body);
@@ -123,7 +145,10 @@ async function serveCanned(members: number): Promise<void> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
-  process.stdout.write(JSON.stringify({ base: `http://127.0.0.1:${port}/method`, token: 'canned-token', group: 'canned' }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ base: `http://127.0.0.1:${port}/method`, token: 'canned-token', group: 'canned' }) +
+      '\n',
+  );
 }
 
 async function serveEmulator(members: number, rate: number): Promise<void> {
@@ -133,22 +158,41 @@ async function serveEmulator(members: number, rate: number): Promise<void> {
 
 // ---------------------------------------------------------------- one pull (child)
 
-async function childPull(base: string, token: string, group: string, rate: number, out: string, inFlight: number): Promise<void> {
+async function childPull(
+  base: string,
+  token: string,
+  group: string,
+  rate: number,
+  out: string,
+  inFlight: number,
+): Promise<void> {
   const cpu0 = process.cpuUsage();
   const r = await pullMembers({ base, token, group, out, rateLimit: rate, timeoutMs: 120_000, inFlight });
   const peakRss = process.resourceUsage().maxRSS * 1024;
   const cpu = process.cpuUsage(cpu0);
-  process.stdout.write(JSON.stringify({
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    rows: r.manifest.counts.rows_written, totalMs: r.timings.totalMs, pagingMs: r.timings.pagingMs, writeMs: r.timings.writeMs,
-    requests: r.requests, wasted: r.wastedRequests, calls: r.callsPerExecute, retries: r.retrySummary, peakRss,
-  }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      rows: r.manifest.counts.rows_written,
+      totalMs: r.timings.totalMs,
+      pagingMs: r.timings.pagingMs,
+      writeMs: r.timings.writeMs,
+      requests: r.requests,
+      wasted: r.wastedRequests,
+      calls: r.callsPerExecute,
+      retries: r.retrySummary,
+      peakRss,
+    }) + '\n',
+  );
 }
 
 /** CPU milliseconds a child process has used so far (Linux /proc; NaN elsewhere). */
 function processCpuMs(pid: number | undefined): number {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = fs
+      .readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
     return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
   } catch {
@@ -158,10 +202,16 @@ function processCpuMs(pid: number | undefined): number {
 
 // ---------------------------------------------------------------- orchestration
 
-interface ServerInfo { base: string; token: string; group: string }
+interface ServerInfo {
+  base: string;
+  token: string;
+  group: string;
+}
 
 function startChild(args: string[]): { proc: ReturnType<typeof spawn>; firstLine: Promise<string> } {
-  const proc = spawn(process.execPath, ['--max-old-space-size=4096', __filename, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['--max-old-space-size=4096', __filename, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const firstLine = new Promise<string>((resolve, reject) => {
     let buf = '';
     proc.stdout!.on('data', (d: Buffer) => {
@@ -169,21 +219,33 @@ function startChild(args: string[]): { proc: ReturnType<typeof spawn>; firstLine
       const nl = buf.indexOf('\n');
       if (nl >= 0) resolve(buf.slice(0, nl));
     });
-    proc.on('exit', (code) => reject(new Error(`child ${args.join(' ')} exited with ${code} before answering`)));
+    proc.on('exit', (code) =>
+      reject(new Error(`child ${args.join(' ')} exited with ${code} before answering`)),
+    );
   });
   return { proc, firstLine };
 }
 
 interface RunResult {
-  totalMs: number; cpuMs: number; rows: number; peakRss: number; requests: number; wasted: number;
-  calls: number; retries: string; serverCpuMs: number; load: number;
+  totalMs: number;
+  cpuMs: number;
+  rows: number;
+  peakRss: number;
+  requests: number;
+  wasted: number;
+  calls: number;
+  retries: string;
+  serverCpuMs: number;
+  load: number;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function runScenario(s: Scenario, members: number, runs: number, inFlight: number): Promise<void> {
   const canned = s === 'client' || s === 'client-limited';
-  const serverArgs = canned ? ['--child-canned', String(members)] : ['--child-emulator', String(members), s === 'limited' ? '3' : '0'];
+  const serverArgs = canned
+    ? ['--child-canned', String(members)]
+    : ['--child-emulator', String(members), s === 'limited' ? '3' : '0'];
   const limited = s === 'limited' || s === 'client-limited';
   const rate = limited ? 3 : 0;
   const results: RunResult[] = [];
@@ -197,13 +259,23 @@ async function runScenario(s: Scenario, members: number, runs: number, inFlight:
       const out = fs.mkdtempSync(path.join(os.tmpdir(), 'vkas-bench-pull-'));
       try {
         const serverCpu0 = processCpuMs(server.proc.pid);
-        const child = startChild(['--child-pull', info.base, info.token, info.group, String(rate), out, String(inFlight)]);
+        const child = startChild([
+          '--child-pull',
+          info.base,
+          info.token,
+          info.group,
+          String(rate),
+          out,
+          String(inFlight),
+        ]);
         const r = JSON.parse(await child.firstLine) as RunResult;
         r.serverCpuMs = processCpuMs(server.proc.pid) - serverCpu0;
         r.load = os.loadavg()[0];
         results.push(r);
         const perSec = r.rows / (r.totalMs / 1000);
-        console.log(`${s} run ${k + 1}: ${r.rows} members in ${(r.totalMs / 1000).toFixed(1)} s = ${fmt(perSec)} members/s (${fmt(r.rows / (r.cpuMs / 1000))} per CPU-second of the pull process; API process ${(r.serverCpuMs / 1000).toFixed(1)} CPU-s); ${r.requests} requests (${r.wasted} sent ahead and dropped; ${r.calls} calls/execute at the end), ${r.retries}; peak RSS ${(r.peakRss / 2 ** 20).toFixed(0)} MB; load ${r.load.toFixed(1)}`);
+        console.log(
+          `${s} run ${k + 1}: ${r.rows} members in ${(r.totalMs / 1000).toFixed(1)} s = ${fmt(perSec)} members/s (${fmt(r.rows / (r.cpuMs / 1000))} per CPU-second of the pull process; API process ${(r.serverCpuMs / 1000).toFixed(1)} CPU-s); ${r.requests} requests (${r.wasted} sent ahead and dropped; ${r.calls} calls/execute at the end), ${r.retries}; peak RSS ${(r.peakRss / 2 ** 20).toFixed(0)} MB; load ${r.load.toFixed(1)}`,
+        );
       } finally {
         fs.rmSync(out, { recursive: true, force: true });
       }
@@ -240,14 +312,27 @@ async function main(): Promise<void> {
   const members = intArg('--members', 2_500_000);
   const runs = intArg('--runs', 3);
   const inFlight = intArg('--in-flight', DEFAULT_IN_FLIGHT);
-  const scenarios = arg('--scenario', 'client,unlimited,limited').split(',').map((x) => x.trim()) as Scenario[];
+  const scenarios = arg('--scenario', 'client,unlimited,limited')
+    .split(',')
+    .map((x) => x.trim()) as Scenario[];
   for (const s of scenarios) {
     if (!SCENARIOS.includes(s)) throw new Error(`--scenario: unknown "${s}" (${SCENARIOS.join(', ')})`);
   }
-  console.log(`bench/pull: ${members.toLocaleString('en-US')} members; ${os.cpus().length} CPUs; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `bench/pull: ${members.toLocaleString('en-US')} members; ${os.cpus().length} CPUs; load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   // The limited scenario takes ~40 s a run: one unless --runs says otherwise.
   const explicitRuns = process.argv.includes('--runs');
-  for (const s of scenarios) await runScenario(s, members, (s === 'limited' || s === 'client-limited') && !explicitRuns ? 1 : runs, inFlight);
+  for (const s of scenarios)
+    await runScenario(
+      s,
+      members,
+      (s === 'limited' || s === 'client-limited') && !explicitRuns ? 1 : runs,
+      inFlight,
+    );
 }
 
 main().catch((e: unknown) => {

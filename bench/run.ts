@@ -33,7 +33,9 @@ function main(): void {
   const [which = 'model', ...extra] = process.argv.slice(2);
   const names = GROUPS[which] ?? (SCRIPTS[which] ? [which] : null);
   if (!names) {
-    console.error(`bench: unknown benchmark "${which}"; choose one of: ${[...Object.keys(GROUPS), ...Object.keys(SCRIPTS)].join(', ')}`);
+    console.error(
+      `bench: unknown benchmark "${which}"; choose one of: ${[...Object.keys(GROUPS), ...Object.keys(SCRIPTS)].join(', ')}`,
+    );
     process.exit(2);
   }
   const rows: { bench: string; seconds: number; status: number | null }[] = [];
@@ -41,13 +43,19 @@ function main(): void {
     const s = SCRIPTS[name];
     // Extra arguments go to a single named bench only (groups run with their defaults).
     const args = names.length === 1 && extra.length > 0 ? extra : s.args;
-    console.log(`\n== ${name}: node ${path.join('dist/bench', s.file)} ${args.join(' ')}  (load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+    console.log(
+      `\n== ${name}: node ${path.join('dist/bench', s.file)} ${args.join(' ')}  (load ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')})`,
+    );
     const t0 = Date.now();
     const r = spawnSync(process.execPath, [path.join(__dirname, s.file), ...args], { stdio: 'inherit' });
     rows.push({ bench: name, seconds: (Date.now() - t0) / 1000, status: r.status });
   }
   console.log('\nbench        wall s   exit');
-  for (const r of rows) console.log(`${r.bench.padEnd(12)} ${r.seconds.toFixed(1).padStart(7)}   ${r.status}`);
+  for (const r of rows)
+    console.log(`${r.bench.padEnd(12)} ${r.seconds.toFixed(1).padStart(7)}   ${r.status}`);
   if (rows.some((r) => r.status !== 0)) process.exit(1);
 }
 

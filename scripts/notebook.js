@@ -9,20 +9,27 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const crypto = require('crypto');
+const { createHash } = require('node:crypto');
 
 const root = path.resolve(__dirname, '..');
 const KERNELSPEC = { name: 'tslab', display_name: 'TypeScript', language: 'typescript' };
-const LANGUAGE_INFO = { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript', version: '5.0' };
+const LANGUAGE_INFO = {
+  name: 'typescript',
+  file_extension: '.ts',
+  mimetype: 'text/typescript',
+  version: '5.0',
+};
 
 function sourceLines(text) {
   const lines = text.split('\n');
-  return lines.map((l, i) => (i < lines.length - 1 ? l + '\n' : l)).filter((l, i, a) => !(i === a.length - 1 && l === ''));
+  return lines
+    .map((l, i) => (i < lines.length - 1 ? l + '\n' : l))
+    .filter((l, i, a) => !(i === a.length - 1 && l === ''));
 }
 
 function cellId(notebookName, index) {
   // Stable ids keep diffs quiet when a notebook is re-packed.
-  return crypto.createHash('sha1').update(`${notebookName}:${index}`).digest('hex').slice(0, 8);
+  return createHash('sha1').update(`${notebookName}:${index}`).digest('hex').slice(0, 8);
 }
 
 function parsePercent(text, notebookName) {
@@ -55,7 +62,12 @@ function parsePercent(text, notebookName) {
   }
   flush();
   return cells.map((c, i) => {
-    const base = { id: cellId(notebookName, i), cell_type: c.type, metadata: {}, source: sourceLines(c.lines.join('\n')) };
+    const base = {
+      id: cellId(notebookName, i),
+      cell_type: c.type,
+      metadata: {},
+      source: sourceLines(c.lines.join('\n')),
+    };
     return c.type === 'code' ? { ...base, execution_count: null, outputs: [] } : base;
   });
 }
@@ -75,7 +87,14 @@ function unpack(file) {
   const nb = JSON.parse(fs.readFileSync(file, 'utf8'));
   const parts = nb.cells.map((c) => {
     const text = Array.isArray(c.source) ? c.source.join('') : c.source;
-    if (c.cell_type === 'markdown') return '// %% [markdown]\n' + text.split('\n').map((l) => (l ? '// ' + l : '//')).join('\n');
+    if (c.cell_type === 'markdown')
+      return (
+        '// %% [markdown]\n' +
+        text
+          .split('\n')
+          .map((l) => (l ? '// ' + l : '//'))
+          .join('\n')
+      );
     return '// %%\n' + text;
   });
   return parts.join('\n\n') + '\n';
@@ -100,7 +119,9 @@ function problems(file) {
   if (nb.metadata?.kernelspec?.name !== 'tslab') out.push('kernelspec is not "tslab"');
   nb.cells.forEach((c, i) => {
     if (c.cell_type === 'code' && ((c.outputs && c.outputs.length) || c.execution_count !== null)) {
-      out.push(`cell ${i} has stored outputs (run: node scripts/notebook.js strip ${path.relative(root, file)})`);
+      out.push(
+        `cell ${i} has stored outputs (run: node scripts/notebook.js strip ${path.relative(root, file)})`,
+      );
     }
   });
   return out;
@@ -114,7 +135,11 @@ function writeAtomic(file, text) {
 
 function defaultNotebooks() {
   const dir = path.join(root, 'notebooks');
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 function main(argv) {
@@ -132,17 +157,23 @@ function main(argv) {
       return 0;
     }
     case 'strip':
-      for (const f of args.length ? args : defaultNotebooks()) if (strip(f)) console.log(`stripped ${path.relative(root, f)}`);
+      for (const f of args.length ? args : defaultNotebooks())
+        if (strip(f)) console.log(`stripped ${path.relative(root, f)}`);
       return 0;
     case 'check': {
       let bad = 0;
       for (const f of args.length ? args : defaultNotebooks()) {
-        for (const p of problems(f)) { console.error(`${path.relative(root, f)}: ${p}`); bad++; }
+        for (const p of problems(f)) {
+          console.error(`${path.relative(root, f)}: ${p}`);
+          bad++;
+        }
       }
       return bad ? 1 : 0;
     }
     default:
-      console.error('usage: notebook.js pack|unpack|strip|check ... (see the comment at the top of scripts/notebook.js)');
+      console.error(
+        'usage: notebook.js pack|unpack|strip|check ... (see the comment at the top of scripts/notebook.js)',
+      );
       return 2;
   }
 }

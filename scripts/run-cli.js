@@ -32,7 +32,9 @@ function ensureBuild() {
   // fresh `npm ci` that link can win (then `module: node20` is rejected). Use the project's own.
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   if (!fs.existsSync(tsc)) {
-    console.error('error: dependencies are not installed. Run `npm ci` (or the setup command in README.md) first.');
+    console.error(
+      'error: dependencies are not installed. Run `npm ci` (or the setup command in README.md) first.',
+    );
     process.exit(1);
   }
   const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
@@ -50,7 +52,12 @@ if (!name) {
 }
 ensureBuild();
 if (name === '--build-only') process.exit(0);
-const entry = path.join(root, 'dist', name.startsWith('bench/') ? '' : 'src/cli', name.endsWith('.js') ? name : `${name}.js`);
+const entry = path.join(
+  root,
+  'dist',
+  name.startsWith('bench/') ? '' : 'src/cli',
+  name.endsWith('.js') ? name : `${name}.js`,
+);
 if (!fs.existsSync(entry)) {
   console.error(`error: no command "${name}" (looked for ${path.relative(root, entry)}).`);
   process.exit(2);

@@ -13,6 +13,7 @@
  * peak RSS, and — with brms's result — the speed ratio and the per-parameter agreement.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { fitModel } from '../../src/model/fit';
 import type { ChainProgress } from '../../src/model/types';
@@ -52,9 +53,22 @@ async function main(): Promise<void> {
   const onProgress = (p: ChainProgress): void => {
     if (Date.now() - lastNote < 30_000) return;
     lastNote = Date.now();
-    process.stderr.write(`[fit bench] ${((Date.now() - t0) / 1000).toFixed(0)} s: chain ${p.chain} at iteration ${p.iteration}/${p.iter}${p.warmup ? ' (warmup)' : ''}\n`);
+    process.stderr.write(
+      `[fit bench] ${((Date.now() - t0) / 1000).toFixed(0)} s: chain ${p.chain} at iteration ${p.iteration}/${p.iter}${p.warmup ? ' (warmup)' : ''}\n`,
+    );
   };
-  const fit = await fitModel({ data, formula: BENCH_FORMULA, family: 'negbinomial', chains, iter, cores, seed: 2026, groupParameterization: param, init, onProgress });
+  const fit = await fitModel({
+    data,
+    formula: BENCH_FORMULA,
+    family: 'negbinomial',
+    chains,
+    iter,
+    cores,
+    seed: 2026,
+    groupParameterization: param,
+    init,
+    onProgress,
+  });
   const total = (Date.now() - t0) / 1000;
   const cpuUsed = process.cpuUsage(cpu0);
   const processCpuSeconds = (cpuUsed.user + cpuUsed.system) / 1e6;
@@ -72,7 +86,9 @@ async function main(): Promise<void> {
     init: fit.init,
     centered: fit.prepared.layout.centered,
     compression_ratio: fit.prepared.compression.ratio,
-    chains, iter, cores,
+    chains,
+    iter,
+    cores,
     total_seconds: total,
     prepare_seconds: fit.timings.prepare,
     init_seconds: fit.timings.init,
@@ -91,11 +107,16 @@ async function main(): Promise<void> {
     min_ess_tail: Math.min(...fit.parameters.map((p) => p.ess_tail)),
     max_rhat: Math.max(...fit.parameters.map((p) => p.rhat)),
     peak_rss_mb: peakRss / 2 ** 20,
-    load_average: require('os').loadavg(),
+    load_average: os.loadavg(),
   };
   if (brmsFile && fs.existsSync(brmsFile)) {
     const brms = JSON.parse(fs.readFileSync(brmsFile, 'utf8')) as BrmsResult;
-    result.brms = { total_seconds: brms.total_seconds, min_ess_bulk: brms.min_ess_bulk, max_rhat: brms.max_rhat, divergences: brms.divergences };
+    result.brms = {
+      total_seconds: brms.total_seconds,
+      min_ess_bulk: brms.min_ess_bulk,
+      max_rhat: brms.max_rhat,
+      divergences: brms.divergences,
+    };
     result.speedup_end_to_end = brms.total_seconds / total;
     result.agreement = fit.parameters.map((p) => {
       const b = brms.parameters[p.name];

@@ -10,7 +10,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Rng } from '../../src/util/rng';
 
-export interface BenchDataOptions { rows: number; names: number; seed: number }
+export interface BenchDataOptions {
+  rows: number;
+  names: number;
+  seed: number;
+}
 
 const LEVELS = {
   sex: ['female', 'male'],

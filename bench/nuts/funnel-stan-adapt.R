@@ -1,6 +1,6 @@
 # Funnel (10-D) check of the transition alone: Stan's own warmup result per chain (last
 # warmup draw, adapted step size and inverse metric) plus its post-warmup divergences,
-# acceptance and leapfrog counts, saved for bench/nuts/funnelStanAdapt.ts, which runs our
+# acceptance and leapfrog counts, saved for bench/nuts/funnel-stan-adapt.ts, which runs our
 # sampler from exactly those states with adaptation off.
 #
 #   Rscript bench/nuts/funnel-stan-adapt.R      # from the repo root; a few minutes

@@ -8,7 +8,7 @@
  *   npx tsc -p tsconfig.json && node dist/bench/nuts/overhead.js [reps]
  */
 import { sampleChain } from '../../src/model/nuts';
-import { gaussianTarget, standardNormalTarget } from '../../src/model/nuts/testTargets';
+import { gaussianTarget, standardNormalTarget } from '../../src/model/nuts/test-targets';
 import type { CompiledModel } from '../../src/model/types';
 
 /** CPU time (user + system) of this process in nanoseconds. */
@@ -29,9 +29,15 @@ function densityCost(model: CompiledModel): number {
   const g = new Float64Array(model.dim);
   const n = Math.max(20000, Math.floor(2e7 / model.dim));
   let sink = 0;
-  for (let i = 0; i < n; i++) { q[i % model.dim] = (i % 7) * 0.1; sink += model.logDensityGradient(q, g); }
+  for (let i = 0; i < n; i++) {
+    q[i % model.dim] = (i % 7) * 0.1;
+    sink += model.logDensityGradient(q, g);
+  }
   const t0 = cpuNs();
-  for (let i = 0; i < n; i++) { q[i % model.dim] = (i % 7) * 0.1; sink += model.logDensityGradient(q, g); }
+  for (let i = 0; i < n; i++) {
+    q[i % model.dim] = (i % 7) * 0.1;
+    sink += model.logDensityGradient(q, g);
+  }
   const ns = (cpuNs() - t0) / n;
   if (sink === 42) console.log(''); // keep the loop alive
   return ns;
@@ -39,7 +45,13 @@ function densityCost(model: CompiledModel): number {
 
 function bench(name: string, model: CompiledModel, reps: number): void {
   const densityNs = densityCost(model);
-  const rows: Array<{ evalsPerSec: number; overheadNsPerStep: number; usPerTransition: number; overheadUsPerTransition: number; steps: number }> = [];
+  const rows: Array<{
+    evalsPerSec: number;
+    overheadNsPerStep: number;
+    usPerTransition: number;
+    overheadUsPerTransition: number;
+    steps: number;
+  }> = [];
   for (let r = 0; r < reps; r++) {
     const t0 = cpuNs();
     const res = sampleChain(model, { seed: r + 1, iter: 2000 }, 1);
@@ -64,10 +76,19 @@ function bench(name: string, model: CompiledModel, reps: number): void {
 }
 
 const reps = Number(process.argv[2] ?? 5);
-console.log(`NUTS sampler overhead, 1 chain × 2000 iterations (1000 warmup), median of ${reps} runs, CPU time, node ${process.version}`);
+console.log(
+  `NUTS sampler overhead, 1 chain × 2000 iterations (1000 warmup), median of ${reps} runs, CPU time, node ${process.version}`,
+);
 // Warm the JIT on a throwaway run so the first target does not pay for compilation.
 sampleChain(standardNormalTarget({ dim: 3 }), { seed: 99, iter: 2000 }, 1);
 for (const dim of [1, 10, 100, 1000]) bench('iid normal', standardNormalTarget({ dim }), reps);
 const d = 10;
 const sc = Array.from({ length: d }, (_, i) => Math.exp(-1.5 + (3 * i) / (d - 1)));
-bench('correlated normal (ρ=0.5ᵏ)', gaussianTarget({ mean: new Array(d).fill(0), cov: sc.map((a, i) => sc.map((b, j) => a * b * 0.5 ** Math.abs(i - j))) }), reps);
+bench(
+  'correlated normal (ρ=0.5ᵏ)',
+  gaussianTarget({
+    mean: new Array(d).fill(0),
+    cov: sc.map((a, i) => sc.map((b, j) => a * b * 0.5 ** Math.abs(i - j))),
+  }),
+  reps,
+);

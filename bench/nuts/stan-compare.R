@@ -1,5 +1,5 @@
 # Runs Stan's own NUTS (rstan) on the sampler's test targets and writes per-run sampler
-# statistics to bench/nuts/results/stan.json, for bench/nuts/stanCompare.ts to set
+# statistics to bench/nuts/results/stan.json, for bench/nuts/stan-compare.ts to set
 # side by side with our sampler (same targets, same settings: 4 chains, iter 2000,
 # warmup 1000, adapt_delta 0.8, max_treedepth 10, diagonal metric, inits (-2, 2)).
 #

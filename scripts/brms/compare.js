@@ -24,7 +24,9 @@ const cores = Number(opt('--cores', String(Math.min(4, os.availableParallelism()
 const fitJs = path.join(buildDir, 'src', 'model', 'fit.js');
 const dataJs = path.join(buildDir, 'src', 'model', 'data.js');
 if (!fs.existsSync(fitJs)) {
-  console.error(`error: ${path.relative(root, fitJs)} is missing; run \`npm run build\` first (or pass --build DIR)`);
+  console.error(
+    `error: ${path.relative(root, fitJs)} is missing; run \`npm run build\` first (or pass --build DIR)`,
+  );
   process.exit(1);
 }
 const { fitModel, fitSummary } = require(fitJs);
@@ -49,31 +51,56 @@ function compareRows(brmsParams, oursList) {
     }
     const dMean = (o.mean - b.mean) / b.sd;
     const sdRatio = o.sd / b.sd;
-    rows.push({ pname, b, o, dMean, sdRatio, ok: Math.abs(dMean) < MEAN_TOL && Math.abs(sdRatio - 1) < SD_TOL });
+    rows.push({
+      pname,
+      b,
+      o,
+      dMean,
+      sdRatio,
+      ok: Math.abs(dMean) < MEAN_TOL && Math.abs(sdRatio - 1) < SD_TOL,
+    });
   }
   const missingInBrms = oursList.map((p) => p.name).filter((k) => !(k in brmsParams));
-  if (missingInBrms.length) throw new Error(`our fit reports parameters brms does not: ${missingInBrms.join(', ')}`);
+  if (missingInBrms.length)
+    throw new Error(`our fit reports parameters brms does not: ${missingInBrms.join(', ')}`);
   return rows;
 }
 
 async function compareOne(name) {
   const brmsFile = path.join(root, 'scripts', 'brms', 'results', `brms-${name}.json`);
-  if (!fs.existsSync(brmsFile)) throw new Error(`${path.relative(root, brmsFile)} is missing; run Rscript scripts/brms/fit-brms.R first`);
+  if (!fs.existsSync(brmsFile))
+    throw new Error(`${path.relative(root, brmsFile)} is missing; run Rscript scripts/brms/fit-brms.R first`);
   const brms = JSON.parse(fs.readFileSync(brmsFile, 'utf8'));
-  if (!brms.long_parameters) throw new Error(`${path.relative(root, brmsFile)} has no long run; re-run Rscript scripts/brms/fit-brms.R`);
+  if (!brms.long_parameters)
+    throw new Error(
+      `${path.relative(root, brmsFile)} has no long run; re-run Rscript scripts/brms/fit-brms.R`,
+    );
   const data = readDataFile(path.join(root, brms.data));
   const priors = brms.priors.map((p) => `prior(${p.prior}, class = ${p.class})`);
   const run = async (s) => {
-    console.error(`fitting ${name} with our engine (${s.chains} x ${s.iter}): ${brms.formula} (${brms.family}), priors ${priors.join('; ')}`);
+    console.error(
+      `fitting ${name} with our engine (${s.chains} x ${s.iter}): ${brms.formula} (${brms.family}), priors ${priors.join('; ')}`,
+    );
     return fitModel({
-      data: data.columns, formula: brms.formula, family: brms.family, priors,
-      chains: s.chains, iter: s.iter, warmup: s.warmup, seed: s.seed, cores, dataName: path.basename(brms.data),
+      data: data.columns,
+      formula: brms.formula,
+      family: brms.family,
+      priors,
+      chains: s.chains,
+      iter: s.iter,
+      warmup: s.warmup,
+      seed: s.seed,
+      cores,
+      dataName: path.basename(brms.data),
     });
   };
   const fit = await run(brms.settings);
   const long = await run(brms.long_settings);
   return {
-    name, brms, fit, long,
+    name,
+    brms,
+    fit,
+    long,
     rows: compareRows(brms.long_parameters, [...long.parameters, ...long.groupLevels]),
     standardRows: compareRows(brms.parameters, [...fit.parameters, ...fit.groupLevels]),
   };
@@ -86,7 +113,9 @@ function table(rows) {
   ];
   for (const r of rows) {
     const o = r.o || {};
-    out.push(`| \`${r.pname}\` | ${f3(r.b.mean)} | ${f3(o.mean)} | ${f3(r.b.sd)} | ${f3(o.sd)} | ${f2(r.b['q2.5'])} – ${f2(r.b['q97.5'])} | ${f2(o['q2.5'])} – ${f2(o['q97.5'])} | ${f3(r.dMean)} | ${f3(r.sdRatio)} | ${r.ok ? 'ok' : '**FAIL**'} | ${f3(r.b.rhat)} / ${f3(o.rhat)} | ${f0(r.b.ess_bulk)} / ${f0(o.ess_bulk)} |`);
+    out.push(
+      `| \`${r.pname}\` | ${f3(r.b.mean)} | ${f3(o.mean)} | ${f3(r.b.sd)} | ${f3(o.sd)} | ${f2(r.b['q2.5'])} – ${f2(r.b['q97.5'])} | ${f2(o['q2.5'])} – ${f2(o['q97.5'])} | ${f3(r.dMean)} | ${f3(r.sdRatio)} | ${r.ok ? 'ok' : '**FAIL**'} | ${f3(r.b.rhat)} / ${f3(o.rhat)} | ${f0(r.b.ess_bulk)} / ${f0(o.ess_bulk)} |`,
+    );
   }
   return out.join('\n');
 }
@@ -98,7 +127,9 @@ function shortTable(rows) {
   ];
   for (const r of rows) {
     const o = r.o || {};
-    out.push(`| \`${r.pname}\` | ${f3(r.b.mean)} | ${f3(o.mean)} | ${f3(r.b.sd)} | ${f3(o.sd)} | ${f3(r.dMean)} | ${f3(r.sdRatio)} | ${f3(r.b.rhat)} / ${f3(o.rhat)} | ${f0(r.b.ess_bulk)} / ${f0(o.ess_bulk)} | ${f0(r.b.ess_tail)} / ${f0(o.ess_tail)} |`);
+    out.push(
+      `| \`${r.pname}\` | ${f3(r.b.mean)} | ${f3(o.mean)} | ${f3(r.b.sd)} | ${f3(o.sd)} | ${f3(r.dMean)} | ${f3(r.sdRatio)} | ${f3(r.b.rhat)} / ${f3(o.rhat)} | ${f0(r.b.ess_bulk)} / ${f0(o.ess_bulk)} | ${f0(r.b.ess_tail)} / ${f0(o.ess_tail)} |`,
+    );
   }
   return out.join('\n');
 }
@@ -119,7 +150,9 @@ function section(res) {
     '',
     `**Result: ${rows.length - failed.length} of ${rows.length} parameters pass** ` +
       `(${main.length - main.filter((r) => !r.ok).length}/${main.length} summary parameters` +
-      (levels.length ? `, ${levels.length - levels.filter((r) => !r.ok).length}/${levels.length} group levels).` : ').') +
+      (levels.length
+        ? `, ${levels.length - levels.filter((r) => !r.ok).length}/${levels.length} group levels).`
+        : ').') +
       (failed.length ? ` Failing: ${failed.map((r) => `\`${r.pname}\``).join(', ')}.` : ''),
     '',
     table(main),
@@ -179,7 +212,7 @@ async function main() {
     `(brms ${b0.brms_version}, rstan ${b0.rstan_version}) on the same CSV files (\`data/public/\`), with the`,
     'priors set explicitly and identically in both. Checks (issue 6): posterior means within',
     `${MEAN_TOL} posterior sd of brms's, posterior sds within ${SD_TOL * 100}%. Both sides are Monte Carlo`,
-    'estimates: at brms\'s default 4 × 2000 the bulk ESS is ~600 per side for some coefficients, so the',
+    "estimates: at brms's default 4 × 2000 the bulk ESS is ~600 per side for some coefficients, so the",
     'Monte Carlo sd of Δmean/sd is ~0.06 and the 0.1 check would fail by chance; the check is therefore made',
     'on long runs (4 × 11000 on each side, the same compiled brms model), and the default runs are shown',
     'for their diagnostics and timings.',
@@ -196,7 +229,9 @@ async function main() {
   fs.renameSync(tmp, target);
   for (const r of results) {
     const failed = r.rows.filter((x) => !x.ok);
-    console.log(`${r.name}: ${r.rows.length - failed.length}/${r.rows.length} parameters within tolerance (long runs)${failed.length ? ` (failing: ${failed.map((x) => x.pname).join(', ')})` : ''}`);
+    console.log(
+      `${r.name}: ${r.rows.length - failed.length}/${r.rows.length} parameters within tolerance (long runs)${failed.length ? ` (failing: ${failed.map((x) => x.pname).join(', ')})` : ''}`,
+    );
   }
   console.log(`wrote ${path.relative(root, target)}`);
 }

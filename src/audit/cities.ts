@@ -29,7 +29,12 @@ const REQUIRED = ['vk_id', 'title_ru', 'latitude', 'longitude'] as const;
 
 /** Case-, space- and ё-insensitive key for matching city titles. */
 export function normalizeTitle(title: string): string {
-  return title.normalize('NFC').toLowerCase().replace(/ё/g, 'е').replace(/[\s\u00a0]+/g, ' ').trim();
+  return title
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/[\s\u00a0]+/g, ' ')
+    .trim();
 }
 
 /** Splits one CSV line (RFC 4180 quoting; the shipped file has none, a user's may). */
@@ -57,11 +62,16 @@ export function splitCsvLine(line: string): string[] {
 
 /** Parses the cities CSV text; `source` names the file in error messages. */
 export function parseCities(text: string, source: string): CityIndex {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) throw new Error(`${source} is empty; it needs a header with ${REQUIRED.join(', ')}.`);
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
+  if (lines.length === 0)
+    throw new Error(`${source} is empty; it needs a header with ${REQUIRED.join(', ')}.`);
   const header = splitCsvLine(lines[0]).map((h) => h.trim());
   const missing = REQUIRED.filter((h) => !header.includes(h));
-  if (missing.length > 0) throw new Error(`${source}: header lacks ${missing.join(', ')} (found ${header.join(', ')}).`);
+  if (missing.length > 0)
+    throw new Error(`${source}: header lacks ${missing.join(', ')} (found ${header.join(', ')}).`);
   const col = (name: string): number => header.indexOf(name);
   const byId = new Map<number, CityRef>();
   const byTitle = new Map<string, CityRef>();
@@ -71,8 +81,17 @@ export function parseCities(text: string, source: string): CityIndex {
     const vkId = Number(get('vk_id'));
     const lat = Number(get('latitude'));
     const lon = Number(get('longitude'));
-    if (!Number.isInteger(vkId) || vkId <= 0 || !(Math.abs(lat) <= 90) || !(Math.abs(lon) <= 180) || get('latitude') === '' || get('longitude') === '') {
-      throw new Error(`${source} line ${r + 1}: need a positive integer vk_id and latitude/longitude in degrees, got "${lines[r]}".`);
+    if (
+      !Number.isInteger(vkId) ||
+      vkId <= 0 ||
+      !(Math.abs(lat) <= 90) ||
+      !(Math.abs(lon) <= 180) ||
+      get('latitude') === '' ||
+      get('longitude') === ''
+    ) {
+      throw new Error(
+        `${source} line ${r + 1}: need a positive integer vk_id and latitude/longitude in degrees, got "${lines[r]}".`,
+      );
     }
     const country = get('country_id');
     const city: CityRef = {
@@ -100,7 +119,15 @@ export function parseCities(text: string, source: string): CityIndex {
   return { byId, byTitle, source, size: byId.size };
 }
 
-const AMBIGUOUS: CityRef = { vkId: -1, titleRu: '', titleEn: '', countryId: null, lat: NaN, lon: NaN, idSource: '' };
+const AMBIGUOUS: CityRef = {
+  vkId: -1,
+  titleRu: '',
+  titleEn: '',
+  countryId: null,
+  lat: NaN,
+  lon: NaN,
+  idSource: '',
+};
 
 /** The repository's data/cities.csv, found by walking up from this file (works from dist/ and .build/). */
 export function defaultCitiesPath(): string {
@@ -112,7 +139,9 @@ export function defaultCitiesPath(): string {
     if (up === dir) break;
     dir = up;
   }
-  throw new Error('data/cities.csv not found above ' + __dirname + '; pass the path of a cities table explicitly.');
+  throw new Error(
+    'data/cities.csv not found above ' + __dirname + '; pass the path of a cities table explicitly.',
+  );
 }
 
 /** Reads a cities CSV (default: the one shipped in data/). */
@@ -121,7 +150,7 @@ export function loadCities(file: string = defaultCitiesPath()): CityIndex {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read the cities table ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read the cities table ${file}: ${(e as Error).message}`, { cause: e });
   }
   return parseCities(text, file);
 }

@@ -101,7 +101,12 @@ function readNumberUncached(table: ColumnTable, name: string, what: string): Flo
   const n = table.numRows();
   const out = new Float64Array(n);
   const batches = arrowBatches(col, [ARROW_INT, ARROW_FLOAT]);
-  if (batches && batches.every((b) => isPlainNumberArray(b.values)) && !table.isFiltered() && !table.isOrdered()) {
+  if (
+    batches &&
+    batches.every((b) => isPlainNumberArray(b.values)) &&
+    !table.isFiltered() &&
+    !table.isOrdered()
+  ) {
     let row = 0;
     for (const b of batches) {
       const values = b.values as ArrayLike<number>;
@@ -123,13 +128,20 @@ function readNumberUncached(table: ColumnTable, name: string, what: string): Flo
     }
   }
   if (bad !== undefined) {
-    throw new Error(`${what}: column "${name}" must hold numbers or nulls, found ${JSON.stringify(bad)}; check the snapshot against src/snapshot/schema.ts.`);
+    throw new Error(
+      `${what}: column "${name}" must hold numbers or nulls, found ${JSON.stringify(bad)}; check the snapshot against src/snapshot/schema.ts.`,
+    );
   }
   return out;
 }
 
 function isPlainNumberArray(v: unknown): boolean {
-  return ArrayBuffer.isView(v) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array) && !(v instanceof DataView);
+  return (
+    ArrayBuffer.isView(v) &&
+    !(v instanceof BigInt64Array) &&
+    !(v instanceof BigUint64Array) &&
+    !(v instanceof DataView)
+  );
 }
 
 /** Codes of a boolean column: 1 true, 0 false, -1 null. */
@@ -161,7 +173,8 @@ function readBoolUncached(table: ColumnTable, name: string, what: string): Int8A
     if (v === null || v === undefined) out[i] = -1;
     else if (v === true || v === 1) out[i] = 1;
     else if (v === false || v === 0) out[i] = 0;
-    else throw new Error(`${what}: column "${name}" must hold booleans or nulls, found ${JSON.stringify(v)}.`);
+    else
+      throw new Error(`${what}: column "${name}" must hold booleans or nulls, found ${JSON.stringify(v)}.`);
   }
   return out;
 }
@@ -181,7 +194,9 @@ export function readCategory(
   levels: readonly string[],
   what: string,
 ): { codes: Int8Array; firstOther: string | null } {
-  return cached(table, `category:${name}:${JSON.stringify(levels)}`, () => readCategoryUncached(table, name, levels, what));
+  return cached(table, `category:${name}:${JSON.stringify(levels)}`, () =>
+    readCategoryUncached(table, name, levels, what),
+  );
 }
 
 function readCategoryUncached(
@@ -196,7 +211,12 @@ function readCategoryUncached(
   const codes = new Int8Array(n);
   let firstOther: string | null = null;
   const batches = arrowBatches(col, [ARROW_UTF8]);
-  if (batches && batches.every((b) => b.offsets instanceof Int32Array && b.values instanceof Uint8Array) && !table.isFiltered() && !table.isOrdered()) {
+  if (
+    batches &&
+    batches.every((b) => b.offsets instanceof Int32Array && b.values instanceof Uint8Array) &&
+    !table.isFiltered() &&
+    !table.isOrdered()
+  ) {
     // Compare UTF-8 bytes with the encoded levels: no string is decoded on this path.
     const enc = levels.map((l) => new TextEncoder().encode(l));
     let row = 0;
@@ -227,7 +247,8 @@ function readCategoryUncached(
             break;
           }
         }
-        if (code === CODE_OTHER && firstOther === null) firstOther = new TextDecoder().decode(bytes.subarray(start, start + len));
+        if (code === CODE_OTHER && firstOther === null)
+          firstOther = new TextDecoder().decode(bytes.subarray(start, start + len));
         codes[row + j] = code;
       }
       row += b.length;
@@ -277,7 +298,11 @@ export function readStrings(table: ColumnTable, name: string, what: string): (st
  * the bytes, with an exact byte comparison on every hit), so a column of 2.5M first
  * names with a few thousand distinct values costs a few thousand decodes, not 2.5M.
  */
-export function readDictionary(table: ColumnTable, name: string, what: string): { codes: Int32Array; values: string[] } {
+export function readDictionary(
+  table: ColumnTable,
+  name: string,
+  what: string,
+): { codes: Int32Array; values: string[] } {
   return cached(table, `dictionary:${name}`, () => readDictionaryUncached(table, name, what));
 }
 
@@ -287,13 +312,22 @@ function fnv1a(bytes: Uint8Array, start: number, end: number): number {
   return h >>> 0;
 }
 
-function readDictionaryUncached(table: ColumnTable, name: string, what: string): { codes: Int32Array; values: string[] } {
+function readDictionaryUncached(
+  table: ColumnTable,
+  name: string,
+  what: string,
+): { codes: Int32Array; values: string[] } {
   const col = getColumn(table, name, what);
   const n = table.numRows();
   const codes = new Int32Array(n);
   const values: string[] = [];
   const batches = arrowBatches(col, [ARROW_UTF8]);
-  if (batches && batches.every((b) => b.offsets instanceof Int32Array && b.values instanceof Uint8Array) && !table.isFiltered() && !table.isOrdered()) {
+  if (
+    batches &&
+    batches.every((b) => b.offsets instanceof Int32Array && b.values instanceof Uint8Array) &&
+    !table.isFiltered() &&
+    !table.isOrdered()
+  ) {
     const decoder = new TextDecoder();
     const reps: Uint8Array[] = [];
     const hashes: number[] = [];
@@ -367,7 +401,8 @@ function readDictionaryUncached(table: ColumnTable, name: string, what: string):
       codes[i] = -1;
       continue;
     }
-    if (typeof v !== 'string') throw new Error(`${what}: column "${name}" must hold strings or nulls, found ${JSON.stringify(v)}.`);
+    if (typeof v !== 'string')
+      throw new Error(`${what}: column "${name}" must hold strings or nulls, found ${JSON.stringify(v)}.`);
     let k = lookup.get(v);
     if (k === undefined) {
       k = values.length;

@@ -78,16 +78,22 @@ export interface Geography {
   rows: CityRow[];
 }
 
-export function geography(input: AuditInput, cls: StatusClassification, options: GeographyOptions = {}): Geography {
+export function geography(
+  input: AuditInput,
+  cls: StatusClassification,
+  options: GeographyOptions = {},
+): Geography {
   const { table, manifest } = input;
   const minCount = options.minCount ?? DEFAULT_MIN_CITY_COUNT;
-  if (!(Number.isInteger(minCount) && minCount >= 1)) throw new Error(`geography: minCount must be a positive integer, got ${minCount}`);
+  if (!(Number.isInteger(minCount) && minCount >= 1))
+    throw new Error(`geography: minCount must be a positive integer, got ${minCount}`);
   const level = options.level ?? 0.95;
   const what = 'geography';
   const cityId = readNumber(table, 'city_id', what);
   const sex = readNumber(table, 'sex', what);
   const { codes } = cls;
-  if (codes.length !== table.numRows()) throw new Error('geography: the status classification is for a different table (row counts differ).');
+  if (codes.length !== table.numRows())
+    throw new Error('geography: the status classification is for a different table (row counts differ).');
 
   // City slot per id: a direct-addressed Int32Array when ids are small enough (VK city
   // ids are below a few million), else a Map. Direct addressing is several times faster

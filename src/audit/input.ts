@@ -21,21 +21,28 @@ export interface AuditInput {
 export function snapshotSeconds(manifest: AuditManifest): number {
   const raw = (manifest as { snapshot_time?: unknown }).snapshot_time;
   if (typeof raw !== 'string' || raw.length === 0) {
-    throw new Error('manifest.snapshot_time is missing: the audit needs the time of the snapshot (ISO 8601, UTC) as its reference time; re-run the pull or add it to manifest.json.');
+    throw new Error(
+      'manifest.snapshot_time is missing: the audit needs the time of the snapshot (ISO 8601, UTC) as its reference time; re-run the pull or add it to manifest.json.',
+    );
   }
   // Require an explicit zone so a local-time string cannot shift every age by hours.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(raw)) {
-    throw new Error(`manifest.snapshot_time "${raw}" is not ISO 8601 with a time zone (e.g. 2026-11-26T08:00:00Z); fix manifest.json.`);
+    throw new Error(
+      `manifest.snapshot_time "${raw}" is not ISO 8601 with a time zone (e.g. 2026-11-26T08:00:00Z); fix manifest.json.`,
+    );
   }
   const ms = Date.parse(raw);
-  if (!Number.isFinite(ms)) throw new Error(`manifest.snapshot_time "${raw}" is not a valid date; fix manifest.json.`);
+  if (!Number.isFinite(ms))
+    throw new Error(`manifest.snapshot_time "${raw}" is not a valid date; fix manifest.json.`);
   return ms / 1000;
 }
 
 /** Refuses an empty snapshot: every share would be 0/0. */
 export function requireMembers(table: ColumnTable, what: string): void {
   if (table.numRows() === 0) {
-    throw new Error(`${what}: the snapshot has no members (0 rows), so there is nothing to audit; check the pull (manifest counts) or the --snapshot directory.`);
+    throw new Error(
+      `${what}: the snapshot has no members (0 rows), so there is nothing to audit; check the pull (manifest counts) or the --snapshot directory.`,
+    );
   }
 }
 

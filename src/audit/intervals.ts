@@ -40,5 +40,9 @@ export function wilson(x: number, n: number, level = 0.95): Interval {
   const center = (p + z2 / (2 * n)) / denom;
   const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   // At x = 0 or x = n the exact bound is 0 or 1; floating error must not move it.
-  return { share: p, lo: x === 0 ? 0 : Math.max(0, center - half), hi: x === n ? 1 : Math.min(1, center + half) };
+  return {
+    share: p,
+    lo: x === 0 ? 0 : Math.max(0, center - half),
+    hi: x === n ? 1 : Math.min(1, center + half),
+  };
 }

@@ -25,7 +25,9 @@ function wholeNumber(env: Env, name: string, fallback: number, min: number, max:
   if (raw === undefined || raw.trim() === '') return fallback;
   const v = Number(raw.trim());
   if (!Number.isInteger(v) || v < min || v > max) {
-    throw new Error(`${name}="${raw}" must be a whole number from ${min} to ${max} (default ${fallback}); fix or unset it.`);
+    throw new Error(
+      `${name}="${raw}" must be a whole number from ${min} to ${max} (default ${fallback}); fix or unset it.`,
+    );
   }
   return v;
 }
@@ -33,7 +35,9 @@ function wholeNumber(env: Env, name: string, fallback: number, min: number, max:
 export function auditParams(env: Env = process.env): AuditParams {
   const pop = (env.AUDIT_TIME_POPULATION ?? '').trim() || 'live';
   if (pop !== 'live' && pop !== 'active') {
-    throw new Error(`AUDIT_TIME_POPULATION="${env.AUDIT_TIME_POPULATION}" must be "live" or "active" (default live); fix or unset it.`);
+    throw new Error(
+      `AUDIT_TIME_POPULATION="${env.AUDIT_TIME_POPULATION}" must be "live" or "active" (default live); fix or unset it.`,
+    );
   }
   return {
     inactiveDays: wholeNumber(env, 'AUDIT_INACTIVE_DAYS', DEFAULT_INACTIVE_DAYS, 1, 36500),

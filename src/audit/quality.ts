@@ -30,14 +30,36 @@ export interface SignalDef {
 export const SIGNALS: readonly SignalDef[] = [
   { key: 'no_photo', label: 'no profile photo', definition: 'has_photo = 0' },
   { key: 'no_city', label: 'no city', definition: 'city_id is null or 0' },
-  { key: 'hidden_last_seen', label: 'last visit hidden', definition: 'last_seen_time is null (status "hidden", or active/inactive only by online_info)' },
+  {
+    key: 'hidden_last_seen',
+    label: 'last visit hidden',
+    definition: 'last_seen_time is null (status "hidden", or active/inactive only by online_info)',
+  },
   { key: 'closed_profile', label: 'closed profile', definition: 'is_closed = true' },
   { key: 'zero_followers', label: 'no followers', definition: 'followers_count = 0' },
-  { key: 'no_bdate', label: 'no birth date', definition: 'bdate_visibility is null (bdate hidden or absent; "D.M" without a year counts as stated)' },
+  {
+    key: 'no_bdate',
+    label: 'no birth date',
+    definition: 'bdate_visibility is null (bdate hidden or absent; "D.M" without a year counts as stated)',
+  },
   { key: 'no_sex', label: 'sex not stated', definition: 'sex is 0 or null' },
-  { key: 'name_not_cyrillic', label: 'first name not in Cyrillic', definition: 'first_name has no Cyrillic letter (Latin-only, digits-only or empty); Russian-language VK names are mostly Cyrillic' },
-  { key: 'name_digits_or_symbols', label: 'digits/symbols in first name', definition: 'first_name contains a digit or a character that is not a letter, space, hyphen or apostrophe' },
-  { key: 'name_deleted', label: 'name "DELETED" on a live profile', definition: 'first_name = "DELETED" while deactivated is null' },
+  {
+    key: 'name_not_cyrillic',
+    label: 'first name not in Cyrillic',
+    definition:
+      'first_name has no Cyrillic letter (Latin-only, digits-only or empty); Russian-language VK names are mostly Cyrillic',
+  },
+  {
+    key: 'name_digits_or_symbols',
+    label: 'digits/symbols in first name',
+    definition:
+      'first_name contains a digit or a character that is not a letter, space, hyphen or apostrophe',
+  },
+  {
+    key: 'name_deleted',
+    label: 'name "DELETED" on a live profile',
+    definition: 'first_name = "DELETED" while deactivated is null',
+  },
 ];
 
 export interface QualityResult {
@@ -98,25 +120,55 @@ export function qualitySignals(input: AuditInput, cls: StatusClassification): Qu
     // In SIGNALS order. Fields that are always decidable (null = not stated) count as known.
     const ph = hasPhoto[i];
     if (ph !== -1) known[0]++;
-    if (ph === 0) { flagged[0]++; score++; }
-    if (!(cityId[i] > 0)) { flagged[1]++; score++; }
-    if (Number.isNaN(lastSeen[i])) { flagged[2]++; score++; }
+    if (ph === 0) {
+      flagged[0]++;
+      score++;
+    }
+    if (!(cityId[i] > 0)) {
+      flagged[1]++;
+      score++;
+    }
+    if (Number.isNaN(lastSeen[i])) {
+      flagged[2]++;
+      score++;
+    }
     const cl = closed[i];
     if (cl !== -1) known[3]++;
-    if (cl === 1) { flagged[3]++; score++; }
+    if (cl === 1) {
+      flagged[3]++;
+      score++;
+    }
     const fo = followers[i];
     if (!Number.isNaN(fo)) known[4]++;
-    if (fo === 0) { flagged[4]++; score++; }
-    if (bdate[i] === -1) { flagged[5]++; score++; }
+    if (fo === 0) {
+      flagged[4]++;
+      score++;
+    }
+    if (bdate[i] === -1) {
+      flagged[5]++;
+      score++;
+    }
     const sx = sex[i];
-    if (!(sx === 1 || sx === 2)) { flagged[6]++; score++; }
+    if (!(sx === 1 || sx === 2)) {
+      flagged[6]++;
+      score++;
+    }
     const nc = names.codes[i];
     if (nc !== -1) {
       nameKnown++;
       const f = nameFlags[nc];
-      if (f[0]) { flagged[7]++; score++; }
-      if (f[1]) { flagged[8]++; score++; }
-      if (f[2]) { flagged[9]++; score++; }
+      if (f[0]) {
+        flagged[7]++;
+        score++;
+      }
+      if (f[1]) {
+        flagged[8]++;
+        score++;
+      }
+      if (f[2]) {
+        flagged[9]++;
+        score++;
+      }
     }
     scores[i] = score;
     distribution[score]++;
@@ -159,7 +211,12 @@ export function scoreDistribution(q: QualityResult): ColumnTable {
   const rows = [];
   let atLeast = q.live;
   for (let s = 0; s < q.distribution.length; s++) {
-    rows.push({ score: s, count: q.distribution[s], share: q.live > 0 ? q.distribution[s] / q.live : NaN, share_at_least: q.live > 0 ? atLeast / q.live : NaN });
+    rows.push({
+      score: s,
+      count: q.distribution[s],
+      share: q.live > 0 ? q.distribution[s] / q.live : NaN,
+      share_at_least: q.live > 0 ? atLeast / q.live : NaN,
+    });
     atLeast -= q.distribution[s];
   }
   return aq.from(rows);

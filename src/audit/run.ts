@@ -19,7 +19,15 @@ import {
   statusTable,
   summarizeStatus,
 } from './status';
-import { type ActivityCounts, activityCounts, dayOfWeekTable, type Peak, peaks, timeOfDayByPlatform, timeOfDayBySex } from './time';
+import {
+  type ActivityCounts,
+  activityCounts,
+  dayOfWeekTable,
+  type Peak,
+  peaks,
+  timeOfDayByPlatform,
+  timeOfDayBySex,
+} from './time';
 
 export interface AuditOptions {
   inactiveDays?: number;
@@ -47,11 +55,25 @@ export interface AuditResult {
 
 export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditResult {
   const level = options.level ?? 0.95;
-  const classification = classifyStatus(input, { inactiveDays: options.inactiveDays, useOnlineInfo: options.useOnlineInfo, level });
+  const classification = classifyStatus(input, {
+    inactiveDays: options.inactiveDays,
+    useOnlineInfo: options.useOnlineInfo,
+    level,
+  });
   const status = summarizeStatus(classification, level);
-  const activity = activityCounts(input, classification, { population: options.population, recentMinutes: options.recentMinutes });
-  const pk = activity.n > 0 ? peaks(activity, { replicates: options.bootstrapReplicates, level, seed: options.seed }) : [];
-  const geo = geography(input, classification, { minCount: options.minCityCount, cities: options.cities, level });
+  const activity = activityCounts(input, classification, {
+    population: options.population,
+    recentMinutes: options.recentMinutes,
+  });
+  const pk =
+    activity.n > 0
+      ? peaks(activity, { replicates: options.bootstrapReplicates, level, seed: options.seed })
+      : [];
+  const geo = geography(input, classification, {
+    minCount: options.minCityCount,
+    cities: options.cities,
+    level,
+  });
   return {
     classification,
     status,
@@ -67,7 +89,9 @@ export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditRe
 
 /** JSON-safe numbers: NaN (0/0 shares) becomes null. */
 function clean<T>(rows: T): T {
-  return JSON.parse(JSON.stringify(rows, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as T;
+  return JSON.parse(
+    JSON.stringify(rows, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)),
+  ) as T;
 }
 
 /** What `npm run audit -- --json OUT` writes. */

@@ -100,13 +100,17 @@ export function classifyStatus(input: AuditInput, options: StatusOptions = {}): 
 
   const deact = readCategory(table, 'deactivated', ['deleted', 'banned'], what);
   if (deact.firstOther !== null) {
-    throw new Error(`status: column "deactivated" holds "${deact.firstOther}"; VK sends only "deleted" or "banned" (schema.ts). Fix the pull's mapping before auditing.`);
+    throw new Error(
+      `status: column "deactivated" holds "${deact.firstOther}"; VK sends only "deleted" or "banned" (schema.ts). Fix the pull's mapping before auditing.`,
+    );
   }
   // A copy: the cached column is shared, and non-positive times are blanked below.
   const lastSeen = readNumber(table, 'last_seen_time', what).slice();
   // online_info is optional in older snapshots: without the column, rule 3 never applies.
   const hasOnline = useOnlineInfo && table.column('online_info_status') !== undefined;
-  const online = hasOnline ? readCategory(table, 'online_info_status', ONLINE_INFO_STATUSES, what).codes : null;
+  const online = hasOnline
+    ? readCategory(table, 'online_info_status', ONLINE_INFO_STATUSES, what).codes
+    : null;
 
   const n = table.numRows();
   const codes = new Uint8Array(n);
@@ -146,7 +150,15 @@ export function classifyStatus(input: AuditInput, options: StatusOptions = {}): 
     const r = readCategory(table, 'online_info_status', ONLINE_INFO_STATUSES, what);
     firstUnrecognised = r.firstOther;
   }
-  return { codes, basis, lastSeen, snapshotTime, inactiveDays, onlineInfoUnrecognised: unrecognised, firstUnrecognised };
+  return {
+    codes,
+    basis,
+    lastSeen,
+    snapshotTime,
+    inactiveDays,
+    onlineInfoUnrecognised: unrecognised,
+    firstUnrecognised,
+  };
 }
 
 /** Counts per status and per basis. */
@@ -198,7 +210,8 @@ export function statusTable(s: StatusSummary): ColumnTable {
       denominator: 'all members',
       denominator_n: s.n,
       by_last_seen: st === 'active' ? s.byLastSeen.active : st === 'inactive' ? s.byLastSeen.inactive : null,
-      by_online_info: st === 'active' ? s.byOnlineInfo.active : st === 'inactive' ? s.byOnlineInfo.inactive : null,
+      by_online_info:
+        st === 'active' ? s.byOnlineInfo.active : st === 'inactive' ? s.byOnlineInfo.inactive : null,
     };
   });
   return aq.from(rows);
@@ -214,7 +227,15 @@ export interface Rate extends Interval {
 }
 
 function rate(key: string, label: string, x: number, xl: string, n: number, nl: string, level: number): Rate {
-  return { key, label, numerator: x, numerator_label: xl, denominator: n, denominator_label: nl, ...wilson(x, n, level) };
+  return {
+    key,
+    label,
+    numerator: x,
+    numerator_label: xl,
+    denominator: n,
+    denominator_label: nl,
+    ...wilson(x, n, level),
+  };
 }
 
 /** The study's combined shares, each with its numerator and denominator spelled out. */
@@ -224,11 +245,43 @@ export function statusRates(s: StatusSummary): Rate[] {
   const known = c.active + c.inactive;
   const d = s.inactiveDays;
   return [
-    rate('deleted_or_banned', 'deleted or banned', c.deleted + c.banned, 'deleted + banned', s.n, 'all members', s.level),
-    rate('not_seen', `not seen for more than ${d} days (deactivated included)`, c.deleted + c.banned + c.inactive, 'deleted + banned + inactive', s.n, 'all members', s.level),
+    rate(
+      'deleted_or_banned',
+      'deleted or banned',
+      c.deleted + c.banned,
+      'deleted + banned',
+      s.n,
+      'all members',
+      s.level,
+    ),
+    rate(
+      'not_seen',
+      `not seen for more than ${d} days (deactivated included)`,
+      c.deleted + c.banned + c.inactive,
+      'deleted + banned + inactive',
+      s.n,
+      'all members',
+      s.level,
+    ),
     rate('active', 'active', c.active, 'active', s.n, 'all members', s.level),
-    rate('inactive_of_live_known', `inactive among live profiles with a known last visit`, c.inactive, 'inactive', known, 'active + inactive', s.level),
-    rate('hidden_of_live', 'last seen hidden among live profiles', c.hidden, 'hidden', live, 'active + inactive + hidden', s.level),
+    rate(
+      'inactive_of_live_known',
+      `inactive among live profiles with a known last visit`,
+      c.inactive,
+      'inactive',
+      known,
+      'active + inactive',
+      s.level,
+    ),
+    rate(
+      'hidden_of_live',
+      'last seen hidden among live profiles',
+      c.hidden,
+      'hidden',
+      live,
+      'active + inactive + hidden',
+      s.level,
+    ),
   ];
 }
 

@@ -33,7 +33,16 @@ export const MSK_OFFSET_SECONDS = 3 * 3600;
 export const MSK_FIXED_SINCE = Date.UTC(2014, 9, 25, 22, 0, 0) / 1000;
 
 export const SEXES = ['unknown', 'female', 'male'] as const; // VK codes 0, 1, 2
-export const PLATFORMS = ['unknown', 'mobile web', 'iPhone', 'iPad', 'Android', 'Windows Phone', 'Windows app', 'full web'] as const; // VK codes 0–7
+export const PLATFORMS = [
+  'unknown',
+  'mobile web',
+  'iPhone',
+  'iPad',
+  'Android',
+  'Windows Phone',
+  'Windows app',
+  'full web',
+] as const; // VK codes 0–7
 export const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 export type Zone = 'UTC' | 'MSK';
 
@@ -86,16 +95,22 @@ export function binLabel(bin: number): string {
 }
 
 /** One pass over sex, platform and the last_seen times kept by the status classification. */
-export function activityCounts(input: AuditInput, cls: StatusClassification, options: TimeOptions = {}): ActivityCounts {
+export function activityCounts(
+  input: AuditInput,
+  cls: StatusClassification,
+  options: TimeOptions = {},
+): ActivityCounts {
   const population = options.population ?? 'live';
   const recentMinutes = options.recentMinutes ?? DEFAULT_RECENT_MINUTES;
-  if (!(recentMinutes >= 0 && Number.isFinite(recentMinutes))) throw new Error(`activity time: recentMinutes must be >= 0, got ${recentMinutes}`);
+  if (!(recentMinutes >= 0 && Number.isFinite(recentMinutes)))
+    throw new Error(`activity time: recentMinutes must be >= 0, got ${recentMinutes}`);
   const cutoff = cls.snapshotTime - recentMinutes * 60;
   const { table } = input;
   const sex = readNumber(table, 'sex', 'activity time');
   const platform = readNumber(table, 'last_seen_platform', 'activity time');
   const { codes, basis, lastSeen } = cls;
-  if (codes.length !== table.numRows()) throw new Error('activity time: the status classification is for a different table (row counts differ).');
+  if (codes.length !== table.numRows())
+    throw new Error('activity time: the status classification is for a different table (row counts differ).');
   const bySex = new Float64Array(3 * BINS);
   const byPlatform = new Float64Array(PLATFORMS.length * BINS);
   const dowUtc = new Float64Array(3 * 7);
@@ -129,7 +144,18 @@ export function activityCounts(input: AuditInput, cls: StatusClassification, opt
     n++;
   }
   const snapshotClock = ((Math.floor(cls.snapshotTime) % 86400) + 86400) % 86400;
-  return { n, bySex, byPlatform, dowUtc, dowMsk, beforeMskFixed: before, snapshotClock, population, excludedRecent, recentMinutes };
+  return {
+    n,
+    bySex,
+    byPlatform,
+    dowUtc,
+    dowMsk,
+    beforeMskFixed: before,
+    snapshotClock,
+    population,
+    excludedRecent,
+    recentMinutes,
+  };
 }
 
 /** Counts of one group in `zone`: MSK bins are UTC bins rotated by +6 (3 h / 30 min). */
@@ -158,7 +184,14 @@ interface BinRow {
 function binRows(bins: Float64Array, zone: Zone, group: string): BinRow[] {
   let total = 0;
   for (const v of bins) total += v;
-  return Array.from(bins, (count, bin) => ({ zone, group, bin, start: binLabel(bin), count, share: total > 0 ? count / total : NaN }));
+  return Array.from(bins, (count, bin) => ({
+    zone,
+    group,
+    bin,
+    start: binLabel(bin),
+    count,
+    share: total > 0 ? count / total : NaN,
+  }));
 }
 
 /**
@@ -190,13 +223,30 @@ export function timeOfDayByPlatform(a: ActivityCounts): ColumnTable {
 
 /** Tidy day-of-week table: zone × group (all, female, male, unknown) × day, with shares and Wilson intervals. */
 export function dayOfWeekTable(a: ActivityCounts, level = 0.95): ColumnTable {
-  const rows: { zone: Zone; group: string; day: string; day_index: number; count: number; share: number; lo: number; hi: number }[] = [];
-  for (const [zone, counts] of [['UTC', a.dowUtc], ['MSK', a.dowMsk]] as const) {
-    const groups: [string, Float64Array][] = [['all', sumGroups(counts, 3, 7)], ...[1, 2, 0].map((s) => [SEXES[s], counts.subarray(s * 7, s * 7 + 7)] as [string, Float64Array])];
+  const rows: {
+    zone: Zone;
+    group: string;
+    day: string;
+    day_index: number;
+    count: number;
+    share: number;
+    lo: number;
+    hi: number;
+  }[] = [];
+  for (const [zone, counts] of [
+    ['UTC', a.dowUtc],
+    ['MSK', a.dowMsk],
+  ] as const) {
+    const groups: [string, Float64Array][] = [
+      ['all', sumGroups(counts, 3, 7)],
+      ...[1, 2, 0].map((s) => [SEXES[s], counts.subarray(s * 7, s * 7 + 7)] as [string, Float64Array]),
+    ];
     for (const [group, c] of groups) {
       const total = c.reduce((x, y) => x + y, 0);
       if (total === 0 && group !== 'all') continue;
-      DAYS.forEach((day, d) => rows.push({ zone, group, day, day_index: d, count: c[d], ...wilson(c[d], total, level) }));
+      DAYS.forEach((day, d) =>
+        rows.push({ zone, group, day, day_index: d, count: c[d], ...wilson(c[d], total, level) }),
+      );
     }
   }
   return aq.from(rows);
@@ -260,7 +310,10 @@ export function peakOf(bins: Float64Array, zone: Zone, group: string, options: P
   const replicates = options.replicates ?? 2000;
   const level = options.level ?? 0.95;
   const total = bins.reduce((x, y) => x + y, 0);
-  if (total === 0) throw new Error(`activity time: no members with a visible last_seen in group "${group}", so there is no peak to report.`);
+  if (total === 0)
+    throw new Error(
+      `activity time: no members with a visible last_seen in group "${group}", so there is no peak to report.`,
+    );
   const bin = argmax(bins);
   const rng = Rng.forKey(options.seed ?? 20141026, options.key ?? 0);
   const offsets = new Int32Array(replicates);
@@ -300,7 +353,11 @@ export function peakOf(bins: Float64Array, zone: Zone, group: string, options: P
  */
 export function peaks(a: ActivityCounts, options: PeakOptions = {}): Peak[] {
   const all = sumGroups(a.bySex, 3, BINS);
-  const groups: [string, Float64Array][] = [['all', zoneBins(all, 0, 'UTC')], ['female', zoneBins(a.bySex, 1, 'UTC')], ['male', zoneBins(a.bySex, 2, 'UTC')]];
+  const groups: [string, Float64Array][] = [
+    ['all', zoneBins(all, 0, 'UTC')],
+    ['female', zoneBins(a.bySex, 1, 'UTC')],
+    ['male', zoneBins(a.bySex, 2, 'UTC')],
+  ];
   const utc: Peak[] = [];
   groups.forEach(([g, bins], k) => {
     if (bins.some((v) => v > 0)) utc.push(peakOf(bins, 'UTC', g, { ...options, key: k }));
@@ -310,12 +367,23 @@ export function peaks(a: ActivityCounts, options: PeakOptions = {}): Peak[] {
     const bin = (p.bin + shift) % BINS;
     const loBin = (p.loBin + shift) % BINS;
     const hiBin = (p.hiBin + shift) % BINS;
-    return { ...p, zone: 'MSK', bin, start: binLabel(bin), loBin, hiBin, interval: `${binLabel(loBin)}–${binLabel((hiBin + 1) % BINS)}` };
+    return {
+      ...p,
+      zone: 'MSK',
+      bin,
+      start: binLabel(bin),
+      loBin,
+      hiBin,
+      interval: `${binLabel(loBin)}–${binLabel((hiBin + 1) % BINS)}`,
+    };
   });
   return [...utc, ...msk];
 }
 
 /** Members behind the time summaries, for the caveat line. */
-export function timeCoverage(a: ActivityCounts, statusN: number): { counted: number; of: number; share: number } {
+export function timeCoverage(
+  a: ActivityCounts,
+  statusN: number,
+): { counted: number; of: number; share: number } {
   return { counted: a.n, of: statusN, share: statusN > 0 ? a.n / statusN : NaN };
 }

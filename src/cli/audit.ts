@@ -39,7 +39,10 @@ class UsageError extends Error {}
 
 function positiveInt(flag: string, v: string | undefined): number {
   const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive whole number, got ${v === undefined ? 'nothing' : `"${v}"`}`);
+  if (v === undefined || !Number.isInteger(n) || n < 1)
+    throw new UsageError(
+      `${flag} needs a positive whole number, got ${v === undefined ? 'nothing' : `"${v}"`}`,
+    );
   return n;
 }
 
@@ -57,23 +60,39 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       return v;
     };
     switch (a) {
-      case '--snapshot': snapshot = next(); break;
-      case '--json': json = next(); break;
-      case '--inactive-days': options.inactiveDays = positiveInt(a, next()); break;
-      case '--min-city-count': options.minCityCount = positiveInt(a, next()); break;
-      case '--top': top = positiveInt(a, next()); break;
+      case '--snapshot':
+        snapshot = next();
+        break;
+      case '--json':
+        json = next();
+        break;
+      case '--inactive-days':
+        options.inactiveDays = positiveInt(a, next());
+        break;
+      case '--min-city-count':
+        options.minCityCount = positiveInt(a, next());
+        break;
+      case '--top':
+        top = positiveInt(a, next());
+        break;
       case '--recent-minutes': {
         const v = next();
         const m = Number(v);
-        if (!Number.isInteger(m) || m < 0) throw new UsageError(`--recent-minutes needs a whole number >= 0, got "${v}"`);
+        if (!Number.isInteger(m) || m < 0)
+          throw new UsageError(`--recent-minutes needs a whole number >= 0, got "${v}"`);
         options.recentMinutes = m;
         break;
       }
-      case '--cities': citiesFile = next(); break;
-      case '--no-online-info': options.useOnlineInfo = false; break;
+      case '--cities':
+        citiesFile = next();
+        break;
+      case '--no-online-info':
+        options.useOnlineInfo = false;
+        break;
       case '--population': {
         const p = next();
-        if (p !== 'live' && p !== 'active') throw new UsageError(`--population must be "live" or "active", got "${p}"`);
+        if (p !== 'live' && p !== 'active')
+          throw new UsageError(`--population must be "live" or "active", got "${p}"`);
         options.population = p;
         break;
       }
@@ -88,12 +107,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   return { snapshot, json, top, citiesFile, options };
 }
 
-const pct = (x: number | null, d = 1): string => (x === null || !Number.isFinite(x) ? 'n/a' : `${(100 * x).toFixed(d)}%`);
+const pct = (x: number | null, d = 1): string =>
+  x === null || !Number.isFinite(x) ? 'n/a' : `${(100 * x).toFixed(d)}%`;
 const int = (x: number): string => x.toLocaleString('en-US');
 
 function table(headers: string[], rows: string[][], right: boolean[]): string {
   const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]): string => cells.map((s, c) => (right[c] ? s.padStart(widths[c]) : s.padEnd(widths[c]))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((s, c) => (right[c] ? s.padStart(widths[c]) : s.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -107,46 +131,86 @@ export function run(argv: readonly string[], out: (s: string) => void = console.
   const auditMs = Date.now() - t0 - loadMs;
 
   const m = snap.manifest;
-  out(`Snapshot ${path.resolve(args.snapshot)}: ${m.group.name} (${m.group.screen_name}), ${int(r.status.n)} members, taken ${m.snapshot_time}` +
-    (r.synthetic ? ' — SYNTHETIC community from the project emulator' : ''));
+  out(
+    `Snapshot ${path.resolve(args.snapshot)}: ${m.group.name} (${m.group.screen_name}), ${int(r.status.n)} members, taken ${m.snapshot_time}` +
+      (r.synthetic ? ' — SYNTHETIC community from the project emulator' : ''),
+  );
   out('');
-  out(`Status (inactive = live, last seen more than ${r.status.inactiveDays} days before the snapshot; shares of all ${int(r.status.n)} members, 95% Wilson intervals)`);
-  const st = r.statusTable.objects() as { label: string; count: number; share: number; lo: number; hi: number; by_online_info: number | null }[];
-  out(table(
-    ['status', 'members', 'share', '95% interval', 'via online_info'],
-    st.map((s) => [s.label, int(s.count), pct(s.share), `${pct(s.lo)}–${pct(s.hi)}`, s.by_online_info === null ? '' : int(s.by_online_info)]),
-    [false, true, true, true, true],
-  ));
+  out(
+    `Status (inactive = live, last seen more than ${r.status.inactiveDays} days before the snapshot; shares of all ${int(r.status.n)} members, 95% Wilson intervals)`,
+  );
+  const st = r.statusTable.objects() as {
+    label: string;
+    count: number;
+    share: number;
+    lo: number;
+    hi: number;
+    by_online_info: number | null;
+  }[];
+  out(
+    table(
+      ['status', 'members', 'share', '95% interval', 'via online_info'],
+      st.map((s) => [
+        s.label,
+        int(s.count),
+        pct(s.share),
+        `${pct(s.lo)}–${pct(s.hi)}`,
+        s.by_online_info === null ? '' : int(s.by_online_info),
+      ]),
+      [false, true, true, true, true],
+    ),
+  );
   out('');
   out(r.headline.text);
   out('');
-  out(`Last seen, time of day (${int(r.activity.n)} ${r.activity.population} profiles with a visible last_seen; last_seen is the last visit, not an activity log;` +
-    ` ${int(r.activity.excludedRecent)} seen within ${r.activity.recentMinutes} min of the snapshot or later left out)`);
-  out(table(
-    ['zone', 'group', 'peak', 'share', '95% interval of the peak', 'stability'],
-    r.peaks.map((p) => [p.zone, p.group, p.start, pct(p.share, 2), p.interval, pct(p.stability, 0)]),
-    [false, false, false, true, false, true],
-  ));
+  out(
+    `Last seen, time of day (${int(r.activity.n)} ${r.activity.population} profiles with a visible last_seen; last_seen is the last visit, not an activity log;` +
+      ` ${int(r.activity.excludedRecent)} seen within ${r.activity.recentMinutes} min of the snapshot or later left out)`,
+  );
+  out(
+    table(
+      ['zone', 'group', 'peak', 'share', '95% interval of the peak', 'stability'],
+      r.peaks.map((p) => [p.zone, p.group, p.start, pct(p.share, 2), p.interval, pct(p.stability, 0)]),
+      [false, false, false, true, false, true],
+    ),
+  );
   out('');
   const g = r.geography;
-  out(`Cities (live members; ${int(g.summary.stating.count)} of ${int(g.summary.live)} state a city = ${pct(g.summary.stating.share)}; ` +
-    `cities under ${g.summary.minCount} members pooled as "other")`);
+  out(
+    `Cities (live members; ${int(g.summary.stating.count)} of ${int(g.summary.live)} state a city = ${pct(g.summary.stating.share)}; ` +
+      `cities under ${g.summary.minCount} members pooled as "other")`,
+  );
   const rows = topCities(g, args.top);
-  out(table(
-    ['#', 'city', 'members', 'female', 'male', 'female share', '95% interval'],
-    rows.map((c) => [String(c.rank), c.city, int(c.members), int(c.female), int(c.male), pct(c.female_share), `${pct(c.female_lo)}–${pct(c.female_hi)}`]),
-    [true, false, true, true, true, true, true],
-  ));
-  out(`${g.summary.citiesShown} cities shown, ${g.summary.otherCities} pooled in "other" (${int(g.summary.otherMembers)} members); ` +
-    `${g.summary.withoutCoords.cities} shown cities (${int(g.summary.withoutCoords.members)} members) have no coordinates in ${path.basename(cities.source)}.`);
+  out(
+    table(
+      ['#', 'city', 'members', 'female', 'male', 'female share', '95% interval'],
+      rows.map((c) => [
+        String(c.rank),
+        c.city,
+        int(c.members),
+        int(c.female),
+        int(c.male),
+        pct(c.female_share),
+        `${pct(c.female_lo)}–${pct(c.female_hi)}`,
+      ]),
+      [true, false, true, true, true, true, true],
+    ),
+  );
+  out(
+    `${g.summary.citiesShown} cities shown, ${g.summary.otherCities} pooled in "other" (${int(g.summary.otherMembers)} members); ` +
+      `${g.summary.withoutCoords.cities} shown cities (${int(g.summary.withoutCoords.members)} members) have no coordinates in ${path.basename(cities.source)}.`,
+  );
   out('');
   out(`Loaded in ${loadMs} ms, audited in ${auditMs} ms.`);
 
   if (args.json !== null) {
     fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
-    writeJsonAtomic(path.resolve(args.json), auditJson(r, {
-      snapshot: { dir: path.resolve(args.snapshot), group: m.group, source: m.source, counts: m.counts },
-    }));
+    writeJsonAtomic(
+      path.resolve(args.json),
+      auditJson(r, {
+        snapshot: { dir: path.resolve(args.snapshot), group: m.group, source: m.source, counts: m.counts },
+      }),
+    );
     out(`Wrote ${path.resolve(args.json)}`);
   }
 }

@@ -11,7 +11,9 @@ import { CliOptions, USAGE, parseEmulatorArgs } from '../emulator/cli-args';
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    console.log(`${USAGE}\n\nServes a synthetic VK community on 127.0.0.1 and prints one JSON line with base, group_id,\nscreen_name and token (a local fake token), then serves until Ctrl-C / SIGTERM.\nPull from it: VK_API_BASE=<base> VK_TOKEN=<token> npm run pull -- --group <screen_name>`);
+    console.log(
+      `${USAGE}\n\nServes a synthetic VK community on 127.0.0.1 and prints one JSON line with base, group_id,\nscreen_name and token (a local fake token), then serves until Ctrl-C / SIGTERM.\nPull from it: VK_API_BASE=<base> VK_TOKEN=<token> npm run pull -- --group <screen_name>`,
+    );
     return;
   }
   let opts: CliOptions;
@@ -22,16 +24,23 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const emu = await startEmulator({
-    members: opts.members, seed: opts.seed, port: opts.port, rateLimitPerSecond: opts.rateLimitPerSecond,
+    members: opts.members,
+    seed: opts.seed,
+    port: opts.port,
+    rateLimitPerSecond: opts.rateLimitPerSecond,
     maxResponseBytes: opts.maxResponseBytes,
   });
   process.stdout.write(
-    JSON.stringify({ base: emu.base, group_id: emu.groupId, screen_name: emu.screenName, token: emu.token }) + '\n',
+    JSON.stringify({ base: emu.base, group_id: emu.groupId, screen_name: emu.screenName, token: emu.token }) +
+      '\n',
   );
   // Not fatal (the server then generates members per request: slower, the same answers), but told.
   void emu.store?.whenFilled().then(() => {
     const err = emu.store?.error();
-    if (err) console.error(`emulator: the worker generating the community ahead stopped (${err.message}); members are generated per request instead`);
+    if (err)
+      console.error(
+        `emulator: the worker generating the community ahead stopped (${err.message}); members are generated per request instead`,
+      );
   });
   const stop = (signal: string): void => {
     emu.close().then(

@@ -57,13 +57,16 @@ export class UsageError extends Error {}
 function intArg(flag: string, v: string | undefined, min: number): number {
   const n = Number(v);
   if (v === undefined || v.trim() === '' || !Number.isInteger(n) || n < min) {
-    throw new UsageError(`${flag} needs a whole number >= ${min}, got ${v === undefined ? 'nothing' : `"${v}"`}`);
+    throw new UsageError(
+      `${flag} needs a whole number >= ${min}, got ${v === undefined ? 'nothing' : `"${v}"`}`,
+    );
   }
   return n;
 }
 
 function choice<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${v}"`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${v}"`);
   return v as T;
 }
 
@@ -76,20 +79,41 @@ export function parseFitArgs(argv: readonly string[]): FitCliArgs {
     const flag = argv[i];
     const value = (): string => {
       const v = argv[++i];
-      if (v === undefined || (v.startsWith('--') && v.length > 2 && !/^--?\d/.test(v))) throw new UsageError(`${flag} needs a value`);
+      if (v === undefined || (v.startsWith('--') && v.length > 2 && !/^--?\d/.test(v)))
+        throw new UsageError(`${flag} needs a value`);
       return v;
     };
     switch (flag) {
-      case '--data': data = value(); break;
-      case '--formula': formula = value(); break;
-      case '--family': family = value(); break;
-      case '--prior': out.priors.push(value()); break;
-      case '--chains': out.chains = intArg(flag, value(), 1); break;
-      case '--iter': out.iter = intArg(flag, value(), 2); break;
-      case '--warmup': out.warmup = intArg(flag, value(), 0); break;
-      case '--seed': out.seed = intArg(flag, value(), 0); break;
-      case '--cores': out.cores = intArg(flag, value(), 1); break;
-      case '--max-treedepth': out.maxTreedepth = intArg(flag, value(), 1); break;
+      case '--data':
+        data = value();
+        break;
+      case '--formula':
+        formula = value();
+        break;
+      case '--family':
+        family = value();
+        break;
+      case '--prior':
+        out.priors.push(value());
+        break;
+      case '--chains':
+        out.chains = intArg(flag, value(), 1);
+        break;
+      case '--iter':
+        out.iter = intArg(flag, value(), 2);
+        break;
+      case '--warmup':
+        out.warmup = intArg(flag, value(), 0);
+        break;
+      case '--seed':
+        out.seed = intArg(flag, value(), 0);
+        break;
+      case '--cores':
+        out.cores = intArg(flag, value(), 1);
+        break;
+      case '--max-treedepth':
+        out.maxTreedepth = intArg(flag, value(), 1);
+        break;
       case '--adapt-delta': {
         const v = value();
         const x = Number(v);
@@ -97,15 +121,32 @@ export function parseFitArgs(argv: readonly string[]): FitCliArgs {
         out.adaptDelta = x;
         break;
       }
-      case '--init': out.init = choice(flag, value(), ['random', 'laplace'] as const); break;
-      case '--param': out.groupParameterization = choice(flag, value(), ['noncentered', 'centered', 'auto'] as const); break;
-      case '--json': out.json = value(); break;
-      case '--quiet': out.quiet = true; break;
-      case '--help': case '-h': throw new UsageError('');
-      default: throw new UsageError(`unknown option "${flag}"`);
+      case '--init':
+        out.init = choice(flag, value(), ['random', 'laplace'] as const);
+        break;
+      case '--param':
+        out.groupParameterization = choice(flag, value(), ['noncentered', 'centered', 'auto'] as const);
+        break;
+      case '--json':
+        out.json = value();
+        break;
+      case '--quiet':
+        out.quiet = true;
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown option "${flag}"`);
     }
   }
-  const missing = [['--data', data], ['--formula', formula], ['--family', family]].filter(([, v]) => v === null).map(([f]) => f);
+  const missing = [
+    ['--data', data],
+    ['--formula', formula],
+    ['--family', family],
+  ]
+    .filter(([, v]) => v === null)
+    .map(([f]) => f);
   if (missing.length) throw new UsageError(`missing ${missing.join(', ')}`);
   if (out.warmup !== undefined && out.iter !== undefined && out.warmup >= out.iter) {
     throw new UsageError(`--warmup (${out.warmup}) must be smaller than --iter (${out.iter})`);
@@ -120,11 +161,16 @@ function progressPrinter(): (p: ChainProgress) => void {
     const pct = Math.round((100 * p.iteration) / p.iter);
     if (pct % 10 !== 0 && p.iteration !== p.iter) return;
     const div = p.divergences ? `, ${p.divergences} divergent` : '';
-    process.stderr.write(`Chain ${p.chain}: Iteration ${p.iteration} / ${p.iter} [${String(pct).padStart(3)}%] (${phase}${div}) ${p.elapsedSeconds.toFixed(1)} s\n`);
+    process.stderr.write(
+      `Chain ${p.chain}: Iteration ${p.iteration} / ${p.iter} [${String(pct).padStart(3)}%] (${phase}${div}) ${p.elapsedSeconds.toFixed(1)} s\n`,
+    );
   };
 }
 
-export async function runFitCli(argv: readonly string[], out: (line: string) => void = (l) => process.stdout.write(l)): Promise<void> {
+export async function runFitCli(
+  argv: readonly string[],
+  out: (line: string) => void = (l) => process.stdout.write(l),
+): Promise<void> {
   const args = parseFitArgs(argv);
   const data = readDataFile(args.data);
   const fit = await fitModel({
@@ -146,8 +192,13 @@ export async function runFitCli(argv: readonly string[], out: (line: string) => 
   });
   out(fitSummary(fit));
   const t = fit.timings;
-  if (fit.init.requested === 'laplace') out(`\n${fit.init.used === 'laplace' ? `Warm start: Laplace-whitened (${fit.init.evaluations} gradient evaluations, ${fit.init.seconds.toFixed(2)} s)` : `Warm start not used: ${fit.init.note}`}\n`);
-  out(`\nTimings: prepare ${t.prepare.toFixed(2)} s, init ${t.init.toFixed(2)} s, warmup ${t.warmup.toFixed(2)} s, sampling ${t.sampling.toFixed(2)} s, total ${t.total.toFixed(2)} s\n`);
+  if (fit.init.requested === 'laplace')
+    out(
+      `\n${fit.init.used === 'laplace' ? `Warm start: Laplace-whitened (${fit.init.evaluations} gradient evaluations, ${fit.init.seconds.toFixed(2)} s)` : `Warm start not used: ${fit.init.note}`}\n`,
+    );
+  out(
+    `\nTimings: prepare ${t.prepare.toFixed(2)} s, init ${t.init.toFixed(2)} s, warmup ${t.warmup.toFixed(2)} s, sampling ${t.sampling.toFixed(2)} s, total ${t.total.toFixed(2)} s\n`,
+  );
   if (args.json !== null) {
     const target = path.resolve(args.json);
     fs.mkdirSync(path.dirname(target), { recursive: true });

@@ -81,24 +81,50 @@ export function parseArgs(argv: readonly string[]): Args {
   };
   const num = (v: string, name: string, min: number, max: number): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new UsageError(`${name} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
     const [name, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
-    const take = (): string => { if (inline !== undefined) return inline; const v = value(i, name); i++; return v; };
+    const take = (): string => {
+      if (inline !== undefined) return inline;
+      const v = value(i, name);
+      i++;
+      return v;
+    };
     switch (name) {
-      case '--group': args.group = take(); break;
-      case '--out': args.out = take(); break;
-      case '--rate': args.rate = num(take(), '--rate', 0, 1000); break;
-      case '--calls': args.calls = num(take(), '--calls', 1, 25); if (!Number.isInteger(args.calls)) throw new UsageError('--calls must be a whole number'); break;
-      case '--in-flight': args.inFlight = num(take(), '--in-flight', 1, 8); if (!Number.isInteger(args.inFlight)) throw new UsageError('--in-flight must be a whole number'); break;
-      case '--plain': args.plain = true; break;
-      case '--quiet': args.quiet = true; break;
-      case '--help': case '-h': args.help = true; break;
-      default: throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
+      case '--group':
+        args.group = take();
+        break;
+      case '--out':
+        args.out = take();
+        break;
+      case '--rate':
+        args.rate = num(take(), '--rate', 0, 1000);
+        break;
+      case '--calls':
+        args.calls = num(take(), '--calls', 1, 25);
+        if (!Number.isInteger(args.calls)) throw new UsageError('--calls must be a whole number');
+        break;
+      case '--in-flight':
+        args.inFlight = num(take(), '--in-flight', 1, 8);
+        if (!Number.isInteger(args.inFlight)) throw new UsageError('--in-flight must be a whole number');
+        break;
+      case '--plain':
+        args.plain = true;
+        break;
+      case '--quiet':
+        args.quiet = true;
+        break;
+      case '--help':
+      case '-h':
+        args.help = true;
+        break;
+      default:
+        throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
     }
   }
   return args;
@@ -113,7 +139,8 @@ export function exitCodeFor(e: unknown): number {
   if (e instanceof VkNetworkError) return EXIT.NETWORK;
   if (e instanceof VkApiError) return EXIT.ACCESS;
   // A malformed answer (unsorted, id-less or unconvertible members) is the API's fault too.
-  if (e instanceof VkError || e instanceof PagingError || e instanceof MemberConversionError) return EXIT.NETWORK;
+  if (e instanceof VkError || e instanceof PagingError || e instanceof MemberConversionError)
+    return EXIT.NETWORK;
   return EXIT.UNEXPECTED;
 }
 
@@ -123,7 +150,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   let args: Args;
   try {
     args = parseArgs(argv);
-    if (args.help) { process.stdout.write(USAGE); return EXIT.OK; }
+    if (args.help) {
+      process.stdout.write(USAGE);
+      return EXIT.OK;
+    }
     if (!args.group) throw new UsageError('--group is required (a community id or screen name)');
     normaliseGroupArg(args.group);
   } catch (e) {
@@ -131,14 +161,23 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return EXIT.USAGE;
   }
   if (token.trim() === '') {
-    say('error: VK_TOKEN is not set. Export a VK access token (a user token: execute makes the pull 25× faster), e.g. `VK_TOKEN=... npm run pull -- --group apiclub`; to try the tool without VK, start the emulator (`npm run emulator`) and use the token and VK_API_BASE it prints.');
+    say(
+      'error: VK_TOKEN is not set. Export a VK access token (a user token: execute makes the pull 25× faster), e.g. `VK_TOKEN=... npm run pull -- --group apiclub`; to try the tool without VK, start the emulator (`npm run emulator`) and use the token and VK_API_BASE it prints.',
+    );
     return EXIT.USAGE;
   }
-  const base = env.VK_API_BASE && env.VK_API_BASE.trim() !== '' ? env.VK_API_BASE.trim() : DEFAULT_VK_API_BASE;
+  const base =
+    env.VK_API_BASE && env.VK_API_BASE.trim() !== '' ? env.VK_API_BASE.trim() : DEFAULT_VK_API_BASE;
   // Default: where the notebooks look for this community (STUDY_SNAPSHOT's default with VK_GROUP).
-  const out = args.out !== undefined
-    ? path.resolve(args.out)
-    : path.join(findRepoRoot(), 'data', 'snapshots', `vk-${args.group.trim().replace(/[^A-Za-z0-9_.-]/g, '_')}`);
+  const out =
+    args.out !== undefined
+      ? path.resolve(args.out)
+      : path.join(
+          findRepoRoot(),
+          'data',
+          'snapshots',
+          `vk-${args.group.trim().replace(/[^A-Za-z0-9_.-]/g, '_')}`,
+        );
 
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -152,24 +191,37 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const now = Date.now();
     const final = p.etaSec === 0;
     if (tty) process.stderr.write(`\r${progressLine(p)}\x1b[K${final ? '\n' : ''}`);
-    else if (final || now - lastLine >= 2000) { process.stderr.write(progressLine(p) + '\n'); lastLine = now; }
+    else if (final || now - lastLine >= 2000) {
+      process.stderr.write(progressLine(p) + '\n');
+      lastLine = now;
+    }
   };
   try {
     const r = await pullMembers({
-      token, base, group: args.group, out, rateLimit: args.rate, callsPerExecute: args.calls, inFlight: args.inFlight,
-      mode: args.plain ? 'plain' : 'auto', signal: controller.signal, onProgress,
+      token,
+      base,
+      group: args.group,
+      out,
+      rateLimit: args.rate,
+      callsPerExecute: args.calls,
+      inFlight: args.inFlight,
+      mode: args.plain ? 'plain' : 'auto',
+      signal: controller.signal,
+      onProgress,
       onNotice: (m) => say(`pull: ${m}`),
     });
     const m = r.manifest;
     const lines = r.alreadyComplete
-      ? [`snapshot already complete: ${r.dir} (${m.counts.rows_written} members of ${m.group.screen_name}, pulled ${m.snapshot_time}); use --out for a new one`]
+      ? [
+          `snapshot already complete: ${r.dir} (${m.counts.rows_written} members of ${m.group.screen_name}, pulled ${m.snapshot_time}); use --out for a new one`,
+        ]
       : [
-        `snapshot complete: ${r.dir}`,
-        `  group        ${m.group.name} (${m.group.screen_name}, id ${m.group.id})${m.source.kind === 'synthetic' ? ' — SYNTHETIC community from the emulator' : ''}`,
-        `  members      ${m.counts.rows_written} written; VK reported ${m.counts.reported_at_start} at start, ${m.counts.reported_at_end} at end`,
-        `  this run     ${r.rowsThisRun} members in ${(r.timings.totalMs / 1000).toFixed(1)} s${r.resumed ? ' (resumed)' : ''}, ${r.requests} requests (${r.mode}${r.mode === 'execute' ? `, ${r.callsPerExecute} calls each` : ''}), ${r.retrySummary}`,
-        `  files        ${m.files.members}, manifest.json`,
-      ];
+          `snapshot complete: ${r.dir}`,
+          `  group        ${m.group.name} (${m.group.screen_name}, id ${m.group.id})${m.source.kind === 'synthetic' ? ' — SYNTHETIC community from the emulator' : ''}`,
+          `  members      ${m.counts.rows_written} written; VK reported ${m.counts.reported_at_start} at start, ${m.counts.reported_at_end} at end`,
+          `  this run     ${r.rowsThisRun} members in ${(r.timings.totalMs / 1000).toFixed(1)} s${r.resumed ? ' (resumed)' : ''}, ${r.requests} requests (${r.mode}${r.mode === 'execute' ? `, ${r.callsPerExecute} calls each` : ''}), ${r.retrySummary}`,
+          `  files        ${m.files.members}, manifest.json`,
+        ];
     process.stdout.write(redact(lines.join('\n'), token) + '\n');
     return EXIT.OK;
   } catch (e) {
@@ -191,8 +243,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 
 // Run when executed directly or through scripts/run-cli.js (which require()s this file).
 if (require.main === module || path.resolve(process.argv[1] ?? '') === __filename) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
-    process.stderr.write(`error: ${redact(String(e), process.env.VK_TOKEN ?? '')}\n`);
-    process.exitCode = EXIT.UNEXPECTED;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`error: ${redact(String(e), process.env.VK_TOKEN ?? '')}\n`);
+      process.exitCode = EXIT.UNEXPECTED;
+    },
+  );
 }

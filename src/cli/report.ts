@@ -6,11 +6,22 @@
  */
 import * as path from 'path';
 import { findRepoRoot } from '../report/params';
-import { DEFAULT_CELL_TIMEOUT_S, NotebookFailedError, ReportInterruptedError, runReport } from '../report/runner';
+import {
+  DEFAULT_CELL_TIMEOUT_S,
+  NotebookFailedError,
+  ReportInterruptedError,
+  runReport,
+} from '../report/runner';
 
-interface Args { only: string[]; out?: string; notebooks?: string; timeout: number }
+interface Args {
+  only: string[];
+  out?: string;
+  notebooks?: string;
+  timeout: number;
+}
 
-const USAGE = 'usage: npm run report [-- --only NB[,NB...]] [--out DIR] [--notebooks DIR] [--timeout SECONDS]';
+const USAGE =
+  'usage: npm run report [-- --only NB[,NB...]] [--out DIR] [--notebooks DIR] [--timeout SECONDS]';
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Args {
   const envTimeout = env.STUDY_CELL_TIMEOUT?.trim();
@@ -26,17 +37,34 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       return v;
     };
     switch (a) {
-      case '--only': args.only.push(...value().split(',').map((s) => s.trim().replace(/\.ipynb$/, '')).filter(Boolean)); break;
-      case '--out': args.out = value(); break;
-      case '--notebooks': args.notebooks = value(); break;
+      case '--only':
+        args.only.push(
+          ...value()
+            .split(',')
+            .map((s) => s.trim().replace(/\.ipynb$/, ''))
+            .filter(Boolean),
+        );
+        break;
+      case '--out':
+        args.out = value();
+        break;
+      case '--notebooks':
+        args.notebooks = value();
+        break;
       case '--timeout': {
         const t = Number(value());
-        if (!Number.isInteger(t) || t <= 0) throw new Error(`--timeout must be a positive whole number of seconds. ${USAGE}`);
+        if (!Number.isInteger(t) || t <= 0)
+          throw new Error(`--timeout must be a positive whole number of seconds. ${USAGE}`);
         args.timeout = t;
         break;
       }
-      case '-h': case '--help': console.log(USAGE); process.exit(0); break;
-      default: throw new Error(`unknown argument "${a}". ${USAGE}`);
+      case '-h':
+      case '--help':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown argument "${a}". ${USAGE}`);
     }
   }
   return args;
@@ -87,5 +115,11 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code), (err) => { console.error(err); process.exit(1); });
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

@@ -10,7 +10,15 @@ import { FieldSet, parseFields, userField, userJson, userPath, writeUser } from 
 import { VkApiError, vkErrors } from './errors';
 import { JsonSink } from './json-sink';
 import {
-  HostValue, VKScriptCompileError, VKScriptRuntimeError, Value, fromPlain, parseVKScript, runVKScript, valueToJson, writeValueJson,
+  HostValue,
+  VKScriptCompileError,
+  VKScriptRuntimeError,
+  Value,
+  fromPlain,
+  parseVKScript,
+  runVKScript,
+  valueToJson,
+  writeValueJson,
 } from './vkscript';
 
 export const SYNTHETIC_MARKER = '[vk-audience-study synthetic community]';
@@ -56,7 +64,10 @@ function intParam(params: Params, name: string, dflt: number, min: number): numb
 
 function resolveGroup(ctx: ApiContext, raw: string | undefined): boolean {
   if (raw === undefined) return false;
-  const v = raw.trim().replace(/^-/, '').replace(/^(club|public)(\d+)$/, '$2');
+  const v = raw
+    .trim()
+    .replace(/^-/, '')
+    .replace(/^(club|public)(\d+)$/, '$2');
   return v === String(ctx.group.id) || v.toLowerCase() === ctx.group.screenName.toLowerCase();
 }
 
@@ -85,7 +96,10 @@ function groupObject(ctx: ApiContext): Record<string, unknown> {
 export function groupsGetById(ctx: ApiContext, params: Params, version: number): unknown {
   const raw = params.get('group_id') ?? params.get('group_ids');
   if (raw === undefined || raw.trim() === '') throw vkErrors.param('group_id is undefined');
-  const ids = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const groups = ids.map((id) => {
     if (!resolveGroup(ctx, id)) throw vkErrors.param('invalid group_id');
     return groupObject(ctx);
@@ -112,12 +126,14 @@ function membersPage(ctx: ApiContext, params: Params): MembersPage {
   const count = Math.min(1000, intParam(params, 'count', 1000, 0));
   const sort = params.get('sort') ?? 'id_asc';
   if (sort === 'time_asc' || sort === 'time_desc') throw vkErrors.sortByTime();
-  if (sort !== 'id_asc' && sort !== 'id_desc' && sort !== '') throw vkErrors.param(`sort should be one of id_asc, id_desc, time_asc, time_desc`);
+  if (sort !== 'id_asc' && sort !== 'id_desc' && sort !== '')
+    throw vkErrors.param(`sort should be one of id_asc, id_desc, time_asc, time_desc`);
   const filter = params.get('filter');
   const fieldsRaw = params.get('fields');
   const fields = fieldsRaw !== undefined && fieldsRaw.trim() !== '' ? parseFields(fieldsRaw) : null;
   if (filter !== undefined && filter !== '') {
-    if (!FILTERS.has(filter)) throw vkErrors.param('filter should be one of friends, unsure, managers, donut');
+    if (!FILTERS.has(filter))
+      throw vkErrors.param('filter should be one of friends, unsure, managers, donut');
     // The emulator's token owner has no friends in, and no managers of, the community.
     return { count: 0, indices: [], fields };
   }
@@ -145,7 +161,12 @@ const PART_MEMBERS = 128;
  * every PART_MEMBERS members once the request is known to be valid (errors are thrown
  * before it is first called): the caller may send what `out` holds so far.
  */
-export function writeGroupsGetMembers(ctx: ApiContext, params: Params, out: JsonSink, part?: () => void): void {
+export function writeGroupsGetMembers(
+  ctx: ApiContext,
+  params: Params,
+  out: JsonSink,
+  part?: () => void,
+): void {
   const page = membersPage(ctx, params);
   const ref = ctx.gen.referenceSec;
   out.write(`{"count":${page.count},"items":[`);
@@ -168,7 +189,11 @@ export function writeGroupsGetMembers(ctx: ApiContext, params: Params, out: Json
 class UserValue implements HostValue {
   readonly hostValue = true as const;
   private record: MemberRecord | undefined;
-  constructor(readonly gen: MemberSource, readonly index: number, readonly fields: FieldSet) {}
+  constructor(
+    readonly gen: MemberSource,
+    readonly index: number,
+    readonly fields: FieldSet,
+  ) {}
   private rec(): MemberRecord {
     return (this.record ??= this.gen.memberInto(this.index, scriptRecords.take()));
   }
@@ -238,7 +263,8 @@ function plainProp(plain: Record<string, unknown>, prop: string): Value {
 /** A plain property value as a script value: nested objects stay plain (`PlainValue`) until read. */
 function plainValue(v: unknown): Value {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'object') return Array.isArray(v) ? fromPlain(v) : new PlainValue(v as Record<string, unknown>);
+  if (typeof v === 'object')
+    return Array.isArray(v) ? fromPlain(v) : new PlainValue(v as Record<string, unknown>);
   return v as Value;
 }
 
@@ -248,8 +274,13 @@ function callFromScript(ctx: ApiContext, method: string, params: Params, version
     case 'groups.getMembers': {
       const page = membersPage(ctx, params);
       const fields = page.fields;
-      const items: Value[] = page.indices.map((index) => (fields ? new UserValue(ctx.gen, index, fields) : ctx.gen.idOf(index)));
-      return new Map<string, Value>([['count', page.count], ['items', items]]);
+      const items: Value[] = page.indices.map((index) =>
+        fields ? new UserValue(ctx.gen, index, fields) : ctx.gen.idOf(index),
+      );
+      return new Map<string, Value>([
+        ['count', page.count],
+        ['items', items],
+      ]);
     }
     case 'groups.getById':
       return fromPlain(groupsGetById(ctx, params, version));
@@ -301,16 +332,20 @@ export function execute(ctx: ApiContext, params: Params, version: number, out: J
     throw err;
   }
   const start = out.length;
-  writeValueJson(value, (h, o) => {
-    if (h instanceof UserValue) {
-      if (o === out) h.write(out);
-      else o.write(h.json());
-    } else if (h instanceof PlainValue) {
-      o.write(JSON.stringify(h.plain));
-    } else {
-      o.write(valueToJson(h.toObject(), () => 'null'));
-    }
-  }, out);
+  writeValueJson(
+    value,
+    (h, o) => {
+      if (h instanceof UserValue) {
+        if (o === out) h.write(out);
+        else o.write(h.json());
+      } else if (h instanceof PlainValue) {
+        o.write(JSON.stringify(h.plain));
+      } else {
+        o.write(valueToJson(h.toObject(), () => 'null'));
+      }
+    },
+    out,
+  );
   // The caller discards `out` on this error.
   if (out.length - start > ctx.switches.maxResponseBytes) throw vkErrors.tooBig();
   return executeErrors.length ? { executeErrors } : {};

@@ -88,7 +88,8 @@ export interface MemberRecord {
 // ---------------------------------------------------------------- small reference lists
 
 /** Surnames in the masculine form; feminine forms follow Russian rules in `feminine`. */
-const SURNAMES = `Иванов Смирнов Кузнецов Попов Васильев Петров Соколов Михайлов Новиков Фёдоров Морозов Волков
+const SURNAMES =
+  `Иванов Смирнов Кузнецов Попов Васильев Петров Соколов Михайлов Новиков Фёдоров Морозов Волков
 Алексеев Лебедев Семёнов Егоров Павлов Козлов Степанов Николаев Орлов Андреев Макаров Никитин Захаров
 Зайцев Соловьёв Борисов Яковлев Григорьев Романов Воробьёв Сергеев Кузьмин Фролов Александров Дмитриев
 Королёв Гусев Киселёв Ильин Максимов Поляков Сорокин Виноградов Ковалёв Белов Медведев Антонов Тарасов
@@ -108,7 +109,9 @@ const SURNAMES = `Иванов Смирнов Кузнецов Попов Вас
 Воронов Зиновьев Лапин Шестаков Гуляев Вишняков Мамонтов Сазонов Шубин Гусаров Ковальчук Шевченко
 Бондаренко Кравченко Ткаченко Коваленко Мельник Ким Цой Пак Вайнштейн Рабинович Гарипов Хабибуллин
 Сафин Гайнуллин Зарипов Мухаметов Алиев Мамедов Гасанов Магомедов Абдуллаев Оганесян Петросян Саркисян
-Вишневский Ковальский Островский Покровский Успенский Троицкий Вознесенский Брянцев Толстой Полевой Луговой`.split(/\s+/).filter(Boolean);
+Вишневский Ковальский Островский Покровский Успенский Троицкий Вознесенский Брянцев Толстой Полевой Луговой`
+    .split(/\s+/)
+    .filter(Boolean);
 
 function feminine(surname: string): string {
   if (/(ов|ев|ёв|ин|ын)$/.test(surname)) return surname + 'а';
@@ -123,30 +126,98 @@ const SURNAMES_FEMININE: readonly string[] = SURNAMES.map(feminine);
 const UNIVERSITY_ID_BASE = 9_000_001;
 /** Universities (project-assigned ids 9000001+: we could not confirm VK's ids). */
 const UNIVERSITIES: readonly University[] = [
-  'МГУ', 'СПбГУ', 'МГТУ им. Н. Э. Баумана', 'НИУ ВШЭ', 'МГИМО', 'МФТИ', 'РУДН', 'КФУ', 'УрФУ', 'НГУ',
-  'ТГУ', 'ЮФУ', 'РЭУ им. Г. В. Плеханова', 'Финансовый университет', 'НИЯУ МИФИ', 'ИТМО', 'СПбПУ',
-  'ДВФУ', 'СФУ', 'ННГУ им. Н. И. Лобачевского', 'ВолГУ', 'ВГУ', 'СамГУ', 'БашГУ', 'ПГНИУ', 'ОмГУ',
-  'ЧелГУ', 'КубГУ', 'РГГУ', 'МПГУ',
+  'МГУ',
+  'СПбГУ',
+  'МГТУ им. Н. Э. Баумана',
+  'НИУ ВШЭ',
+  'МГИМО',
+  'МФТИ',
+  'РУДН',
+  'КФУ',
+  'УрФУ',
+  'НГУ',
+  'ТГУ',
+  'ЮФУ',
+  'РЭУ им. Г. В. Плеханова',
+  'Финансовый университет',
+  'НИЯУ МИФИ',
+  'ИТМО',
+  'СПбПУ',
+  'ДВФУ',
+  'СФУ',
+  'ННГУ им. Н. И. Лобачевского',
+  'ВолГУ',
+  'ВГУ',
+  'СамГУ',
+  'БашГУ',
+  'ПГНИУ',
+  'ОмГУ',
+  'ЧелГУ',
+  'КубГУ',
+  'РГГУ',
+  'МПГУ',
 ].map((name, i) => Object.freeze({ id: UNIVERSITY_ID_BASE + i, name }));
 const FACULTIES: readonly string[] = [
-  'Экономический факультет', 'Юридический факультет', 'Факультет журналистики', 'Исторический факультет',
-  'Филологический факультет', 'Механико-математический факультет', 'Физический факультет',
-  'Факультет менеджмента', 'Факультет информационных технологий', 'Медицинский факультет',
-  'Факультет психологии', 'Факультет международных отношений', 'Химический факультет', 'Биологический факультет',
+  'Экономический факультет',
+  'Юридический факультет',
+  'Факультет журналистики',
+  'Исторический факультет',
+  'Филологический факультет',
+  'Механико-математический факультет',
+  'Физический факультет',
+  'Факультет менеджмента',
+  'Факультет информационных технологий',
+  'Медицинский факультет',
+  'Факультет психологии',
+  'Факультет международных отношений',
+  'Химический факультет',
+  'Биологический факультет',
 ];
 const COMPANIES: readonly string[] = [
-  'ПАО Сбербанк', 'ОАО «РЖД»', 'Яндекс', 'Газпром', 'Ростелеком', 'Магнит', 'X5 Group', 'Почта России',
-  'МТС', 'Аэрофлот', 'ВТБ', 'Росатом', 'Лукойл', 'Билайн', 'Ozon', 'Wildberries', 'Самозанятый', 'ИП',
-  'Администрация города', 'Городская больница', 'Школа', 'Детский сад', 'Вооружённые силы РФ', 'Пенсионер',
+  'ПАО Сбербанк',
+  'ОАО «РЖД»',
+  'Яндекс',
+  'Газпром',
+  'Ростелеком',
+  'Магнит',
+  'X5 Group',
+  'Почта России',
+  'МТС',
+  'Аэрофлот',
+  'ВТБ',
+  'Росатом',
+  'Лукойл',
+  'Билайн',
+  'Ozon',
+  'Wildberries',
+  'Самозанятый',
+  'ИП',
+  'Администрация города',
+  'Городская больница',
+  'Школа',
+  'Детский сад',
+  'Вооружённые силы РФ',
+  'Пенсионер',
 ];
 // Nested objects built once and shared by every record that has them (frozen: read-only).
-const FACULTY_OBJECTS: readonly { id: number; name: string }[] = FACULTIES.map((name, i) => Object.freeze({ id: 9_100_001 + i, name }));
-const WORK_OCCUPATIONS: readonly Occupation[] = COMPANIES.map((name) => Object.freeze({ type: 'work' as const, name }));
-const UNIVERSITY_OCCUPATIONS: readonly Occupation[] = UNIVERSITIES.map((u) => Object.freeze({ type: 'university' as const, id: u.id, name: u.name }));
+const FACULTY_OBJECTS: readonly { id: number; name: string }[] = FACULTIES.map((name, i) =>
+  Object.freeze({ id: 9_100_001 + i, name }),
+);
+const WORK_OCCUPATIONS: readonly Occupation[] = COMPANIES.map((name) =>
+  Object.freeze({ type: 'work' as const, name }),
+);
+const UNIVERSITY_OCCUPATIONS: readonly Occupation[] = UNIVERSITIES.map((u) =>
+  Object.freeze({ type: 'university' as const, id: u.id, name: u.name }),
+);
 const SCHOOL_OCCUPATIONS: (Occupation | undefined)[] = new Array(2001).fill(undefined);
 function schoolOccupation(n: number): Occupation {
-  if (!(n >= 0 && n < SCHOOL_OCCUPATIONS.length)) return Object.freeze({ type: 'school' as const, id: 9_200_000 + n, name: `Школа № ${n}` });
-  return (SCHOOL_OCCUPATIONS[n] ??= Object.freeze({ type: 'school' as const, id: 9_200_000 + n, name: `Школа № ${n}` }));
+  if (!(n >= 0 && n < SCHOOL_OCCUPATIONS.length))
+    return Object.freeze({ type: 'school' as const, id: 9_200_000 + n, name: `Школа № ${n}` });
+  return (SCHOOL_OCCUPATIONS[n] ??= Object.freeze({
+    type: 'school' as const,
+    id: 9_200_000 + n,
+    name: `Школа № ${n}`,
+  }));
 }
 
 const EDUCATION_FORMS = ['Очное отделение', 'Заочное отделение'] as const;
@@ -163,8 +234,20 @@ function shortBdate(day: number, month: number): string {
 }
 
 const COUNTRY_TITLES: Readonly<Record<number, string>> = {
-  1: 'Россия', 2: 'Украина', 3: 'Беларусь', 4: 'Казахстан', 5: 'Азербайджан', 6: 'Армения', 7: 'Грузия',
-  11: 'Кыргызстан', 12: 'Латвия', 13: 'Литва', 14: 'Эстония', 15: 'Молдова', 16: 'Таджикистан', 18: 'Узбекистан',
+  1: 'Россия',
+  2: 'Украина',
+  3: 'Беларусь',
+  4: 'Казахстан',
+  5: 'Азербайджан',
+  6: 'Армения',
+  7: 'Грузия',
+  11: 'Кыргызстан',
+  12: 'Латвия',
+  13: 'Литва',
+  14: 'Эстония',
+  15: 'Молдова',
+  16: 'Таджикистан',
+  18: 'Узбекистан',
 };
 const FOREIGN_COUNTRIES = [2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 18];
 
@@ -193,12 +276,21 @@ function tables(): Tables {
   if (tablesCache) return tablesCache;
   const cities = loadCities();
   const cityWeight = (c: City): number =>
-    c.populationK * (c.id === 1 ? T.CITY_BOOST_MOSCOW : c.id === 2 ? T.CITY_BOOST_SAINT_PETERSBURG : c.countryId !== 1 ? T.CITY_BOOST_ABROAD : 1);
+    c.populationK *
+    (c.id === 1
+      ? T.CITY_BOOST_MOSCOW
+      : c.id === 2
+        ? T.CITY_BOOST_SAINT_PETERSBURG
+        : c.countryId !== 1
+          ? T.CITY_BOOST_ABROAD
+          : 1);
   const names = loadFirstNames();
   const femaleNames = names.filter((n) => n.sex === 1);
   const maleNames = names.filter((n) => n.sex === 2);
   const platforms = (w: Readonly<Record<number, number>>): { codes: number[]; cum: Float64Array } => {
-    const codes = Object.keys(w).map(Number).sort((a, b) => a - b);
+    const codes = Object.keys(w)
+      .map(Number)
+      .sort((a, b) => a - b);
     return { codes, cum: cumulative(codes.map((c) => w[c])) };
   };
   // Sampling a minute from a table is one binary search, vs ~3 rejected cos/exp draws.
@@ -224,8 +316,12 @@ function tables(): Tables {
 
 /** Unnormalised density of last-seen hour of day (UTC), per truth.ts. */
 export function dailyDensity(hourUtc: number): number {
-  const main = Math.exp(T.DAILY_PEAK_CONCENTRATION * (Math.cos((2 * Math.PI * (hourUtc - T.DAILY_PEAK_UTC_HOURS)) / 24) - 1));
-  const evening = Math.exp(T.EVENING_BUMP_CONCENTRATION * (Math.cos((2 * Math.PI * (hourUtc - T.EVENING_BUMP_UTC_HOURS)) / 24) - 1));
+  const main = Math.exp(
+    T.DAILY_PEAK_CONCENTRATION * (Math.cos((2 * Math.PI * (hourUtc - T.DAILY_PEAK_UTC_HOURS)) / 24) - 1),
+  );
+  const evening = Math.exp(
+    T.EVENING_BUMP_CONCENTRATION * (Math.cos((2 * Math.PI * (hourUtc - T.EVENING_BUMP_UTC_HOURS)) / 24) - 1),
+  );
   return T.DAILY_BASELINE + main + T.EVENING_BUMP_WEIGHT * evening;
 }
 
@@ -307,9 +403,12 @@ export class CommunityGenerator {
   private readonly rng = new Rng(0);
 
   constructor(opts: GeneratorOptions) {
-    if (!Number.isFinite(opts.seed)) throw new Error(`generator: seed must be a finite number, got ${opts.seed}`);
+    if (!Number.isFinite(opts.seed))
+      throw new Error(`generator: seed must be a finite number, got ${opts.seed}`);
     if (!Number.isFinite(opts.referenceSec) || opts.referenceSec < 1e9) {
-      throw new Error(`generator: referenceSec must be unix seconds (got ${opts.referenceSec}); pass Date.now()/1000 or omit it`);
+      throw new Error(
+        `generator: referenceSec must be unix seconds (got ${opts.referenceSec}); pass Date.now()/1000 or omit it`,
+      );
     }
     this.seed = opts.seed | 0;
     this.referenceSec = Math.floor(opts.referenceSec);
@@ -342,7 +441,8 @@ export class CommunityGenerator {
     const id = this.idOf(index);
 
     const uSex = u(r);
-    const sex: 0 | 1 | 2 = uSex < T.SHARE_SEX_UNKNOWN ? 0 : uSex < T.SHARE_SEX_UNKNOWN + T.SHARE_FEMALE ? 1 : 2;
+    const sex: 0 | 1 | 2 =
+      uSex < T.SHARE_SEX_UNKNOWN ? 0 : uSex < T.SHARE_SEX_UNKNOWN + T.SHARE_FEMALE ? 1 : 2;
     const nameSex = sex === 0 ? (u(r) < 0.5 ? 1 : 2) : sex;
     const nameIndex = nameSex === 1 ? t.femaleCum.pick(r) : t.maleCum.pick(r);
     const name = nameSex === 1 ? t.femaleNames[nameIndex] : t.maleNames[nameIndex];
@@ -397,7 +497,12 @@ export class CommunityGenerator {
     // The live profile, in the fixed order of its draws.
     const age = this.drawLiveProfile(r, rec, sex, inactive);
     this.drawEducationAndWork(r, rec, sex, age);
-    this.drawFollowers(r, rec, sex === 0 ? nameSex : sex, nameSex === 1 ? t.femaleEffect[nameIndex] : t.maleEffect[nameIndex]);
+    this.drawFollowers(
+      r,
+      rec,
+      sex === 0 ? nameSex : sex,
+      nameSex === 1 ? t.femaleEffect[nameIndex] : t.maleEffect[nameIndex],
+    );
     return rec;
   }
 
@@ -417,7 +522,8 @@ export class CommunityGenerator {
     const day = 1 + intBelow(r, 28);
     const month = 1 + intBelow(r, 12);
     if (uBdate < T.BDATE_VISIBILITY.full) rec.bdate = this.fullBdate(day, month, birthYear);
-    else if (uBdate < T.BDATE_VISIBILITY.full + T.BDATE_VISIBILITY.no_year) rec.bdate = shortBdate(day, month);
+    else if (uBdate < T.BDATE_VISIBILITY.full + T.BDATE_VISIBILITY.no_year)
+      rec.bdate = shortBdate(day, month);
 
     this.drawPlaceAndContacts(r, rec, sex);
     return age;
@@ -461,7 +567,10 @@ export class CommunityGenerator {
     if (uOcc < T.SHARE_OCCUPATION.work) {
       rec.occupation = WORK_OCCUPATIONS[intBelow(r, COMPANIES.length)];
     } else if (uOcc < T.SHARE_OCCUPATION.work + T.SHARE_OCCUPATION.university) {
-      rec.occupation = UNIVERSITY_OCCUPATIONS[rec.university ? rec.university.id - UNIVERSITY_ID_BASE : intBelow(r, UNIVERSITIES.length)];
+      rec.occupation =
+        UNIVERSITY_OCCUPATIONS[
+          rec.university ? rec.university.id - UNIVERSITY_ID_BASE : intBelow(r, UNIVERSITIES.length)
+        ];
     } else if (uOcc < T.SHARE_OCCUPATION.work + T.SHARE_OCCUPATION.university + T.SHARE_OCCUPATION.school) {
       rec.occupation = schoolOccupation(1 + intBelow(r, 2000));
     }
@@ -474,19 +583,20 @@ export class CommunityGenerator {
     // `modelCovariates(visibleCovariateSource(rec))`, with the name's sex for sex 0, summed
     // by the same `sumLogMean` as `trueLogMean` (no covariate objects on this hot path).
     const open = !rec.isClosed || rec.canAccessClosed;
-    const eta = rec.firstName === ''
-      ? T.TRUE_B.b_Intercept
-      : T.sumLogMean(
-        modelSex === 2,
-        rec.hasPhoto,
-        T.platformEffectOfCode(rec.lastSeenShown ? rec.platform : null),
-        rec.isClosed,
-        rec.canSendFriendRequest,
-        rec.canWritePrivateMessage,
-        open && rec.university !== null && rec.university.id > 0,
-        T.relationEffectOfCode(open ? rec.relation : null),
-        nameEffect,
-      );
+    const eta =
+      rec.firstName === ''
+        ? T.TRUE_B.b_Intercept
+        : T.sumLogMean(
+            modelSex === 2,
+            rec.hasPhoto,
+            T.platformEffectOfCode(rec.lastSeenShown ? rec.platform : null),
+            rec.isClosed,
+            rec.canSendFriendRequest,
+            rec.canWritePrivateMessage,
+            open && rec.university !== null && rec.university.id > 0,
+            T.relationEffectOfCode(open ? rec.relation : null),
+            nameEffect,
+          );
     rec.followers = r.negBinomial(Math.exp(eta), T.TRUE_SHAPE);
   }
 
@@ -559,7 +669,11 @@ export function recordCatalog(): RecordCatalog {
     countryTitles: [...Object.values(COUNTRY_TITLES), ...t.cities.map((c) => c.countryTitle)],
     universities: UNIVERSITIES,
     faculties: FACULTY_OBJECTS,
-    occupations: [...WORK_OCCUPATIONS, ...UNIVERSITY_OCCUPATIONS, ...Array.from({ length: SCHOOL_OCCUPATIONS.length }, (_, n) => schoolOccupation(n))],
+    occupations: [
+      ...WORK_OCCUPATIONS,
+      ...UNIVERSITY_OCCUPATIONS,
+      ...Array.from({ length: SCHOOL_OCCUPATIONS.length }, (_, n) => schoolOccupation(n)),
+    ],
     educationForms: EDUCATION_FORMS,
     educationStatuses: [...EDUCATION_STATUSES.female, ...EDUCATION_STATUSES.male],
   };
@@ -568,12 +682,36 @@ export function recordCatalog(): RecordCatalog {
 /** A record with every property at its "absent" value; `memberInto` fills it. */
 export function emptyRecord(): MemberRecord {
   return {
-    index: 0, id: 0, deactivated: 0, sex: 0, firstName: '', lastName: '',
-    isClosed: false, canAccessClosed: true, bdate: null, city: null, countryId: 0, countryTitle: null,
-    hasPhoto: false, photoKey: 0, lastSeen: 0, platform: 0, lastSeenShown: false, online: false,
-    followers: 0, canSendFriendRequest: false, canWritePrivateMessage: false, canSeeAllPosts: false,
-    relation: 0, university: null, faculty: null, graduation: 0, educationForm: null, educationStatus: null,
-    occupation: null, verified: false,
+    index: 0,
+    id: 0,
+    deactivated: 0,
+    sex: 0,
+    firstName: '',
+    lastName: '',
+    isClosed: false,
+    canAccessClosed: true,
+    bdate: null,
+    city: null,
+    countryId: 0,
+    countryTitle: null,
+    hasPhoto: false,
+    photoKey: 0,
+    lastSeen: 0,
+    platform: 0,
+    lastSeenShown: false,
+    online: false,
+    followers: 0,
+    canSendFriendRequest: false,
+    canWritePrivateMessage: false,
+    canSeeAllPosts: false,
+    relation: 0,
+    university: null,
+    faculty: null,
+    graduation: 0,
+    educationForm: null,
+    educationStatus: null,
+    occupation: null,
+    verified: false,
   };
 }
 

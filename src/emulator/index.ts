@@ -7,26 +7,26 @@
 import type { MemberStore } from './member-store';
 
 export interface EmulatorFaults {
-  error10Rate?: number;      // share of requests answered with VK error 10 (default 0)
-  http5xxRate?: number;      // share answered with HTTP 500/502 + HTML body (default 0)
-  slowRate?: number;         // share delayed by slowMs (default 0)
-  slowMs?: number;           // delay for slow answers, also usable to force client timeouts
-  nonJsonRate?: number;      // share answered 200 with a non-JSON body
-  resetRate?: number;        // share where the socket is destroyed without an answer
+  error10Rate?: number; // share of requests answered with VK error 10 (default 0)
+  http5xxRate?: number; // share answered with HTTP 500/502 + HTML body (default 0)
+  slowRate?: number; // share delayed by slowMs (default 0)
+  slowMs?: number; // delay for slow answers, also usable to force client timeouts
+  nonJsonRate?: number; // share answered 200 with a non-JSON body
+  resetRate?: number; // share where the socket is destroyed without an answer
 }
 export interface EmulatorDrift {
-  leavePerRequest?: number;  // members that leave at each API request (default 0)
-  joinPerRequest?: number;   // new members that join at each API request (default 0)
+  leavePerRequest?: number; // members that leave at each API request (default 0)
+  joinPerRequest?: number; // new members that join at each API request (default 0)
 }
 export interface EmulatorOptions {
-  members: number;           // community size (1k … 2.5M)
-  seed?: number;             // generator seed (default 1)
-  port?: number;             // 0 / undefined = a free port on 127.0.0.1
-  groupId?: number;          // default 1
-  screenName?: string;       // default 'synthetic_community'
+  members: number; // community size (1k … 2.5M)
+  seed?: number; // generator seed (default 1)
+  port?: number; // 0 / undefined = a free port on 127.0.0.1
+  groupId?: number; // default 1
+  screenName?: string; // default 'synthetic_community'
   rateLimitPerSecond?: number; // per token, default 3; 0 = unlimited
   maxResponseBytes?: number; // execute answers above this → error 13 (default 5 MB)
-  hideMembers?: boolean;     // getMembers → error 15
+  hideMembers?: boolean; // getMembers → error 15
   /** Added: a closed community the token owner may not see → getMembers error 203 (reference/vk-api.md marks the code [U]). */
   accessDenied?: boolean;
   faults?: EmulatorFaults;
@@ -46,11 +46,11 @@ export interface EmulatorOptions {
   pregenerate?: boolean;
 }
 export interface EmulatorTruth {
-  memberIds(): Int32Array;                 // sorted ids of current members, this instant
+  memberIds(): Int32Array; // sorted ids of current members, this instant
   memberCount(): number;
   /** ids present at every moment between two request counters (see `requestCounter`). */
   presentThroughout(fromRequest: number, toRequest: number): Int32Array;
-  requestCounter(): number;                // number of API requests served so far
+  requestCounter(): number; // number of API requests served so far
   user(id: number, fields: readonly string[]): Record<string, unknown> | undefined; // VK-shaped object
   /** Added: the reference time (unix seconds) last_seen values were generated back from. */
   referenceTime(): number;
@@ -58,13 +58,20 @@ export interface EmulatorTruth {
   modelTruth(): Record<string, number>;
 }
 export interface EmulatorHandle {
-  base: string;              // 'http://127.0.0.1:<port>/method'
+  base: string; // 'http://127.0.0.1:<port>/method'
   groupId: number;
   screenName: string;
-  token: string;             // a valid user token (execute allowed)
-  serviceToken: string;      // valid for plain calls, execute → error 28
-  truth: EmulatorTruth;      // ground truth for tests: never through the API
-  configure(patch: Partial<Pick<EmulatorOptions, 'rateLimitPerSecond' | 'maxResponseBytes' | 'hideMembers' | 'faults' | 'drift' | 'accessDenied'>>): void;
+  token: string; // a valid user token (execute allowed)
+  serviceToken: string; // valid for plain calls, execute → error 28
+  truth: EmulatorTruth; // ground truth for tests: never through the API
+  configure(
+    patch: Partial<
+      Pick<
+        EmulatorOptions,
+        'rateLimitPerSecond' | 'maxResponseBytes' | 'hideMembers' | 'faults' | 'drift' | 'accessDenied'
+      >
+    >,
+  ): void;
   stats(): { requests: number; byMethod: Record<string, number>; errors: Record<string, number> };
   /** Added: the store a worker fills ahead, when `pregenerate` is on (benchmark and tests). */
   store?: Pick<MemberStore, 'storedCount' | 'whenFilled' | 'error' | 'capacity'>;
@@ -75,6 +82,11 @@ export { startEmulator } from './server';
 export { SYNTHETIC_MARKER } from './api';
 export { CommunityGenerator, GENERATOR_EPOCH_SEC } from './generator';
 export {
-  MODEL_FORMULA, MODEL_FAMILY, MODEL_LEVELS, modelCovariates, covariateSourceFromVk, trueDraws,
+  MODEL_FORMULA,
+  MODEL_FAMILY,
+  MODEL_LEVELS,
+  modelCovariates,
+  covariateSourceFromVk,
+  trueDraws,
 } from './truth';
 export type { ModelCovariates, CovariateSource } from './truth';

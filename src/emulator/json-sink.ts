@@ -43,7 +43,10 @@ let lastQuoted = '';
 let lastQuotedBytes: Uint8Array = new Uint8Array(Buffer.from('""'));
 
 /** ASCII "00", "01", … "99", two bytes each. */
-const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
+const DIGIT_PAIRS = Uint8Array.from(
+  { length: 200 },
+  (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10),
+);
 
 export class JsonSink {
   private chunks: Buffer[] = [];
@@ -172,10 +175,10 @@ export class JsonSink {
       ti = q;
     }
     if (ti >= 10) {
-      buf[--p] = DIGIT_PAIRS[ti * 2 + 1];
-      buf[--p] = DIGIT_PAIRS[ti * 2];
+      buf[p - 1] = DIGIT_PAIRS[ti * 2 + 1];
+      buf[p - 2] = DIGIT_PAIRS[ti * 2];
     } else {
-      buf[--p] = 48 + ti;
+      buf[p - 1] = 48 + ti;
     }
   }
 
@@ -307,7 +310,9 @@ export class JsonSink {
 
   /** The bytes written (since the last `drain`), as a list of buffers (no final copy). */
   buffers(): Buffer[] {
-    return this.pos > this.start ? [...this.chunks, this.cur.subarray(this.start, this.pos)] : [...this.chunks];
+    return this.pos > this.start
+      ? [...this.chunks, this.cur.subarray(this.start, this.pos)]
+      : [...this.chunks];
   }
 
   /**

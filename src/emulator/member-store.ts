@@ -56,7 +56,10 @@ export class MemberStore implements MemberSource {
   private readonly finished: Promise<void>;
 
   /** `capacity` members from index 0 are stored; the generator answers for the rest. */
-  constructor(private readonly gen: CommunityGenerator, readonly capacity: number) {
+  constructor(
+    private readonly gen: CommunityGenerator,
+    readonly capacity: number,
+  ) {
     this.referenceSec = gen.referenceSec;
     const { columns, buffers } = allocateColumns(capacity);
     this.columns = columns;
@@ -66,7 +69,14 @@ export class MemberStore implements MemberSource {
     this.ready = new Int32Array(ready);
     this.hint = new Int32Array(hint);
     this.hint[0] = -1;
-    const data: StoreWorkerData = { seed: gen.seed, referenceSec: gen.referenceSec, capacity, buffers, ready, hint };
+    const data: StoreWorkerData = {
+      seed: gen.seed,
+      referenceSec: gen.referenceSec,
+      capacity,
+      buffers,
+      ready,
+      hint,
+    };
     const worker = new Worker(path.join(__dirname, 'store-worker.js'), { workerData: data });
     // The server must not stay alive for it, nor fail with it: what it stored is good,
     // the rest is generated on the spot.
@@ -104,7 +114,8 @@ export class MemberStore implements MemberSource {
   storedCount(): number {
     let n = 0;
     for (let b = 0; b < this.ready.length; b++) {
-      if (Atomics.load(this.ready, b) === 1) n += Math.min(1 << BLOCK_SHIFT, this.capacity - (b << BLOCK_SHIFT));
+      if (Atomics.load(this.ready, b) === 1)
+        n += Math.min(1 << BLOCK_SHIFT, this.capacity - (b << BLOCK_SHIFT));
     }
     return n;
   }

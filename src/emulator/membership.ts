@@ -21,8 +21,12 @@ export class Membership {
   private current: number;
   private capacity = 0;
 
-  constructor(readonly initial: number, private readonly maxIndex: number) {
-    if (!Number.isInteger(initial) || initial < 0) throw new Error(`membership: initial must be a non-negative integer, got ${initial}`);
+  constructor(
+    readonly initial: number,
+    private readonly maxIndex: number,
+  ) {
+    if (!Number.isInteger(initial) || initial < 0)
+      throw new Error(`membership: initial must be a non-negative integer, got ${initial}`);
     this.size = initial;
     this.current = initial;
   }

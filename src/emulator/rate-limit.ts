@@ -6,7 +6,10 @@
 export class RateLimiter {
   private readonly windows = new Map<string, number[]>();
 
-  constructor(private perSecond: number, private readonly clock: () => number = () => performance.now()) {
+  constructor(
+    private perSecond: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
     this.setLimit(perSecond);
   }
 

@@ -34,19 +34,42 @@ export interface RecordColumns {
   occupation: Uint16Array;
 }
 
-type ColumnType = Int32ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor | Float64ArrayConstructor | Uint8ArrayConstructor;
+type ColumnType =
+  | Int32ArrayConstructor
+  | Uint16ArrayConstructor
+  | Uint32ArrayConstructor
+  | Float64ArrayConstructor
+  | Uint8ArrayConstructor;
 const LAYOUT: Readonly<Record<keyof RecordColumns, ColumnType>> = {
-  id: Int32Array, flags: Uint16Array, firstName: Uint16Array, lastName: Uint16Array, bdate: Int32Array,
-  city: Uint16Array, countryId: Uint16Array, countryTitle: Uint16Array, photoKey: Uint32Array, lastSeen: Float64Array,
-  platform: Uint8Array, followers: Float64Array, relation: Uint8Array, university: Uint16Array, faculty: Uint16Array,
-  graduation: Uint16Array, educationForm: Uint8Array, educationStatus: Uint8Array, occupation: Uint16Array,
+  id: Int32Array,
+  flags: Uint16Array,
+  firstName: Uint16Array,
+  lastName: Uint16Array,
+  bdate: Int32Array,
+  city: Uint16Array,
+  countryId: Uint16Array,
+  countryTitle: Uint16Array,
+  photoKey: Uint32Array,
+  lastSeen: Float64Array,
+  platform: Uint8Array,
+  followers: Float64Array,
+  relation: Uint8Array,
+  university: Uint16Array,
+  faculty: Uint16Array,
+  graduation: Uint16Array,
+  educationForm: Uint8Array,
+  educationStatus: Uint8Array,
+  occupation: Uint16Array,
 };
 
 /** Bytes one member takes in the columns (52). */
 export const BYTES_PER_MEMBER = Object.values(LAYOUT).reduce((s, T) => s + T.BYTES_PER_ELEMENT, 0);
 
 /** Columns for `n` members, each on its own SharedArrayBuffer (`buffers` crosses to a worker as is). */
-export function allocateColumns(n: number): { columns: RecordColumns; buffers: Record<string, SharedArrayBuffer> } {
+export function allocateColumns(n: number): {
+  columns: RecordColumns;
+  buffers: Record<string, SharedArrayBuffer>;
+} {
   const buffers: Record<string, SharedArrayBuffer> = {};
   for (const [k, T] of Object.entries(LAYOUT)) buffers[k] = new SharedArrayBuffer(n * T.BYTES_PER_ELEMENT);
   return { columns: columnsOver(buffers), buffers };
@@ -56,7 +79,8 @@ export function allocateColumns(n: number): { columns: RecordColumns; buffers: R
 export function columnsOver(buffers: Record<string, SharedArrayBuffer>): RecordColumns {
   const cols: Record<string, unknown> = {};
   // (The constructors' union type loses their SharedArrayBuffer overloads.)
-  for (const [k, T] of Object.entries(LAYOUT)) cols[k] = new (T as Float64ArrayConstructor)(buffers[k] as unknown as ArrayBuffer);
+  for (const [k, T] of Object.entries(LAYOUT))
+    cols[k] = new (T as Float64ArrayConstructor)(buffers[k] as unknown as ArrayBuffer);
   return cols as unknown as RecordColumns;
 }
 
@@ -82,7 +106,10 @@ class Codes<T> {
   /** The index of `v`; a value outside the catalog is a generator change the store must not hide. */
   index(v: T, what: string): number {
     const i = this.codeOf.get(v);
-    if (i === undefined) throw new RangeError(`member store: ${what} ${JSON.stringify(v)} is not in recordCatalog(); add it there`);
+    if (i === undefined)
+      throw new RangeError(
+        `member store: ${what} ${JSON.stringify(v)} is not in recordCatalog(); add it there`,
+      );
     return i;
   }
   /** 0 for null, else index + 1. */
@@ -124,12 +151,21 @@ export class RecordCodec {
     fits(rec.relation, 0xff, 'relation');
     fits(rec.graduation, 0xffff, 'graduation');
     if (rec.id !== (rec.id | 0)) throw new RangeError(`member store: id ${rec.id} is not a 32-bit integer`);
-    if (rec.photoKey !== rec.photoKey >>> 0) throw new RangeError(`member store: photoKey ${rec.photoKey} is not an unsigned 32-bit integer`);
+    if (rec.photoKey !== rec.photoKey >>> 0)
+      throw new RangeError(`member store: photoKey ${rec.photoKey} is not an unsigned 32-bit integer`);
     c.id[i] = rec.id;
-    c.flags[i] = rec.deactivated | (rec.sex << 2) | (rec.isClosed ? F_CLOSED : 0) | (rec.canAccessClosed ? F_ACCESS : 0)
-      | (rec.hasPhoto ? F_PHOTO : 0) | (rec.lastSeenShown ? F_SEEN_SHOWN : 0) | (rec.online ? F_ONLINE : 0)
-      | (rec.canSendFriendRequest ? F_SEND : 0) | (rec.canWritePrivateMessage ? F_WRITE : 0) | (rec.canSeeAllPosts ? F_SEE : 0)
-      | (rec.verified ? F_VERIFIED : 0);
+    c.flags[i] =
+      rec.deactivated |
+      (rec.sex << 2) |
+      (rec.isClosed ? F_CLOSED : 0) |
+      (rec.canAccessClosed ? F_ACCESS : 0) |
+      (rec.hasPhoto ? F_PHOTO : 0) |
+      (rec.lastSeenShown ? F_SEEN_SHOWN : 0) |
+      (rec.online ? F_ONLINE : 0) |
+      (rec.canSendFriendRequest ? F_SEND : 0) |
+      (rec.canWritePrivateMessage ? F_WRITE : 0) |
+      (rec.canSeeAllPosts ? F_SEE : 0) |
+      (rec.verified ? F_VERIFIED : 0);
     c.firstName[i] = this.firstNames.index(rec.firstName, 'first name');
     c.lastName[i] = this.lastNames.index(rec.lastName, 'last name');
     c.bdate[i] = this.bdateCode(rec.bdate);
@@ -205,7 +241,8 @@ export class RecordCodec {
   private parseBdate(s: string): number {
     const m = /^(\d{1,2})\.(\d{1,2})(?:\.(\d{1,4}))?$/.exec(s);
     const code = m ? Number(m[1]) + 32 * Number(m[2]) + 512 * Number(m[3] ?? 0) : 0;
-    if (code === 0 || this.bdateText(code) !== s) throw new RangeError(`member store: birthday ${JSON.stringify(s)} is not "D.M" or "D.M.YYYY"`);
+    if (code === 0 || this.bdateText(code) !== s)
+      throw new RangeError(`member store: birthday ${JSON.stringify(s)} is not "D.M" or "D.M.YYYY"`);
     return code;
   }
 
@@ -223,5 +260,6 @@ export class RecordCodec {
 }
 
 function fits(v: number, max: number, what: string): void {
-  if (!(Number.isInteger(v) && v >= 0 && v <= max)) throw new RangeError(`member store: ${what} ${v} does not fit 0…${max}`);
+  if (!(Number.isInteger(v) && v >= 0 && v <= max))
+    throw new RangeError(`member store: ${what} ${v} does not fit 0…${max}`);
 }

@@ -14,15 +14,43 @@ import { JsonSink } from './json-sink';
 
 /** The user fields the emulator knows; anything else in `fields` is ignored, as VK does. */
 export const KNOWN_FIELDS = [
-  'sex', 'bdate', 'city', 'country', 'has_photo', 'photo_50', 'photo_100', 'photo_200', 'photo_200_orig',
-  'photo_400_orig', 'photo_max', 'photo_max_orig', 'last_seen', 'online', 'online_info', 'followers_count',
-  'can_send_friend_request', 'can_write_private_message', 'can_see_all_posts', 'relation', 'education',
-  'universities', 'occupation', 'verified', 'domain', 'screen_name',
+  'sex',
+  'bdate',
+  'city',
+  'country',
+  'has_photo',
+  'photo_50',
+  'photo_100',
+  'photo_200',
+  'photo_200_orig',
+  'photo_400_orig',
+  'photo_max',
+  'photo_max_orig',
+  'last_seen',
+  'online',
+  'online_info',
+  'followers_count',
+  'can_send_friend_request',
+  'can_write_private_message',
+  'can_see_all_posts',
+  'relation',
+  'education',
+  'universities',
+  'occupation',
+  'verified',
+  'domain',
+  'screen_name',
 ] as const;
 export type KnownField = (typeof KNOWN_FIELDS)[number];
 
 const PHOTO_SIZES: Readonly<Record<string, number>> = {
-  photo_50: 50, photo_100: 100, photo_200: 200, photo_200_orig: 200, photo_400_orig: 400, photo_max: 200, photo_max_orig: 400,
+  photo_50: 50,
+  photo_100: 100,
+  photo_200: 200,
+  photo_200_orig: 200,
+  photo_400_orig: 400,
+  photo_max: 200,
+  photo_max_orig: 400,
 };
 
 /** A parsed `fields` parameter. `key` identifies equal field sets. */
@@ -49,7 +77,9 @@ export function parseFields(fields: string | readonly string[] | undefined | nul
 }
 
 function parseFieldList(fields: string | readonly string[] | undefined | null): FieldSet {
-  const list = (typeof fields === 'string' ? fields.split(',') : fields ?? []).map((f) => f.trim()).filter(Boolean);
+  const list = (typeof fields === 'string' ? fields.split(',') : (fields ?? []))
+    .map((f) => f.trim())
+    .filter(Boolean);
   const known = new Set<string>(KNOWN_FIELDS);
   const has = new Set(list.filter((f) => known.has(f)));
   const photos = Object.keys(PHOTO_SIZES).filter((p) => has.has(p));
@@ -70,7 +100,10 @@ const CACHE_MAX = 50_000;
  */
 class QuotedFragments {
   private readonly cache = new Map<string, Uint8Array>();
-  constructor(private readonly prefix: string, private readonly suffix = '') {}
+  constructor(
+    private readonly prefix: string,
+    private readonly suffix = '',
+  ) {}
   get(s: string): Uint8Array {
     let v = this.cache.get(s);
     if (v === undefined) {
@@ -134,7 +167,8 @@ const isMobilePlatform = (p: number): boolean => p >= 1 && p <= 5;
 const QUOTE = 0x22;
 const CLOSE = 0x7d; // }
 const flagPair = (f: (v: boolean) => string): readonly Uint8Array[] => [utf8(f(false)), utf8(f(true))];
-const codeTable = (n: number, f: (code: number) => string): readonly Uint8Array[] => Array.from({ length: n }, (_, c) => utf8(f(c)));
+const codeTable = (n: number, f: (code: number) => string): readonly Uint8Array[] =>
+  Array.from({ length: n }, (_, c) => utf8(f(c)));
 
 const K_ID = utf8('{"id":');
 const FIRST_NAME = new QuotedFragments(',"first_name":');
@@ -149,13 +183,20 @@ const K_LAST_SEEN_PLATFORM = utf8(',"last_seen":{"platform":');
 const K_TIME = utf8(',"time":');
 const CAN_WRITE_0 = utf8(',"can_write_private_message":0');
 /** Indexed by canAccessClosed + 2 × isClosed. */
-const ACCESS_CLOSED = codeTable(4, (c) => `,"can_access_closed":${(c & 1) === 1},"is_closed":${(c & 2) === 2}`);
+const ACCESS_CLOSED = codeTable(
+  4,
+  (c) => `,"can_access_closed":${(c & 1) === 1},"is_closed":${(c & 2) === 2}`,
+);
 const K_BDATE = utf8(',"bdate":"');
 const CITY = new ObjectFragments((id, title) => `,"city":{"id":${id},"title":${JSON.stringify(title)}}`);
-const COUNTRY = new ObjectFragments((id, title) => `,"country":{"id":${id},"title":${JSON.stringify(title)}}`);
+const COUNTRY = new ObjectFragments(
+  (id, title) => `,"country":{"id":${id},"title":${JSON.stringify(title)}}`,
+);
 const HAS_PHOTO = flagPair((v) => `,"has_photo":${v ? 1 : 0}`);
 /** `,"photo_50":` etc., by field name. */
-const K_PHOTO: ReadonlyMap<string, Uint8Array> = new Map(Object.keys(PHOTO_SIZES).map((p) => [p, utf8(`,"${p}":`)]));
+const K_PHOTO: ReadonlyMap<string, Uint8Array> = new Map(
+  Object.keys(PHOTO_SIZES).map((p) => [p, utf8(`,"${p}":`)]),
+);
 const K_DOMAIN = utf8(',"domain":"id');
 const K_SCREEN_NAME = utf8(',"screen_name":"id');
 const ONLINE = flagPair((v) => `,"online":${v ? 1 : 0}`);
@@ -163,28 +204,45 @@ const K_ONLINE_INFO_VISIBLE = utf8(',"online_info":{"visible":true,"last_seen":'
 /** Indexed by online + 2 × mobile. */
 const ONLINE_MOBILE_END = codeTable(4, (c) => `,"is_online":${(c & 1) === 1},"is_mobile":${(c & 2) === 2}}`);
 const ONLINE_INFO_HIDDEN: Readonly<Record<string, Uint8Array>> = Object.fromEntries(
-  ['recently', 'last_week', 'last_month', 'long_ago'].map((st) => [st, utf8(`,"online_info":{"visible":false,"is_online":false,"is_mobile":false,"status":"${st}"}`)]),
+  ['recently', 'last_week', 'last_month', 'long_ago'].map((st) => [
+    st,
+    utf8(`,"online_info":{"visible":false,"is_online":false,"is_mobile":false,"status":"${st}"}`),
+  ]),
 );
 const K_FOLLOWERS = utf8(',"followers_count":');
 const CAN_SEND = flagPair((v) => `,"can_send_friend_request":${v ? 1 : 0}`);
 const CAN_WRITE = flagPair((v) => `,"can_write_private_message":${v ? 1 : 0}`);
 const CAN_SEE = flagPair((v) => `,"can_see_all_posts":${v ? 1 : 0}`);
 /** The three together (the pull asks for all three), indexed by send + 2 × write + 4 × see. */
-const CAN_SEND_WRITE_SEE = codeTable(8, (c) => `,"can_send_friend_request":${c & 1},"can_write_private_message":${(c >> 1) & 1},"can_see_all_posts":${(c >> 2) & 1}`);
+const CAN_SEND_WRITE_SEE = codeTable(
+  8,
+  (c) =>
+    `,"can_send_friend_request":${c & 1},"can_write_private_message":${(c >> 1) & 1},"can_see_all_posts":${(c >> 2) & 1}`,
+);
 const K_RELATION = utf8(',"relation":');
 const RELATION = codeTable(9, (c) => `,"relation":${c}`);
-const UNIVERSITY = new ObjectFragments((id, name) => `,"university":${id},"university_name":${JSON.stringify(name)}`);
+const UNIVERSITY = new ObjectFragments(
+  (id, name) => `,"university":${id},"university_name":${JSON.stringify(name)}`,
+);
 const FACULTY = new ObjectFragments((id, name) => `,"faculty":${id},"faculty_name":${JSON.stringify(name)}`);
 const K_GRADUATION = utf8(',"graduation":');
-const NO_EDUCATION = utf8(',"university":0,"university_name":"","faculty":0,"faculty_name":"","graduation":0');
+const NO_EDUCATION = utf8(
+  ',"university":0,"university_name":"","faculty":0,"faculty_name":"","graduation":0',
+);
 const EDUCATION_FORM = new QuotedFragments(',"education_form":');
 const EDUCATION_STATUS = new QuotedFragments(',"education_status":');
-const UNIVERSITIES_ITEM = new ObjectFragments((id, name) => `,"universities":[{"id":${id},"country":1,"city":1,"name":${JSON.stringify(name)}`);
+const UNIVERSITIES_ITEM = new ObjectFragments(
+  (id, name) => `,"universities":[{"id":${id},"country":1,"city":1,"name":${JSON.stringify(name)}`,
+);
 const UNIVERSITIES_END = utf8('}]');
 const NO_UNIVERSITIES = utf8(',"universities":[]');
 const OCCUPATION_WORK = new QuotedFragments(',"occupation":{"type":"work","name":', '}');
-const OCCUPATION_UNIVERSITY = new ObjectFragments((id, name) => `,"occupation":{"type":"university","id":${id},"name":${JSON.stringify(name)}}`);
-const OCCUPATION_SCHOOL = new ObjectFragments((id, name) => `,"occupation":{"type":"school","id":${id},"name":${JSON.stringify(name)}}`);
+const OCCUPATION_UNIVERSITY = new ObjectFragments(
+  (id, name) => `,"occupation":{"type":"university","id":${id},"name":${JSON.stringify(name)}}`,
+);
+const OCCUPATION_SCHOOL = new ObjectFragments(
+  (id, name) => `,"occupation":{"type":"school","id":${id},"name":${JSON.stringify(name)}}`,
+);
 const VERIFIED_END = flagPair((v) => `,"verified":${v ? 1 : 0}}`);
 
 function writeOccupation(o: Occupation, out: JsonSink): void {
@@ -253,7 +311,9 @@ export function writeUser(rec: MemberRecord, f: FieldSet, referenceSec: number, 
     if (rec.lastSeenShown) {
       out.raw(K_ONLINE_INFO_VISIBLE);
       out.num(rec.lastSeen);
-      out.raw(ONLINE_MOBILE_END[(rec.online ? 1 : 0) + (rec.online && isMobilePlatform(rec.platform) ? 2 : 0)]);
+      out.raw(
+        ONLINE_MOBILE_END[(rec.online ? 1 : 0) + (rec.online && isMobilePlatform(rec.platform) ? 2 : 0)],
+      );
     } else {
       out.raw(ONLINE_INFO_HIDDEN[rec.online ? 'recently' : onlineStatus(referenceSec - rec.lastSeen)]);
     }
@@ -263,7 +323,13 @@ export function writeUser(rec: MemberRecord, f: FieldSet, referenceSec: number, 
     out.num(rec.followers);
   }
   if (on.can_send_friend_request && on.can_write_private_message && on.can_see_all_posts) {
-    out.raw(CAN_SEND_WRITE_SEE[(rec.canSendFriendRequest ? 1 : 0) + (rec.canWritePrivateMessage ? 2 : 0) + (rec.canSeeAllPosts ? 4 : 0)]);
+    out.raw(
+      CAN_SEND_WRITE_SEE[
+        (rec.canSendFriendRequest ? 1 : 0) +
+          (rec.canWritePrivateMessage ? 2 : 0) +
+          (rec.canSeeAllPosts ? 4 : 0)
+      ],
+    );
   } else {
     if (on.can_send_friend_request) out.raw(CAN_SEND[rec.canSendFriendRequest ? 1 : 0]);
     if (on.can_write_private_message) out.raw(CAN_WRITE[rec.canWritePrivateMessage ? 1 : 0]);
@@ -383,8 +449,18 @@ export function userObject(rec: MemberRecord, f: FieldSet, referenceSec: number)
   if (on.last_seen && rec.lastSeenShown) o.last_seen = { platform: rec.platform, time: rec.lastSeen };
   if (on.online_info) {
     o.online_info = rec.lastSeenShown
-      ? { visible: true, last_seen: rec.lastSeen, is_online: rec.online, is_mobile: rec.online && isMobilePlatform(rec.platform) }
-      : { visible: false, is_online: false, is_mobile: false, status: rec.online ? 'recently' : onlineStatus(referenceSec - rec.lastSeen) };
+      ? {
+          visible: true,
+          last_seen: rec.lastSeen,
+          is_online: rec.online,
+          is_mobile: rec.online && isMobilePlatform(rec.platform),
+        }
+      : {
+          visible: false,
+          is_online: false,
+          is_mobile: false,
+          status: rec.online ? 'recently' : onlineStatus(referenceSec - rec.lastSeen),
+        };
   }
   if (on.followers_count) o.followers_count = rec.followers;
   if (on.can_send_friend_request) o.can_send_friend_request = n(rec.canSendFriendRequest);
@@ -404,12 +480,23 @@ export function userObject(rec: MemberRecord, f: FieldSet, referenceSec: number)
     }
     if (on.universities) {
       o.universities = u
-        ? [{ id: u.id, country: 1, city: 1, name: u.name, faculty: rec.faculty!.id, faculty_name: rec.faculty!.name, graduation: rec.graduation }]
+        ? [
+            {
+              id: u.id,
+              country: 1,
+              city: 1,
+              name: u.name,
+              faculty: rec.faculty!.id,
+              faculty_name: rec.faculty!.name,
+              graduation: rec.graduation,
+            },
+          ]
         : [];
     }
     if (on.occupation && rec.occupation) {
       const oc = rec.occupation;
-      o.occupation = oc.id !== undefined ? { type: oc.type, id: oc.id, name: oc.name } : { type: oc.type, name: oc.name };
+      o.occupation =
+        oc.id !== undefined ? { type: oc.type, id: oc.id, name: oc.name } : { type: oc.type, name: oc.name };
     }
   }
   if (on.verified) o.verified = n(rec.verified);
@@ -475,76 +562,142 @@ export function userField(rec: MemberRecord, f: FieldSet, referenceSec: number, 
   }
   const code = lastCode;
   switch (code) {
-    case F.id: return rec.id;
-    case F.first_name: return rec.firstName;
-    case F.last_name: return rec.lastName;
-    default: break;
+    case F.id:
+      return rec.id;
+    case F.first_name:
+      return rec.firstName;
+    case F.last_name:
+      return rec.lastName;
+    default:
+      break;
   }
   if (rec.deactivated !== 0) {
     switch (code) {
-      case F.deactivated: return rec.deactivated === 1 ? 'deleted' : 'banned';
-      case F.can_access_closed: return true;
-      case F.is_closed: return false;
-      case F.sex: return on.sex ? rec.sex : undefined;
-      case F.online: return on.online ? 0 : undefined;
-      case F.last_seen: return on.last_seen && rec.lastSeenShown ? { platform: rec.platform, time: rec.lastSeen } : undefined;
-      case F.can_write_private_message: return on.can_write_private_message ? 0 : undefined;
-      default: return f.photos.includes(prop) ? photoUrl(rec, prop) : undefined;
+      case F.deactivated:
+        return rec.deactivated === 1 ? 'deleted' : 'banned';
+      case F.can_access_closed:
+        return true;
+      case F.is_closed:
+        return false;
+      case F.sex:
+        return on.sex ? rec.sex : undefined;
+      case F.online:
+        return on.online ? 0 : undefined;
+      case F.last_seen:
+        return on.last_seen && rec.lastSeenShown ? { platform: rec.platform, time: rec.lastSeen } : undefined;
+      case F.can_write_private_message:
+        return on.can_write_private_message ? 0 : undefined;
+      default:
+        return f.photos.includes(prop) ? photoUrl(rec, prop) : undefined;
     }
   }
   // `flag01` (module level): a closure here would be allocated on every call.
   const open = !rec.isClosed || rec.canAccessClosed;
   const u = rec.university;
   switch (code) {
-    case F.can_access_closed: return rec.canAccessClosed;
-    case F.is_closed: return rec.isClosed;
-    case F.sex: return on.sex ? rec.sex : undefined;
-    case F.bdate: return on.bdate && rec.bdate !== null ? rec.bdate : undefined;
-    case F.city: return on.city && rec.city ? { id: rec.city.id, title: rec.city.title } : undefined;
-    case F.country: return on.country && rec.countryId ? { id: rec.countryId, title: rec.countryTitle ?? '' } : undefined;
-    case F.has_photo: return on.has_photo ? flag01(rec.hasPhoto) : undefined;
-    case F.domain: return on.domain ? `id${rec.id}` : undefined;
-    case F.screen_name: return on.screen_name ? `id${rec.id}` : undefined;
-    case F.online: return on.online ? flag01(rec.online) : undefined;
-    case F.last_seen: return on.last_seen && rec.lastSeenShown ? { platform: rec.platform, time: rec.lastSeen } : undefined;
+    case F.can_access_closed:
+      return rec.canAccessClosed;
+    case F.is_closed:
+      return rec.isClosed;
+    case F.sex:
+      return on.sex ? rec.sex : undefined;
+    case F.bdate:
+      return on.bdate && rec.bdate !== null ? rec.bdate : undefined;
+    case F.city:
+      return on.city && rec.city ? { id: rec.city.id, title: rec.city.title } : undefined;
+    case F.country:
+      return on.country && rec.countryId ? { id: rec.countryId, title: rec.countryTitle ?? '' } : undefined;
+    case F.has_photo:
+      return on.has_photo ? flag01(rec.hasPhoto) : undefined;
+    case F.domain:
+      return on.domain ? `id${rec.id}` : undefined;
+    case F.screen_name:
+      return on.screen_name ? `id${rec.id}` : undefined;
+    case F.online:
+      return on.online ? flag01(rec.online) : undefined;
+    case F.last_seen:
+      return on.last_seen && rec.lastSeenShown ? { platform: rec.platform, time: rec.lastSeen } : undefined;
     case F.online_info:
       if (!on.online_info) return undefined;
       return rec.lastSeenShown
-        ? { visible: true, last_seen: rec.lastSeen, is_online: rec.online, is_mobile: rec.online && isMobilePlatform(rec.platform) }
-        : { visible: false, is_online: false, is_mobile: false, status: rec.online ? 'recently' : onlineStatus(referenceSec - rec.lastSeen) };
-    case F.followers_count: return on.followers_count ? rec.followers : undefined;
-    case F.can_send_friend_request: return on.can_send_friend_request ? flag01(rec.canSendFriendRequest) : undefined;
-    case F.can_write_private_message: return on.can_write_private_message ? flag01(rec.canWritePrivateMessage) : undefined;
-    case F.can_see_all_posts: return on.can_see_all_posts ? flag01(rec.canSeeAllPosts) : undefined;
-    case F.verified: return on.verified ? flag01(rec.verified) : undefined;
-    default: break;
+        ? {
+            visible: true,
+            last_seen: rec.lastSeen,
+            is_online: rec.online,
+            is_mobile: rec.online && isMobilePlatform(rec.platform),
+          }
+        : {
+            visible: false,
+            is_online: false,
+            is_mobile: false,
+            status: rec.online ? 'recently' : onlineStatus(referenceSec - rec.lastSeen),
+          };
+    case F.followers_count:
+      return on.followers_count ? rec.followers : undefined;
+    case F.can_send_friend_request:
+      return on.can_send_friend_request ? flag01(rec.canSendFriendRequest) : undefined;
+    case F.can_write_private_message:
+      return on.can_write_private_message ? flag01(rec.canWritePrivateMessage) : undefined;
+    case F.can_see_all_posts:
+      return on.can_see_all_posts ? flag01(rec.canSeeAllPosts) : undefined;
+    case F.verified:
+      return on.verified ? flag01(rec.verified) : undefined;
+    default:
+      break;
   }
   if (!open) return f.photos.includes(prop) ? photoUrl(rec, prop) : undefined;
   switch (code) {
-    case F.relation: return on.relation ? rec.relation : undefined;
-    case F.university: return on.education ? (u ? u.id : 0) : undefined;
-    case F.university_name: return on.education ? (u ? u.name : '') : undefined;
-    case F.faculty: return on.education ? (u ? rec.faculty!.id : 0) : undefined;
-    case F.faculty_name: return on.education ? (u ? rec.faculty!.name : '') : undefined;
-    case F.graduation: return on.education ? (u ? rec.graduation : 0) : undefined;
-    case F.education_form: return on.education && u && rec.educationForm ? rec.educationForm : undefined;
-    case F.education_status: return on.education && u && rec.educationStatus ? rec.educationStatus : undefined;
+    case F.relation:
+      return on.relation ? rec.relation : undefined;
+    case F.university:
+      return on.education ? (u ? u.id : 0) : undefined;
+    case F.university_name:
+      return on.education ? (u ? u.name : '') : undefined;
+    case F.faculty:
+      return on.education ? (u ? rec.faculty!.id : 0) : undefined;
+    case F.faculty_name:
+      return on.education ? (u ? rec.faculty!.name : '') : undefined;
+    case F.graduation:
+      return on.education ? (u ? rec.graduation : 0) : undefined;
+    case F.education_form:
+      return on.education && u && rec.educationForm ? rec.educationForm : undefined;
+    case F.education_status:
+      return on.education && u && rec.educationStatus ? rec.educationStatus : undefined;
     case F.universities:
       if (!on.universities) return undefined;
       return u
-        ? [{ id: u.id, country: 1, city: 1, name: u.name, faculty: rec.faculty!.id, faculty_name: rec.faculty!.name, graduation: rec.graduation }]
+        ? [
+            {
+              id: u.id,
+              country: 1,
+              city: 1,
+              name: u.name,
+              faculty: rec.faculty!.id,
+              faculty_name: rec.faculty!.name,
+              graduation: rec.graduation,
+            },
+          ]
         : [];
     case F.occupation: {
       const oc = rec.occupation;
       if (!on.occupation || !oc) return undefined;
-      return oc.id !== undefined ? { type: oc.type, id: oc.id, name: oc.name } : { type: oc.type, name: oc.name };
+      return oc.id !== undefined
+        ? { type: oc.type, id: oc.id, name: oc.name }
+        : { type: oc.type, name: oc.name };
     }
-    default: return f.photos.includes(prop) ? photoUrl(rec, prop) : undefined;
+    default:
+      return f.photos.includes(prop) ? photoUrl(rec, prop) : undefined;
   }
 }
 
 /** `userPath`'s nested objects. */
-const NESTED: ReadonlyMap<string, number> = new Map([['city', F.city], ['country', F.country], ['last_seen', F.last_seen], ['online_info', F.online_info], ['occupation', F.occupation]]);
+const NESTED: ReadonlyMap<string, number> = new Map([
+  ['city', F.city],
+  ['country', F.country],
+  ['last_seen', F.last_seen],
+  ['online_info', F.online_info],
+  ['occupation', F.occupation],
+]);
 let lastPathProp = '';
 let lastPathCode = 0;
 
@@ -555,7 +708,13 @@ let lastPathCode = 0;
  * is not one of the nested objects handled here (the caller then reads `userField`).
  * Mirrors `userField` case by case; serialize.test.ts compares the two on every pair.
  */
-export function userPath(rec: MemberRecord, f: FieldSet, referenceSec: number, a: string, b: string): unknown {
+export function userPath(
+  rec: MemberRecord,
+  f: FieldSet,
+  referenceSec: number,
+  a: string,
+  b: string,
+): unknown {
   if (a !== lastPathProp) {
     lastPathProp = a;
     lastPathCode = NESTED.get(a) ?? 0;
@@ -573,33 +732,49 @@ export function userPath(rec: MemberRecord, f: FieldSet, referenceSec: number, a
     }
     case F.country:
       if (rec.deactivated !== 0 || !on.country || !rec.countryId) return null;
-      return b === 'id' ? rec.countryId : b === 'title' ? rec.countryTitle ?? '' : null;
+      return b === 'id' ? rec.countryId : b === 'title' ? (rec.countryTitle ?? '') : null;
     case F.online_info:
       if (rec.deactivated !== 0 || !on.online_info) return null;
       if (rec.lastSeenShown) {
         switch (b) {
-          case 'visible': return true;
-          case 'last_seen': return rec.lastSeen;
-          case 'is_online': return rec.online;
-          case 'is_mobile': return rec.online && isMobilePlatform(rec.platform);
-          default: return null;
+          case 'visible':
+            return true;
+          case 'last_seen':
+            return rec.lastSeen;
+          case 'is_online':
+            return rec.online;
+          case 'is_mobile':
+            return rec.online && isMobilePlatform(rec.platform);
+          default:
+            return null;
         }
       }
       switch (b) {
-        case 'visible': case 'is_online': case 'is_mobile': return false;
-        case 'status': return rec.online ? 'recently' : onlineStatus(referenceSec - rec.lastSeen);
-        default: return null;
+        case 'visible':
+        case 'is_online':
+        case 'is_mobile':
+          return false;
+        case 'status':
+          return rec.online ? 'recently' : onlineStatus(referenceSec - rec.lastSeen);
+        default:
+          return null;
       }
     case F.occupation: {
       const oc = rec.occupation;
-      if (rec.deactivated !== 0 || (rec.isClosed && !rec.canAccessClosed) || !on.occupation || !oc) return null;
+      if (rec.deactivated !== 0 || (rec.isClosed && !rec.canAccessClosed) || !on.occupation || !oc)
+        return null;
       switch (b) {
-        case 'type': return oc.type;
-        case 'id': return oc.id ?? null;
-        case 'name': return oc.name;
-        default: return null;
+        case 'type':
+          return oc.type;
+        case 'id':
+          return oc.id ?? null;
+        case 'name':
+          return oc.name;
+        default:
+          return null;
       }
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }

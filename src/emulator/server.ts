@@ -72,7 +72,8 @@ function checkMaxBytes(v: number): number {
 
 const HTML_5XX = (code: number): string =>
   `<html>\r\n<head><title>${code} ${code === 502 ? 'Bad Gateway' : 'Internal Server Error'}</title></head>\r\n<body>\r\n<center><h1>${code} ${code === 502 ? 'Bad Gateway' : 'Internal Server Error'}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
-const HTML_NON_JSON = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>VK</title></head><body>Service temporarily unavailable. Please try again later.</body></html>';
+const HTML_NON_JSON =
+  '<!DOCTYPE html><html><head><meta charset="utf-8"><title>VK</title></head><body>Service temporarily unavailable. Please try again later.</body></html>';
 
 /** "5.199" → 5199: VK versions compare by major then minor (5.81 < 5.199). NaN-safe: junk → 0. */
 export function parseApiVersion(v: string): number {
@@ -82,30 +83,40 @@ export function parseApiVersion(v: string): number {
 
 export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHandle> {
   if (!opts || !Number.isInteger(opts.members) || opts.members < MIN_MEMBERS || opts.members > MAX_MEMBERS) {
-    throw new Error(`emulator: members must be a whole number between ${MIN_MEMBERS} and ${MAX_MEMBERS}, got ${opts?.members}`);
+    throw new Error(
+      `emulator: members must be a whole number between ${MIN_MEMBERS} and ${MAX_MEMBERS}, got ${opts?.members}`,
+    );
   }
   const seed = opts.seed ?? 1;
   if (!Number.isInteger(seed)) throw new Error(`emulator: seed must be an integer, got ${seed}`);
   const groupId = opts.groupId ?? 1;
-  if (!Number.isInteger(groupId) || groupId <= 0) throw new Error(`emulator: groupId must be a positive integer, got ${groupId}`);
+  if (!Number.isInteger(groupId) || groupId <= 0)
+    throw new Error(`emulator: groupId must be a positive integer, got ${groupId}`);
   const screenName = opts.screenName ?? 'synthetic_community';
   if (!/^[A-Za-z0-9_.]{2,64}$/.test(screenName) || /^(club|public)\d+$/.test(screenName)) {
     throw new Error(`emulator: screenName must be 2–64 letters, digits, _ or . (got "${screenName}")`);
   }
   const port = opts.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`emulator: port must be 0..65535, got ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`emulator: port must be 0..65535, got ${port}`);
 
   const nowMs = (opts.now ?? Date.now)();
-  if (!Number.isFinite(nowMs) || nowMs < 1e12) throw new Error(`emulator: now() must return milliseconds since 1970 (like Date.now()), got ${nowMs}`);
+  if (!Number.isFinite(nowMs) || nowMs < 1e12)
+    throw new Error(`emulator: now() must return milliseconds since 1970 (like Date.now()), got ${nowMs}`);
   const gen = new CommunityGenerator({ seed, referenceSec: nowMs / 1000 });
   const members = new Membership(opts.members, MAX_INDEX);
   const pregenerate = opts.pregenerate ?? opts.members >= PREGENERATE_MIN_MEMBERS;
-  if (typeof pregenerate !== 'boolean') throw new Error(`emulator: pregenerate must be true or false, got ${String(pregenerate)}`);
+  if (typeof pregenerate !== 'boolean')
+    throw new Error(`emulator: pregenerate must be true or false, got ${String(pregenerate)}`);
   const ctx: ApiContext = {
     gen,
     members,
     group: { id: groupId, screenName, name: 'Синтетическое сообщество (vk-audience-study)' },
-    switches: { hideMembers: opts.hideMembers ?? false, accessDenied: opts.accessDenied ?? false, maxResponseBytes: checkMaxBytes(opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES) },
+    switches: {
+      hideMembers: opts.hideMembers ?? false,
+      accessDenied: opts.accessDenied ?? false,
+      maxResponseBytes: checkMaxBytes(opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES),
+    },
     seed,
     initialMembers: opts.members,
   };
@@ -142,7 +153,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
   };
-  const sendJson = (res: http.ServerResponse, body: string): void => send(res, 200, 'application/json; charset=utf-8', body);
+  const sendJson = (res: http.ServerResponse, body: string): void =>
+    send(res, 200, 'application/json; charset=utf-8', body);
   const sendSink = (res: http.ServerResponse, sink: JsonSink): void => {
     if (res.destroyed || res.writableEnded) return;
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': sink.length });
@@ -155,16 +167,26 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   };
 
   const errorBody = (err: VkApiError, method: string, params: Params): string => {
-    const echoed = [{ key: 'method', value: method }, { key: 'oauth', value: '1' }];
+    const echoed = [
+      { key: 'method', value: method },
+      { key: 'oauth', value: '1' },
+    ];
     for (const [key, value] of params) if (key !== 'access_token') echoed.push({ key, value });
-    return JSON.stringify({ error: { error_code: err.code, error_msg: err.message, request_params: echoed } });
+    return JSON.stringify({
+      error: { error_code: err.code, error_msg: err.message, request_params: echoed },
+    });
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const m = /^\/method\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
     if (!m) {
-      send(res, 404, 'text/plain; charset=utf-8', `not found: use POST /method/<name> (e.g. /method/groups.getMembers)\n`);
+      send(
+        res,
+        404,
+        'text/plain; charset=utf-8',
+        `not found: use POST /method/<name> (e.g. /method/groups.getMembers)\n`,
+      );
       return;
     }
     const method = m[1];
@@ -287,7 +309,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
     req.on('end', () => {
       if (size > MAX_BODY_BYTES) return;
       handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((err) => {
-        send(res, 500, 'text/plain; charset=utf-8', `emulator failure: ${err instanceof Error ? err.message : String(err)}\n`);
+        send(
+          res,
+          500,
+          'text/plain; charset=utf-8',
+          `emulator failure: ${err instanceof Error ? err.message : String(err)}\n`,
+        );
       });
     });
   });
@@ -296,7 +323,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(new Error(`emulator: cannot listen on 127.0.0.1:${port} (${err.code ?? err.message}); choose another port, or 0 for a free one`)));
+        reject(
+          new Error(
+            `emulator: cannot listen on 127.0.0.1:${port} (${err.code ?? err.message}); choose another port, or 0 for a free one`,
+          ),
+        ),
+      );
       server.listen(port, '127.0.0.1', () => {
         server.removeAllListeners('error');
         resolve();
@@ -328,14 +360,18 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
       user: (id, fields) => {
         const index = gen.indexOf(id);
         if (index < 0 || index >= members.allocated()) return undefined;
-        return JSON.parse(userJson(gen.member(index), parseFields(fields), gen.referenceSec)) as Record<string, unknown>;
+        return JSON.parse(userJson(gen.member(index), parseFields(fields), gen.referenceSec)) as Record<
+          string,
+          unknown
+        >;
       },
       referenceTime: () => gen.referenceSec,
       modelTruth: () => trueDraws(),
     },
     configure(patch) {
       if (patch.rateLimitPerSecond !== undefined) limiter.setLimit(patch.rateLimitPerSecond);
-      if (patch.maxResponseBytes !== undefined) ctx.switches.maxResponseBytes = checkMaxBytes(patch.maxResponseBytes);
+      if (patch.maxResponseBytes !== undefined)
+        ctx.switches.maxResponseBytes = checkMaxBytes(patch.maxResponseBytes);
       if (patch.hideMembers !== undefined) ctx.switches.hideMembers = patch.hideMembers;
       if (patch.accessDenied !== undefined) ctx.switches.accessDenied = patch.accessDenied;
       // A faults / drift patch replaces the whole setting: `configure({ faults: {} })` clears it.

@@ -103,10 +103,22 @@ export const SHARE_COUNTRY_ONLY = 0.25;
 
 /** Platform of the last visit, VK codes 1..7, for active and for long-inactive users (assumption: older visits are more often from the web). */
 export const PLATFORM_WEIGHTS_ACTIVE: Readonly<Record<number, number>> = {
-  1: 0.05, 2: 0.21, 3: 0.03, 4: 0.5, 5: 0.015, 6: 0.025, 7: 0.17,
+  1: 0.05,
+  2: 0.21,
+  3: 0.03,
+  4: 0.5,
+  5: 0.015,
+  6: 0.025,
+  7: 0.17,
 };
 export const PLATFORM_WEIGHTS_INACTIVE: Readonly<Record<number, number>> = {
-  1: 0.12, 2: 0.1, 3: 0.02, 4: 0.34, 5: 0.06, 6: 0.02, 7: 0.34,
+  1: 0.12,
+  2: 0.1,
+  3: 0.02,
+  4: 0.34,
+  5: 0.06,
+  6: 0.02,
+  7: 0.34,
 };
 
 /** Assumptions on privacy settings and profile completeness. */
@@ -149,15 +161,31 @@ export const MODEL_LEVELS = {
 } as const;
 
 export type ModelFactor = keyof typeof MODEL_LEVELS;
-export type ModelCovariates = { [K in ModelFactor]: (typeof MODEL_LEVELS)[K][number] } & { first_name: string };
+export type ModelCovariates = { [K in ModelFactor]: (typeof MODEL_LEVELS)[K][number] } & {
+  first_name: string;
+};
 
 /** VK `last_seen.platform` code → model level ('hidden' when last_seen is not shown). */
 export const PLATFORM_LEVEL_BY_CODE: Readonly<Record<number, ModelCovariates['platform']>> = {
-  1: 'mobile_web', 2: 'iphone', 3: 'ipad', 4: 'android', 5: 'windows_phone', 6: 'windows_app', 7: 'web',
+  1: 'mobile_web',
+  2: 'iphone',
+  3: 'ipad',
+  4: 'android',
+  5: 'windows_phone',
+  6: 'windows_app',
+  7: 'web',
 };
 /** VK `relation` code → model level: 0 not set; 2,3,4,7,8 with a partner; 1,5,6 without. */
 export const RELATION_LEVEL_BY_CODE: Readonly<Record<number, ModelCovariates['relation']>> = {
-  0: 'none', 1: 'single', 2: 'partnered', 3: 'partnered', 4: 'partnered', 5: 'single', 6: 'single', 7: 'partnered', 8: 'partnered',
+  0: 'none',
+  1: 'single',
+  2: 'partnered',
+  3: 'partnered',
+  4: 'partnered',
+  5: 'single',
+  6: 'single',
+  7: 'partnered',
+  8: 'partnered',
 };
 
 /** Population-level effects, named as brms names them (`b_<factor><level>`). Log scale. */
@@ -234,7 +262,11 @@ export function nameEffects(): ReadonlyMap<string, number> {
  * an estimate of `sd_first_name__Intercept` targets their spread, so both are listed.
  */
 export function trueDraws(): Record<string, number> {
-  const out: Record<string, number> = { ...TRUE_B, sd_first_name__Intercept: TRUE_SD_FIRST_NAME, shape: TRUE_SHAPE };
+  const out: Record<string, number> = {
+    ...TRUE_B,
+    sd_first_name__Intercept: TRUE_SD_FIRST_NAME,
+    shape: TRUE_SHAPE,
+  };
   for (const [name, r] of nameEffects()) out[`r_first_name[${name},Intercept]`] = r;
   return out;
 }
@@ -242,8 +274,16 @@ export function trueDraws(): Record<string, number> {
 /** The fields `modelCovariates` reads: snapshot columns (`MemberRow`), so it works on a snapshot directly. */
 export type CovariateSource = Pick<
   MemberRow,
-  | 'deactivated' | 'sex' | 'first_name' | 'has_photo' | 'last_seen_platform' | 'is_closed'
-  | 'can_send_friend_request' | 'can_write_private_message' | 'university_id' | 'relation'
+  | 'deactivated'
+  | 'sex'
+  | 'first_name'
+  | 'has_photo'
+  | 'last_seen_platform'
+  | 'is_closed'
+  | 'can_send_friend_request'
+  | 'can_write_private_message'
+  | 'university_id'
+  | 'relation'
 >;
 
 /**
@@ -258,7 +298,8 @@ export function modelCovariates(u: CovariateSource): ModelCovariates | undefined
   return {
     sex: u.sex === 1 ? 'female' : 'male',
     has_photo: u.has_photo ? 'yes' : 'no',
-    platform: u.last_seen_platform == null ? 'hidden' : PLATFORM_LEVEL_BY_CODE[u.last_seen_platform] ?? 'hidden',
+    platform:
+      u.last_seen_platform == null ? 'hidden' : (PLATFORM_LEVEL_BY_CODE[u.last_seen_platform] ?? 'hidden'),
     is_closed: u.is_closed ? 'yes' : 'no',
     friend_requests: u.can_send_friend_request ? 'open' : 'closed',
     messages: u.can_write_private_message ? 'open' : 'closed',
@@ -272,7 +313,8 @@ export function modelCovariates(u: CovariateSource): ModelCovariates | undefined
 export function covariateSourceFromVk(user: Record<string, unknown>): CovariateSource {
   const flag = (v: unknown): boolean | null => (v == null ? null : v === 1 || v === true);
   const lastSeen = user.last_seen as { platform?: number } | undefined;
-  const deactivated = user.deactivated === 'deleted' || user.deactivated === 'banned' ? user.deactivated : null;
+  const deactivated =
+    user.deactivated === 'deleted' || user.deactivated === 'banned' ? user.deactivated : null;
   return {
     deactivated,
     sex: typeof user.sex === 'number' ? user.sex : null,
@@ -305,8 +347,14 @@ const RELATION_EFFECT: Readonly<Record<ModelCovariates['relation'], number>> = {
 };
 
 /** Effects by VK code, tabulated once: the generator looks one up per member. */
-const PLATFORM_EFFECT_BY_CODE: readonly number[] = Array.from({ length: 16 }, (_, code) => PLATFORM_EFFECT[PLATFORM_LEVEL_BY_CODE[code] ?? 'hidden']);
-const RELATION_EFFECT_BY_CODE: readonly number[] = Array.from({ length: 16 }, (_, code) => RELATION_EFFECT[RELATION_LEVEL_BY_CODE[code] ?? 'none']);
+const PLATFORM_EFFECT_BY_CODE: readonly number[] = Array.from(
+  { length: 16 },
+  (_, code) => PLATFORM_EFFECT[PLATFORM_LEVEL_BY_CODE[code] ?? 'hidden'],
+);
+const RELATION_EFFECT_BY_CODE: readonly number[] = Array.from(
+  { length: 16 },
+  (_, code) => RELATION_EFFECT[RELATION_LEVEL_BY_CODE[code] ?? 'none'],
+);
 
 /** The platform effect for a VK `last_seen.platform` code (null: last_seen hidden), as `modelCovariates` codes it. */
 export function platformEffectOfCode(code: number | null): number {
@@ -327,8 +375,15 @@ export function relationEffectOfCode(code: number | null): number {
  * skips building covariate objects) both call it, so both give the same double.
  */
 export function sumLogMean(
-  male: boolean, hasPhoto: boolean, platformEffect: number, isClosed: boolean, friendRequestsOpen: boolean,
-  messagesOpen: boolean, university: boolean, relationEffect: number, nameEffect: number,
+  male: boolean,
+  hasPhoto: boolean,
+  platformEffect: number,
+  isClosed: boolean,
+  friendRequestsOpen: boolean,
+  messagesOpen: boolean,
+  university: boolean,
+  relationEffect: number,
+  nameEffect: number,
 ): number {
   let eta = TRUE_B.b_Intercept;
   if (male) eta += TRUE_B.b_sexmale;
@@ -346,8 +401,14 @@ export function sumLogMean(
 /** log(mu) of the followers model for one covariate row (unknown names get effect 0). */
 export function trueLogMean(c: ModelCovariates): number {
   return sumLogMean(
-    c.sex === 'male', c.has_photo === 'yes', PLATFORM_EFFECT[c.platform] ?? 0, c.is_closed === 'yes',
-    c.friend_requests === 'open', c.messages === 'open', c.education === 'university',
-    RELATION_EFFECT[c.relation] ?? 0, nameEffects().get(c.first_name) ?? 0,
+    c.sex === 'male',
+    c.has_photo === 'yes',
+    PLATFORM_EFFECT[c.platform] ?? 0,
+    c.is_closed === 'yes',
+    c.friend_requests === 'open',
+    c.messages === 'open',
+    c.education === 'university',
+    RELATION_EFFECT[c.relation] ?? 0,
+    nameEffects().get(c.first_name) ?? 0,
   );
 }

@@ -54,8 +54,39 @@ interface Token {
 }
 
 const PUNCT = [
-  '===', '!==', '@.', '==', '!=', '<=', '>=', '&&', '||', '+=', '-=', '++', '--',
-  '{', '}', '(', ')', '[', ']', ';', ',', '.', ':', '?', '!', '+', '-', '*', '/', '%', '<', '>', '=',
+  '===',
+  '!==',
+  '@.',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '+=',
+  '-=',
+  '++',
+  '--',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  ';',
+  ',',
+  '.',
+  ':',
+  '?',
+  '!',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '<',
+  '>',
+  '=',
 ];
 
 function tokenize(src: string): Token[] {
@@ -74,7 +105,15 @@ function tokenize(src: string): Token[] {
       i++;
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff') {
+    if (
+      c === ' ' ||
+      c === '\t' ||
+      c === '\r' ||
+      c === '\f' ||
+      c === '\v' ||
+      c === '\u00a0' ||
+      c === '\ufeff'
+    ) {
       i++;
       continue;
     }
@@ -111,11 +150,21 @@ function tokenize(src: string): Token[] {
           const e = src[i + 1];
           i += 2;
           switch (e) {
-            case 'n': s += '\n'; break;
-            case 't': s += '\t'; break;
-            case 'r': s += '\r'; break;
-            case 'b': s += '\b'; break;
-            case 'f': s += '\f'; break;
+            case 'n':
+              s += '\n';
+              break;
+            case 't':
+              s += '\t';
+              break;
+            case 'r':
+              s += '\r';
+              break;
+            case 'b':
+              s += '\b';
+              break;
+            case 'f':
+              s += '\f';
+              break;
             case 'u': {
               const hex = src.slice(i, i + 4);
               if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new VKScriptCompileError(`bad \\u escape at ${i}`);
@@ -123,8 +172,10 @@ function tokenize(src: string): Token[] {
               i += 4;
               break;
             }
-            case undefined: throw new VKScriptCompileError(`unterminated string at ${start}`);
-            default: s += e;
+            case undefined:
+              throw new VKScriptCompileError(`unterminated string at ${start}`);
+            default:
+              s += e;
           }
           continue;
         }
@@ -178,7 +229,24 @@ type Stmt =
   | { t: 'empty' };
 
 const RESERVED = new Set(['var', 'while', 'if', 'else', 'return', 'true', 'false', 'null']);
-const UNSUPPORTED = new Set(['for', 'function', 'do', 'switch', 'new', 'delete', 'this', 'break', 'continue', 'let', 'const', 'typeof', 'in', 'of', 'try', 'throw']);
+const UNSUPPORTED = new Set([
+  'for',
+  'function',
+  'do',
+  'switch',
+  'new',
+  'delete',
+  'this',
+  'break',
+  'continue',
+  'let',
+  'const',
+  'typeof',
+  'in',
+  'of',
+  'try',
+  'throw',
+]);
 
 class Parser {
   private i = 0;
@@ -207,14 +275,16 @@ class Parser {
   }
   private expectP(v: string): void {
     const t = this.peek();
-    if (!this.eatP(v)) throw new VKScriptCompileError(`expected '${v}' at ${t.pos}, found '${t.value || 'end of code'}'`);
+    if (!this.eatP(v))
+      throw new VKScriptCompileError(`expected '${v}' at ${t.pos}, found '${t.value || 'end of code'}'`);
   }
   private ident(): string {
     const t = this.next();
     if (t.kind !== 'id' || RESERVED.has(t.value)) {
       throw new VKScriptCompileError(`expected a name at ${t.pos}, found '${t.value || 'end of code'}'`);
     }
-    if (UNSUPPORTED.has(t.value)) throw new VKScriptCompileError(`'${t.value}' is not supported (at ${t.pos})`);
+    if (UNSUPPORTED.has(t.value))
+      throw new VKScriptCompileError(`'${t.value}' is not supported (at ${t.pos})`);
     return t.value;
   }
 
@@ -234,14 +304,16 @@ class Parser {
       this.i++;
       const body: Stmt[] = [];
       while (!this.isP('}')) {
-        if (this.peek().kind === 'eof') throw new VKScriptCompileError(`missing '}' for the block at ${t.pos}`);
+        if (this.peek().kind === 'eof')
+          throw new VKScriptCompileError(`missing '}' for the block at ${t.pos}`);
         body.push(this.statement());
       }
       this.i++;
       return { t: 'block', body };
     }
     if (t.kind === 'id') {
-      if (UNSUPPORTED.has(t.value)) throw new VKScriptCompileError(`'${t.value}' is not supported (at ${t.pos})`);
+      if (UNSUPPORTED.has(t.value))
+        throw new VKScriptCompileError(`'${t.value}' is not supported (at ${t.pos})`);
       if (t.value === 'var') {
         this.i++;
         const decls: [string, Expr | null][] = [];
@@ -318,7 +390,12 @@ class Parser {
   }
 
   private static readonly LEVELS: readonly (readonly string[])[] = [
-    ['||'], ['&&'], ['==', '!=', '===', '!=='], ['<', '<=', '>', '>='], ['+', '-'], ['*', '/', '%'],
+    ['||'],
+    ['&&'],
+    ['==', '!=', '===', '!=='],
+    ['<', '<=', '>', '>='],
+    ['+', '-'],
+    ['*', '/', '%'],
   ];
 
   private binary(level: number): Expr {
@@ -329,9 +406,10 @@ class Parser {
       if (t.kind !== 'punc' || !Parser.LEVELS[level].includes(t.value)) return left;
       this.i++;
       const right = this.binary(level + 1);
-      left = t.value === '&&' || t.value === '||'
-        ? { t: 'logic', op: t.value, left, right }
-        : { t: 'bin', op: t.value, left, right };
+      left =
+        t.value === '&&' || t.value === '||'
+          ? { t: 'logic', op: t.value, left, right }
+          : { t: 'bin', op: t.value, left, right };
     }
   }
 
@@ -352,7 +430,8 @@ class Parser {
     const e = this.postfix();
     const p = this.peek();
     if (p.kind === 'punc' && (p.value === '++' || p.value === '--')) {
-      if (e.t !== 'name' && e.t !== 'member' && e.t !== 'index') throw new VKScriptCompileError(`cannot apply ${p.value} here (at ${p.pos})`);
+      if (e.t !== 'name' && e.t !== 'member' && e.t !== 'index')
+        throw new VKScriptCompileError(`cannot apply ${p.value} here (at ${p.pos})`);
       this.i++;
       // Postfix value semantics are not needed by paging loops: treated as prefix.
       return { t: 'assign', op: p.value === '++' ? '+=' : '-=', target: e, value: { t: 'lit', v: 1 } };
@@ -461,7 +540,11 @@ class ReturnSignal {
 }
 
 /** Runs parsed code. Throws `VKScriptRuntimeError` on runtime failure. */
-export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScriptLimits = DEFAULT_LIMITS): Value {
+export function runVKScript(
+  program: Stmt[],
+  host: VKScriptHost,
+  limits: VKScriptLimits = DEFAULT_LIMITS,
+): Value {
   const vars = new Map<string, Value>();
   let steps = 0;
   let apiCalls = 0;
@@ -470,7 +553,8 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
   // time is quadratic. Reading the variable any other way gives up the ownership, so an
   // alias (`var b = x;`, `return x`) can never see an in-place change.
   const owned = new WeakMap<Value[], string>();
-  const freshArray = (e: Expr): boolean => e.t === 'arr' || e.t === 'pluck' || (e.t === 'bin' && e.op === '+');
+  const freshArray = (e: Expr): boolean =>
+    e.t === 'arr' || e.t === 'pluck' || (e.t === 'bin' && e.op === '+');
   const bind = (name: string, v: Value, source: Expr | null): void => {
     vars.set(name, v);
     if (Array.isArray(v) && source && freshArray(source)) owned.set(v, name);
@@ -480,7 +564,12 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
   // large-object space (~30 ns per push, against ~9 for short arrays); kept as pages it is
   // copied once, into an array of its final size, when something reads it (`settle`).
   // Only the owning variable reaches such an array, so every read goes through `settle`.
-  interface Pending { name: string; pages: Value[][]; length: number; full?: Value[] }
+  interface Pending {
+    name: string;
+    pages: Value[][];
+    length: number;
+    full?: Value[];
+  }
   const pending = new WeakMap<Value[], Pending>();
   /** `a` with its pending pages: a new array, which replaces `a` in its variable (and keeps its ownership). */
   const settle = (a: Value[]): Value[] => {
@@ -512,7 +601,8 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
   const exec = (s: Stmt): void => {
     tick();
     switch (s.t) {
-      case 'empty': return;
+      case 'empty':
+        return;
       case 'var':
         for (const [name, init] of s.decls) bind(name, init ? evaluate(init) : null, init);
         return;
@@ -523,7 +613,9 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
           assignExpr(s.e, false);
         } else evaluate(s.e);
         return;
-      case 'block': for (const b of s.body) exec(b); return;
+      case 'block':
+        for (const b of s.body) exec(b);
+        return;
       case 'if':
         if (truthy(evaluate(s.test))) exec(s.then);
         else if (s.else) exec(s.else);
@@ -534,7 +626,8 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
           exec(s.body);
         }
         return;
-      case 'return': throw new ReturnSignal(s.e ? evaluate(s.e) : null);
+      case 'return':
+        throw new ReturnSignal(s.e ? evaluate(s.e) : null);
     }
   };
 
@@ -550,9 +643,11 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
   const evaluate = (e: Expr): Value => {
     tick();
     switch (e.t) {
-      case 'lit': return e.v;
+      case 'lit':
+        return e.v;
       case 'name':
-        if (e.name === 'API' || e.name === 'Args') throw new VKScriptRuntimeError(`${e.name} cannot be used as a value`);
+        if (e.name === 'API' || e.name === 'Args')
+          throw new VKScriptRuntimeError(`${e.name} cannot be used as a value`);
         if (!vars.has(e.name)) throw new VKScriptRuntimeError(`${e.name} is not defined`);
         {
           const v = vars.get(e.name)!;
@@ -561,7 +656,8 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
           owned.delete(a);
           return a;
         }
-      case 'arr': return e.items.map(evaluate);
+      case 'arr':
+        return e.items.map(evaluate);
       case 'obj': {
         const m: VObject = new Map();
         for (const [k, v] of e.entries) m.set(k, evaluate(v));
@@ -580,21 +676,25 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
         if (!Array.isArray(base)) return null;
         return project(e, base);
       }
-      case 'call': return call(e);
+      case 'call':
+        return call(e);
       case 'unary': {
         const v = evaluate(e.arg);
         if (e.op === '!') return !truthy(v);
         if (e.op === '-') return -toNum(v);
         return toNum(v);
       }
-      case 'bin': return binary(e.op, evaluate(e.left), evaluate(e.right));
+      case 'bin':
+        return binary(e.op, evaluate(e.left), evaluate(e.right));
       case 'logic': {
         const l = evaluate(e.left);
         if (e.op === '&&') return truthy(l) ? evaluate(e.right) : l;
         return truthy(l) ? l : evaluate(e.right);
       }
-      case 'cond': return truthy(evaluate(e.test)) ? evaluate(e.then) : evaluate(e.else);
-      case 'assign': return assignExpr(e, true);
+      case 'cond':
+        return truthy(evaluate(e.test)) ? evaluate(e.then) : evaluate(e.else);
+      case 'assign':
+        return assignExpr(e, true);
     }
   };
 
@@ -612,7 +712,8 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
     let v = evaluate(e.value);
     if (e.op !== '=') v = binary(e.op === '+=' ? '+' : '-', evaluate(e.target), v);
     if (e.target.t === 'name' && e.op === '=') {
-      if (e.target.name === 'API' || e.target.name === 'Args') throw new VKScriptRuntimeError(`cannot assign to ${e.target.name}`);
+      if (e.target.name === 'API' || e.target.name === 'Args')
+        throw new VKScriptRuntimeError(`cannot assign to ${e.target.name}`);
       bind(e.target.name, v, e.value);
     } else {
       assign(e.target, v);
@@ -656,11 +757,16 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
   const appendInPlace = (e: Extract<Expr, { t: 'assign' }>): Value | undefined => {
     if (e.target.t !== 'name') return undefined;
     const name = e.target.name;
-    const rhs = e.op === '+='
-      ? e.value
-      : e.op === '=' && e.value.t === 'bin' && e.value.op === '+' && e.value.left.t === 'name' && e.value.left.name === name
-        ? e.value.right
-        : null;
+    const rhs =
+      e.op === '+='
+        ? e.value
+        : e.op === '=' &&
+            e.value.t === 'bin' &&
+            e.value.op === '+' &&
+            e.value.left.t === 'name' &&
+            e.value.left.name === name
+          ? e.value.right
+          : null;
     if (!rhs) return undefined;
     const cur = vars.get(name);
     if (!Array.isArray(cur) || owned.get(cur) !== name) return undefined;
@@ -709,7 +815,8 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
 
   const assign = (target: Expr, v: Value): void => {
     if (target.t === 'name') {
-      if (target.name === 'API' || target.name === 'Args') throw new VKScriptRuntimeError(`cannot assign to ${target.name}`);
+      if (target.name === 'API' || target.name === 'Args')
+        throw new VKScriptRuntimeError(`cannot assign to ${target.name}`);
       vars.set(target.name, v);
       return;
     }
@@ -720,7 +827,13 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
         obj.set(toStr(key), v);
         return;
       }
-      if (Array.isArray(obj) && typeof key === 'number' && Number.isInteger(key) && key >= 0 && key <= obj.length) {
+      if (
+        Array.isArray(obj) &&
+        typeof key === 'number' &&
+        Number.isInteger(key) &&
+        key >= 0 &&
+        key <= obj.length
+      ) {
         obj[key] = v;
         return;
       }
@@ -733,7 +846,8 @@ export function runVKScript(program: Stmt[], host: VKScriptHost, limits: VKScrip
     const path = apiPath(e.callee);
     if (path !== null) {
       if (!/^\w+\.\w+$/.test(path)) throw new VKScriptRuntimeError(`unknown API method ${path || 'API'}`);
-      if (++apiCalls > limits.maxApiCalls) throw new VKScriptRuntimeError(`too many API calls (more than ${limits.maxApiCalls})`);
+      if (++apiCalls > limits.maxApiCalls)
+        throw new VKScriptRuntimeError(`too many API calls (more than ${limits.maxApiCalls})`);
       const arg = e.args.length ? evaluate(e.args[0]) : new Map<string, Value>();
       const params = new Map<string, string>();
       if (arg instanceof Map) {
@@ -782,26 +896,43 @@ function method(obj: Value, name: string, args: Value[]): Value {
       return n < 0 ? Math.max(0, len + n) : Math.min(n, len);
     };
     switch (name) {
-      case 'slice': return obj.slice(rel(args[0], 0), rel(args[1], len));
+      case 'slice':
+        return obj.slice(rel(args[0], 0), rel(args[1], len));
       case 'splice': {
         const start = rel(args[0], 0);
-        const count = args[1] === undefined || args[1] === null ? len - start : Math.max(0, Math.trunc(toNum(args[1])));
+        const count =
+          args[1] === undefined || args[1] === null ? len - start : Math.max(0, Math.trunc(toNum(args[1])));
         return obj.splice(start, count);
       }
-      case 'push': checkArray(obj.length + args.length); obj.push(...args); return obj.length;
-      case 'pop': return obj.length ? obj.pop()! : null;
-      case 'shift': return obj.length ? obj.shift()! : null;
-      case 'indexOf': return obj.indexOf(args[0] ?? null);
-      case 'join': return obj.map(toStr).join(args[0] === undefined ? ',' : toStr(args[0]));
-      default: break;
+      case 'push':
+        checkArray(obj.length + args.length);
+        obj.push(...args);
+        return obj.length;
+      case 'pop':
+        return obj.length ? obj.pop()! : null;
+      case 'shift':
+        return obj.length ? obj.shift()! : null;
+      case 'indexOf':
+        return obj.indexOf(args[0] ?? null);
+      case 'join':
+        return obj.map(toStr).join(args[0] === undefined ? ',' : toStr(args[0]));
+      default:
+        break;
     }
   }
   if (typeof obj === 'string') {
     switch (name) {
-      case 'split': return obj.split(args[0] === undefined ? ',' : toStr(args[0]));
-      case 'substr': return obj.substr(Math.trunc(toNum(args[0] ?? 0)), args[1] === undefined ? undefined : Math.trunc(toNum(args[1])));
-      case 'indexOf': return obj.indexOf(toStr(args[0] ?? null));
-      default: break;
+      case 'split':
+        return obj.split(args[0] === undefined ? ',' : toStr(args[0]));
+      case 'substr':
+        return obj.substr(
+          Math.trunc(toNum(args[0] ?? 0)),
+          args[1] === undefined ? undefined : Math.trunc(toNum(args[1])),
+        );
+      case 'indexOf':
+        return obj.indexOf(toStr(args[0] ?? null));
+      default:
+        break;
     }
   }
   throw new VKScriptRuntimeError(`unknown method ${name}`);
@@ -855,8 +986,13 @@ function toParam(v: Value): string {
 function looseEq(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (a === null || b === null) return false;
-  if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'string' || typeof b === 'boolean')) return toNum(a) === toNum(b);
-  if (typeof a === 'string' && (typeof b === 'number' || typeof b === 'boolean')) return toNum(a) === toNum(b);
+  if (
+    (typeof a === 'number' || typeof a === 'boolean') &&
+    (typeof b === 'number' || typeof b === 'string' || typeof b === 'boolean')
+  )
+    return toNum(a) === toNum(b);
+  if (typeof a === 'string' && (typeof b === 'number' || typeof b === 'boolean'))
+    return toNum(a) === toNum(b);
   return false;
 }
 
@@ -872,7 +1008,8 @@ const MAX_PENDING_PAGES = 64;
 const MAX_STRING_CHARS = 10_000_000;
 
 function checkArray(n: number): void {
-  if (n > MAX_ARRAY_ITEMS) throw new VKScriptRuntimeError(`array too large (more than ${MAX_ARRAY_ITEMS} items)`);
+  if (n > MAX_ARRAY_ITEMS)
+    throw new VKScriptRuntimeError(`array too large (more than ${MAX_ARRAY_ITEMS} items)`);
 }
 
 function binary(op: string, a: Value, b: Value): Value {
@@ -888,20 +1025,32 @@ function binary(op: string, a: Value, b: Value): Value {
       if (typeof a === 'string' || typeof b === 'string') {
         const sa = toStr(a);
         const sb = toStr(b);
-        if (sa.length + sb.length > MAX_STRING_CHARS) throw new VKScriptRuntimeError(`string too long (more than ${MAX_STRING_CHARS} characters)`);
+        if (sa.length + sb.length > MAX_STRING_CHARS)
+          throw new VKScriptRuntimeError(`string too long (more than ${MAX_STRING_CHARS} characters)`);
         return sa + sb;
       }
       return toNum(a) + toNum(b);
     }
-    case '-': return toNum(a) - toNum(b);
-    case '*': return toNum(a) * toNum(b);
-    case '/': return toNum(a) / toNum(b);
-    case '%': return toNum(a) % toNum(b);
-    case '==': return looseEq(a, b);
-    case '!=': return !looseEq(a, b);
-    case '===': return a === b;
-    case '!==': return a !== b;
-    case '<': case '<=': case '>': case '>=': {
+    case '-':
+      return toNum(a) - toNum(b);
+    case '*':
+      return toNum(a) * toNum(b);
+    case '/':
+      return toNum(a) / toNum(b);
+    case '%':
+      return toNum(a) % toNum(b);
+    case '==':
+      return looseEq(a, b);
+    case '!=':
+      return !looseEq(a, b);
+    case '===':
+      return a === b;
+    case '!==':
+      return a !== b;
+    case '<':
+    case '<=':
+    case '>':
+    case '>=': {
       const both = typeof a === 'string' && typeof b === 'string';
       const x: number | string = both ? (a as string) : toNum(a);
       const y: number | string = both ? (b as string) : toNum(b);
@@ -910,7 +1059,8 @@ function binary(op: string, a: Value, b: Value): Value {
       if (op === '>') return x > y;
       return x >= y;
     }
-    default: throw new VKScriptRuntimeError(`unknown operator ${op}`);
+    default:
+      throw new VKScriptRuntimeError(`unknown operator ${op}`);
   }
 }
 

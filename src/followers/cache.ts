@@ -4,7 +4,7 @@
  * Key = sha256 of (cache format, the model table's contents, formula, family, priors,
  * the sampler settings that change draws, and the compiled engine's code). `cores` is not
  * in the key: the same seed gives the same draws whatever the number of workers
- * (src/model/sampler/runChains.ts). The engine's code is, so a fixed bug in the sampler
+ * (src/model/sampler/run-chains.ts). The engine's code is, so a fixed bug in the sampler
  * never serves stale draws.
  *
  * One file per fit, `<dir>/followers-<key>.fit`, written atomically (temp + rename):
@@ -20,7 +20,16 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { assembleFit, fitModel, prepareFitModel, resolveFitSettings, type FitOptions, type FitResult, type FitSettings, type FitInit } from '../model/fit';
+import {
+  assembleFit,
+  fitModel,
+  prepareFitModel,
+  resolveFitSettings,
+  type FitOptions,
+  type FitResult,
+  type FitSettings,
+  type FitInit,
+} from '../model/fit';
 import type { ChainProgress, ChainResult, SamplerStats } from '../model/types';
 import { writeFileAtomic } from '../snapshot/atomic';
 import type { FollowerTable } from './prepare';
@@ -68,8 +77,11 @@ export function engineHash(modelDir: string = path.join(__dirname, '..', 'model'
 }
 
 /** The sampler settings that change the draws (cores does not). */
-export type KeySettings = Pick<FitSettings, 'chains' | 'iter' | 'warmup' | 'thin' | 'seed' | 'adaptDelta' | 'maxTreedepth' | 'initRadius'>
-  & Partial<Pick<FitSettings, 'init'>>;
+export type KeySettings = Pick<
+  FitSettings,
+  'chains' | 'iter' | 'warmup' | 'thin' | 'seed' | 'adaptDelta' | 'maxTreedepth' | 'initRadius'
+> &
+  Partial<Pick<FitSettings, 'init'>>;
 
 export interface CacheKeyInput {
   data: string;
@@ -91,8 +103,15 @@ export function cacheKey(k: CacheKeyInput): string {
     family: k.family,
     priors: [...k.priors],
     settings: {
-      chains: s.chains, iter: s.iter, warmup: s.warmup, thin: s.thin, seed: s.seed,
-      adaptDelta: s.adaptDelta, maxTreedepth: s.maxTreedepth, initRadius: s.initRadius, init: s.init ?? 'random',
+      chains: s.chains,
+      iter: s.iter,
+      warmup: s.warmup,
+      thin: s.thin,
+      seed: s.seed,
+      adaptDelta: s.adaptDelta,
+      maxTreedepth: s.maxTreedepth,
+      initRadius: s.initRadius,
+      init: s.init ?? 'random',
     },
     engine: k.engine,
     groupParameterization: k.groupParameterization ?? 'noncentered',
@@ -105,7 +124,11 @@ export function cacheFile(dir: string, key: string): string {
 }
 
 type BlobType = 'f64' | 'i32' | 'u8';
-interface BlobRef { type: BlobType; offset: number; length: number }
+interface BlobRef {
+  type: BlobType;
+  offset: number;
+  length: number;
+}
 interface ChainHeader {
   chain: number;
   nDraws: number;
@@ -130,7 +153,13 @@ export interface CacheHeader {
 }
 
 const STAT_TYPES: Record<keyof SamplerStats, BlobType> = {
-  lp: 'f64', acceptStat: 'f64', stepsize: 'f64', treedepth: 'i32', nLeapfrog: 'i32', divergent: 'u8', energy: 'f64',
+  lp: 'f64',
+  acceptStat: 'f64',
+  stepsize: 'f64',
+  treedepth: 'i32',
+  nLeapfrog: 'i32',
+  divergent: 'u8',
+  energy: 'f64',
 };
 
 function align8(n: number): number {
@@ -155,10 +184,16 @@ export function encodeCache(
   };
   const chainHeaders: ChainHeader[] = chains.map((c) => {
     const blobs: Record<string, BlobRef> = { draws: add(c.draws, 'f64'), invMetric: add(c.invMetric, 'f64') };
-    for (const [name, type] of Object.entries(STAT_TYPES)) blobs[`stats.${name}`] = add(c.stats[name as keyof SamplerStats], type);
+    for (const [name, type] of Object.entries(STAT_TYPES))
+      blobs[`stats.${name}`] = add(c.stats[name as keyof SamplerStats], type);
     return {
-      chain: c.chain, nDraws: c.nDraws, stepSize: c.stepSize, warmupDivergences: c.warmupDivergences,
-      gradientEvaluations: c.gradientEvaluations, timings: c.timings, blobs,
+      chain: c.chain,
+      nDraws: c.nDraws,
+      stepSize: c.stepSize,
+      warmupDivergences: c.warmupDivergences,
+      gradientEvaluations: c.gradientEvaluations,
+      timings: c.timings,
+      blobs,
     };
   });
   const payload = Buffer.concat(parts);
@@ -189,7 +224,11 @@ export class CacheFileError extends Error {
 }
 
 /** Parses a cache file's bytes; throws CacheFileError on any inconsistency. */
-export function decodeCache(bytes: Buffer, file: string, expectedKey: string): { header: CacheHeader; chains: ChainResult[] } {
+export function decodeCache(
+  bytes: Buffer,
+  file: string,
+  expectedKey: string,
+): { header: CacheHeader; chains: ChainResult[] } {
   const fail = (why: string): never => {
     throw new CacheFileError(file, why);
   };
@@ -206,21 +245,29 @@ export function decodeCache(bytes: Buffer, file: string, expectedKey: string): {
   if (header.key !== expectedKey) fail('it holds another model (key mismatch)');
   const start = align8(12 + hlen);
   const payload = bytes.subarray(start);
-  if (payload.length !== header.payloadBytes) fail(`payload is ${payload.length} bytes, header says ${header.payloadBytes} (truncated?)`);
-  if (crypto.createHash('sha256').update(payload).digest('hex') !== header.payloadSha256) fail('payload checksum mismatch');
+  if (payload.length !== header.payloadBytes)
+    fail(`payload is ${payload.length} bytes, header says ${header.payloadBytes} (truncated?)`);
+  if (crypto.createHash('sha256').update(payload).digest('hex') !== header.payloadSha256)
+    fail('payload checksum mismatch');
   // Copy each blob into its own aligned buffer (the file buffer's offset need not be aligned).
   const read = (ref: BlobRef | undefined, what: string): Float64Array | Int32Array | Uint8Array => {
     if (!ref) return fail(`missing array ${what}`);
     const size = ref.type === 'f64' ? 8 : ref.type === 'i32' ? 4 : 1;
-    if (ref.offset < 0 || ref.offset + ref.length * size > payload.length) fail(`array ${what} lies outside the payload`);
+    if (ref.offset < 0 || ref.offset + ref.length * size > payload.length)
+      fail(`array ${what} lies outside the payload`);
     const copy = new Uint8Array(ref.length * size);
     copy.set(payload.subarray(ref.offset, ref.offset + ref.length * size));
-    return ref.type === 'f64' ? new Float64Array(copy.buffer) : ref.type === 'i32' ? new Int32Array(copy.buffer) : copy;
+    return ref.type === 'f64'
+      ? new Float64Array(copy.buffer)
+      : ref.type === 'i32'
+        ? new Int32Array(copy.buffer)
+        : copy;
   };
   const P = header.outputNames.length;
   const chains = header.chains.map((c): ChainResult => {
     const draws = read(c.blobs.draws, 'draws') as Float64Array;
-    if (draws.length !== c.nDraws * P) fail(`chain ${c.chain} holds ${draws.length} values, expected ${c.nDraws} × ${P}`);
+    if (draws.length !== c.nDraws * P)
+      fail(`chain ${c.chain} holds ${draws.length} values, expected ${c.nDraws} × ${P}`);
     const stats = {} as Record<string, unknown>;
     for (const name of Object.keys(STAT_TYPES)) stats[name] = read(c.blobs[`stats.${name}`], `stats.${name}`);
     return {
@@ -242,7 +289,12 @@ export function decodeCache(bytes: Buffer, file: string, expectedKey: string): {
  * A FitResult from cached chains, computed exactly as fitModel computes it after sampling
  * (src/model/fit.ts): summary parameters, group levels, sampler diagnostics, warnings.
  */
-export function fitFromChains(options: FitOptions, chains: ChainResult[], cachedTotalSeconds: number, init?: FitInit): FitResult {
+export function fitFromChains(
+  options: FitOptions,
+  chains: ChainResult[],
+  cachedTotalSeconds: number,
+  init?: FitInit,
+): FitResult {
   const t0 = process.hrtime.bigint();
   const settings = resolveFitSettings(options);
   const prepared = prepareFitModel(options);
@@ -316,7 +368,12 @@ export async function fitWithCache(o: CachedFitOptions): Promise<{ fit: FitResul
   };
   const settings = resolveFitSettings(fitOptions);
   const key = cacheKey({
-    data: dataHash(o.table), formula: o.formula, family: o.family, priors: o.priors ?? [], settings, engine: engineHash(),
+    data: dataHash(o.table),
+    formula: o.formula,
+    family: o.family,
+    priors: o.priors ?? [],
+    settings,
+    engine: engineHash(),
     groupParameterization: fitOptions.groupParameterization,
   });
   const doFit = o.fit ?? fitModel;
@@ -343,6 +400,12 @@ export async function fitWithCache(o: CachedFitOptions): Promise<{ fit: FitResul
   }
   const fit = await doFit(fitOptions);
   fs.mkdirSync(o.cacheDir, { recursive: true });
-  writeFileAtomic(file, encodeCache({ key, formula: fit.formula, family: fit.family, outputNames: fit.outputNames, init: fit.init }, fit.chains));
+  writeFileAtomic(
+    file,
+    encodeCache(
+      { key, formula: fit.formula, family: fit.family, outputNames: fit.outputNames, init: fit.init },
+      fit.chains,
+    ),
+  );
   return { fit, cache: { status: warning ? 'refit' : 'miss', key, file, warning, seconds: secs() } };
 }

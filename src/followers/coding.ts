@@ -12,7 +12,12 @@
  * (per reference/bayes.md: treatment contrasts, reference = first level).
  */
 import {
-  MODEL_FAMILY, MODEL_FORMULA, MODEL_LEVELS, PLATFORM_LEVEL_BY_CODE, RELATION_LEVEL_BY_CODE, type ModelFactor,
+  MODEL_FAMILY,
+  MODEL_FORMULA,
+  MODEL_LEVELS,
+  PLATFORM_LEVEL_BY_CODE,
+  RELATION_LEVEL_BY_CODE,
+  type ModelFactor,
 } from '../emulator/truth';
 
 export const FOLLOWER_FORMULA = MODEL_FORMULA;
@@ -35,38 +40,85 @@ export interface PredictorCoding {
   rule: string;
 }
 
-const platformRule = Object.entries(PLATFORM_LEVEL_BY_CODE).map(([code, level]) => `${code} → ${level}`).join(', ');
+const platformRule = Object.entries(PLATFORM_LEVEL_BY_CODE)
+  .map(([code, level]) => `${code} → ${level}`)
+  .join(', ');
 const relationRule = (['none', 'single', 'partnered'] as const)
-  .map((level) => `${Object.entries(RELATION_LEVEL_BY_CODE).filter(([, l]) => l === level).map(([c]) => c).join('/')} → ${level}`)
+  .map(
+    (level) =>
+      `${Object.entries(RELATION_LEVEL_BY_CODE)
+        .filter(([, l]) => l === level)
+        .map(([c]) => c)
+        .join('/')} → ${level}`,
+  )
   .join('; ');
 
 /** The population-level predictors in formula order. */
 export const PREDICTORS: readonly PredictorCoding[] = [
-  { name: 'sex', label: 'Sex', fields: 'sex', levels: MODEL_LEVELS.sex, rule: '1 → female, 2 → male; 0 / missing → row left out (as the truth)' },
-  { name: 'has_photo', label: 'Profile photo', fields: 'has_photo', levels: MODEL_LEVELS.has_photo, rule: 'true → yes; false / missing → no' },
   {
-    name: 'platform', label: 'Platform of last visit', fields: 'last_seen_platform', levels: MODEL_LEVELS.platform,
+    name: 'sex',
+    label: 'Sex',
+    fields: 'sex',
+    levels: MODEL_LEVELS.sex,
+    rule: '1 → female, 2 → male; 0 / missing → row left out (as the truth)',
+  },
+  {
+    name: 'has_photo',
+    label: 'Profile photo',
+    fields: 'has_photo',
+    levels: MODEL_LEVELS.has_photo,
+    rule: 'true → yes; false / missing → no',
+  },
+  {
+    name: 'platform',
+    label: 'Platform of last visit',
+    fields: 'last_seen_platform',
+    levels: MODEL_LEVELS.platform,
     rule: `${platformRule}; last_seen hidden (missing) or an unknown code → hidden, its own level (hiding last_seen is itself a privacy trait)`,
   },
-  { name: 'is_closed', label: 'Closed profile', fields: 'is_closed', levels: MODEL_LEVELS.is_closed, rule: 'true → yes; false / missing → no' },
   {
-    name: 'friend_requests', label: 'Friend requests', fields: 'can_send_friend_request', levels: MODEL_LEVELS.friend_requests,
+    name: 'is_closed',
+    label: 'Closed profile',
+    fields: 'is_closed',
+    levels: MODEL_LEVELS.is_closed,
+    rule: 'true → yes; false / missing → no',
+  },
+  {
+    name: 'friend_requests',
+    label: 'Friend requests',
+    fields: 'can_send_friend_request',
+    levels: MODEL_LEVELS.friend_requests,
     rule: 'true → open; false / missing → closed',
   },
   {
-    name: 'messages', label: 'Private messages', fields: 'can_write_private_message', levels: MODEL_LEVELS.messages,
+    name: 'messages',
+    label: 'Private messages',
+    fields: 'can_write_private_message',
+    levels: MODEL_LEVELS.messages,
     rule: 'true → open; false / missing → closed',
   },
   {
-    name: 'education', label: 'Education', fields: 'university_id', levels: MODEL_LEVELS.education,
+    name: 'education',
+    label: 'Education',
+    fields: 'university_id',
+    levels: MODEL_LEVELS.education,
     rule: 'a university stated (id > 0) → university; 0 / missing (incl. closed profiles that hide it) → none; school or occupation do not count',
   },
-  { name: 'relation', label: 'Relationship status', fields: 'relation', levels: MODEL_LEVELS.relation, rule: `${relationRule}; missing → none` },
+  {
+    name: 'relation',
+    label: 'Relationship status',
+    fields: 'relation',
+    levels: MODEL_LEVELS.relation,
+    rule: `${relationRule}; missing → none`,
+  },
 ];
 
 export function predictorCoding(name: string): PredictorCoding {
   const p = PREDICTORS.find((x) => x.name === name);
-  if (!p) throw new Error(`unknown follower-model predictor "${name}"; the predictors are ${PREDICTORS.map((x) => x.name).join(', ')}`);
+  if (!p)
+    throw new Error(
+      `unknown follower-model predictor "${name}"; the predictors are ${PREDICTORS.map((x) => x.name).join(', ')}`,
+    );
   return p;
 }
 
@@ -76,7 +128,10 @@ export function flagLevel(flag: number): 0 | 1 {
 }
 
 const PLATFORM_INDEX: ReadonlyMap<number, number> = new Map(
-  Object.entries(PLATFORM_LEVEL_BY_CODE).map(([code, level]) => [Number(code), MODEL_LEVELS.platform.indexOf(level)]),
+  Object.entries(PLATFORM_LEVEL_BY_CODE).map(([code, level]) => [
+    Number(code),
+    MODEL_LEVELS.platform.indexOf(level),
+  ]),
 );
 const HIDDEN_PLATFORM = MODEL_LEVELS.platform.indexOf('hidden');
 
@@ -86,7 +141,10 @@ export function platformLevel(code: number): number {
 }
 
 const RELATION_INDEX: ReadonlyMap<number, number> = new Map(
-  Object.entries(RELATION_LEVEL_BY_CODE).map(([code, level]) => [Number(code), MODEL_LEVELS.relation.indexOf(level)]),
+  Object.entries(RELATION_LEVEL_BY_CODE).map(([code, level]) => [
+    Number(code),
+    MODEL_LEVELS.relation.indexOf(level),
+  ]),
 );
 const RELATION_NONE = MODEL_LEVELS.relation.indexOf('none');
 
@@ -97,7 +155,9 @@ export function relationLevel(code: number): number {
 
 /** Level index of `university_id` (NaN = missing). */
 export function educationLevel(universityId: number): number {
-  return universityId > 0 ? MODEL_LEVELS.education.indexOf('university') : MODEL_LEVELS.education.indexOf('none');
+  return universityId > 0
+    ? MODEL_LEVELS.education.indexOf('university')
+    : MODEL_LEVELS.education.indexOf('none');
 }
 
 /** Level index of `sex`, or -1 when the row is left out (not 1 or 2). */

@@ -97,7 +97,16 @@ export function compareWithTruth(
     const t = truth[key];
     const lower = e['q2.5'];
     const upper = e['q97.5'];
-    rows.push({ name: e.name, kind, truth: t, estimate: e.mean, lower, upper, covered: lower <= t && t <= upper, error: e.mean - t });
+    rows.push({
+      name: e.name,
+      kind,
+      truth: t,
+      estimate: e.mean,
+      lower,
+      upper,
+      covered: lower <= t && t <= upper,
+      error: e.mean - t,
+    });
   }
   const notFitted = Object.keys(truth).filter((k) => kindOf(k) !== 'r' && !seen.has(k));
   return {

@@ -6,9 +6,16 @@ import type { ChainResult } from '../model/types';
 import { quantiles } from '../model/diagnostics';
 
 /** All draws of output `name` (chains in order). Throws when the fit has no such output. */
-export function pooledDraws(chains: readonly ChainResult[], outputNames: readonly string[], name: string): Float64Array {
+export function pooledDraws(
+  chains: readonly ChainResult[],
+  outputNames: readonly string[],
+  name: string,
+): Float64Array {
   const j = outputNames.indexOf(name);
-  if (j < 0) throw new Error(`the fit reports no parameter "${name}"; it has ${outputNames.slice(0, 8).join(', ')}${outputNames.length > 8 ? ', …' : ''}`);
+  if (j < 0)
+    throw new Error(
+      `the fit reports no parameter "${name}"; it has ${outputNames.slice(0, 8).join(', ')}${outputNames.length > 8 ? ', …' : ''}`,
+    );
   const P = outputNames.length;
   const total = chains.reduce((a, c) => a + c.nDraws, 0);
   const out = new Float64Array(total);

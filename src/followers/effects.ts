@@ -25,7 +25,10 @@ export interface PopulationEffect extends Interval5 {
 }
 
 /** Every b_ term of the fit that codes a predictor level (intercept excluded), in formula order. */
-export function populationEffects(fit: { chains: readonly ChainResult[]; outputNames: readonly string[] }): PopulationEffect[] {
+export function populationEffects(fit: {
+  chains: readonly ChainResult[];
+  outputNames: readonly string[];
+}): PopulationEffect[] {
   const out: PopulationEffect[] = [];
   for (const p of PREDICTORS) {
     for (const level of p.levels.slice(1)) {
@@ -36,7 +39,13 @@ export function populationEffects(fit: { chains: readonly ChainResult[]; outputN
       for (const v of x) s += v;
       const q = interval5(x);
       out.push({
-        term, predictor: p.name, predictorLabel: p.label, level, reference: p.levels[0], mean: s / x.length, ...q,
+        term,
+        predictor: p.name,
+        predictorLabel: p.label,
+        level,
+        reference: p.levels[0],
+        mean: s / x.length,
+        ...q,
         clear: q.q025 > 0 || q.q975 < 0,
       });
     }
@@ -72,7 +81,10 @@ export interface Finding {
  * The study's conclusions rebuilt from the posterior: one sentence per effect whose 95%
  * interval excludes no effect, largest first, and the list of effects that are not clear.
  */
-export function findings(effects: readonly PopulationEffect[]): { clear: Finding[]; unclear: PopulationEffect[] } {
+export function findings(effects: readonly PopulationEffect[]): {
+  clear: Finding[];
+  unclear: PopulationEffect[];
+} {
   const clear = effects
     .filter((e) => e.clear)
     .sort((a, b) => Math.abs(b.q50) - Math.abs(a.q50))

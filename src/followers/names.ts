@@ -44,9 +44,12 @@ export function posteriorMeans(fit: Pick<FitResult, 'chains' | 'outputNames'>): 
 
 export function nameEffects(fit: FitResult, table: FollowerTable): NameEffect[] {
   const rows = ranef(fit.chains, fit.prepared)[NAME_GROUP];
-  if (!rows) throw new Error(`the fit has no group effect (1 | ${NAME_GROUP}); fit the follower model formula`);
+  if (!rows)
+    throw new Error(`the fit has no group effect (1 | ${NAME_GROUP}); fit the follower model formula`);
   if (fit.prepared.nRows !== table.nRows) {
-    throw new Error(`the fit has ${fit.prepared.nRows} rows but the model table ${table.nRows}: pass the table the model was fitted on`);
+    throw new Error(
+      `the fit has ${fit.prepared.nRows} rows but the model table ${table.nRows}: pass the table the model was fitted on`,
+    );
   }
   const eta = linearPredictor(fit.prepared, posteriorMeans(fit), undefined, { groups: false });
   const L = table.names.levels.length;
@@ -60,7 +63,10 @@ export function nameEffects(fit: FitResult, table: FollowerTable): NameEffect[] 
   const index = new Map(table.names.levels.map((l, k) => [l, k] as const));
   return rows.map((r) => {
     const k = index.get(r.level);
-    if (k === undefined) throw new Error(`first name "${r.level}" of the fit is not in the model table: pass the table the model was fitted on`);
+    if (k === undefined)
+      throw new Error(
+        `first name "${r.level}" of the fit is not in the model table: pass the table the model was fitted on`,
+      );
     return {
       name: r.level,
       members: table.names.rows[k],
@@ -75,7 +81,10 @@ export function nameEffects(fit: FitResult, table: FollowerTable): NameEffect[] 
 }
 
 /** The `k` names with the highest and the lowest posterior mean effect (pooled level excluded). */
-export function topBottom(effects: readonly NameEffect[], k: number): { top: NameEffect[]; bottom: NameEffect[] } {
+export function topBottom(
+  effects: readonly NameEffect[],
+  k: number,
+): { top: NameEffect[]; bottom: NameEffect[] } {
   const named = effects.filter((e) => !e.pooled).sort((a, b) => b.estimate - a.estimate);
   const n = Math.min(k, Math.floor(named.length / 2));
   return { top: named.slice(0, n), bottom: named.slice(named.length - n).reverse() };

@@ -25,7 +25,16 @@ import { readBool, readDictionary, readNumber, requireColumns } from '../audit/c
 import { hash32 } from '../util/rng';
 import { MODEL_LEVELS, type ModelFactor } from '../emulator/truth';
 import {
-  NAME_GROUP, OTHER_NAME, PREDICTORS, RESPONSE, educationLevel, flagLevel, formulaFor, platformLevel, relationLevel, sexLevel,
+  NAME_GROUP,
+  OTHER_NAME,
+  PREDICTORS,
+  RESPONSE,
+  educationLevel,
+  flagLevel,
+  formulaFor,
+  platformLevel,
+  relationLevel,
+  sexLevel,
 } from './coding';
 
 export const DEFAULT_MIN_NAME_COUNT = 5;
@@ -85,8 +94,19 @@ export interface FollowerTable {
 }
 
 const REQUIRED = [
-  'id', 'deactivated', 'last_seen_time', 'sex', 'first_name', 'followers_count', 'has_photo', 'last_seen_platform',
-  'is_closed', 'can_send_friend_request', 'can_write_private_message', 'university_id', 'relation',
+  'id',
+  'deactivated',
+  'last_seen_time',
+  'sex',
+  'first_name',
+  'followers_count',
+  'has_photo',
+  'last_seen_platform',
+  'is_closed',
+  'can_send_friend_request',
+  'can_write_private_message',
+  'university_id',
+  'relation',
 ];
 
 function checkOptions(o: PrepareOptions): Required<Omit<PrepareOptions, 'maxRows'>> & { maxRows: number } {
@@ -111,7 +131,10 @@ function subsample(ids: Int32Array, rows: Int32Array, maxRows: number, seed: num
 
 /** Builds the model table from a snapshot's members (`readSnapshot(dir)` gives both). */
 export function prepareFollowerTable(
-  input: { table: ColumnTable; manifest: Pick<SnapshotManifest, 'snapshot_time'> & Partial<SnapshotManifest> },
+  input: {
+    table: ColumnTable;
+    manifest: Pick<SnapshotManifest, 'snapshot_time'> & Partial<SnapshotManifest>;
+  },
   options: PrepareOptions = {},
 ): FollowerTable {
   const opt = checkOptions(options);
@@ -126,23 +149,44 @@ export function prepareFollowerTable(
   const names = readDictionary(table, 'first_name', what);
 
   const counts: PrepCounts = {
-    members: n, deleted: 0, banned: 0, live: 0,
+    members: n,
+    deleted: 0,
+    banned: 0,
+    live: 0,
     excluded: { sexNotStated: 0, noFirstName: 0, noFollowersCount: 0, subsample: 0 },
-    modelled: 0, missingAsDefault: {},
+    modelled: 0,
+    missingAsDefault: {},
   };
   const eligible: number[] = [];
   for (let i = 0; i < n; i++) {
     const s = status.codes[i];
-    if (s === DELETED) { counts.deleted++; continue; }
-    if (s === BANNED) { counts.banned++; continue; }
+    if (s === DELETED) {
+      counts.deleted++;
+      continue;
+    }
+    if (s === BANNED) {
+      counts.banned++;
+      continue;
+    }
     counts.live++;
-    if (sexLevel(sex[i]) < 0) { counts.excluded.sexNotStated++; continue; }
+    if (sexLevel(sex[i]) < 0) {
+      counts.excluded.sexNotStated++;
+      continue;
+    }
     const nc = names.codes[i];
-    if (nc < 0 || names.values[nc] === '') { counts.excluded.noFirstName++; continue; }
+    if (nc < 0 || names.values[nc] === '') {
+      counts.excluded.noFirstName++;
+      continue;
+    }
     const y = followers[i];
     if (!(Number.isInteger(y) && y >= 0)) {
-      if (Number.isNaN(y)) { counts.excluded.noFollowersCount++; continue; }
-      throw new Error(`${what}: followers_count of member ${idCol[i]} is ${y}; a count must be a whole number ≥ 0 — the snapshot is damaged, pull again.`);
+      if (Number.isNaN(y)) {
+        counts.excluded.noFollowersCount++;
+        continue;
+      }
+      throw new Error(
+        `${what}: followers_count of member ${idCol[i]} is ${y}; a count must be a whole number ≥ 0 — the snapshot is damaged, pull again.`,
+      );
     }
     eligible.push(i);
   }
@@ -171,13 +215,21 @@ export function prepareFollowerTable(
   const university = readNumber(table, 'university_id', what);
   const relation = readNumber(table, 'relation', what);
   const fieldOf: Record<string, string> = {
-    has_photo: 'has_photo', is_closed: 'is_closed', friend_requests: 'can_send_friend_request', messages: 'can_write_private_message',
+    has_photo: 'has_photo',
+    is_closed: 'is_closed',
+    friend_requests: 'can_send_friend_request',
+    messages: 'can_write_private_message',
   };
 
   const factors = {} as Record<ModelFactor, FactorColumn>;
   for (const p of PREDICTORS) factors[p.name] = { levels: MODEL_LEVELS[p.name], codes: new Uint8Array(N) };
   const missing: Record<string, number> = {
-    has_photo: 0, is_closed: 0, can_send_friend_request: 0, can_write_private_message: 0, university_id: 0, relation: 0,
+    has_photo: 0,
+    is_closed: 0,
+    can_send_friend_request: 0,
+    can_write_private_message: 0,
+    university_id: 0,
+    relation: 0,
   };
   const y = new Float64Array(N);
   const outIds = new Int32Array(N);

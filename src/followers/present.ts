@@ -21,7 +21,11 @@ export function escapeHtml(s: string): string {
 }
 
 /** A plain HTML table; cells are text (escaped). */
-export function htmlTable(headers: readonly string[], rows: readonly (readonly string[])[], opts: { align?: readonly ('left' | 'right')[] } = {}): string {
+export function htmlTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  opts: { align?: readonly ('left' | 'right')[] } = {},
+): string {
   const cell = (tag: 'th' | 'td', text: string, j: number): string =>
     `<${tag} style="text-align:${opts.align?.[j] ?? 'left'};padding:3px 10px;vertical-align:top">${escapeHtml(text)}</${tag}>`;
   return (
@@ -40,7 +44,9 @@ export function prepCountsMarkdown(t: FollowerTable): string {
   if (ex.noFirstName) left.push(`${fmt(ex.noFirstName)} without a first name`);
   if (ex.noFollowersCount) left.push(`${fmt(ex.noFollowersCount)} without followers_count`);
   if (ex.subsample) left.push(`${fmt(ex.subsample)} outside the MODEL_MAX_ROWS subsample`);
-  const missing = Object.entries(c.missingAsDefault).filter(([, n]) => n > 0).map(([f, n]) => `${f} ${fmt(n)}`);
+  const missing = Object.entries(c.missingAsDefault)
+    .filter(([, n]) => n > 0)
+    .map(([f, n]) => `${f} ${fmt(n)}`);
   const p = t.pooling;
   return [
     `**${fmt(c.modelled)} profiles are modelled** of ${fmt(c.members)} members: ${fmt(c.deleted)} deleted and ${fmt(c.banned)} banned ` +
@@ -56,7 +62,10 @@ export function prepCountsMarkdown(t: FollowerTable): string {
       ? `Fields missing on modelled profiles, read as the first level as the coding says: ${missing.join(', ')}.`
       : 'No modelled profile lacks a predictor field.',
     ...(t.droppedPredictors.length
-      ? ['', `Left out of the formula because they have a single level in this table: ${t.droppedPredictors.join(', ')}.`]
+      ? [
+          '',
+          `Left out of the formula because they have a single level in this table: ${t.droppedPredictors.join(', ')}.`,
+        ]
       : []),
     '',
     `Formula: \`${t.formula}\`, family negative binomial (NB2, log link).`,
@@ -96,7 +105,9 @@ export function progressLine(latest: ReadonlyMap<number, ChainProgress>, chains:
     if (!p) parts.push(`chain ${k}: waiting`);
     else {
       const phase = p.iteration >= p.iter ? 'done' : p.warmup ? 'warmup' : 'sampling';
-      parts.push(`chain ${k}: ${p.iteration}/${p.iter} ${phase}${p.divergences ? `, ${p.divergences} divergent` : ''} (${p.elapsedSeconds.toFixed(0)} s)`);
+      parts.push(
+        `chain ${k}: ${p.iteration}/${p.iter} ${phase}${p.divergences ? `, ${p.divergences} divergent` : ''} (${p.elapsedSeconds.toFixed(0)} s)`,
+      );
     }
   }
   return parts.join(' · ');
@@ -104,18 +115,28 @@ export function progressLine(latest: ReadonlyMap<number, ChainProgress>, chains:
 
 export function cacheLine(c: CacheOutcome): string {
   switch (c.status) {
-    case 'hit': return `Loaded the fit from the cache (${c.file}) in ${c.seconds.toFixed(1)} s: this model, data and settings were fitted before.`;
-    case 'miss': return `Fitted in ${c.seconds.toFixed(1)} s and cached as ${c.file}; re-running reuses it.`;
-    case 'refit': return `Fitted in ${c.seconds.toFixed(1)} s; the cached file was unusable (${c.warning}) and has been replaced.`;
-    case 'off': return `Fitted in ${c.seconds.toFixed(1)} s (cache off: MODEL_CACHE_DIR=off).`;
+    case 'hit':
+      return `Loaded the fit from the cache (${c.file}) in ${c.seconds.toFixed(1)} s: this model, data and settings were fitted before.`;
+    case 'miss':
+      return `Fitted in ${c.seconds.toFixed(1)} s and cached as ${c.file}; re-running reuses it.`;
+    case 'refit':
+      return `Fitted in ${c.seconds.toFixed(1)} s; the cached file was unusable (${c.warning}) and has been replaced.`;
+    case 'off':
+      return `Fitted in ${c.seconds.toFixed(1)} s (cache off: MODEL_CACHE_DIR=off).`;
   }
 }
 
 /** How the chains were started, in a sentence (src/model/init/starts.ts). */
 export function initLine(init: FitInit): string {
   if (init.used === 'laplace') {
-    const sd = init.logWeightSd !== undefined ? `; sd of log importance weights ${init.logWeightSd.toFixed(2)}, i.e. close to normal` : '';
-    const cost = init.evaluations > 0 ? ` (${init.evaluations.toLocaleString('en-US')} gradient evaluations, ${init.seconds.toFixed(1)} s${sd})` : '';
+    const sd =
+      init.logWeightSd !== undefined
+        ? `; sd of log importance weights ${init.logWeightSd.toFixed(2)}, i.e. close to normal`
+        : '';
+    const cost =
+      init.evaluations > 0
+        ? ` (${init.evaluations.toLocaleString('en-US')} gradient evaluations, ${init.seconds.toFixed(1)} s${sd})`
+        : '';
     return `Warm start: the chains sampled in coordinates whitened by the Laplace approximation at the posterior mode${cost}, from overdispersed starting points around the mode; Stan's full warmup adaptation ran on top. Same posterior, shorter warmup.`;
   }
   if (init.requested === 'laplace') return `Warm start not used: ${init.note ?? 'no Laplace approximation'}`;
@@ -123,7 +144,14 @@ export function initLine(init: FitInit): string {
 }
 
 export function verdictMarkdown(v: Verdict): string {
-  return [`**${v.headline}**`, '', ...v.checks.map((c) => `- **${c.name}: ${c.status === 'pass' ? 'pass' : c.status === 'warn' ? 'caveat' : 'FAIL'}.** ${c.text}`)].join('\n');
+  return [
+    `**${v.headline}**`,
+    '',
+    ...v.checks.map(
+      (c) =>
+        `- **${c.name}: ${c.status === 'pass' ? 'pass' : c.status === 'warn' ? 'caveat' : 'FAIL'}.** ${c.text}`,
+    ),
+  ].join('\n');
 }
 
 const num = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : 'NA');
@@ -132,14 +160,22 @@ const num = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : '
 export function truthTableHtml(c: TruthComparison): string {
   const rows = c.rows
     .filter((r) => r.kind !== 'r')
-    .map((r: TruthRow) => [r.name, num(r.truth), num(r.estimate), `${num(r.lower)} – ${num(r.upper)}`, num(r.error), r.covered ? 'yes' : 'NO']);
+    .map((r: TruthRow) => [
+      r.name,
+      num(r.truth),
+      num(r.estimate),
+      `${num(r.lower)} – ${num(r.upper)}`,
+      num(r.error),
+      r.covered ? 'yes' : 'NO',
+    ]);
   return htmlTable(['Parameter', 'True value', 'Estimate (mean)', '95% interval', 'Error', 'Covered'], rows, {
     align: ['left', 'right', 'right', 'right', 'right', 'left'],
   });
 }
 
 export function truthMarkdown(c: TruthComparison, pooledRows: number): string {
-  const cov = (x: { n: number; covered: number; share: number }): string => `${x.covered} of ${x.n} (${(100 * x.share).toFixed(0)}%)`;
+  const cov = (x: { n: number; covered: number; share: number }): string =>
+    `${x.covered} of ${x.n} (${(100 * x.share).toFixed(0)}%)`;
   const missed = c.rows.filter((r) => r.kind !== 'r' && !r.covered).map((r) => r.name);
   const lines = [
     `**Coverage of the 95% intervals** (calibrated intervals cover the truth about 95% of the time): ` +
@@ -150,17 +186,32 @@ export function truthMarkdown(c: TruthComparison, pooledRows: number): string {
       : 'Every population-level interval covers its true value.',
   ];
   if (c.noTruth.length) {
-    lines.push('', `No single true value (left out of the coverage): ${c.noTruth.join(', ')}` +
-      (pooledRows > 0 ? ` — the pooled level mixes the generator's own effects of ${fmt(pooledRows)} profiles' rare names (a documented deviation from the truth's one-effect-per-name).` : '.'));
+    lines.push(
+      '',
+      `No single true value (left out of the coverage): ${c.noTruth.join(', ')}` +
+        (pooledRows > 0
+          ? ` — the pooled level mixes the generator's own effects of ${fmt(pooledRows)} profiles' rare names (a documented deviation from the truth's one-effect-per-name).`
+          : '.'),
+    );
   }
-  if (c.notFitted.length) lines.push('', `True parameters the fit does not report (level absent from the data): ${c.notFitted.join(', ')}.`);
+  if (c.notFitted.length)
+    lines.push(
+      '',
+      `True parameters the fit does not report (level absent from the data): ${c.notFitted.join(', ')}.`,
+    );
   return lines.join('\n');
 }
 
 /** "What we learned", from the posterior: clear effects by size, names, the caveat. */
-export function learnedMarkdown(f: { clear: Finding[]; unclear: PopulationEffect[] }, names: { top: NameEffect[]; bottom: NameEffect[] }, rows: number): string {
+export function learnedMarkdown(
+  f: { clear: Finding[]; unclear: PopulationEffect[] },
+  names: { top: NameEffect[]; bottom: NameEffect[] },
+  rows: number,
+): string {
   const clearNames = (xs: NameEffect[], sign: 1 | -1): string[] =>
-    xs.filter((n) => (sign > 0 ? n.lower > 0 : n.upper < 0)).map((n) => `${n.name} (${formatPercent(n.estimate)}, ${fmt(n.members)} profiles)`);
+    xs
+      .filter((n) => (sign > 0 ? n.lower > 0 : n.upper < 0))
+      .map((n) => `${n.name} (${formatPercent(n.estimate)}, ${fmt(n.members)} profiles)`);
   const up = clearNames(names.top, 1);
   const down = clearNames(names.bottom, -1);
   const lines = [
@@ -177,9 +228,9 @@ export function learnedMarkdown(f: { clear: Finding[]; unclear: PopulationEffect
       ? `First names whose effect is clearly above an average name: ${up.length ? up.join(', ') : 'none'}; clearly below: ${down.length ? down.join(', ') : 'none'}.`
       : 'No first name among the highest and lowest has an effect whose 95% interval excludes no effect.',
     '',
-    '*Caveat: these are associations among one community\'s followers, not causes — a photo or an iPhone does not bring followers; ' +
+    "*Caveat: these are associations among one community's followers, not causes — a photo or an iPhone does not bring followers; " +
       'people who have many followers also tend to have these traits, other traits in the model held equal. Traits the model does not see ' +
-      '(age, activity, the account\'s content) can stand behind any of them.*',
+      "(age, activity, the account's content) can stand behind any of them.*",
   ];
   return lines.join('\n');
 }

@@ -40,15 +40,24 @@ export interface FollowerSettings {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function intVar(env: Env, name: string, fallback: number | undefined, min: number, max: number): number | undefined {
+function intVar(
+  env: Env,
+  name: string,
+  fallback: number | undefined,
+  min: number,
+  max: number,
+): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const text = raw.trim().replace(/_/g, '');
   if (!/^\d+$/.test(text)) {
-    throw new Error(`${name}="${raw}" is not a whole number: set ${name} to an integer in ${min} … ${max} or unset it (default ${fallback ?? 'none'}).`);
+    throw new Error(
+      `${name}="${raw}" is not a whole number: set ${name} to an integer in ${min} … ${max} or unset it (default ${fallback ?? 'none'}).`,
+    );
   }
   const v = Number(text);
-  if (v < min || v > max) throw new Error(`${name}=${raw} is out of range: use ${min} … ${max} (default ${fallback ?? 'none'}).`);
+  if (v < min || v > max)
+    throw new Error(`${name}=${raw} is out of range: use ${min} … ${max} (default ${fallback ?? 'none'}).`);
   return v;
 }
 
@@ -58,24 +67,38 @@ export function followerSettings(env: Env = process.env, repoRoot: string): Foll
   const iter = intVar(env, 'MODEL_ITER', DEFAULT_ITER, 20, 1_000_000) as number;
   const warmup = intVar(env, 'MODEL_WARMUP', Math.floor(iter / 2), 0, 1_000_000) as number;
   if (warmup >= iter) {
-    throw new Error(`MODEL_WARMUP=${warmup} must be smaller than MODEL_ITER=${iter}, so that draws are kept after warmup.`);
+    throw new Error(
+      `MODEL_WARMUP=${warmup} must be smaller than MODEL_ITER=${iter}, so that draws are kept after warmup.`,
+    );
   }
   const seed = intVar(env, 'MODEL_SEED', DEFAULT_MODEL_SEED, 0, 2 ** 31 - 1) as number;
-  const cores = intVar(env, 'MODEL_CORES', Math.max(1, Math.min(chains, os.availableParallelism())), 1, 256) as number;
+  const cores = intVar(
+    env,
+    'MODEL_CORES',
+    Math.max(1, Math.min(chains, os.availableParallelism())),
+    1,
+    256,
+  ) as number;
   const maxRows = intVar(env, 'MODEL_MAX_ROWS', undefined, 1, 1e9);
   const minNameCount = intVar(env, 'MODEL_MIN_NAME_COUNT', DEFAULT_MIN_NAME_COUNT, 1, 1e9) as number;
   const cacheRaw = env.MODEL_CACHE_DIR?.trim();
-  const cacheDir = cacheRaw === 'off'
-    ? null
-    : cacheRaw
-      ? path.resolve(repoRoot, cacheRaw)
-      : path.join(repoRoot, 'data', 'cache');
+  const cacheDir =
+    cacheRaw === 'off'
+      ? null
+      : cacheRaw
+        ? path.resolve(repoRoot, cacheRaw)
+        : path.join(repoRoot, 'data', 'cache');
   return { chains, iter, warmup, seed, cores, maxRows, minNameCount, cacheDir };
 }
 
 /** `NAME = value` lines for the notebook's parameter output. */
-export function formatFollowerSettings(s: FollowerSettings, repoRoot: string, env: Env = process.env): string {
-  const mark = (name: string): string => (env[name] === undefined || env[name]?.trim() === '' ? '  (default)' : '');
+export function formatFollowerSettings(
+  s: FollowerSettings,
+  repoRoot: string,
+  env: Env = process.env,
+): string {
+  const mark = (name: string): string =>
+    env[name] === undefined || env[name]?.trim() === '' ? '  (default)' : '';
   const rel = (p: string): string => {
     const r = path.relative(repoRoot, p);
     return r.startsWith('..') ? p : r;

@@ -83,7 +83,10 @@ export function parseCsvRecords(text: string, what = 'CSV'): { fields: string[];
       }
     } else field += ch;
   }
-  if (inQuotes) throw new DataFileError(`${what}: unterminated quoted field starting on line ${quoteLine}; check the file's quoting`);
+  if (inQuotes)
+    throw new DataFileError(
+      `${what}: unterminated quoted field starting on line ${quoteLine}; check the file's quoting`,
+    );
   if (field !== '' || fields.length > 0 || wasQuoted) endRecord();
   return records;
 }
@@ -119,7 +122,8 @@ function typeColumn(values: string[], quoted: boolean[]): ArrayLike<DataValue> {
 /** Parses CSV text with a header row into typed columns. */
 export function parseCsv(text: string, what = 'CSV'): { columns: DataColumns; rows: number } {
   const records = parseCsvRecords(text, what);
-  if (records.length === 0) throw new DataFileError(`${what} is empty: expected a header row with column names`);
+  if (records.length === 0)
+    throw new DataFileError(`${what} is empty: expected a header row with column names`);
   const header = records[0].fields.map((h) => h.trim());
   const seen = new Set<string>();
   header.forEach((h, j) => {
@@ -137,7 +141,10 @@ export function parseCsv(text: string, what = 'CSV'): { columns: DataColumns; ro
   });
   const columns: DataColumns = {};
   header.forEach((h, j) => {
-    columns[h] = typeColumn(body.map((r) => r.fields[j]), body.map((r) => r.quoted[j]));
+    columns[h] = typeColumn(
+      body.map((r) => r.fields[j]),
+      body.map((r) => r.quoted[j]),
+    );
   });
   return { columns, rows: body.length };
 }
@@ -147,7 +154,9 @@ function fromArrow(bytes: Uint8Array, what: string): { columns: DataColumns; row
   try {
     table = aq.fromArrow(bytes);
   } catch (e) {
-    throw new DataFileError(`${what} is not a readable Arrow IPC file (${e instanceof Error ? e.message : String(e)})`);
+    throw new DataFileError(
+      `${what} is not a readable Arrow IPC file (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   const columns: DataColumns = {};
   for (const name of table.columnNames()) {
@@ -162,7 +171,9 @@ export function readDataFile(file: string): LoadedData {
   const full = path.resolve(file);
   if (!fs.existsSync(full)) throw new DataFileError(`data file ${file} does not exist (resolved to ${full})`);
   if (fs.statSync(full).isDirectory()) {
-    throw new DataFileError(`data file ${file} is a directory; pass the .arrow file inside a snapshot, or a .csv file`);
+    throw new DataFileError(
+      `data file ${file} is a directory; pass the .arrow file inside a snapshot, or a .csv file`,
+    );
   }
   const ext = path.extname(full).toLowerCase();
   if (ext === '.csv') {
@@ -170,7 +181,13 @@ export function readDataFile(file: string): LoadedData {
     return { ...parseCsv(text, `CSV file ${file}`), file, format: 'csv' };
   }
   if (ext === '.arrow' || ext === '.feather' || ext === '.ipc') {
-    return { ...fromArrow(new Uint8Array(fs.readFileSync(full)), `Arrow file ${file}`), file, format: 'arrow' };
+    return {
+      ...fromArrow(new Uint8Array(fs.readFileSync(full)), `Arrow file ${file}`),
+      file,
+      format: 'arrow',
+    };
   }
-  throw new DataFileError(`data file ${file}: unknown extension "${ext}"; use a .csv or .arrow (Arrow IPC) file`);
+  throw new DataFileError(
+    `data file ${file}: unknown extension "${ext}"; use a .csv or .arrow (Arrow IPC) file`,
+  );
 }

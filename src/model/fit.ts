@@ -13,7 +13,13 @@ import { runChains } from './sampler';
 import type { ChainProgress, ChainResult, SamplerSettings } from './types';
 import { convergenceWarnings, samplerDiagnostics, type SamplerDiagnostics } from './diagnostics';
 import {
-  drawsTable, formatBrmsSummary, isSummaryParameter, ranef, summariseParameters, type ParameterSummary, type RanefRow,
+  drawsTable,
+  formatBrmsSummary,
+  isSummaryParameter,
+  ranef,
+  summariseParameters,
+  type ParameterSummary,
+  type RanefRow,
 } from './summary';
 import type { DataColumns } from './data';
 
@@ -106,7 +112,8 @@ export interface FitResult {
 
 function positiveInt(name: string, v: number | undefined, dflt: number, min = 1): number {
   const x = v ?? dflt;
-  if (!Number.isInteger(x) || x < min) throw new Error(`fitModel: ${name} must be an integer >= ${min}, got ${v}`);
+  if (!Number.isInteger(x) || x < min)
+    throw new Error(`fitModel: ${name} must be an integer >= ${min}, got ${v}`);
   return x;
 }
 
@@ -115,16 +122,21 @@ export function resolveFitSettings(o: Omit<FitOptions, 'data' | 'formula' | 'fam
   const chains = positiveInt('chains', o.chains, 4);
   const iter = positiveInt('iter', o.iter, 2000, 2);
   const warmup = positiveInt('warmup', o.warmup, Math.floor(iter / 2), 0);
-  if (warmup >= iter) throw new Error(`fitModel: warmup (${warmup}) must be smaller than iter (${iter}) so that draws are kept`);
+  if (warmup >= iter)
+    throw new Error(
+      `fitModel: warmup (${warmup}) must be smaller than iter (${iter}) so that draws are kept`,
+    );
   const thin = positiveInt('thin', o.thin, 1);
   const cores = positiveInt('cores', o.cores, Math.min(chains, os.availableParallelism()));
   const seed = o.seed ?? 1234;
   if (!Number.isFinite(seed)) throw new Error(`fitModel: seed must be a finite number, got ${o.seed}`);
   const adaptDelta = o.adaptDelta ?? 0.8;
-  if (!(adaptDelta > 0 && adaptDelta < 1)) throw new Error(`fitModel: adaptDelta must be in (0, 1), got ${o.adaptDelta}`);
+  if (!(adaptDelta > 0 && adaptDelta < 1))
+    throw new Error(`fitModel: adaptDelta must be in (0, 1), got ${o.adaptDelta}`);
   const maxTreedepth = positiveInt('maxTreedepth', o.maxTreedepth, 10);
   const init = o.init ?? 'random';
-  if (init !== 'random' && init !== 'laplace') throw new Error(`fitModel: init must be 'random' or 'laplace', got ${JSON.stringify(o.init)}`);
+  if (init !== 'random' && init !== 'laplace')
+    throw new Error(`fitModel: init must be 'random' or 'laplace', got ${JSON.stringify(o.init)}`);
   return { chains, cores, iter, warmup, thin, seed, adaptDelta, maxTreedepth, initRadius: 2, init };
 }
 
@@ -137,15 +149,29 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
   const prepare = seconds(t0);
   const { chains: nChains, cores, init: initKind, ...sampler } = settings;
   const { starts, preconditioner, init } = chainStarts(prepared, initKind, nChains, settings.seed);
-  const chains = await runChains(modelFactory(prepared), sampler, { chains: nChains, cores, onProgress: options.onProgress, starts, preconditioner });
+  const chains = await runChains(modelFactory(prepared), sampler, {
+    chains: nChains,
+    cores,
+    onProgress: options.onProgress,
+    starts,
+    preconditioner,
+  });
   return assembleFit(options, settings, prepared, chains, { prepare, total: seconds(t0) }, init);
 }
 
 /** The chains' starts for `kind` (undefined: random inits), and what was done. */
 export function chainStarts(
-  prepared: PreparedModel, kind: InitKind, chains: number, seed: number,
+  prepared: PreparedModel,
+  kind: InitKind,
+  chains: number,
+  seed: number,
 ): { starts: ChainStart[] | undefined; preconditioner: Preconditioner | undefined; init: FitInit } {
-  if (kind === 'random') return { starts: undefined, preconditioner: undefined, init: { requested: kind, used: 'random', evaluations: 0, seconds: 0 } };
+  if (kind === 'random')
+    return {
+      starts: undefined,
+      preconditioner: undefined,
+      init: { requested: kind, used: 'random', evaluations: 0, seconds: 0 },
+    };
   const t0 = process.hrtime.bigint();
   const model = compileModel(prepared);
   const found = laplaceStarts(model, chains, seed);
@@ -154,13 +180,25 @@ export function chainStarts(
     return {
       starts: undefined,
       preconditioner: undefined,
-      init: { requested: kind, used: 'random', evaluations: found.evaluations, seconds: secs, note: `${found.reason}; Stan's random inits were used instead.` },
+      init: {
+        requested: kind,
+        used: 'random',
+        evaluations: found.evaluations,
+        seconds: secs,
+        note: `${found.reason}; Stan's random inits were used instead.`,
+      },
     };
   }
   return {
     starts: found.starts,
     preconditioner: found.preconditioner,
-    init: { requested: kind, used: 'laplace', evaluations: found.evaluations, seconds: secs, logWeightSd: found.logWeightSd },
+    init: {
+      requested: kind,
+      used: 'laplace',
+      evaluations: found.evaluations,
+      seconds: secs,
+      logWeightSd: found.logWeightSd,
+    },
   };
 }
 
@@ -201,7 +239,11 @@ export function assembleFit(
     essBulk: parameters.map((p) => p.ess_bulk),
     essTail: parameters.map((p) => p.ess_tail),
   });
-  const perChain = chains.map((c) => ({ chain: c.chain, warmup: c.timings.warmupSeconds, sampling: c.timings.samplingSeconds }));
+  const perChain = chains.map((c) => ({
+    chain: c.chain,
+    warmup: c.timings.warmupSeconds,
+    sampling: c.timings.samplingSeconds,
+  }));
   return {
     prepared,
     formula: prepared.formula,
@@ -251,11 +293,27 @@ export function fitRanef(fit: FitResult): Record<string, RanefRow[]> {
   return ranef(fit.chains, fit.prepared);
 }
 
-type JsonStats = { mean: number | null; sd: number | null; 'q2.5': number | null; 'q97.5': number | null; rhat: number | null; ess_bulk: number | null; ess_tail: number | null };
+type JsonStats = {
+  mean: number | null;
+  sd: number | null;
+  'q2.5': number | null;
+  'q97.5': number | null;
+  rhat: number | null;
+  ess_bulk: number | null;
+  ess_tail: number | null;
+};
 
 function statsJson(p: ParameterSummary): JsonStats {
   const n = (x: number): number | null => (Number.isFinite(x) ? x : null); // JSON has no NaN: NA → null
-  return { mean: n(p.mean), sd: n(p.sd), 'q2.5': n(p['q2.5']), 'q97.5': n(p['q97.5']), rhat: n(p.rhat), ess_bulk: n(p.ess_bulk), ess_tail: n(p.ess_tail) };
+  return {
+    mean: n(p.mean),
+    sd: n(p.sd),
+    'q2.5': n(p['q2.5']),
+    'q97.5': n(p['q97.5']),
+    rhat: n(p.rhat),
+    ess_bulk: n(p.ess_bulk),
+    ess_tail: n(p.ess_tail),
+  };
 }
 
 /** The fit command's JSON document (design.md §Contracts). */

@@ -26,23 +26,38 @@ export interface IndexPage {
 }
 
 export const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 function entryHtml(e: IndexEntry): string {
   const s = e.summary;
-  const body = s === null
-    ? '<p class="missing">This notebook recorded no summary.</p>'
-    : `<p class="headline">${escapeHtml(s.headline)}</p>` +
-      (s.items.length ? `<ul>${s.items.map((i) => `<li><span class="label">${escapeHtml(i.label)}:</span> ${escapeHtml(i.value)}</li>`).join('')}</ul>` : '') +
-      (s.notBuilt.length ? `<p class="notbuilt">Not built yet: ${s.notBuilt.map(escapeHtml).join('; ')}.</p>` : '');
-  return `<section class="entry" data-notebook="${escapeHtml(e.notebook)}">` +
+  const body =
+    s === null
+      ? '<p class="missing">This notebook recorded no summary.</p>'
+      : `<p class="headline">${escapeHtml(s.headline)}</p>` +
+        (s.items.length
+          ? `<ul>${s.items.map((i) => `<li><span class="label">${escapeHtml(i.label)}:</span> ${escapeHtml(i.value)}</li>`).join('')}</ul>`
+          : '') +
+        (s.notBuilt.length
+          ? `<p class="notbuilt">Not built yet: ${s.notBuilt.map(escapeHtml).join('; ')}.</p>`
+          : '');
+  return (
+    `<section class="entry" data-notebook="${escapeHtml(e.notebook)}">` +
     `<h2><a href="${escapeHtml(e.href)}">${escapeHtml(e.title)}</a></h2>` +
     `${body}<p class="meta">${escapeHtml(e.notebook)}.ipynb · ran in ${e.seconds.toFixed(1)} s` +
-    `${s ? ` · ${s.figures} chart${s.figures === 1 ? '' : 's'}` : ''}</p></section>`;
+    `${s ? ` · ${s.figures} chart${s.figures === 1 ? '' : 's'}` : ''}</p></section>`
+  );
 }
 
 export function renderIndex(page: IndexPage): string {
-  const date = page.generatedAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const date = page.generatedAt
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -73,7 +88,10 @@ ${page.entries.map(entryHtml).join('\n')}
 }
 
 /** The first markdown heading of a notebook (its title on the index), else its file name. */
-export function notebookTitle(nb: { cells?: { cell_type: string; source: string | string[] }[] }, fallback: string): string {
+export function notebookTitle(
+  nb: { cells?: { cell_type: string; source: string | string[] }[] },
+  fallback: string,
+): string {
   for (const cell of nb.cells ?? []) {
     if (cell.cell_type !== 'markdown') continue;
     const text = Array.isArray(cell.source) ? cell.source.join('') : cell.source;

@@ -16,11 +16,16 @@ export function readManifestIfPresent(snapshotDir: string): SnapshotManifest | n
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`snapshot manifest ${file} is not valid JSON (${(err as Error).message}): delete the snapshot folder and pull again.`);
+    throw new Error(
+      `snapshot manifest ${file} is not valid JSON (${(err as Error).message}): delete the snapshot folder and pull again.`,
+      { cause: err },
+    );
   }
   const m = parsed as Partial<SnapshotManifest>;
   if (m.format !== SNAPSHOT_FORMAT || typeof m.source?.kind !== 'string') {
-    throw new Error(`${file} is not a vk-audience-study snapshot manifest (format "${String(m.format)}"): point STUDY_SNAPSHOT at a folder written by \`npm run pull\`.`);
+    throw new Error(
+      `${file} is not a vk-audience-study snapshot manifest (format "${String(m.format)}"): point STUDY_SNAPSHOT at a folder written by \`npm run pull\`.`,
+    );
   }
   return m as SnapshotManifest;
 }
@@ -51,7 +56,11 @@ export function describeSource(manifest: SnapshotManifest | null, params: StudyP
     };
   }
   return params.mode === 'synthetic'
-    ? { kind: 'synthetic', label: `SYNTHETIC community (generated, not real VK users): ${params.members.toLocaleString('en-US')} members, seed ${params.seed}; no snapshot yet`, from: 'parameters' }
+    ? {
+        kind: 'synthetic',
+        label: `SYNTHETIC community (generated, not real VK users): ${params.members.toLocaleString('en-US')} members, seed ${params.seed}; no snapshot yet`,
+        from: 'parameters',
+      }
     : { kind: 'vk', label: `real VK community ${params.vkGroup}; no snapshot yet`, from: 'parameters' };
 }
 
@@ -60,10 +69,13 @@ const esc = (s: string): string =>
 
 /** The first-screen banner: loud for synthetic data, plain for a real community. */
 export function sourceBannerHtml(source: DataSource): string {
-  const style = source.kind === 'synthetic'
-    ? 'background:#fff3cd;border:2px solid #E69F00;color:#3d2c00'
-    : 'background:#e8f1fa;border:1px solid #0072B2;color:#0b2540';
+  const style =
+    source.kind === 'synthetic'
+      ? 'background:#fff3cd;border:2px solid #E69F00;color:#3d2c00'
+      : 'background:#e8f1fa;border:1px solid #0072B2;color:#0b2540';
   const title = source.kind === 'synthetic' ? 'Synthetic data' : 'Data source';
-  return `<div class="study-source-banner" data-source-kind="${source.kind}" style="${style};padding:10px 14px;border-radius:6px;font:15px/1.4 system-ui,sans-serif;margin:4px 0">` +
-    `<strong>${title}:</strong> ${esc(source.label)}</div>`;
+  return (
+    `<div class="study-source-banner" data-source-kind="${source.kind}" style="${style};padding:10px 14px;border-radius:6px;font:15px/1.4 system-ui,sans-serif;margin:4px 0">` +
+    `<strong>${title}:</strong> ${esc(source.label)}</div>`
+  );
 }

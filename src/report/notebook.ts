@@ -13,7 +13,9 @@ export interface NotebookStart {
   source: DataSource;
 }
 
-interface HtmlSink { html(s: string): void }
+interface HtmlSink {
+  html(s: string): void;
+}
 
 /**
  * The parameter cell: shows the data-source banner (first output of the notebook), then

@@ -60,7 +60,9 @@ export function findRepoRoot(start: string = __dirname): string {
     }
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw new Error(`cannot find the vk-audience-study repository root above ${start}: run from inside the repository.`);
+      throw new Error(
+        `cannot find the vk-audience-study repository root above ${start}: run from inside the repository.`,
+      );
     }
     dir = parent;
   }
@@ -71,7 +73,9 @@ function positiveInt(env: Env, name: string, fallback: number, max: number): num
   if (raw === undefined || raw.trim() === '') return fallback;
   const text = raw.trim().replace(/_/g, '');
   if (!/^\d+$/.test(text)) {
-    throw new Error(`${name}="${raw}" is not a whole number: set ${name} to a positive integer (default ${fallback}) or unset it.`);
+    throw new Error(
+      `${name}="${raw}" is not a whole number: set ${name} to a positive integer (default ${fallback}) or unset it.`,
+    );
   }
   const value = Number(text);
   if (value < 1 || value > max) {
@@ -95,21 +99,28 @@ export function studyParams(env: Env = process.env, repoRoot: string = findRepoR
   const vkTokenSet = nonEmpty(env, 'VK_TOKEN') !== null;
   const vkGroup = nonEmpty(env, 'VK_GROUP');
   if (vkTokenSet && vkGroup === null) {
-    throw new Error('VK_TOKEN is set but VK_GROUP is not: set VK_GROUP to the community id or screen name to pull, or unset VK_TOKEN to run the synthetic study.');
+    throw new Error(
+      'VK_TOKEN is set but VK_GROUP is not: set VK_GROUP to the community id or screen name to pull, or unset VK_TOKEN to run the synthetic study.',
+    );
   }
   if (!vkTokenSet && vkGroup !== null) {
-    throw new Error(`VK_GROUP=${vkGroup} is set but VK_TOKEN is not: a real community needs a user token in VK_TOKEN (see environment.md), or unset VK_GROUP to run the synthetic study.`);
+    throw new Error(
+      `VK_GROUP=${vkGroup} is set but VK_TOKEN is not: a real community needs a user token in VK_TOKEN (see environment.md), or unset VK_GROUP to run the synthetic study.`,
+    );
   }
   const mode: StudyMode = vkTokenSet ? 'vk' : 'synthetic';
   const members = positiveInt(env, 'STUDY_MEMBERS', DEFAULT_MEMBERS, MAX_MEMBERS);
   const seed = positiveInt(env, 'STUDY_SEED', DEFAULT_SEED, 2 ** 31 - 1);
   const vkApiBase = (nonEmpty(env, 'VK_API_BASE') ?? VK_API_BASE_DEFAULT).replace(/\/+$/, '');
   if (!/^https?:\/\/[^\s?#]+$/.test(vkApiBase)) {
-    throw new Error(`VK_API_BASE="${vkApiBase}" is not an http(s) URL without query: use e.g. ${VK_API_BASE_DEFAULT} (the token is never put in the URL).`);
+    throw new Error(
+      `VK_API_BASE="${vkApiBase}" is not an http(s) URL without query: use e.g. ${VK_API_BASE_DEFAULT} (the token is never put in the URL).`,
+    );
   }
-  const defaultSnapshot = mode === 'vk'
-    ? path.join(repoRoot, 'data', 'snapshots', `vk-${safeGroupName(vkGroup as string)}`)
-    : path.join(repoRoot, 'data', 'snapshots', `synthetic-${members}-${seed}`);
+  const defaultSnapshot =
+    mode === 'vk'
+      ? path.join(repoRoot, 'data', 'snapshots', `vk-${safeGroupName(vkGroup as string)}`)
+      : path.join(repoRoot, 'data', 'snapshots', `synthetic-${members}-${seed}`);
   // Relative STUDY_SNAPSHOT paths are taken from the repository root, never from the
   // caller's cwd: a kernel runs in notebooks/, a CLI anywhere, and both must agree.
   const snapshotRaw = nonEmpty(env, 'STUDY_SNAPSHOT');
@@ -134,17 +145,33 @@ export function vkToken(env: Env = process.env): string | null {
 }
 
 export type ParamName =
-  | 'STUDY_MEMBERS' | 'STUDY_SEED' | 'STUDY_SNAPSHOT' | 'VK_TOKEN' | 'VK_GROUP' | 'VK_API_BASE' | 'STUDY_SUMMARY_DIR';
+  | 'STUDY_MEMBERS'
+  | 'STUDY_SEED'
+  | 'STUDY_SNAPSHOT'
+  | 'VK_TOKEN'
+  | 'VK_GROUP'
+  | 'VK_API_BASE'
+  | 'STUDY_SUMMARY_DIR';
 
 export const ALL_PARAMS: readonly ParamName[] = [
-  'STUDY_MEMBERS', 'STUDY_SEED', 'STUDY_SNAPSHOT', 'VK_TOKEN', 'VK_GROUP', 'VK_API_BASE', 'STUDY_SUMMARY_DIR',
+  'STUDY_MEMBERS',
+  'STUDY_SEED',
+  'STUDY_SNAPSHOT',
+  'VK_TOKEN',
+  'VK_GROUP',
+  'VK_API_BASE',
+  'STUDY_SUMMARY_DIR',
 ];
 
 /**
  * One `NAME = value` line per parameter, for a notebook's parameter cell. VK_TOKEN is shown
  * only as "set"/"not set"; values not taken from the environment say "(default)".
  */
-export function formatParams(p: StudyParams, names: readonly ParamName[] = ALL_PARAMS, env: Env = process.env): string {
+export function formatParams(
+  p: StudyParams,
+  names: readonly ParamName[] = ALL_PARAMS,
+  env: Env = process.env,
+): string {
   const shown = (name: ParamName, value: string): string =>
     `${name.padEnd(18)}= ${value}${nonEmpty(env, name) === null && name !== 'VK_TOKEN' ? '  (default)' : ''}`;
   const rel = (abs: string): string => {
@@ -153,17 +180,32 @@ export function formatParams(p: StudyParams, names: readonly ParamName[] = ALL_P
   };
   const lines = names.map((name) => {
     switch (name) {
-      case 'STUDY_MEMBERS': return shown(name, p.mode === 'vk' ? `${p.members} (unused: real community)` : String(p.members));
-      case 'STUDY_SEED': return shown(name, p.mode === 'vk' ? `${p.seed} (unused: real community)` : String(p.seed));
-      case 'STUDY_SNAPSHOT': return shown(name, rel(p.snapshotDir));
-      case 'VK_TOKEN': return shown(name, p.vkTokenSet ? 'set' : 'not set');
-      case 'VK_GROUP': return shown(name, p.vkGroup ?? '(none: synthetic community)');
-      case 'VK_API_BASE': return shown(name, p.mode === 'vk' ? p.vkApiBase : `${p.vkApiBase} (unused: in-process emulator)`);
+      case 'STUDY_MEMBERS':
+        return shown(name, p.mode === 'vk' ? `${p.members} (unused: real community)` : String(p.members));
+      case 'STUDY_SEED':
+        return shown(name, p.mode === 'vk' ? `${p.seed} (unused: real community)` : String(p.seed));
+      case 'STUDY_SNAPSHOT':
+        return shown(name, rel(p.snapshotDir));
+      case 'VK_TOKEN':
+        return shown(name, p.vkTokenSet ? 'set' : 'not set');
+      case 'VK_GROUP':
+        return shown(name, p.vkGroup ?? '(none: synthetic community)');
+      case 'VK_API_BASE':
+        return shown(name, p.mode === 'vk' ? p.vkApiBase : `${p.vkApiBase} (unused: in-process emulator)`);
       // The runner's staging folder is gone once the report is swapped in: printing it would confuse.
-      case 'STUDY_SUMMARY_DIR': return shown(name, p.summaryDir === null ? '(none: interactive run)' : 'set (report run: summary goes to the index page)');
+      case 'STUDY_SUMMARY_DIR':
+        return shown(
+          name,
+          p.summaryDir === null
+            ? '(none: interactive run)'
+            : 'set (report run: summary goes to the index page)',
+        );
     }
   });
-  return [`mode              = ${p.mode === 'synthetic' ? 'synthetic community (local emulator, no network)' : 'real VK community'}`, ...lines].join('\n');
+  return [
+    `mode              = ${p.mode === 'synthetic' ? 'synthetic community (local emulator, no network)' : 'real VK community'}`,
+    ...lines,
+  ].join('\n');
 }
 
 /** Reads the parameters, prints the ones a notebook uses, and returns them. */

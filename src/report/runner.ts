@@ -40,8 +40,17 @@ export interface RunnerOptions {
   signal?: AbortSignal;
 }
 
-export interface NotebookRun { notebook: string; seconds: number; html: string }
-export interface ReportResult { outDir: string; index: string; notebooks: NotebookRun[]; seconds: number }
+export interface NotebookRun {
+  notebook: string;
+  seconds: number;
+  html: string;
+}
+export interface ReportResult {
+  outDir: string;
+  index: string;
+  notebooks: NotebookRun[];
+  seconds: number;
+}
 
 /** A failed notebook: the message names the notebook, the cell and the real error. */
 export class NotebookFailedError extends Error {
@@ -51,9 +60,11 @@ export class NotebookFailedError extends Error {
     readonly cellFirstLine: string | null,
     readonly detail: string,
   ) {
-    super(cellIndex === null
-      ? `notebook ${notebook} failed: ${detail}`
-      : `notebook ${notebook} failed in cell ${cellIndex} (${JSON.stringify(cellFirstLine)}):\n${detail}`);
+    super(
+      cellIndex === null
+        ? `notebook ${notebook} failed: ${detail}`
+        : `notebook ${notebook} failed in cell ${cellIndex} (${JSON.stringify(cellFirstLine)}):\n${detail}`,
+    );
     this.name = 'NotebookFailedError';
   }
 }
@@ -61,7 +72,11 @@ export class NotebookFailedError extends Error {
 /** The study's notebooks, `NN-name.ipynb`, in order. */
 export function listNotebooks(dir: string): string[] {
   if (!fs.existsSync(dir)) throw new Error(`notebook folder ${dir} does not exist.`);
-  return fs.readdirSync(dir).filter((f) => /^\d\d-[\w-]+\.ipynb$/.test(f)).sort().map((f) => f.replace(/\.ipynb$/, ''));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d\d-[\w-]+\.ipynb$/.test(f))
+    .sort()
+    .map((f) => f.replace(/\.ipynb$/, ''));
 }
 
 export function jupyterPath(repoRoot: string): string {
@@ -71,15 +86,21 @@ export function jupyterPath(repoRoot: string): string {
 /** Checks the project-local tslab kernelspec that `npm run setup` registers. */
 export function checkKernel(repoRoot: string, jupyter: string): void {
   if (!fs.existsSync(jupyter)) {
-    throw new Error(`${jupyter} not found: Jupyter is not installed. Run \`npm run setup\` (installs jupyter-nbconvert, jupyter-client, python3-ipykernel from Debian).`);
+    throw new Error(
+      `${jupyter} not found: Jupyter is not installed. Run \`npm run setup\` (installs jupyter-nbconvert, jupyter-client, python3-ipykernel from Debian).`,
+    );
   }
   const spec = path.join(jupyterPath(repoRoot), 'kernels', 'tslab', 'kernel.json');
   if (!fs.existsSync(spec)) {
-    throw new Error(`the tslab kernel is not registered for this project (${path.relative(repoRoot, spec)} missing): run \`npm run setup\`.`);
+    throw new Error(
+      `the tslab kernel is not registered for this project (${path.relative(repoRoot, spec)} missing): run \`npm run setup\`.`,
+    );
   }
   const argv0 = (JSON.parse(fs.readFileSync(spec, 'utf8')) as { argv: string[] }).argv[0];
   if (!path.isAbsolute(argv0) || !fs.existsSync(argv0)) {
-    throw new Error(`the tslab kernelspec points at "${argv0}", which does not exist (repository moved?): run \`npm run setup\` again.`);
+    throw new Error(
+      `the tslab kernelspec points at "${argv0}", which does not exist (repository moved?): run \`npm run setup\` again.`,
+    );
   }
 }
 
@@ -94,7 +115,9 @@ const DEBIAN_MATHJAX = '/usr/share/javascript/mathjax/MathJax.js';
  * used from Debian's package when installed so $…$ in markdown still renders offline.
  */
 export function templateAssetArgs(mathjaxFile: string = DEBIAN_MATHJAX): string[] {
-  const mathjax = fs.existsSync(mathjaxFile) ? `file://${mathjaxFile}?config=TeX-AMS_CHTML-full,Safe` : NO_SCRIPT;
+  const mathjax = fs.existsSync(mathjaxFile)
+    ? `file://${mathjaxFile}?config=TeX-AMS_CHTML-full,Safe`
+    : NO_SCRIPT;
   return [`--HTMLExporter.require_js_url=${NO_SCRIPT}`, `--HTMLExporter.mathjax_url=${mathjax}`];
 }
 
@@ -106,7 +129,13 @@ export class ReportInterruptedError extends Error {
   }
 }
 
-function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, signal?: AbortSignal): Promise<number> {
+function runProcess(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  signal?: AbortSignal,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const log = fs.openSync(logFile, 'w');
     const child = spawn(cmd, args, { env, stdio: ['ignore', log, log] });
@@ -120,7 +149,11 @@ function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile
       killTimer.unref();
     };
     signal?.addEventListener('abort', stop, { once: true });
-    child.on('error', (err) => { signal?.removeEventListener('abort', stop); fs.closeSync(log); reject(err); });
+    child.on('error', (err) => {
+      signal?.removeEventListener('abort', stop);
+      fs.closeSync(log);
+      reject(err);
+    });
     child.on('close', (code, sig) => {
       if (killTimer) clearTimeout(killTimer);
       signal?.removeEventListener('abort', stop);
@@ -153,7 +186,11 @@ export function strayKernelPids(marker: string, procDir = '/proc'): number[] {
 
 function stopStrays(marker: string): void {
   for (const pid of strayKernelPids(marker)) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* already exited */ }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already exited */
+    }
   }
 }
 
@@ -167,10 +204,14 @@ function kernelNeverStarted(errorFile: string, logFile: string): boolean {
 /** Why nbconvert failed when no cell recorded an error (timeout, dead kernel, bad notebook). */
 function nbconvertFailure(logFile: string): string {
   const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
-  const lines = text.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '');
   // Python's final "module.SomeError: message" line says what happened (e.g. CellTimeoutError, DeadKernelError).
   const raised = lines.filter((l) => /^[\w.]*(Error|Exception|Interrupt)\b[^:]*:\s*\S/.test(l));
-  if (raised.length) return raised[raised.length - 1].replace(/^(nbclient|nbconvert|jupyter_client)\.[\w.]*\.(?=\w+:)/, '');
+  if (raised.length)
+    return raised[raised.length - 1].replace(/^(nbclient|nbconvert|jupyter_client)\.[\w.]*\.(?=\w+:)/, '');
   return lines.slice(-5).join('\n') || 'nbconvert exited with an error and no output';
 }
 
@@ -188,7 +229,8 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
   let names = listNotebooks(notebooksDir);
   if (opts.only && opts.only.length) {
     const unknown = opts.only.filter((n) => !names.includes(n));
-    if (unknown.length) throw new Error(`unknown notebook(s): ${unknown.join(', ')}; available: ${names.join(', ')}.`);
+    if (unknown.length)
+      throw new Error(`unknown notebook(s): ${unknown.join(', ')}; available: ${names.join(', ')}.`);
     names = names.filter((n) => opts.only!.includes(n));
   }
   if (names.length === 0) throw new Error(`no NN-name.ipynb notebooks in ${notebooksDir}.`);
@@ -222,20 +264,39 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
         JUPYTER_CONFIG_DIR: path.join(work, 'config'),
         PYDEVD_DISABLE_FILE_VALIDATION: '1',
       };
-      const execute = (): Promise<number> => runProcess(jupyter, [
-        'nbconvert', '--config', hook, '--to', 'html', '--execute',
-        '--ExecutePreprocessor.kernel_name=tslab', `--ExecutePreprocessor.timeout=${timeout}`,
-        // tslab's start (Node + its TypeScript) can take a while on a busy machine.
-        '--ExecutePreprocessor.startup_timeout=300',
-        ...templateAssetArgs(),
-        '--output-dir', staging, '--output', name, path.join(notebooksDir, `${name}.ipynb`),
-      ], kernelEnv, logFile, opts.signal);
+      const execute = (): Promise<number> =>
+        runProcess(
+          jupyter,
+          [
+            'nbconvert',
+            '--config',
+            hook,
+            '--to',
+            'html',
+            '--execute',
+            '--ExecutePreprocessor.kernel_name=tslab',
+            `--ExecutePreprocessor.timeout=${timeout}`,
+            // tslab's start (Node + its TypeScript) can take a while on a busy machine.
+            '--ExecutePreprocessor.startup_timeout=300',
+            ...templateAssetArgs(),
+            '--output-dir',
+            staging,
+            '--output',
+            name,
+            path.join(notebooksDir, `${name}.ipynb`),
+          ],
+          kernelEnv,
+          logFile,
+          opts.signal,
+        );
       let code = await execute();
       // A kernel that never came up (no cell started) is a start-up hiccup of tslab/zeromq on
       // a busy machine, not a notebook error: one retry, said out loud.
       if (code !== 0 && !opts.signal?.aborted && kernelNeverStarted(errorFile, logFile)) {
         stopStrays(errorFile);
-        log(`[${i + 1}/${names.length}] ${name}: the tslab kernel did not start (${nbconvertFailure(logFile)}); retrying once`);
+        log(
+          `[${i + 1}/${names.length}] ${name}: the tslab kernel did not start (${nbconvertFailure(logFile)}); retrying once`,
+        );
         code = await execute();
       }
       if (code !== 0) stopStrays(errorFile);
@@ -243,7 +304,12 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
       const seconds = (Date.now() - t0) / 1000;
       // Every message below passes through redact(): a cell's stderr could hold the token.
       const fail = (cell: number | null, source: string | null, detail: string): NotebookFailedError =>
-        new NotebookFailedError(`${name}.ipynb`, cell, source === null ? null : redact(firstSourceLine(source), secrets), redact(detail, secrets));
+        new NotebookFailedError(
+          `${name}.ipynb`,
+          cell,
+          source === null ? null : redact(firstSourceLine(source), secrets),
+          redact(detail, secrets),
+        );
       if (code !== 0 || fs.existsSync(errorFile)) {
         log(`[${i + 1}/${names.length}] ${name} FAILED after ${seconds.toFixed(1)} s`);
         if (fs.existsSync(errorFile)) {
@@ -259,10 +325,15 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
         throw fail(null, null, nbconvertFailure(logFile));
       }
       const html = path.join(staging, `${name}.html`);
-      if (!fs.existsSync(html)) throw fail(null, null, `nbconvert reported success but wrote no ${name}.html`);
+      if (!fs.existsSync(html))
+        throw fail(null, null, `nbconvert reported success but wrote no ${name}.html`);
       if (containsSecret(fs.readFileSync(html, 'utf8'), secrets)) {
         log(`[${i + 1}/${names.length}] ${name} REFUSED after ${seconds.toFixed(1)} s`);
-        throw fail(null, null, 'its output contains the value of VK_TOKEN; the report is not written. Find the cell that prints the token (or an object holding it) and stop printing it.');
+        throw fail(
+          null,
+          null,
+          'its output contains the value of VK_TOKEN; the report is not written. Find the cell that prints the token (or an object holding it) and stop printing it.',
+        );
       }
       runs.push({ notebook: name, seconds, html: path.join(outDir, `${name}.html`) });
       log(`[${i + 1}/${names.length}] ${name} done in ${seconds.toFixed(1)} s`);
@@ -270,7 +341,10 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
 
     const entries: IndexEntry[] = runs.map((r) => ({
       notebook: r.notebook,
-      title: notebookTitle(JSON.parse(fs.readFileSync(path.join(notebooksDir, `${r.notebook}.ipynb`), 'utf8')), r.notebook),
+      title: notebookTitle(
+        JSON.parse(fs.readFileSync(path.join(notebooksDir, `${r.notebook}.ipynb`), 'utf8')),
+        r.notebook,
+      ),
       href: `${r.notebook}.html`,
       seconds: r.seconds,
       summary: readSummary(summaries, r.notebook),
@@ -279,11 +353,35 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
     const source = describeSource(readManifestIfPresent(params.snapshotDir), params);
     const totalSeconds = (Date.now() - started) / 1000;
     // Summaries are written by notebook code: redact them as well before they are published.
-    writeFileAtomic(path.join(staging, 'index.html'), redact(renderIndex({ title: REPORT_TITLE, generatedAt: new Date(), source, entries, totalSeconds }), secrets));
-    writeFileAtomic(path.join(staging, 'report.json'), redact(JSON.stringify({
-      title: REPORT_TITLE, generatedAt: new Date().toISOString(), source, totalSeconds,
-      notebooks: entries.map((e) => ({ notebook: e.notebook, title: e.title, seconds: e.seconds, summary: e.summary })),
-    }, null, 2) + '\n', secrets));
+    writeFileAtomic(
+      path.join(staging, 'index.html'),
+      redact(
+        renderIndex({ title: REPORT_TITLE, generatedAt: new Date(), source, entries, totalSeconds }),
+        secrets,
+      ),
+    );
+    writeFileAtomic(
+      path.join(staging, 'report.json'),
+      redact(
+        JSON.stringify(
+          {
+            title: REPORT_TITLE,
+            generatedAt: new Date().toISOString(),
+            source,
+            totalSeconds,
+            notebooks: entries.map((e) => ({
+              notebook: e.notebook,
+              title: e.title,
+              seconds: e.seconds,
+              summary: e.summary,
+            })),
+          },
+          null,
+          2,
+        ) + '\n',
+        secrets,
+      ),
+    );
     fs.rmSync(work, { recursive: true, force: true });
     swapIntoPlace(staging, outDir);
     return { outDir, index: path.join(outDir, 'index.html'), notebooks: runs, seconds: totalSeconds };

@@ -19,5 +19,10 @@ export function redact(text: string, secrets: readonly string[]): string {
 
 /** True when `content` holds a secret as is, or JSON-escaped / URL-encoded as a page might hold it. */
 export function containsSecret(content: string, secrets: readonly string[]): boolean {
-  return secrets.some((s) => content.includes(s) || content.includes(encodeURIComponent(s)) || content.includes(JSON.stringify(s).slice(1, -1)));
+  return secrets.some(
+    (s) =>
+      content.includes(s) ||
+      content.includes(encodeURIComponent(s)) ||
+      content.includes(JSON.stringify(s).slice(1, -1)),
+  );
 }

@@ -35,17 +35,25 @@ export function summaryFile(dir: string, notebook: string): string {
 
 export function validateSummary(value: unknown, source: string): NotebookSummary {
   const fail = (what: string): never => {
-    throw new Error(`invalid notebook summary in ${source}: ${what}. Record it with recordSummary() from src/report/summary.`);
+    throw new Error(
+      `invalid notebook summary in ${source}: ${what}. Record it with recordSummary() from src/report/summary.`,
+    );
   };
   if (typeof value !== 'object' || value === null) return fail('not a JSON object');
   const v = value as Record<string, unknown>;
-  if (typeof v.notebook !== 'string' || !NOTEBOOK_ID.test(v.notebook)) fail('"notebook" must look like "02-status"');
+  if (typeof v.notebook !== 'string' || !NOTEBOOK_ID.test(v.notebook))
+    fail('"notebook" must look like "02-status"');
   if (typeof v.headline !== 'string') fail('"headline" must be a string');
-  if (!Array.isArray(v.items) || !v.items.every((i) => typeof i?.label === 'string' && typeof i?.value === 'string')) {
+  if (
+    !Array.isArray(v.items) ||
+    !v.items.every((i) => typeof i?.label === 'string' && typeof i?.value === 'string')
+  ) {
     fail('"items" must be a list of {label, value} strings');
   }
-  if (typeof v.figures !== 'number' || !Number.isInteger(v.figures) || v.figures < 0) fail('"figures" must be a count');
-  if (!Array.isArray(v.notBuilt) || !v.notBuilt.every((s) => typeof s === 'string')) fail('"notBuilt" must be a list of strings');
+  if (typeof v.figures !== 'number' || !Number.isInteger(v.figures) || v.figures < 0)
+    fail('"figures" must be a count');
+  if (!Array.isArray(v.notBuilt) || !v.notBuilt.every((s) => typeof s === 'string'))
+    fail('"notBuilt" must be a list of strings');
   if (typeof v.recordedAt !== 'string') fail('"recordedAt" must be an ISO time');
   return v as unknown as NotebookSummary;
 }
@@ -55,7 +63,10 @@ export function validateSummary(value: unknown, source: string): NotebookSummary
  * written; the summary is returned either way so the notebook can print it.
  */
 export function recordSummary(
-  summary: Omit<NotebookSummary, 'recordedAt' | 'figures' | 'notBuilt'> & { figures?: number; notBuilt?: string[] },
+  summary: Omit<NotebookSummary, 'recordedAt' | 'figures' | 'notBuilt'> & {
+    figures?: number;
+    notBuilt?: string[];
+  },
   env: Env = process.env,
 ): NotebookSummary {
   const full: NotebookSummary = {
@@ -80,7 +91,9 @@ export function readSummary(dir: string, notebook: string): NotebookSummary | nu
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`notebook summary ${file} is not valid JSON (${(err as Error).message}).`);
+    throw new Error(`notebook summary ${file} is not valid JSON (${(err as Error).message}).`, {
+      cause: err,
+    });
   }
   return validateSummary(parsed, file);
 }

@@ -16,7 +16,17 @@
  * read_ipc_file and DuckDB read; arquero/flechette read it too.
  */
 import {
-  Column, Table, batchType, bool, field, float64, int16, int32, int8, tableToIPC, utf8,
+  Column,
+  Table,
+  batchType,
+  bool,
+  field,
+  float64,
+  int16,
+  int32,
+  int8,
+  tableToIPC,
+  utf8,
 } from '@uwdata/flechette';
 import type { DataType, Field, Schema } from '@uwdata/flechette';
 import { MEMBER_COLUMNS, type ColumnType, type MemberRow } from './schema';
@@ -47,12 +57,18 @@ export interface EncodedBatch {
 
 function arrowType(t: ColumnType): DataType {
   switch (t) {
-    case 'int32': return int32();
-    case 'int16': return int16();
-    case 'int8': return int8();
-    case 'float64': return float64();
-    case 'bool': return bool();
-    case 'utf8': return utf8();
+    case 'int32':
+      return int32();
+    case 'int16':
+      return int16();
+    case 'int8':
+      return int8();
+    case 'float64':
+      return float64();
+    case 'bool':
+      return bool();
+    case 'utf8':
+      return utf8();
   }
 }
 
@@ -74,7 +90,12 @@ const SCHEMA = memberSchema();
  * bottleneck (~15 µs a row); writing UTF-8 with `Buffer.write` into one growing buffer
  * and numbers into typed arrays is an order of magnitude faster.
  */
-function buildColumn(batch: MemberBatch, key: keyof MemberRow, type: DataType, kind: ColumnType): Column<unknown> {
+function buildColumn(
+  batch: MemberBatch,
+  key: keyof MemberRow,
+  type: DataType,
+  kind: ColumnType,
+): Column<unknown> {
   const n = batch.length;
   const src = batch.columns[key] as unknown[];
   const validity = new Uint8Array((n + 7) >> 3);
@@ -82,13 +103,25 @@ function buildColumn(batch: MemberBatch, key: keyof MemberRow, type: DataType, k
   let values: Int32Array | Int16Array | Int8Array | Float64Array | Uint8Array;
   let offsets: Int32Array | undefined;
   switch (kind) {
-    case 'int32': case 'int16': case 'int8': case 'float64': {
-      const arr = kind === 'int32' ? new Int32Array(n) : kind === 'int16' ? new Int16Array(n)
-        : kind === 'int8' ? new Int8Array(n) : new Float64Array(n);
+    case 'int32':
+    case 'int16':
+    case 'int8':
+    case 'float64': {
+      const arr =
+        kind === 'int32'
+          ? new Int32Array(n)
+          : kind === 'int16'
+            ? new Int16Array(n)
+            : kind === 'int8'
+              ? new Int8Array(n)
+              : new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const v = src[i] as number | null;
         if (v === null) nulls++;
-        else { arr[i] = v; validity[i >> 3] |= 1 << (i & 7); }
+        else {
+          arr[i] = v;
+          validity[i >> 3] |= 1 << (i & 7);
+        }
       }
       values = arr;
       break;
@@ -97,7 +130,10 @@ function buildColumn(batch: MemberBatch, key: keyof MemberRow, type: DataType, k
       const bits = new Uint8Array((n + 7) >> 3);
       for (let i = 0; i < n; i++) {
         const v = src[i] as boolean | null;
-        if (v === null) { nulls++; continue; }
+        if (v === null) {
+          nulls++;
+          continue;
+        }
         validity[i >> 3] |= 1 << (i & 7);
         if (v) bits[i >> 3] |= 1 << (i & 7);
       }
@@ -110,7 +146,11 @@ function buildColumn(batch: MemberBatch, key: keyof MemberRow, type: DataType, k
       let pos = 0;
       for (let i = 0; i < n; i++) {
         const v = src[i] as string | null;
-        if (v === null) { nulls++; offsets[i + 1] = pos; continue; }
+        if (v === null) {
+          nulls++;
+          offsets[i + 1] = pos;
+          continue;
+        }
         validity[i >> 3] |= 1 << (i & 7);
         if (pos + v.length * 3 > buf.length) {
           const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + v.length * 3));
@@ -126,7 +166,12 @@ function buildColumn(batch: MemberBatch, key: keyof MemberRow, type: DataType, k
   }
   const BatchClass = batchType(type) as unknown as new (o: object) => unknown;
   const arrowBatch = new BatchClass({
-    length: n, nullCount: nulls, type, validity: nulls ? validity : new Uint8Array(0), values, offsets,
+    length: n,
+    nullCount: nulls,
+    type,
+    validity: nulls ? validity : new Uint8Array(0),
+    values,
+    offsets,
   });
   return new Column([arrowBatch] as never);
 }
@@ -136,8 +181,15 @@ function packBits(bytes: Uint8Array, n: number): Uint8Array {
   const out = new Uint8Array((n + 7) >> 3);
   const whole = n >> 3;
   for (let j = 0, i = 0; j < whole; j++, i += 8) {
-    out[j] = bytes[i] | (bytes[i + 1] << 1) | (bytes[i + 2] << 2) | (bytes[i + 3] << 3)
-      | (bytes[i + 4] << 4) | (bytes[i + 5] << 5) | (bytes[i + 6] << 6) | (bytes[i + 7] << 7);
+    out[j] =
+      bytes[i] |
+      (bytes[i + 1] << 1) |
+      (bytes[i + 2] << 2) |
+      (bytes[i + 3] << 3) |
+      (bytes[i + 4] << 4) |
+      (bytes[i + 5] << 5) |
+      (bytes[i + 6] << 6) |
+      (bytes[i + 7] << 7);
   }
   for (let i = whole << 3; i < n; i++) out[i >> 3] |= bytes[i] << (i & 7);
   return out;
@@ -160,7 +212,12 @@ function typedColumn(col: TypedColumn, type: DataType): Column<unknown> {
   }
   const BatchClass = batchType(type) as unknown as new (o: object) => unknown;
   const arrowBatch = new BatchClass({
-    length: n, nullCount: nulls, type, validity: nulls ? validity : new Uint8Array(0), values, offsets,
+    length: n,
+    nullCount: nulls,
+    type,
+    validity: nulls ? validity : new Uint8Array(0),
+    values,
+    offsets,
   });
   return new Column([arrowBatch] as never);
 }
@@ -172,9 +229,14 @@ function isTyped(x: Members): x is TypedBatch {
 /** Members → a one-batch flechette table in the members schema. */
 export function membersTable(members: Members): Table {
   if (isTyped(members)) {
-    return new Table(SCHEMA, MEMBER_COLUMNS.map((c, i) => typedColumn(members.columns[c.name], SCHEMA.fields[i].type)));
+    return new Table(
+      SCHEMA,
+      MEMBER_COLUMNS.map((c, i) => typedColumn(members.columns[c.name], SCHEMA.fields[i].type)),
+    );
   }
-  const batch = Array.isArray(members) ? batchFromRows(members as readonly MemberRow[]) : members as MemberBatch;
+  const batch = Array.isArray(members)
+    ? batchFromRows(members as readonly MemberRow[])
+    : (members as MemberBatch);
   const columns = MEMBER_COLUMNS.map((c, i) => buildColumn(batch, c.name, SCHEMA.fields[i].type, c.type));
   return new Table(SCHEMA, columns);
 }
@@ -192,7 +254,9 @@ function readU16(b: Uint8Array, at: number): number {
 /** Length of the IPC message starting at `at` (prefix + metadata), body excluded. */
 function messageMetaLength(bytes: Uint8Array, at: number): number {
   if (readU32(bytes, at) !== 0xffffffff) {
-    throw new Error('Arrow IPC: expected a continuation marker (legacy pre-0.15 framing is not produced by flechette)');
+    throw new Error(
+      'Arrow IPC: expected a continuation marker (legacy pre-0.15 framing is not produced by flechette)',
+    );
   }
   return 8 + readI32(bytes, at + 4);
 }

@@ -3,7 +3,11 @@
  * the column list every manifest carries. The type is the contract in schema.ts.
  */
 import {
-  MEMBER_COLUMNS, MEMBERS_FILE, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type SnapshotManifest,
+  MEMBER_COLUMNS,
+  MEMBERS_FILE,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_FORMAT_VERSION,
+  type SnapshotManifest,
 } from './schema';
 
 export class SnapshotError extends Error {
@@ -27,29 +31,44 @@ export function parseManifest(text: string, where: string): SnapshotManifest {
   try {
     m = JSON.parse(text);
   } catch (e) {
-    throw new SnapshotError(`${where} is not valid JSON (${(e as Error).message}); the snapshot is damaged — pull it again.`);
+    throw new SnapshotError(
+      `${where} is not valid JSON (${(e as Error).message}); the snapshot is damaged — pull it again.`,
+    );
   }
   const bad = (what: string): never => {
-    throw new SnapshotError(`${where}: ${what}; this is not a vk-audience-study snapshot manifest (or it is damaged) — pull it again.`);
+    throw new SnapshotError(
+      `${where}: ${what}; this is not a vk-audience-study snapshot manifest (or it is damaged) — pull it again.`,
+    );
   };
   if (!isObject(m)) return bad('not a JSON object');
-  if (m.format !== SNAPSHOT_FORMAT) bad(`"format" is ${JSON.stringify(m.format)}, expected "${SNAPSHOT_FORMAT}"`);
+  if (m.format !== SNAPSHOT_FORMAT)
+    bad(`"format" is ${JSON.stringify(m.format)}, expected "${SNAPSHOT_FORMAT}"`);
   if (m.format_version !== SNAPSHOT_FORMAT_VERSION) {
-    throw new SnapshotError(`${where}: snapshot format_version ${JSON.stringify(m.format_version)} is not supported by this version of the tool (expects ${SNAPSHOT_FORMAT_VERSION}); pull the community again with this version.`);
+    throw new SnapshotError(
+      `${where}: snapshot format_version ${JSON.stringify(m.format_version)} is not supported by this version of the tool (expects ${SNAPSHOT_FORMAT_VERSION}); pull the community again with this version.`,
+    );
   }
   if (!isObject(m.group) || typeof m.group.id !== 'number') bad('"group.id" is missing');
-  if (typeof m.snapshot_time !== 'string' || Number.isNaN(Date.parse(m.snapshot_time))) bad('"snapshot_time" is not an ISO date');
-  if (!isObject(m.source) || (m.source.kind !== 'synthetic' && m.source.kind !== 'vk')) bad('"source.kind" must be "synthetic" or "vk"');
+  if (typeof m.snapshot_time !== 'string' || Number.isNaN(Date.parse(m.snapshot_time)))
+    bad('"snapshot_time" is not an ISO date');
+  if (!isObject(m.source) || (m.source.kind !== 'synthetic' && m.source.kind !== 'vk'))
+    bad('"source.kind" must be "synthetic" or "vk"');
   const counts = m.counts;
-  if (!isObject(counts) || !['reported_at_start', 'reported_at_end', 'rows_written'].every((k) => Number.isInteger(counts[k]))) {
+  if (
+    !isObject(counts) ||
+    !['reported_at_start', 'reported_at_end', 'rows_written'].every((k) => Number.isInteger(counts[k]))
+  ) {
     bad('"counts" must hold integer reported_at_start, reported_at_end and rows_written');
   }
   if (!isObject(m.files) || typeof m.files.members !== 'string') bad('"files.members" is missing');
   if (!Array.isArray(m.columns)) bad('"columns" is missing');
   const manifest = m as unknown as SnapshotManifest;
   if (manifest.files.members.includes('/') || manifest.files.members.includes('\\')) {
-    bad(`"files.members" must be a file name in the snapshot directory, got ${JSON.stringify(manifest.files.members)}`);
+    bad(
+      `"files.members" must be a file name in the snapshot directory, got ${JSON.stringify(manifest.files.members)}`,
+    );
   }
-  if (manifest.files.members !== MEMBERS_FILE) bad(`"files.members" is ${JSON.stringify(manifest.files.members)}, expected "${MEMBERS_FILE}"`);
+  if (manifest.files.members !== MEMBERS_FILE)
+    bad(`"files.members" is ${JSON.stringify(manifest.files.members)}, expected "${MEMBERS_FILE}"`);
   return manifest;
 }

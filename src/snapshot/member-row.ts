@@ -79,11 +79,15 @@ export function deactivated(v: unknown): MemberRow['deactivated'] {
  */
 export function toMemberRow(user: unknown): MemberRow {
   if (!isObject(user)) {
-    throw new MemberConversionError(`VK member item is not a user object (got ${user === null ? 'null' : typeof user}); the API answer is malformed — request the members with "fields" set.`);
+    throw new MemberConversionError(
+      `VK member item is not a user object (got ${user === null ? 'null' : typeof user}); the API answer is malformed — request the members with "fields" set.`,
+    );
   }
   const id = int(user.id, 1, INT32_MAX);
   if (id === null) {
-    throw new MemberConversionError(`VK member item has no valid "id" (got ${JSON.stringify(user.id)}); the API answer is malformed.`);
+    throw new MemberConversionError(
+      `VK member item has no valid "id" (got ${JSON.stringify(user.id)}); the API answer is malformed.`,
+    );
   }
   const city = isObject(user.city) ? user.city : null;
   const country = isObject(user.country) ? user.country : null;

@@ -35,12 +35,18 @@ export interface ReadSnapshotOptions {
 /** Arrow type id + bit width expected for each schema column type. */
 function typeMatches(type: { typeId: number; bitWidth?: number }, expected: ColumnType): boolean {
   switch (expected) {
-    case 'int32': return type.typeId === Type.Int && type.bitWidth === 32;
-    case 'int16': return type.typeId === Type.Int && type.bitWidth === 16;
-    case 'int8': return type.typeId === Type.Int && type.bitWidth === 8;
-    case 'float64': return type.typeId === Type.Float && (type as { precision?: number }).precision === 2;
-    case 'bool': return type.typeId === Type.Bool;
-    case 'utf8': return type.typeId === Type.Utf8 || type.typeId === Type.LargeUtf8;
+    case 'int32':
+      return type.typeId === Type.Int && type.bitWidth === 32;
+    case 'int16':
+      return type.typeId === Type.Int && type.bitWidth === 16;
+    case 'int8':
+      return type.typeId === Type.Int && type.bitWidth === 8;
+    case 'float64':
+      return type.typeId === Type.Float && (type as { precision?: number }).precision === 2;
+    case 'bool':
+      return type.typeId === Type.Bool;
+    case 'utf8':
+      return type.typeId === Type.Utf8 || type.typeId === Type.LargeUtf8;
   }
 }
 
@@ -48,13 +54,19 @@ function typeMatches(type: { typeId: number; bitWidth?: number }, expected: Colu
 export function readManifest(dir: string): SnapshotManifest {
   const p = snapshotPaths(path.resolve(dir));
   if (!fs.existsSync(p.dir) || !fs.statSync(p.dir).isDirectory()) {
-    throw new SnapshotError(`snapshot directory ${dir} does not exist; run \`npm run pull -- --group <id> --out ${dir}\` first.`);
+    throw new SnapshotError(
+      `snapshot directory ${dir} does not exist; run \`npm run pull -- --group <id> --out ${dir}\` first.`,
+    );
   }
   if (!fs.existsSync(p.manifest)) {
     if (fs.existsSync(p.partialDir)) {
-      throw new SnapshotError(`snapshot ${dir} is unfinished (a pull was interrupted: no manifest.json yet); run the same pull command again to resume it.`);
+      throw new SnapshotError(
+        `snapshot ${dir} is unfinished (a pull was interrupted: no manifest.json yet); run the same pull command again to resume it.`,
+      );
     }
-    throw new SnapshotError(`${dir} is not a snapshot (no manifest.json); point to a directory written by \`npm run pull\`.`);
+    throw new SnapshotError(
+      `${dir} is not a snapshot (no manifest.json); point to a directory written by \`npm run pull\`.`,
+    );
   }
   return parseManifest(fs.readFileSync(p.manifest, 'utf8'), p.manifest);
 }
@@ -65,14 +77,20 @@ function checkArrowTable(arrow: ArrowTable, manifest: SnapshotManifest, file: st
   for (const spec of MEMBER_COLUMNS) {
     const f = fields.find((x) => x.name === spec.name);
     if (!f) {
-      throw new SnapshotError(`${file} has no column "${spec.name}" required by the snapshot schema; it was written by another tool or version — pull again.`);
+      throw new SnapshotError(
+        `${file} has no column "${spec.name}" required by the snapshot schema; it was written by another tool or version — pull again.`,
+      );
     }
     if (!typeMatches(f.type as { typeId: number; bitWidth?: number }, spec.type)) {
-      throw new SnapshotError(`${file}: column "${spec.name}" has Arrow type id ${f.type.typeId}, expected ${spec.type}; pull again with this version.`);
+      throw new SnapshotError(
+        `${file}: column "${spec.name}" has Arrow type id ${f.type.typeId}, expected ${spec.type}; pull again with this version.`,
+      );
     }
   }
   if (arrow.numRows !== manifest.counts.rows_written) {
-    throw new SnapshotError(`${file} holds ${arrow.numRows} rows but manifest.json says ${manifest.counts.rows_written}; the snapshot is damaged — pull it again.`);
+    throw new SnapshotError(
+      `${file} holds ${arrow.numRows} rows but manifest.json says ${manifest.counts.rows_written}; the snapshot is damaged — pull it again.`,
+    );
   }
 }
 
@@ -82,14 +100,18 @@ export function readSnapshot(dir: string, options: ReadSnapshotOptions = {}): Sn
   const manifest = readManifest(abs);
   const file = path.join(abs, manifest.files.members);
   if (!fs.existsSync(file)) {
-    throw new SnapshotError(`snapshot ${dir}: manifest.json is present but ${manifest.files.members} is missing; the snapshot is damaged — pull it again.`);
+    throw new SnapshotError(
+      `snapshot ${dir}: manifest.json is present but ${manifest.files.members} is missing; the snapshot is damaged — pull it again.`,
+    );
   }
   const bytes = fs.readFileSync(file);
   let arrow: ArrowTable;
   try {
     arrow = tableFromIPC(bytes);
   } catch (e) {
-    throw new SnapshotError(`${file} is not a readable Arrow IPC file (${(e as Error).message}); the snapshot is damaged — pull it again.`);
+    throw new SnapshotError(
+      `${file} is not a readable Arrow IPC file (${(e as Error).message}); the snapshot is damaged — pull it again.`,
+    );
   }
   checkArrowTable(arrow, manifest, file);
   let columns: string[] | undefined;
@@ -97,7 +119,9 @@ export function readSnapshot(dir: string, options: ReadSnapshotOptions = {}): Sn
     const known = new Set(MEMBER_COLUMNS.map((c) => c.name as string));
     const unknown = options.columns.filter((c) => !known.has(c));
     if (unknown.length) {
-      throw new SnapshotError(`readSnapshot: unknown column(s) ${unknown.map((c) => `"${c}"`).join(', ')}; the members columns are ${[...known].join(', ')}.`);
+      throw new SnapshotError(
+        `readSnapshot: unknown column(s) ${unknown.map((c) => `"${c}"`).join(', ')}; the members columns are ${[...known].join(', ')}.`,
+      );
     }
     columns = [...options.columns];
   }

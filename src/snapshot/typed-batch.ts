@@ -24,7 +24,10 @@ export class TypedColumn {
   bytes: Buffer;
   byteLength = 0;
 
-  constructor(readonly kind: ColumnType, capacity = 1024) {
+  constructor(
+    readonly kind: ColumnType,
+    capacity = 1024,
+  ) {
     const n = Math.max(16, capacity);
     const isInt = kind === 'int32' || kind === 'int16' || kind === 'int8';
     this.valid = new Uint8Array(n);
@@ -41,10 +44,26 @@ export class TypedColumn {
     const valid = new Uint8Array(n);
     valid.set(this.valid.subarray(0, len));
     this.valid = valid;
-    if (this.ints.length) { const a = new Int32Array(n); a.set(this.ints.subarray(0, len)); this.ints = a; }
-    if (this.floats.length) { const a = new Float64Array(n); a.set(this.floats.subarray(0, len)); this.floats = a; }
-    if (this.bits.length) { const a = new Uint8Array(n); a.set(this.bits.subarray(0, len)); this.bits = a; }
-    if (this.offsets.length) { const a = new Int32Array(n + 1); a.set(this.offsets.subarray(0, len + 1)); this.offsets = a; }
+    if (this.ints.length) {
+      const a = new Int32Array(n);
+      a.set(this.ints.subarray(0, len));
+      this.ints = a;
+    }
+    if (this.floats.length) {
+      const a = new Float64Array(n);
+      a.set(this.floats.subarray(0, len));
+      this.floats = a;
+    }
+    if (this.bits.length) {
+      const a = new Uint8Array(n);
+      a.set(this.bits.subarray(0, len));
+      this.bits = a;
+    }
+    if (this.offsets.length) {
+      const a = new Int32Array(n + 1);
+      a.set(this.offsets.subarray(0, len + 1));
+      this.offsets = a;
+    }
   }
 
   /** Room for `extra` more UTF-8 bytes. */
@@ -120,7 +139,8 @@ export class TypedColumn {
     let at = 0;
     let byteAt = 0;
     for (const [from, to] of ranges) {
-      if (from < at || to < from || to > this.length) throw new RangeError(`keep: range [${from}, ${to}) is out of order or outside 0…${this.length}`);
+      if (from < at || to < from || to > this.length)
+        throw new RangeError(`keep: range [${from}, ${to}) is out of order or outside 0…${this.length}`);
       const n = to - from;
       this.valid.copyWithin(at, from, to);
       if (this.kind === 'utf8') {
@@ -148,12 +168,24 @@ export class TypedColumn {
   arrowValues(): Int32Array | Int16Array | Int8Array | Float64Array | Uint8Array {
     const n = this.length;
     switch (this.kind) {
-      case 'int32': return this.ints.subarray(0, n);
-      case 'int16': { const a = new Int16Array(n); a.set(this.ints.subarray(0, n)); return a; }
-      case 'int8': { const a = new Int8Array(n); a.set(this.ints.subarray(0, n)); return a; }
-      case 'float64': return this.floats.subarray(0, n);
-      case 'bool': return this.bits.subarray(0, n);
-      case 'utf8': return new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.byteLength);
+      case 'int32':
+        return this.ints.subarray(0, n);
+      case 'int16': {
+        const a = new Int16Array(n);
+        a.set(this.ints.subarray(0, n));
+        return a;
+      }
+      case 'int8': {
+        const a = new Int8Array(n);
+        a.set(this.ints.subarray(0, n));
+        return a;
+      }
+      case 'float64':
+        return this.floats.subarray(0, n);
+      case 'bool':
+        return this.bits.subarray(0, n);
+      case 'utf8':
+        return new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.byteLength);
     }
   }
 
@@ -161,10 +193,14 @@ export class TypedColumn {
   get(i: number): number | boolean | string | null {
     if (!this.valid[i]) return null;
     switch (this.kind) {
-      case 'utf8': return this.bytes.toString('utf8', this.offsets[i], this.offsets[i + 1]);
-      case 'bool': return this.bits[i] === 1;
-      case 'float64': return this.floats[i];
-      default: return this.ints[i];
+      case 'utf8':
+        return this.bytes.toString('utf8', this.offsets[i], this.offsets[i + 1]);
+      case 'bool':
+        return this.bits[i] === 1;
+      case 'float64':
+        return this.floats[i];
+      default:
+        return this.ints[i];
     }
   }
 }

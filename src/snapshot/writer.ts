@@ -23,7 +23,13 @@ import { promisify } from 'node:util';
 import { fsyncDir, writeJsonAtomic, writeJsonAtomicAsync } from './atomic';
 import { snapshotPaths, type SnapshotPaths } from './layout';
 import { SnapshotError, manifestColumns, parseManifest } from './manifest';
-import { MEMBERS_FILE, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type MemberRow, type SnapshotManifest } from './schema';
+import {
+  MEMBERS_FILE,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_FORMAT_VERSION,
+  type MemberRow,
+  type SnapshotManifest,
+} from './schema';
 import { batchFromRows, type MemberBatch } from './member-batch';
 import type { TypedBatch } from './typed-batch';
 
@@ -80,11 +86,18 @@ export interface NewPull<X> {
  * emulator's address (a fresh emulator listens on a new port after every restart).
  */
 function sameIdentity(a: PullIdentity, b: PullIdentity): boolean {
-  const sameSource = a.source.kind === b.source.kind && (a.source.kind === 'synthetic'
-    ? a.source.synthetic?.seed === b.source.synthetic?.seed && a.source.synthetic?.members === b.source.synthetic?.members
-    : a.source.api_base === b.source.api_base);
-  return a.group.id === b.group.id && a.api_version === b.api_version && sameSource
-    && a.fields.join(',') === b.fields.join(',');
+  const sameSource =
+    a.source.kind === b.source.kind &&
+    (a.source.kind === 'synthetic'
+      ? a.source.synthetic?.seed === b.source.synthetic?.seed &&
+        a.source.synthetic?.members === b.source.synthetic?.members
+      : a.source.api_base === b.source.api_base);
+  return (
+    a.group.id === b.group.id &&
+    a.api_version === b.api_version &&
+    sameSource &&
+    a.fields.join(',') === b.fields.join(',')
+  );
 }
 
 function pidAlive(pid: number): boolean {
@@ -111,12 +124,16 @@ function acquireLock(paths: SnapshotPaths): void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(fs.readFileSync(paths.lock, 'utf8').trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
-        throw new SnapshotError(`another pull (process ${pid}) is writing ${paths.dir}; wait for it to finish or stop it, or use another --out directory.`);
+        throw new SnapshotError(
+          `another pull (process ${pid}) is writing ${paths.dir}; wait for it to finish or stop it, or use another --out directory.`,
+        );
       }
       fs.rmSync(paths.lock, { force: true });
     }
   }
-  throw new SnapshotError(`cannot take the lock ${paths.lock}; another pull may be starting in ${paths.dir}.`);
+  throw new SnapshotError(
+    `cannot take the lock ${paths.lock}; another pull may be starting in ${paths.dir}.`,
+  );
 }
 
 function writeAllSync(fd: number, bytes: Uint8Array, position: number): void {
@@ -128,7 +145,13 @@ function writeAllSync(fd: number, bytes: Uint8Array, position: number): void {
 
 const fdatasyncAsync = promisify(fs.fdatasync);
 
-function writeAsync(fd: number, bytes: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+function writeAsync(
+  fd: number,
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     fs.write(fd, bytes, offset, length, position, (e, n) => (e ? reject(e) : resolve(n)));
   });
@@ -150,7 +173,11 @@ export class SnapshotWriter<X = Record<string, unknown>> {
   private queued = 0;
   private ioError: unknown = undefined;
 
-  private constructor(readonly paths: SnapshotPaths, private cp: Checkpoint<X>, fd: number) {
+  private constructor(
+    readonly paths: SnapshotPaths,
+    private cp: Checkpoint<X>,
+    fd: number,
+  ) {
     this.fd = fd;
     this.planned = cp;
   }
@@ -160,22 +187,40 @@ export class SnapshotWriter<X = Record<string, unknown>> {
    * the same pull is resumed; otherwise a new pull starts. `fresh()` is only called (and
    * only then may it make API calls) when there is nothing to resume.
    */
-  static async open<X>(dir: string, identity: Pick<PullIdentity, 'group'> & Partial<PullIdentity> | null, fresh: () => Promise<NewPull<X>>): Promise<OpenResult<X>> {
+  static async open<X>(
+    dir: string,
+    identity: (Pick<PullIdentity, 'group'> & Partial<PullIdentity>) | null,
+    fresh: () => Promise<NewPull<X>>,
+  ): Promise<OpenResult<X>> {
     const paths = snapshotPaths(dir);
     if (fs.existsSync(paths.manifest) && !fs.existsSync(paths.checkpoint)) {
-      return { kind: 'finished', manifest: parseManifest(fs.readFileSync(paths.manifest, 'utf8'), paths.manifest) };
+      return {
+        kind: 'finished',
+        manifest: parseManifest(fs.readFileSync(paths.manifest, 'utf8'), paths.manifest),
+      };
     }
     if (fs.existsSync(paths.checkpoint)) {
       const cp = JSON.parse(fs.readFileSync(paths.checkpoint, 'utf8')) as Checkpoint<X>;
       if (cp.checkpoint_version !== CHECKPOINT_VERSION) {
-        throw new SnapshotError(`${paths.checkpoint} was written by another version of the tool; delete ${paths.partialDir} and pull again.`);
+        throw new SnapshotError(
+          `${paths.checkpoint} was written by another version of the tool; delete ${paths.partialDir} and pull again.`,
+        );
       }
       if (identity && cp.identity.group.id !== identity.group.id) {
-        throw new SnapshotError(`${dir} holds an unfinished pull of group ${cp.identity.group.id} (${cp.identity.group.screen_name}), not of group ${identity.group.id}; use another --out directory or delete ${paths.partialDir}.`);
+        throw new SnapshotError(
+          `${dir} holds an unfinished pull of group ${cp.identity.group.id} (${cp.identity.group.screen_name}), not of group ${identity.group.id}; use another --out directory or delete ${paths.partialDir}.`,
+        );
       }
-      if (identity && identity.fields && identity.api_version && identity.source
-        && !sameIdentity(cp.identity, identity as PullIdentity)) {
-        throw new SnapshotError(`${dir} holds an unfinished pull made with other settings (API base or synthetic community, API version or fields); use another --out directory or delete ${paths.partialDir}.`);
+      if (
+        identity &&
+        identity.fields &&
+        identity.api_version &&
+        identity.source &&
+        !sameIdentity(cp.identity, identity as PullIdentity)
+      ) {
+        throw new SnapshotError(
+          `${dir} holds an unfinished pull made with other settings (API base or synthetic community, API version or fields); use another --out directory or delete ${paths.partialDir}.`,
+        );
       }
       acquireLock(paths);
       try {
@@ -186,7 +231,9 @@ export class SnapshotWriter<X = Record<string, unknown>> {
       }
     }
     if (fs.existsSync(paths.members)) {
-      throw new SnapshotError(`${dir} already holds ${MEMBERS_FILE} without a manifest or a checkpoint (not written by this tool, or damaged); use another --out directory or delete it.`);
+      throw new SnapshotError(
+        `${dir} already holds ${MEMBERS_FILE} without a manifest or a checkpoint (not written by this tool, or damaged); use another --out directory or delete it.`,
+      );
     }
     const init = await fresh();
     fs.mkdirSync(paths.partialDir, { recursive: true });
@@ -194,7 +241,9 @@ export class SnapshotWriter<X = Record<string, unknown>> {
     if (fs.existsSync(paths.checkpoint)) {
       // Another pull started here while our first page was on its way.
       fs.rmSync(paths.lock, { force: true });
-      throw new SnapshotError(`another pull started writing ${dir} at the same time; use another --out directory.`);
+      throw new SnapshotError(
+        `another pull started writing ${dir} at the same time; use another --out directory.`,
+      );
     }
     const header = fileHeader();
     const fd = fs.openSync(paths.part, 'w', 0o644);
@@ -225,11 +274,15 @@ export class SnapshotWriter<X = Record<string, unknown>> {
       return new SnapshotWriter(paths, cp, -1);
     }
     if (!fs.existsSync(paths.part)) {
-      throw new SnapshotError(`${paths.checkpoint} exists but ${paths.part} is missing; the unfinished pull is damaged — delete ${paths.partialDir} and pull again.`);
+      throw new SnapshotError(
+        `${paths.checkpoint} exists but ${paths.part} is missing; the unfinished pull is damaged — delete ${paths.partialDir} and pull again.`,
+      );
     }
     const size = fs.statSync(paths.part).size;
     if (size < cp.bytes) {
-      throw new SnapshotError(`${paths.part} is shorter (${size} B) than its checkpoint says (${cp.bytes} B); the unfinished pull is damaged — delete ${paths.partialDir} and pull again.`);
+      throw new SnapshotError(
+        `${paths.part} is shorter (${size} B) than its checkpoint says (${cp.bytes} B); the unfinished pull is damaged — delete ${paths.partialDir} and pull again.`,
+      );
     }
     const fd = fs.openSync(paths.part, 'r+');
     // Drop a batch (or trailer) written after the last checkpoint: it is fetched again.
@@ -253,19 +306,30 @@ export class SnapshotWriter<X = Record<string, unknown>> {
   }
 
   /** The checkpoint after `members` follow `after`, and the bytes to write at `after.bytes`. */
-  private static next<X>(after: Checkpoint<X>, members: Members, paging: PagingState, extra: X): { next: Checkpoint<X>; message: Uint8Array | null } {
+  private static next<X>(
+    after: Checkpoint<X>,
+    members: Members,
+    paging: PagingState,
+    extra: X,
+  ): { next: Checkpoint<X>; message: Uint8Array | null } {
     const next: Checkpoint<X> = { ...after, paging: { ...paging }, extra };
-    const rows = Array.isArray(members) ? batchFromRows(members as readonly MemberRow[]) : members as MemberBatch | TypedBatch;
+    const rows = Array.isArray(members)
+      ? batchFromRows(members as readonly MemberRow[])
+      : (members as MemberBatch | TypedBatch);
     if (rows.length === 0) return { next, message: null };
     const { batch } = encodeBatch(rows);
-    next.blocks = [...after.blocks, { offset: after.bytes, metadataLength: batch.metadataLength, bodyLength: batch.bodyLength }];
+    next.blocks = [
+      ...after.blocks,
+      { offset: after.bytes, metadataLength: batch.metadataLength, bodyLength: batch.bodyLength },
+    ];
     next.bytes = after.bytes + batch.message.length;
     next.rows = after.rows + rows.length;
     return { next, message: batch.message };
   }
 
   private assertIdle(what: string): void {
-    if (this.queued > 0) throw new Error(`SnapshotWriter.${what}: queued batches are still being written; await drain() first`);
+    if (this.queued > 0)
+      throw new Error(`SnapshotWriter.${what}: queued batches are still being written; await drain() first`);
   }
 
   /** Append a batch (may be empty: then only the paging state is checkpointed). */
@@ -303,8 +367,13 @@ export class SnapshotWriter<X = Record<string, unknown>> {
       this.cp = next;
     });
     this.io = job.then(
-      () => { this.queued--; },
-      (e: unknown) => { this.queued--; this.ioError ??= e; },
+      () => {
+        this.queued--;
+      },
+      (e: unknown) => {
+        this.queued--;
+        this.ioError ??= e;
+      },
     );
     return job;
   }
@@ -316,7 +385,11 @@ export class SnapshotWriter<X = Record<string, unknown>> {
   }
 
   /** Close the file, write the manifest; returns it. */
-  finish(reportedAtEnd: number, tool: SnapshotManifest['tool'], finishedTime = new Date().toISOString()): SnapshotManifest {
+  finish(
+    reportedAtEnd: number,
+    tool: SnapshotManifest['tool'],
+    finishedTime = new Date().toISOString(),
+  ): SnapshotManifest {
     this.assertIdle('finish');
     if (this.ioError !== undefined) throw this.ioError;
     if (this.cp.phase !== 'finalizing') {
@@ -325,7 +398,12 @@ export class SnapshotWriter<X = Record<string, unknown>> {
       fs.fsyncSync(fd);
       fs.closeSync(fd);
       this.fd = null;
-      this.cp = { ...this.cp, phase: 'finalizing', reported_at_end: reportedAtEnd, finished_time: finishedTime };
+      this.cp = {
+        ...this.cp,
+        phase: 'finalizing',
+        reported_at_end: reportedAtEnd,
+        finished_time: finishedTime,
+      };
       writeJsonAtomic(this.paths.checkpoint, this.cp);
       fs.renameSync(this.paths.part, this.paths.members);
       fsyncDir(this.paths.dir);

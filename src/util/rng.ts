@@ -201,10 +201,6 @@ export class Rng {
   }
 }
 
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
-}
-
 const LOG_FACTORIAL_CACHE: number[] = [0];
 function logFactorial(k: number): number {
   if (k < 1024) {

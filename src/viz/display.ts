@@ -15,7 +15,10 @@ export interface HtmlSink {
 }
 
 const STATE = Symbol.for('vk-audience-study.plotlyState');
-interface PlotlyState { inlined: boolean; next: number }
+interface PlotlyState {
+  inlined: boolean;
+  next: number;
+}
 type StateHost = { [STATE]?: PlotlyState };
 
 function state(): PlotlyState {
@@ -52,14 +55,17 @@ export function jsonForScript(value: unknown): string {
 /** One chart: a div and the script that draws it. Pure. */
 export function figureHtml(fig: Figure, divId: string): string {
   if (!/^[A-Za-z][\w-]*$/.test(divId)) throw new Error(`invalid chart div id "${divId}".`);
-  if (!Array.isArray(fig.data) || fig.data.length === 0) throw new Error('figure has no traces: nothing to draw.');
+  if (!Array.isArray(fig.data) || fig.data.length === 0)
+    throw new Error('figure has no traces: nothing to draw.');
   const height = typeof fig.layout.height === 'number' ? fig.layout.height : 420;
   // When the library output is missing (e.g. cleared in JupyterLab), say so in the page
   // instead of leaving an empty box.
-  return `<div id="${divId}" class="study-figure" style="width:100%;min-height:${height}px"></div>\n` +
+  return (
+    `<div id="${divId}" class="study-figure" style="width:100%;min-height:${height}px"></div>\n` +
     `<script type="text/javascript">(function(){var el=document.getElementById(${JSON.stringify(divId)});` +
     `if(!window.Plotly){el.textContent='plotly.js is not loaded: run the notebook from its first cell (trusted notebook).';return;}` +
-    `window.Plotly.newPlot(el,${jsonForScript(fig.data)},${jsonForScript(fig.layout)},${jsonForScript(fig.config ?? {})});})();</script>`;
+    `window.Plotly.newPlot(el,${jsonForScript(fig.data)},${jsonForScript(fig.layout)},${jsonForScript(fig.config ?? {})});})();</script>`
+  );
 }
 
 function tslabDisplay(): HtmlSink {

@@ -15,12 +15,18 @@ export interface BarSeries {
   upper?: readonly number[];
 }
 
-function checkLengths(categories: readonly unknown[], series: readonly { name: string; values: readonly number[] }[]): void {
+function checkLengths(
+  categories: readonly unknown[],
+  series: readonly { name: string; values: readonly number[] }[],
+): void {
   for (const s of series) {
     if (s.values.length !== categories.length) {
-      throw new Error(`series "${s.name}" has ${s.values.length} values for ${categories.length} categories.`);
+      throw new Error(
+        `series "${s.name}" has ${s.values.length} values for ${categories.length} categories.`,
+      );
     }
-    if (s.values.some((v) => !Number.isFinite(v))) throw new Error(`series "${s.name}" has a non-finite value.`);
+    if (s.values.some((v) => !Number.isFinite(v)))
+      throw new Error(`series "${s.name}" has a non-finite value.`);
   }
 }
 
@@ -40,7 +46,10 @@ export function barFigure(opts: {
     const trace: Record<string, unknown> = {
       type: 'bar',
       name: s.name,
-      marker: { color: opts.series.length === 1 ? opts.categories.map((c, j) => s.color ?? categoryColor(c, j)) : color },
+      marker: {
+        color:
+          opts.series.length === 1 ? opts.categories.map((c, j) => s.color ?? categoryColor(c, j)) : color,
+      },
       orientation: opts.horizontal ? 'h' : 'v',
       [opts.horizontal ? 'y' : 'x']: [...opts.categories],
       [opts.horizontal ? 'x' : 'y']: [...s.values],
@@ -76,9 +85,15 @@ export interface LineSeries {
 }
 
 /** Lines (or points) sharing an x axis, e.g. a distribution by hour of day. */
-export function lineFigure(opts: { title: string; series: readonly LineSeries[]; x: AxisSpec; y: AxisSpec }): Figure {
+export function lineFigure(opts: {
+  title: string;
+  series: readonly LineSeries[];
+  x: AxisSpec;
+  y: AxisSpec;
+}): Figure {
   const data = opts.series.map((s, i) => {
-    if (s.x.length !== s.y.length) throw new Error(`series "${s.name}" has ${s.x.length} x values and ${s.y.length} y values.`);
+    if (s.x.length !== s.y.length)
+      throw new Error(`series "${s.name}" has ${s.x.length} x values and ${s.y.length} y values.`);
     return {
       type: 'scatter',
       mode: s.mode ?? 'lines',
@@ -89,5 +104,9 @@ export function lineFigure(opts: { title: string; series: readonly LineSeries[];
       marker: { color: s.color ?? categoryColor(s.name, i), size: 7 },
     };
   });
-  return { data, layout: baseLayout({ title: opts.title, x: opts.x, y: opts.y, showLegend: opts.series.length > 1 }), config: { ...BASE_CONFIG } };
+  return {
+    data,
+    layout: baseLayout({ title: opts.title, x: opts.x, y: opts.y, showLegend: opts.series.length > 1 }),
+    config: { ...BASE_CONFIG },
+  };
 }

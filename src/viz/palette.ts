@@ -19,8 +19,14 @@ export const OKABE_ITO = {
 
 /** Colour cycle for series with no fixed category colour. */
 export const SERIES_COLORS: readonly string[] = [
-  OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.bluishGreen, OKABE_ITO.vermillion,
-  OKABE_ITO.reddishPurple, OKABE_ITO.skyBlue, OKABE_ITO.yellow, OKABE_ITO.black,
+  OKABE_ITO.blue,
+  OKABE_ITO.orange,
+  OKABE_ITO.bluishGreen,
+  OKABE_ITO.vermillion,
+  OKABE_ITO.reddishPurple,
+  OKABE_ITO.skyBlue,
+  OKABE_ITO.yellow,
+  OKABE_ITO.black,
 ];
 
 export type SexCategory = 'female' | 'male' | 'unknown';
@@ -46,10 +52,16 @@ export const STATUS_COLORS: Readonly<Record<StatusCategory, string>> = {
 export const STATUS_ORDER: readonly StatusCategory[] = ['active', 'inactive', 'hidden', 'deleted', 'banned'];
 
 export type PlatformCategory =
-  | 'mobile web' | 'iPhone' | 'iPad' | 'Android' | 'Windows Phone' | 'Windows app' | 'full web' | 'unknown';
+  'mobile web' | 'iPhone' | 'iPad' | 'Android' | 'Windows Phone' | 'Windows app' | 'full web' | 'unknown';
 /** VK `last_seen.platform` codes 1…7 (reference/vk-api.md). */
 export const PLATFORM_BY_CODE: Readonly<Record<number, PlatformCategory>> = {
-  1: 'mobile web', 2: 'iPhone', 3: 'iPad', 4: 'Android', 5: 'Windows Phone', 6: 'Windows app', 7: 'full web',
+  1: 'mobile web',
+  2: 'iPhone',
+  3: 'iPad',
+  4: 'Android',
+  5: 'Windows Phone',
+  6: 'Windows app',
+  7: 'full web',
 };
 export const PLATFORM_COLORS: Readonly<Record<PlatformCategory, string>> = {
   'mobile web': OKABE_ITO.orange,
@@ -67,8 +79,9 @@ export function platformCategory(code: number | null | undefined): PlatformCateg
 
 /** Colour for a category of a known family, or the series cycle for anything else. */
 export function categoryColor(category: string, index = 0): string {
-  const fixed = (SEX_COLORS as Record<string, string>)[category]
-    ?? (STATUS_COLORS as Record<string, string>)[category]
-    ?? (PLATFORM_COLORS as Record<string, string>)[category];
+  const fixed =
+    (SEX_COLORS as Record<string, string>)[category] ??
+    (STATUS_COLORS as Record<string, string>)[category] ??
+    (PLATFORM_COLORS as Record<string, string>)[category];
   return fixed ?? SERIES_COLORS[index % SERIES_COLORS.length];
 }

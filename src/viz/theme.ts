@@ -27,7 +27,8 @@ export const BASE_FONT_SIZE = 15;
 
 export function axisTitle(axis: AxisSpec): string {
   if (axis.title.trim() === '') throw new Error('axis title is empty: say what the axis measures.');
-  if (axis.unit.trim() === '') throw new Error(`axis "${axis.title}" has no unit: give one (e.g. "count", "%").`);
+  if (axis.unit.trim() === '')
+    throw new Error(`axis "${axis.title}" has no unit: give one (e.g. "count", "%").`);
   return `${axis.title} (${axis.unit})`;
 }
 
@@ -48,7 +49,13 @@ function axisLayout(axis: AxisSpec): Record<string, unknown> {
 }
 
 /** The study's base layout: every figure builder starts from this. */
-export function baseLayout(opts: { title: string; x: AxisSpec; y: AxisSpec; height?: number; showLegend?: boolean }): Record<string, unknown> {
+export function baseLayout(opts: {
+  title: string;
+  x: AxisSpec;
+  y: AxisSpec;
+  height?: number;
+  showLegend?: boolean;
+}): Record<string, unknown> {
   return {
     title: { text: opts.title, font: { size: BASE_FONT_SIZE + 4 }, x: 0, xanchor: 'left' },
     font: { family: FONT_FAMILY, size: BASE_FONT_SIZE, color: '#222' },

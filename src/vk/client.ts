@@ -15,7 +15,13 @@ import * as https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { AbortedError, realClock, type Clock } from './clock';
 import {
-  VkApiError, VkCaptchaError, VkError, VkNetworkError, VkResponseError, VkRetryExhaustedError, redact,
+  VkApiError,
+  VkCaptchaError,
+  VkError,
+  VkNetworkError,
+  VkResponseError,
+  VkRetryExhaustedError,
+  redact,
 } from './errors';
 import { VK_WINDOW_MS, limiterForToken, type RateLimiter } from './limiter';
 
@@ -82,11 +88,17 @@ export function classifyTransportError(e: unknown, method: string, token: string
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message)) {
     return new VkNetworkError('timeout', method, code || message, { token });
   }
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_BAD_RESPONSE' || /socket hang up|aborted/i.test(message)) {
+  if (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'ERR_BAD_RESPONSE' ||
+    /socket hang up|aborted/i.test(message)
+  ) {
     return new VkNetworkError('reset', method, code || message, { token });
   }
   if (code === 'ECONNREFUSED') return new VkNetworkError('refused', method, code, { token, retryable: true });
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new VkNetworkError('dns', method, code, { token, retryable: code === 'EAI_AGAIN' });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new VkNetworkError('dns', method, code, { token, retryable: code === 'EAI_AGAIN' });
   return new VkNetworkError('other', method, code || message, { token });
 }
 
@@ -98,14 +110,21 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function interpretAnswer(method: string, status: number, body: string, token: string): unknown {
   if (status >= 400) {
     return new VkNetworkError('http', method, `${body.slice(0, 60).replace(/\s+/g, ' ')}`, {
-      status, token, retryable: status >= 500 || status === 429,
+      status,
+      token,
+      retryable: status >= 500 || status === 429,
     });
   }
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    return new VkNetworkError('non_json', method, `${body.length} bytes starting ${JSON.stringify(body.slice(0, 40))}`, { token });
+    return new VkNetworkError(
+      'non_json',
+      method,
+      `${body.length} bytes starting ${JSON.stringify(body.slice(0, 40))}`,
+      { token },
+    );
   }
   if (!isObject(json)) return new VkResponseError(method, 'the answer is not a JSON object');
   if (isObject(json.error)) {
@@ -113,9 +132,13 @@ export function interpretAnswer(method: string, status: number, body: string, to
     const code = typeof err.error_code === 'number' ? err.error_code : 1;
     const msg = typeof err.error_msg === 'string' ? err.error_msg : 'no message';
     if (code === 14) return new VkCaptchaError(method, msg, token);
-    return new VkApiError(code, method, msg, { token, subcode: typeof err.error_subcode === 'number' ? err.error_subcode : undefined });
+    return new VkApiError(code, method, msg, {
+      token,
+      subcode: typeof err.error_subcode === 'number' ? err.error_subcode : undefined,
+    });
   }
-  if (!('response' in json)) return new VkResponseError(method, 'neither "response" nor "error" in the answer');
+  if (!('response' in json))
+    return new VkResponseError(method, 'neither "response" nor "error" in the answer');
   // execute: a failed inner call makes the whole answer unusable for paging; surface the
   // first inner error so the usual classification (retry 6/9/10, fail on 15/125…) applies.
   if (Array.isArray(json.execute_errors) && json.execute_errors.length > 0) {
@@ -144,7 +167,12 @@ export class VkClient {
   private readonly limiter: RateLimiter;
   private readonly clock: Clock;
   private readonly random: () => number;
-  private readonly opts: Required<Pick<VkClientOptions, 'timeoutMs' | 'maxAttempts' | 'backoffBaseMs' | 'backoffMaxMs' | 'auth' | 'windowMs'>>;
+  private readonly opts: Required<
+    Pick<
+      VkClientOptions,
+      'timeoutMs' | 'maxAttempts' | 'backoffBaseMs' | 'backoffMaxMs' | 'auth' | 'windowMs'
+    >
+  >;
   private readonly onRetry?: (info: RetryInfo) => void;
 
   constructor(options: VkClientOptions) {
@@ -156,13 +184,17 @@ export class VkClient {
     try {
       url = new URL(base);
     } catch {
-      throw new Error(`VK_API_BASE is not a URL: ${JSON.stringify(redact(base, options.token))}; expected e.g. ${DEFAULT_VK_API_BASE}`);
+      throw new Error(
+        `VK_API_BASE is not a URL: ${JSON.stringify(redact(base, options.token))}; expected e.g. ${DEFAULT_VK_API_BASE}`,
+      );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new Error(`VK_API_BASE must be an http(s) URL, got ${url.protocol}`);
     }
     if (base.includes(options.token) || url.search !== '') {
-      throw new Error('VK_API_BASE must not carry a query string or the token: the token is sent in the request body only.');
+      throw new Error(
+        'VK_API_BASE must not carry a query string or the token: the token is sent in the request body only.',
+      );
     }
     this.base = base;
     this.token = options.token;
@@ -177,9 +209,13 @@ export class VkClient {
       auth: options.auth ?? 'body',
       windowMs: options.windowMs ?? VK_WINDOW_MS,
     };
-    this.limiter = options.limiter ?? limiterForToken(options.token, {
-      requestsPerSecond: options.rateLimit, windowMs: options.windowMs, clock: options.clock,
-    });
+    this.limiter =
+      options.limiter ??
+      limiterForToken(options.token, {
+        requestsPerSecond: options.rateLimit,
+        windowMs: options.windowMs,
+        clock: options.clock,
+      });
     this.http = axios.create({
       httpAgent: keepAliveHttp,
       httpsAgent: keepAliveHttps,
@@ -194,7 +230,12 @@ export class VkClient {
   }
 
   /** One HTTP exchange; returns the `response` value or a typed error (never throws axios'). */
-  private async attempt(method: string, params: VkParams, signal?: AbortSignal, fast?: FastDecode): Promise<unknown> {
+  private async attempt(
+    method: string,
+    params: VkParams,
+    signal?: AbortSignal,
+    fast?: FastDecode,
+  ): Promise<unknown> {
     const form = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) {
       if (v !== undefined) form.append(k, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
@@ -208,10 +249,14 @@ export class VkClient {
     let bytes: Buffer;
     try {
       const res = await this.http.post(`${this.base}/${method}`, form.toString(), {
-        headers, timeout: this.opts.timeoutMs, signal,
+        headers,
+        timeout: this.opts.timeoutMs,
+        signal,
       });
       status = res.status;
-      bytes = Buffer.isBuffer(res.data) ? res.data : Buffer.from(res.data instanceof ArrayBuffer ? new Uint8Array(res.data) : String(res.data ?? ''));
+      bytes = Buffer.isBuffer(res.data)
+        ? res.data
+        : Buffer.from(res.data instanceof ArrayBuffer ? new Uint8Array(res.data) : String(res.data ?? ''));
     } catch (e) {
       if (signal?.aborted) return new AbortedError();
       return classifyTransportError(e, method, this.token);
@@ -235,7 +280,12 @@ export class VkClient {
    * Call a method with limiting and bounded retries. Throws `VkError` subclasses or
    * `AbortedError`. `fast` may decode a successful answer without the general JSON parse.
    */
-  async call<T = unknown>(method: string, params: VkParams = {}, signal?: AbortSignal, fast?: FastDecode): Promise<T> {
+  async call<T = unknown>(
+    method: string,
+    params: VkParams = {},
+    signal?: AbortSignal,
+    fast?: FastDecode,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new AbortedError();
       await this.limiter.acquire(signal);
@@ -258,6 +308,8 @@ export class VkClient {
 /** "3 retries (error 6 ×2, HTTP 502 ×1)". */
 export function summariseRetries(stats: ClientStats): string {
   if (stats.retries === 0) return 'no retries';
-  const parts = Object.entries(stats.retriesByReason).sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ×${n}`);
+  const parts = Object.entries(stats.retriesByReason)
+    .sort((a, b) => b[1] - a[1])
+    .map(([r, n]) => `${r} ×${n}`);
   return `${stats.retries} ${stats.retries === 1 ? 'retry' : 'retries'} (${parts.join(', ')})`;
 }

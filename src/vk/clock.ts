@@ -16,13 +16,20 @@ export class AbortedError extends Error {
 
 export const realClock: Clock = {
   now: () => performance.now(),
-  sleep: (ms, signal) => new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError());
-    if (ms <= 0) return resolve();
-    const onAbort = () => { clearTimeout(t); reject(new AbortedError()); };
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  }),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(new AbortedError());
+      if (ms <= 0) return resolve();
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(new AbortedError());
+      };
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
 };
 
 /** A manual clock for tests: `sleep` resolves when `advance` moves time past its deadline. */
@@ -40,12 +47,16 @@ export class FakeClock implements Clock {
     return new Promise((resolve, reject) => {
       const waiter = { at: this.t + ms, resolve };
       this.waiters.push(waiter);
-      signal?.addEventListener('abort', () => {
-        const i = this.waiters.indexOf(waiter);
-        if (i < 0) return;
-        this.waiters.splice(i, 1);
-        reject(new AbortedError());
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const i = this.waiters.indexOf(waiter);
+          if (i < 0) return;
+          this.waiters.splice(i, 1);
+          reject(new AbortedError());
+        },
+        { once: true },
+      );
     });
   }
 

@@ -23,7 +23,11 @@ import { typedBatch, type BatchPool, type TypedBatch, type TypedColumn } from '.
 import { PROJECTED } from './members-script';
 
 export class DecodedColumns {
-  constructor(readonly counts: number[], readonly lens: number[], readonly batch: TypedBatch) {}
+  constructor(
+    readonly counts: number[],
+    readonly lens: number[],
+    readonly batch: TypedBatch,
+  ) {}
 }
 
 // Token kinds returned by Decoder.value().
@@ -44,7 +48,9 @@ type Sink =
   | { kind: 'bdate'; vis: TypedColumn; year: TypedColumn };
 
 /** Projected field → how its values are stored (the same table as members-script's DIRECT). */
-const RULES: Readonly<Record<string, { kind: Sink['kind']; column: keyof MemberRow; min?: number; max?: number }>> = {
+const RULES: Readonly<
+  Record<string, { kind: Sink['kind']; column: keyof MemberRow; min?: number; max?: number }>
+> = {
   id: { kind: 'id', column: 'id' },
   first_name: { kind: 'text', column: 'first_name' },
   deactivated: { kind: 'deactivated', column: 'deactivated' },
@@ -77,7 +83,8 @@ function sinksFor(batch: TypedBatch): Sink[] {
   return PROJECTED.map(([name]) => {
     const r = RULES[name];
     const col = batch.columns[r.column];
-    if (r.kind === 'bdate') return { kind: 'bdate', vis: batch.columns.bdate_visibility, year: batch.columns.birth_year };
+    if (r.kind === 'bdate')
+      return { kind: 'bdate', vis: batch.columns.bdate_visibility, year: batch.columns.birth_year };
     if (r.kind === 'int') return { kind: 'int', col, min: r.min!, max: r.max! };
     return { kind: r.kind, col } as Sink;
   });
@@ -160,7 +167,16 @@ class Decoder {
         if (e === 0x75) {
           for (let i = 2; i < 6; i++) if (!isHex(b[q + i])) return FAIL;
           q += 6;
-        } else if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+        } else if (
+          e === 0x22 ||
+          e === 0x5c ||
+          e === 0x2f ||
+          e === 0x62 ||
+          e === 0x66 ||
+          e === 0x6e ||
+          e === 0x72 ||
+          e === 0x74
+        ) {
           q += 2;
         } else {
           return FAIL;
@@ -184,7 +200,10 @@ class Decoder {
     const start = this.p;
     let q = start;
     let neg = false;
-    if (b[q] === 0x2d) { neg = true; q++; }
+    if (b[q] === 0x2d) {
+      neg = true;
+      q++;
+    }
     let c = b[q];
     if (!isDigit(c)) return FAIL;
     let v = 0;
@@ -193,7 +212,12 @@ class Decoder {
       q++;
       if (isDigit(b[q])) return FAIL; // leading zero
     } else {
-      while (isDigit(c)) { v = v * 10 + (c - 0x30); digits++; q++; c = b[q]; }
+      while (isDigit(c)) {
+        v = v * 10 + (c - 0x30);
+        digits++;
+        q++;
+        c = b[q];
+      }
     }
     c = b[q];
     if (c === 0x2e || c === 0x65 || c === 0x45 || digits > 15) {
@@ -310,10 +334,14 @@ class Decoder {
     if (!this.eat(0x5b)) return false;
     if (this.eat(0x5d)) return true;
     switch (sink.kind) {
-      case 'id': return this.ids(sink.col);
-      case 'int': return this.intColumn(sink.col, sink.min, sink.max);
-      case 'time': return this.timeColumn(sink.col);
-      case 'flag': return this.flagColumn(sink.col);
+      case 'id':
+        return this.ids(sink.col);
+      case 'int':
+        return this.intColumn(sink.col, sink.min, sink.max);
+      case 'time':
+        return this.timeColumn(sink.col);
+      case 'flag':
+        return this.flagColumn(sink.col);
       default: {
         for (;;) {
           if (this.quickNull()) {
@@ -388,9 +416,19 @@ class Decoder {
     const p = this.p;
     let v: number;
     let end: number;
-    if (b[p] === 0x74 && b[p + 1] === 0x72 && b[p + 2] === 0x75 && b[p + 3] === 0x65) { v = 1; end = p + 4; }
-    else if (b[p] === 0x66 && b[p + 1] === 0x61 && b[p + 2] === 0x6c && b[p + 3] === 0x73 && b[p + 4] === 0x65) { v = 0; end = p + 5; }
-    else return -1;
+    if (b[p] === 0x74 && b[p + 1] === 0x72 && b[p + 2] === 0x75 && b[p + 3] === 0x65) {
+      v = 1;
+      end = p + 4;
+    } else if (
+      b[p] === 0x66 &&
+      b[p + 1] === 0x61 &&
+      b[p + 2] === 0x6c &&
+      b[p + 3] === 0x73 &&
+      b[p + 4] === 0x65
+    ) {
+      v = 0;
+      end = p + 5;
+    } else return -1;
     const c = b[end];
     if (c !== 0x2c && c !== 0x5d) return -1;
     this.sep = c;
@@ -409,7 +447,16 @@ class Decoder {
       } else {
         const t = this.value();
         if (t === FAIL) return false;
-        const v = t === TRUE ? true : t === FALSE ? false : t === NUM ? flag(this.num) : t === STR ? flag(this.jsString()) : null;
+        const v =
+          t === TRUE
+            ? true
+            : t === FALSE
+              ? false
+              : t === NUM
+                ? flag(this.num)
+                : t === STR
+                  ? flag(this.jsString())
+                  : null;
         if (v === null) col.pushNull();
         else col.pushBool(v);
         if (!this.separator()) return false;
@@ -469,7 +516,11 @@ class Decoder {
     const digits = (min: number, max: number): number => {
       let n = 0;
       let v = 0;
-      while (q < end && isDigit(b[q]) && n < max) { v = v * 10 + b[q] - 0x30; q++; n++; }
+      while (q < end && isDigit(b[q]) && n < max) {
+        v = v * 10 + b[q] - 0x30;
+        q++;
+        n++;
+      }
       return n >= min ? v : -1;
     };
     if (digits(1, 2) < 0 || b[q] !== 0x2e || q >= end) return parseBdate(this.jsString());
@@ -500,7 +551,11 @@ export function decodeColumnsAnswer(body: Uint8Array, pool?: BatchPool): Decoded
   return out;
 }
 
-function decode(body: Uint8Array, pool: BatchPool | undefined, taken: { batch?: TypedBatch }): DecodedColumns | null {
+function decode(
+  body: Uint8Array,
+  pool: BatchPool | undefined,
+  taken: { batch?: TypedBatch },
+): DecodedColumns | null {
   const d = new Decoder(body);
   if (!d.eat(0x7b)) return null;
   const top = d.key();

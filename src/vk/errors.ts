@@ -40,7 +40,7 @@ const HINTS: Record<number, string> = {
   12: 'the execute script did not compile (a bug in this tool: please report it)',
   13: 'the execute answer was too big or the script failed: the pull asks for fewer members per request',
   14: 'VK wants a captcha for this token: open vk.com in a browser as the token owner, wait a few minutes, then run the same command again (the pull resumes)',
-  15: 'access denied: the community hides its member list (or this token may not see it); only its administrators can list members — use an administrator\'s token',
+  15: "access denied: the community hides its member list (or this token may not see it); only its administrators can list members — use an administrator's token",
   17: 'VK requires validation of the account that owns the token: log in on vk.com in a browser, complete the check, then get a new token',
   18: 'the page that owns the token is deleted or banned: use a token of an active account',
   28: 'application authorization failed: this token (e.g. a service token) may not call this method',
@@ -83,7 +83,12 @@ export class VkApiError extends VkError {
   readonly vkMessage: string;
   readonly hint: string;
   readonly retryable: boolean;
-  constructor(code: number, method: string, vkMessage: string, opts: { subcode?: number; token?: string } = {}) {
+  constructor(
+    code: number,
+    method: string,
+    vkMessage: string,
+    opts: { subcode?: number; token?: string } = {},
+  ) {
     const safe = redact(vkMessage, opts.token).slice(0, 300);
     super(`VK API error ${code} in ${method}: ${safe} — ${hintFor(code)}`, method);
     this.code = code;
@@ -109,7 +114,12 @@ export class VkNetworkError extends VkError {
   readonly failure: NetworkFailure;
   readonly status: number | undefined;
   readonly retryable: boolean;
-  constructor(failure: NetworkFailure, method: string, detail: string, opts: { status?: number; token?: string; retryable?: boolean } = {}) {
+  constructor(
+    failure: NetworkFailure,
+    method: string,
+    detail: string,
+    opts: { status?: number; token?: string; retryable?: boolean } = {},
+  ) {
     const what: Record<NetworkFailure, string> = {
       timeout: 'no answer in time',
       reset: 'the connection was reset',
@@ -119,13 +129,16 @@ export class VkNetworkError extends VkError {
       dns: 'the API host name could not be resolved',
       other: 'network error',
     };
-    const advice = failure === 'refused' || failure === 'dns'
-      ? 'check VK_API_BASE and the network'
-      : 'the client retries transient failures';
+    const advice =
+      failure === 'refused' || failure === 'dns'
+        ? 'check VK_API_BASE and the network'
+        : 'the client retries transient failures';
     super(`${method}: ${what[failure]} (${redact(detail, opts.token).slice(0, 200)}) — ${advice}`, method);
     this.failure = failure;
     this.status = opts.status;
-    this.retryable = opts.retryable ?? (failure !== 'dns' && !(failure === 'http' && opts.status !== undefined && opts.status < 500));
+    this.retryable =
+      opts.retryable ??
+      (failure !== 'dns' && !(failure === 'http' && opts.status !== undefined && opts.status < 500));
   }
 }
 
@@ -133,7 +146,10 @@ export class VkNetworkError extends VkError {
 export class VkResponseError extends VkError {
   readonly retryable = false;
   constructor(method: string, detail: string) {
-    super(`${method}: unexpected answer from the VK API (${detail}); if VK_API_BASE points to a proxy or an emulator, check it`, method);
+    super(
+      `${method}: unexpected answer from the VK API (${detail}); if VK_API_BASE points to a proxy or an emulator, check it`,
+      method,
+    );
   }
 }
 
@@ -143,7 +159,10 @@ export class VkRetryExhaustedError extends VkError {
   readonly attempts: number;
   readonly last: VkError;
   constructor(method: string, attempts: number, last: VkError) {
-    super(`${method}: gave up after ${attempts} attempts; last error: ${last.message}. Run the same command again later: the pull resumes where it stopped`, method);
+    super(
+      `${method}: gave up after ${attempts} attempts; last error: ${last.message}. Run the same command again later: the pull resumes where it stopped`,
+      method,
+    );
     this.attempts = attempts;
     this.last = last;
   }

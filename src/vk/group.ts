@@ -27,7 +27,9 @@ export function normaliseGroupArg(raw: string | number): string {
   s = s.replace(/^https?:\/\/(m\.)?vk\.(com|ru)\//i, '').replace(/\/+$/, '');
   s = s.replace(/^-(\d+)$/, '$1').replace(/^(club|public|event)(\d+)$/i, '$2');
   if (s === '' || !/^[A-Za-z0-9_.]+$/.test(s)) {
-    throw new Error(`--group ${JSON.stringify(String(raw))} is not a community id or screen name (expected e.g. 1, club1 or apiclub)`);
+    throw new Error(
+      `--group ${JSON.stringify(String(raw))} is not a community id or screen name (expected e.g. 1, club1 or apiclub)`,
+    );
   }
   return s;
 }
@@ -43,9 +45,17 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export async function resolveGroup(client: VkClient, groupArg: string | number, signal?: AbortSignal): Promise<GroupInfo> {
+export async function resolveGroup(
+  client: VkClient,
+  groupArg: string | number,
+  signal?: AbortSignal,
+): Promise<GroupInfo> {
   const group = normaliseGroupArg(groupArg);
-  const res = await client.call<unknown>('groups.getById', { group_id: group, fields: 'members_count,description' }, signal);
+  const res = await client.call<unknown>(
+    'groups.getById',
+    { group_id: group, fields: 'members_count,description' },
+    signal,
+  );
   const list = Array.isArray(res) ? res : isObject(res) && Array.isArray(res.groups) ? res.groups : null;
   if (!list || list.length === 0 || !isObject(list[0])) {
     throw new VkResponseError('groups.getById', 'no group object in the answer');

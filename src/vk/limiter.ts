@@ -42,7 +42,9 @@ export class RateLimiter {
     const rate = opts.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
     const window = opts.windowMs ?? VK_WINDOW_MS;
     if (!(rate >= 0) || !Number.isFinite(rate)) {
-      throw new RangeError(`rate limit must be a number of requests per second ≥ 0 (0 = unlimited), got ${rate}`);
+      throw new RangeError(
+        `rate limit must be a number of requests per second ≥ 0 (0 = unlimited), got ${rate}`,
+      );
     }
     if (!(window > 0)) throw new RangeError(`rate-limit window must be > 0 ms, got ${window}`);
     this.intervalMs = rate === 0 ? 0 : window / rate;
@@ -83,7 +85,12 @@ const perToken = new Map<string, RateLimiter>();
 
 /** The process-wide limiter of a token (keyed by a hash: the map never holds the token). */
 export function limiterForToken(token: string, opts: RateLimiterOptions = {}): RateLimiter {
-  const key = createHash('sha256').update(token).digest('hex') + '|' + (opts.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND) + '|' + (opts.windowMs ?? VK_WINDOW_MS);
+  const key =
+    createHash('sha256').update(token).digest('hex') +
+    '|' +
+    (opts.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND) +
+    '|' +
+    (opts.windowMs ?? VK_WINDOW_MS);
   let limiter = perToken.get(key);
   if (!limiter || opts.clock) {
     limiter = new RateLimiter(opts);

@@ -16,7 +16,14 @@
  */
 
 import {
-  INT32_MAX, MemberConversionError, deactivated, flag, int, parseBdate, text, unixTime,
+  INT32_MAX,
+  MemberConversionError,
+  deactivated,
+  flag,
+  int,
+  parseBdate,
+  text,
+  unixTime,
 } from '../snapshot/member-row';
 import type { MemberBatchBuilder } from '../snapshot/member-batch';
 import type { MemberRow } from '../snapshot/schema';
@@ -70,9 +77,11 @@ export interface MembersScriptParams {
 const ident = (i: number) => `c${i}`;
 
 export function membersScript(p: MembersScriptParams): string {
-  if (!(p.calls >= 1 && p.calls <= 25)) throw new RangeError(`calls per execute must be 1…25, got ${p.calls}`);
+  if (!(p.calls >= 1 && p.calls <= 25))
+    throw new RangeError(`calls per execute must be 1…25, got ${p.calls}`);
   if (!(p.page >= 1 && p.page <= 1000)) throw new RangeError(`page size must be 1…1000, got ${p.page}`);
-  if (!(p.overlap >= 0 && p.overlap < p.page)) throw new RangeError(`overlap must be 0…page-1, got ${p.overlap}`);
+  if (!(p.overlap >= 0 && p.overlap < p.page))
+    throw new RangeError(`overlap must be 0…page-1, got ${p.overlap}`);
   const params = `{"group_id":${p.groupId},"sort":"id_asc","count":${p.page},"offset":o,"fields":${JSON.stringify(p.fields.join(','))}}`;
   const lines: string[] = [];
   lines.push(`var o = ${p.start};`, 'var n = 0;', 'var counts = [];', 'var lens = [];');
@@ -99,7 +108,9 @@ export function membersScript(p: MembersScriptParams): string {
   if (p.shape === 'objects') {
     lines.push('return {"counts": counts, "lens": lens, "items": items};');
   } else {
-    lines.push(`return {"counts": counts, "lens": lens, "cols": [${PROJECTED.map((_, i) => ident(i)).join(', ')}]};`);
+    lines.push(
+      `return {"counts": counts, "lens": lens, "cols": [${PROJECTED.map((_, i) => ident(i)).join(', ')}]};`,
+    );
   }
   return lines.join('\n');
 }
@@ -112,11 +123,14 @@ export class ShapeMismatchError extends Error {}
 
 /** Check the columns answer: one array per projected field, all `total` long. */
 export function checkColumns(cols: unknown[], total: number): asserts cols is unknown[][] {
-  if (cols.length !== PROJECTED.length) throw new ShapeMismatchError(`expected ${PROJECTED.length} columns, got ${cols.length}`);
+  if (cols.length !== PROJECTED.length)
+    throw new ShapeMismatchError(`expected ${PROJECTED.length} columns, got ${cols.length}`);
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i];
     if (!Array.isArray(c) || c.length !== total) {
-      throw new ShapeMismatchError(`column ${PROJECTED[i][0]} has ${Array.isArray(c) ? c.length : 'no'} values for ${total} members`);
+      throw new ShapeMismatchError(
+        `column ${PROJECTED[i][0]} has ${Array.isArray(c) ? c.length : 'no'} values for ${total} members`,
+      );
     }
   }
 }
@@ -164,7 +178,10 @@ export function appendProjected(out: MemberBatchBuilder, cols: unknown[][], from
       const dst = target.id;
       for (let i = from; i < to; i++) {
         const id = int(src[i], 1, INT32_MAX);
-        if (id === null) throw new MemberConversionError(`VK member item has no valid "id" (got ${JSON.stringify(src[i])}); the API answer is malformed.`);
+        if (id === null)
+          throw new MemberConversionError(
+            `VK member item has no valid "id" (got ${JSON.stringify(src[i])}); the API answer is malformed.`,
+          );
         dst.push(id);
       }
     } else if (name === 'bdate') {
@@ -186,11 +203,14 @@ export function appendProjected(out: MemberBatchBuilder, cols: unknown[][], from
 
 /** Rebuild VK-shaped user objects from the columns answer (so one converter serves all). */
 export function usersFromColumns(cols: unknown[], total: number): Record<string, unknown>[] {
-  if (cols.length !== PROJECTED.length) throw new ShapeMismatchError(`expected ${PROJECTED.length} columns, got ${cols.length}`);
+  if (cols.length !== PROJECTED.length)
+    throw new ShapeMismatchError(`expected ${PROJECTED.length} columns, got ${cols.length}`);
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i];
     if (!Array.isArray(c) || c.length !== total) {
-      throw new ShapeMismatchError(`column ${PROJECTED[i][0]} has ${Array.isArray(c) ? c.length : 'no'} values for ${total} members`);
+      throw new ShapeMismatchError(
+        `column ${PROJECTED[i][0]} has ${Array.isArray(c) ? c.length : 'no'} values for ${total} members`,
+      );
     }
   }
   const users: Record<string, unknown>[] = new Array(total);

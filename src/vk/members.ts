@@ -26,10 +26,23 @@ import { toMemberRow, type VkUser } from '../snapshot/member-row';
 import { SnapshotWriter, type NewPull, type PullIdentity } from '../snapshot/writer';
 import { toolInfo } from '../snapshot/tool';
 import { AbortedError } from './clock';
-import { DEFAULT_VK_API_BASE, VK_API_VERSION, VkClient, summariseRetries, type ClientStats, type RetryInfo } from './client';
+import {
+  DEFAULT_VK_API_BASE,
+  VK_API_VERSION,
+  VkClient,
+  summariseRetries,
+  type ClientStats,
+  type RetryInfo,
+} from './client';
 import { VkApiError, VkNetworkError, VkResponseError, VkRetryExhaustedError } from './errors';
 import { resolveGroup, type GroupInfo } from './group';
-import { ShapeMismatchError, appendProjected, checkColumns, membersScript, type ScriptShape } from './members-script';
+import {
+  ShapeMismatchError,
+  appendProjected,
+  checkColumns,
+  membersScript,
+  type ScriptShape,
+} from './members-script';
 import { DecodedColumns, decodeColumnsAnswer } from './columns-decoder';
 import { MAX_MARGIN, Pager, type AcceptedRange, type Page, type PagerTuning } from './pager';
 import { ReadAhead } from './read-ahead';
@@ -132,7 +145,10 @@ interface PullExtra extends Record<string, unknown> {
 interface Answer {
   pages: Page[];
   starts: number[];
-  members: { kind: 'items'; items: VkUser[] } | { kind: 'columns'; cols: unknown[][] } | { kind: 'typed'; batch: TypedBatch };
+  members:
+    | { kind: 'items'; items: VkUser[] }
+    | { kind: 'columns'; cols: unknown[][] }
+    | { kind: 'typed'; batch: TypedBatch };
 }
 
 /** Convert the accepted members of a general answer into the batch being gathered. */
@@ -141,13 +157,17 @@ function takeAccepted(answer: Answer, ranges: readonly AcceptedRange[], out: Mem
     const base = answer.starts[r.page];
     const m = answer.members;
     if (m.kind === 'columns') appendProjected(out, m.cols, base + r.from, base + r.to);
-    else if (m.kind === 'items') for (let i = base + r.from; i < base + r.to; i++) out.pushRow(toMemberRow(m.items[i]));
+    else if (m.kind === 'items')
+      for (let i = base + r.from; i < base + r.to; i++) out.pushRow(toMemberRow(m.items[i]));
   }
 }
 
 /** The accepted members of a decoded answer (the answer's batch, cut down in place). */
 function typedAccepted(answer: Answer, batch: TypedBatch, ranges: readonly AcceptedRange[]): TypedBatch {
-  return keepRows(batch, ranges.map((r) => [answer.starts[r.page] + r.from, answer.starts[r.page] + r.to] as const));
+  return keepRows(
+    batch,
+    ranges.map((r) => [answer.starts[r.page] + r.from, answer.starts[r.page] + r.to] as const),
+  );
 }
 
 function idsOf(items: readonly unknown[]): unknown[] {
@@ -220,19 +240,27 @@ class MembersFetcher {
           // Another request in flight may have switched already (the check above was before the await).
           if ((this.mode as PullMode) !== 'plain') {
             this.mode = 'plain';
-            this.notice('execute is not allowed for this token (error 28, e.g. a service token): falling back to plain groups.getMembers calls (25× more requests)');
+            this.notice(
+              'execute is not allowed for this token (error 28, e.g. a service token): falling back to plain groups.getMembers calls (25× more requests)',
+            );
           }
           continue;
         }
-        if (used.shape === 'columns' && (e instanceof ShapeMismatchError || (e instanceof VkApiError && e.code === 12))) {
+        if (
+          used.shape === 'columns' &&
+          (e instanceof ShapeMismatchError || (e instanceof VkApiError && e.code === 12))
+        ) {
           if (this.shape === 'columns') {
             this.shape = 'objects';
-            this.notice(`the API did not accept field projections in execute (${e.message}); asking for whole user objects instead`);
+            this.notice(
+              `the API did not accept field projections in execute (${e.message}); asking for whole user objects instead`,
+            );
           }
           continue;
         }
         if (isOversize(e)) {
-          if (used.shape === this.shape && used.calls === this.calls && used.page === this.page) this.shrink();
+          if (used.shape === this.shape && used.calls === this.calls && used.page === this.page)
+            this.shrink();
           continue;
         }
         throw e;
@@ -247,7 +275,9 @@ class MembersFetcher {
       this.shape = 'objects';
       this.calls = this.maxCalls;
       this.ceiling = this.maxCalls;
-      this.notice('execute failed (error 13) even for one call with field projections: asking for whole user objects instead');
+      this.notice(
+        'execute failed (error 13) even for one call with field projections: asking for whole user objects instead',
+      );
     } else if (this.calls > 1) {
       this.ceiling = this.calls - 1;
       this.calls = Math.max(1, Math.floor(this.calls / 2));
@@ -273,9 +303,17 @@ class MembersFetcher {
   }
 
   private async plain(start: number, signal?: AbortSignal): Promise<Answer> {
-    const r = await this.client.call<unknown>('groups.getMembers', {
-      group_id: this.groupId, sort: 'id_asc', offset: start, count: PAGE_SIZE, fields: this.fields.join(','),
-    }, signal);
+    const r = await this.client.call<unknown>(
+      'groups.getMembers',
+      {
+        group_id: this.groupId,
+        sort: 'id_asc',
+        offset: start,
+        count: PAGE_SIZE,
+        fields: this.fields.join(','),
+      },
+      signal,
+    );
     if (!isObject(r) || typeof r.count !== 'number' || !Array.isArray(r.items)) {
       throw new VkResponseError('groups.getMembers', 'expected {count, items}');
     }
@@ -288,18 +326,34 @@ class MembersFetcher {
   }
 
   private async execute(
-    start: number, overlap: number, used: { shape: ScriptShape; calls: number; page: number }, signal?: AbortSignal,
+    start: number,
+    overlap: number,
+    used: { shape: ScriptShape; calls: number; page: number },
+    signal?: AbortSignal,
   ): Promise<Answer> {
     const page = used.page;
     const ov = Math.min(overlap, page - 1);
     const code = membersScript({
-      groupId: this.groupId, start, page, overlap: ov, calls: used.calls, fields: this.fields, shape: used.shape,
+      groupId: this.groupId,
+      start,
+      page,
+      overlap: ov,
+      calls: used.calls,
+      fields: this.fields,
+      shape: used.shape,
     });
-    const decode = used.shape === 'columns' ? (body: Buffer) => decodeColumnsAnswer(body, this.pool) : undefined;
+    const decode =
+      used.shape === 'columns' ? (body: Buffer) => decodeColumnsAnswer(body, this.pool) : undefined;
     const raw = await this.client.call<unknown>('execute', { code }, signal, decode);
     const decoded = raw instanceof DecodedColumns ? raw : null;
     const r = decoded ? { counts: decoded.counts, lens: decoded.lens } : raw;
-    if (!isObject(r) || !Array.isArray(r.counts) || !Array.isArray(r.lens) || r.counts.length !== r.lens.length || r.lens.length === 0) {
+    if (
+      !isObject(r) ||
+      !Array.isArray(r.counts) ||
+      !Array.isArray(r.lens) ||
+      r.counts.length !== r.lens.length ||
+      r.lens.length === 0
+    ) {
       throw new VkResponseError('execute', 'the paging script answer lacks per-page counts');
     }
     const lens = r.lens as unknown[];
@@ -322,7 +376,10 @@ class MembersFetcher {
       ids = cols[0];
     } else {
       if (!Array.isArray(r.items) || r.items.length !== total) {
-        throw new VkResponseError('execute', `items (${Array.isArray(r.items) ? r.items.length : 'none'}) do not add up to the page lengths (${total})`);
+        throw new VkResponseError(
+          'execute',
+          `items (${Array.isArray(r.items) ? r.items.length : 'none'}) do not add up to the page lengths (${total})`,
+        );
       }
       members = { kind: 'items', items: r.items as VkUser[] };
       ids = idsOf(r.items);
@@ -332,8 +389,15 @@ class MembersFetcher {
     let at = 0;
     for (let k = 0; k < lens.length; k++) {
       const n = lens[k] as number;
-      const pageIds = ArrayBuffer.isView(ids) ? (ids as Int32Array).subarray(at, at + n) : (ids as unknown[]).slice(at, at + n);
-      pages.push({ offset: start + k * (page - ov), requested: page, count: counts[k] as number, ids: pageIds });
+      const pageIds = ArrayBuffer.isView(ids)
+        ? (ids as Int32Array).subarray(at, at + n)
+        : (ids as unknown[]).slice(at, at + n);
+      pages.push({
+        offset: start + k * (page - ov),
+        requested: page,
+        count: counts[k] as number,
+        ids: pageIds,
+      });
       starts.push(at);
       at += n;
     }
@@ -364,13 +428,21 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
     throw new RangeError(`calls per execute must be a whole number 1…25, got ${maxCalls}`);
   }
   const client = new VkClient({
-    base: opts.base ?? DEFAULT_VK_API_BASE, token: opts.token, rateLimit: opts.rateLimit,
-    timeoutMs: opts.timeoutMs, maxAttempts: opts.maxAttempts, onRetry: opts.onRetry,
-    backoffBaseMs: opts.backoffBaseMs, backoffMaxMs: opts.backoffMaxMs,
+    base: opts.base ?? DEFAULT_VK_API_BASE,
+    token: opts.token,
+    rateLimit: opts.rateLimit,
+    timeoutMs: opts.timeoutMs,
+    maxAttempts: opts.maxAttempts,
+    onRetry: opts.onRetry,
+    backoffBaseMs: opts.backoffBaseMs,
+    backoffMaxMs: opts.backoffMaxMs,
   });
   const group = await resolveGroup(client, opts.group, opts.signal);
   if (group.deactivated) {
-    throw new VkResponseError('groups.getById', `the community ${group.screen_name} is ${group.deactivated} (deactivated); there are no members to pull`);
+    throw new VkResponseError(
+      'groups.getById',
+      `the community ${group.screen_name} is ${group.deactivated} (deactivated); there are no members to pull`,
+    );
   }
   const tGroup = performance.now();
   const identity = identityFor(group, client.base, fields);
@@ -389,35 +461,52 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
   let pending: Answer | undefined;
   // Requests leave as the limiter allows, from the first one on (read-ahead.ts); the
   // fetcher is made below, for a new pull or from the checkpoint, before the first request.
-  const ahead = new ReadAhead<Answer>(opts.inFlight ?? DEFAULT_IN_FLIGHT, (start, overlap, signal) => ({
-    next: fetcher!.predictNext(start, overlap),
-    answer: fetcher!.fetch(start, overlap, opts.signal ? AbortSignal.any([opts.signal, signal]) : signal),
-  }), MAX_MARGIN);
+  const ahead = new ReadAhead<Answer>(
+    opts.inFlight ?? DEFAULT_IN_FLIGHT,
+    (start, overlap, signal) => ({
+      next: fetcher!.predictNext(start, overlap),
+      answer: fetcher!.fetch(start, overlap, opts.signal ? AbortSignal.any([opts.signal, signal]) : signal),
+    }),
+    MAX_MARGIN,
+  );
   // Paging starts with the first page, fetched inside open() when the pull is new.
   const tPaging = performance.now();
-  const opened = await SnapshotWriter.open<PullExtra>(opts.out, identity, async (): Promise<NewPull<PullExtra>> => {
-    // The first page is fetched before anything is created on disk: access errors
-    // (5, 15, 100, 125, 203…) end the pull with no directory left behind. The requests
-    // after it are predicted from the member count groups.getById reported.
-    fetcher = new MembersFetcher(client, group.id, fields, maxCalls, initialExtra, notice);
-    const snapshotTime = new Date().toISOString();
-    pending = await ahead.take(0, 1, group.members_count ?? 0);
-    return {
-      identity,
-      snapshot_time: snapshotTime,
-      reported_at_start: pending.pages[0].count,
-      extra: initialExtra,
-    };
-  }).catch((e: unknown) => {
+  const opened = await SnapshotWriter.open<PullExtra>(
+    opts.out,
+    identity,
+    async (): Promise<NewPull<PullExtra>> => {
+      // The first page is fetched before anything is created on disk: access errors
+      // (5, 15, 100, 125, 203…) end the pull with no directory left behind. The requests
+      // after it are predicted from the member count groups.getById reported.
+      fetcher = new MembersFetcher(client, group.id, fields, maxCalls, initialExtra, notice);
+      const snapshotTime = new Date().toISOString();
+      pending = await ahead.take(0, 1, group.members_count ?? 0);
+      return {
+        identity,
+        snapshot_time: snapshotTime,
+        reported_at_start: pending.pages[0].count,
+        extra: initialExtra,
+      };
+    },
+  ).catch((e: unknown) => {
     ahead.cancel();
     throw e;
   });
   if (opened.kind === 'finished') {
     return {
-      manifest: opened.manifest, dir: opts.out, alreadyComplete: true, resumed: false,
+      manifest: opened.manifest,
+      dir: opts.out,
+      alreadyComplete: true,
+      resumed: false,
       timings: { totalMs: performance.now() - t0, groupMs: tGroup - t0, pagingMs: 0, writeMs: 0 },
-      requests: client.stats.requests, retries: 0, retrySummary: 'no retries', retriesByReason: {},
-      mode: initialExtra.mode, callsPerExecute: maxCalls, rowsThisRun: 0, wastedRequests: 0,
+      requests: client.stats.requests,
+      retries: 0,
+      retrySummary: 'no retries',
+      retriesByReason: {},
+      mode: initialExtra.mode,
+      callsPerExecute: maxCalls,
+      rowsThisRun: 0,
+      wastedRequests: 0,
     };
   }
   const writer = opened.writer;
@@ -431,7 +520,11 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
   let writeMs = 0;
 
   const extraNow = (): PullExtra => ({
-    mode: fetcher!.mode, shape: fetcher!.shape, calls: fetcher!.calls, ceiling: fetcher!.ceiling, page: fetcher!.page,
+    mode: fetcher!.mode,
+    shape: fetcher!.shape,
+    calls: fetcher!.calls,
+    ceiling: fetcher!.ceiling,
+    page: fetcher!.page,
     tuning: { ...pager.tuning },
     requests: prior.requests + client.stats.requests,
     retries: prior.retries + client.stats.retries,
@@ -443,9 +536,16 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
     const rate = elapsedMs > 0 ? ((rows - rowsBefore) / elapsedMs) * 1000 : 0;
     const left = Math.max(0, pager.state.last_count - rows);
     opts.onProgress({
-      rows, reported: pager.state.last_count, requests: client.stats.requests, retries: client.stats.retries,
-      elapsedMs, rate, etaSec: rate > 0 ? (pager.done ? 0 : left / rate) : null,
-      mode: fetcher!.mode, callsPerExecute: fetcher!.calls, resumed: opened.resumed,
+      rows,
+      reported: pager.state.last_count,
+      requests: client.stats.requests,
+      retries: client.stats.retries,
+      elapsedMs,
+      rate,
+      etaSec: rate > 0 ? (pager.done ? 0 : left / rate) : null,
+      mode: fetcher!.mode,
+      callsPerExecute: fetcher!.calls,
+      resumed: opened.resumed,
     });
   };
 
@@ -455,7 +555,8 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
     if (!writer.onlyManifestLeft) {
       const buffer = new MemberBatchBuilder();
       while (!pager.done) {
-        const answer = pending ?? await ahead.take(pager.nextStart(), pager.overlap(), pager.state.last_count);
+        const answer =
+          pending ?? (await ahead.take(pager.nextStart(), pager.overlap(), pager.state.last_count));
         pending = undefined;
         const { ranges } = pager.accept(answer.pages);
         // The next request (and those predicted after it) leave while this answer is
@@ -478,7 +579,8 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
           continue;
         }
         takeAccepted(answer, ranges, buffer);
-        if (fetcher.mode === 'execute' || pager.done || buffer.length >= PLAIN_FLUSH_ROWS) await queue(buffer.take());
+        if (fetcher.mode === 'execute' || pager.done || buffer.length >= PLAIN_FLUSH_ROWS)
+          await queue(buffer.take());
       }
     }
     const tw = performance.now();
@@ -490,7 +592,10 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
     writeMs += performance.now() - tf;
     const tEnd = performance.now();
     return {
-      manifest, dir: opts.out, alreadyComplete: false, resumed: opened.resumed,
+      manifest,
+      dir: opts.out,
+      alreadyComplete: false,
+      resumed: opened.resumed,
       timings: { totalMs: tEnd - t0, groupMs: tGroup - t0, pagingMs: tEnd - tPaging, writeMs },
       requests: client.stats.requests,
       retries: client.stats.retries,

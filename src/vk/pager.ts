@@ -99,10 +99,14 @@ export class Pager {
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0) {
-        throw new PagingError(`member at offset ${page.offset + i} has no valid id (${JSON.stringify(id)}); the API answer is malformed`);
+        throw new PagingError(
+          `member at offset ${page.offset + i} has no valid id (${JSON.stringify(id)}); the API answer is malformed`,
+        );
       }
       if (id <= prev) {
-        throw new PagingError(`members at offset ${page.offset} are not sorted by id (id ${id} after ${prev}); the API ignored sort=id_asc, so the pull cannot dedupe — check VK_API_BASE`);
+        throw new PagingError(
+          `members at offset ${page.offset} are not sorted by id (id ${id} after ${prev}); the API ignored sort=id_asc, so the pull cannot dedupe — check VK_API_BASE`,
+        );
       }
       prev = id;
     }
@@ -127,7 +131,8 @@ export class Pager {
         return { ranges, accepted, done: false, pagesUsed, steppedBack: true };
       }
       pagesUsed++;
-      if (lastId !== 0 && page.offset > 0 && this.lastEnd !== null) this.observeShift(this.lastEnd - page.offset, page, known);
+      if (lastId !== 0 && page.offset > 0 && this.lastEnd !== null)
+        this.observeShift(this.lastEnd - page.offset, page, known);
       this.tuning.misses = 0;
       if (ids.length > known) {
         ranges.push({ page: p, from: known, to: ids.length });
@@ -162,7 +167,9 @@ export class Pager {
   private stepBack(page: Page): void {
     this.tuning.misses++;
     if (this.tuning.misses > MAX_MISSES) {
-      throw new PagingError(`the member list keeps shifting faster than it can be paged (${MAX_MISSES} pages in a row missed the last member read at offset ${page.offset}); try again later`);
+      throw new PagingError(
+        `the member list keeps shifting faster than it can be paged (${MAX_MISSES} pages in a row missed the last member read at offset ${page.offset}); try again later`,
+      );
     }
     const drop = Math.max(0, this.state.last_count - page.count);
     const grow = Math.max(2 * (1 + this.tuning.margin), 16) * 2 ** (this.tuning.misses - 1);

@@ -5,7 +5,9 @@ export function formatDuration(sec: number): string {
   if (!Number.isFinite(sec)) return '?';
   if (sec < 60) return `${sec.toFixed(0)}s`;
   const m = Math.floor(sec / 60);
-  return m < 60 ? `${m}m${String(Math.round(sec % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  return m < 60
+    ? `${m}m${String(Math.round(sec % 60)).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
 /** "pull: 50,000 / 2,500,000 members (2.0%) · 66,000/s · ETA 37s · 3 requests". */

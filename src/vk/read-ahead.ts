@@ -35,8 +35,13 @@ export class ReadAhead<A> {
   /** Requests cancelled because the prediction was wrong. */
   wasted = 0;
 
-  constructor(private readonly depth: number, private readonly issue: Issue<A>, private readonly slack = 0) {
-    if (!(Number.isInteger(depth) && depth >= 1)) throw new RangeError(`requests in flight must be a whole number ≥ 1, got ${depth}`);
+  constructor(
+    private readonly depth: number,
+    private readonly issue: Issue<A>,
+    private readonly slack = 0,
+  ) {
+    if (!(Number.isInteger(depth) && depth >= 1))
+      throw new RangeError(`requests in flight must be a whole number ≥ 1, got ${depth}`);
   }
 
   /**

@@ -11,9 +11,27 @@ describe('cli/audit', () => {
   before(async () => {
     const rows: MemberRow[] = [];
     const noon = SNAP_SEC - 12 * 3600 + 11.5 * 3600; // 11:30 UTC on the day of the snapshot
-    for (let i = 0; i < 60; i++) rows.push(member({ sex: 1 + (i % 2), city_id: 1, city_title: 'Москва', last_seen_time: noon + (i % 20) * 60, last_seen_platform: 4 }));
-    for (let i = 0; i < 30; i++) rows.push(member({ sex: 1, city_id: 2, city_title: 'Санкт-Петербург', last_seen_time: SNAP_SEC - 300 * DAY - i * 977 }));
-    for (let i = 0; i < 10; i++) rows.push(member({ deactivated: i < 8 ? 'deleted' : 'banned', first_name: 'DELETED' }));
+    for (let i = 0; i < 60; i++)
+      rows.push(
+        member({
+          sex: 1 + (i % 2),
+          city_id: 1,
+          city_title: 'Москва',
+          last_seen_time: noon + (i % 20) * 60,
+          last_seen_platform: 4,
+        }),
+      );
+    for (let i = 0; i < 30; i++)
+      rows.push(
+        member({
+          sex: 1,
+          city_id: 2,
+          city_title: 'Санкт-Петербург',
+          last_seen_time: SNAP_SEC - 300 * DAY - i * 977,
+        }),
+      );
+    for (let i = 0; i < 10; i++)
+      rows.push(member({ deactivated: i < 8 ? 'deleted' : 'banned', first_name: 'DELETED' }));
     rows.push(member({ sex: 2, city_id: 3, city_title: 'Тихий', online_info_status: 'last_week' }));
     dir = await writeSnapshotDir(rows, SNAP);
   });
@@ -37,7 +55,11 @@ describe('cli/audit', () => {
     expect(j.time.bins).to.have.length(2 * 4 * 48);
     // 15 of the 60 visits at 11:30–11:49 fall within 15 min of the 12:00 snapshot: left out
     expect(j.time.excluded_recent).to.deep.equal({ members: 15, minutes: 15 });
-    expect(j.time.bins_by_platform.filter((b: any) => b.zone === 'UTC' && b.group === 'Android').reduce((a: number, b: any) => a + b.count, 0)).to.equal(45);
+    expect(
+      j.time.bins_by_platform
+        .filter((b: any) => b.zone === 'UTC' && b.group === 'Android')
+        .reduce((a: number, b: any) => a + b.count, 0),
+    ).to.equal(45);
     const allDays = j.time.day_of_week.filter((d: any) => d.zone === 'UTC' && d.group === 'all');
     expect(allDays.reduce((a: number, d: any) => a + d.count, 0)).to.equal(75);
     expect(allDays.find((d: any) => d.day === 'Sat').count).to.be.at.least(45); // 2024-06-01 was a Saturday
@@ -51,7 +73,9 @@ describe('cli/audit', () => {
   it('refuses an empty snapshot with a clear error', async () => {
     const empty = await writeSnapshotDir([], SNAP);
     try {
-      expect(() => run(['--snapshot', empty], () => undefined)).to.throw(/the snapshot has no members \(0 rows\)/);
+      expect(() => run(['--snapshot', empty], () => undefined)).to.throw(
+        /the snapshot has no members \(0 rows\)/,
+      );
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
@@ -62,7 +86,9 @@ describe('cli/audit', () => {
     expect(() => parseArgs(['--snapshot', 'x', '--inactive-days', 'soon'])).to.throw(/positive whole number/);
     expect(() => parseArgs(['--snapshot', 'x', '--population', 'all'])).to.throw(/live" or "active/);
     expect(() => parseArgs(['--snapshot', 'x', '--frobnicate'])).to.throw(/unknown argument/);
-    expect(parseArgs(['--snapshot', 'x', '--inactive-days', '30', '--no-online-info']).options).to.deep.equal({ inactiveDays: 30, useOnlineInfo: false });
+    expect(parseArgs(['--snapshot', 'x', '--inactive-days', '30', '--no-online-info']).options).to.deep.equal(
+      { inactiveDays: 30, useOnlineInfo: false },
+    );
     expect(() => run(['--snapshot', path.join(dir, 'nope')], () => undefined)).to.throw(/does not exist/);
   });
 });

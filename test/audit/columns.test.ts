@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { CODE_NULL, CODE_OTHER, readBool, readCategory, readDictionary, readNumber, readStrings } from '../../src/audit/columns';
+import {
+  CODE_NULL,
+  CODE_OTHER,
+  readBool,
+  readCategory,
+  readDictionary,
+  readNumber,
+  readStrings,
+} from '../../src/audit/columns';
 import { arrowTable, member, plainTable } from './fixtures';
 
 describe('audit/columns: typed readers', () => {
@@ -17,7 +25,10 @@ describe('audit/columns: typed readers', () => {
     expect(col.data.length).to.equal(3); // 2 + 2 + 1 rows: the batch loop is exercised
   });
 
-  for (const [kind, t] of [['plain', plainTable(rows)], ['arrow', arrowTable(rows, 2)]] as const) {
+  for (const [kind, t] of [
+    ['plain', plainTable(rows)],
+    ['arrow', arrowTable(rows, 2)],
+  ] as const) {
     it(`gives the same values on a ${kind} table`, () => {
       expect(Array.from(readNumber(t, 'last_seen_time', 'x'))).to.deep.equal([1.5e9, NaN, 0, 1.7e9, NaN]);
       expect(Array.from(readNumber(t, 'sex', 'x'))).to.deep.equal([1, NaN, 0, 2, 2]);
@@ -54,7 +65,9 @@ describe('audit/columns: typed readers', () => {
 
   it('rejects values of the wrong type, naming the column', () => {
     const t = plainTable([member({ sex: 'female' as unknown as number })]);
-    expect(() => readNumber(t, 'sex', 'activity time')).to.throw(/activity time: column "sex" must hold numbers/);
+    expect(() => readNumber(t, 'sex', 'activity time')).to.throw(
+      /activity time: column "sex" must hold numbers/,
+    );
     const b = plainTable([member({ has_photo: 'yes' as unknown as boolean })]);
     expect(() => readBool(b, 'has_photo', 'quality')).to.throw(/"has_photo" must hold booleans/);
   });

@@ -29,7 +29,9 @@ const TYPES = { int32, int16, int8, float64, bool, utf8 } as const;
 /** Same rows, loaded back from Arrow IPC bytes in batches of `batchRows`. */
 export function arrowTable(rows: MemberRow[], batchRows = 3): ColumnTable {
   const types = Object.fromEntries(MEMBER_COLUMNS.map((c) => [c.name, TYPES[c.type]()]));
-  const bytes = aq.toArrowIPC(plainTable(rows), { types, maxBatchRows: batchRows } as Parameters<typeof aq.toArrowIPC>[1]);
+  const bytes = aq.toArrowIPC(plainTable(rows), { types, maxBatchRows: batchRows } as Parameters<
+    typeof aq.toArrowIPC
+  >[1]);
   return aq.fromArrow(bytes);
 }
 

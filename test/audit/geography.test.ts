@@ -21,7 +21,8 @@ function rowsFor(): MemberRow[] {
   for (let i = 0; i < 3; i++) rows.push(member({ ...live, city_id: 1, city_title: 'Москва', sex: 2 }));
   rows.push(member({ ...live, city_id: 1, city_title: 'Москва', sex: 0 }));
   // Saint Petersburg under a different id (as in a real snapshot): matches by title
-  for (let i = 0; i < 4; i++) rows.push(member({ ...live, city_id: 77, city_title: 'Санкт-Петербург', sex: 2 }));
+  for (let i = 0; i < 4; i++)
+    rows.push(member({ ...live, city_id: 77, city_title: 'Санкт-Петербург', sex: 2 }));
   // Korolyov by its project-assigned id
   for (let i = 0; i < 4; i++) rows.push(member({ ...live, city_id: 1000001, city_title: 'Королев', sex: 1 }));
   // a city unknown to the table
@@ -40,7 +41,12 @@ function rowsFor(): MemberRow[] {
 
 describe('audit/geography', () => {
   const cities = parseCities(CSV, 'test.csv');
-  for (const [kind, input] of inputs(rowsFor(), manifest({ source: { kind: 'synthetic', api_base: 'http://127.0.0.1', synthetic: { seed: 1, members: 10 } } }))) {
+  for (const [kind, input] of inputs(
+    rowsFor(),
+    manifest({
+      source: { kind: 'synthetic', api_base: 'http://127.0.0.1', synthetic: { seed: 1, members: 10 } },
+    }),
+  )) {
     it(`counts live members per city by sex, pools small cities, attaches coordinates (${kind})`, () => {
       const g = geography(input, classifyStatus(input), { minCount: 4, cities });
       const s = g.summary;
@@ -57,7 +63,18 @@ describe('audit/geography', () => {
       expect([s.female, s.male, s.femaleStating, s.maleStating]).to.deep.equal([16, 9, 15, 8]);
 
       const [msk, ...rest] = g.rows;
-      expect(msk).to.include({ rank: 1, city_id: 1, city: 'Москва', city_en: 'Moscow', members: 10, female: 6, male: 3, unknown_sex: 1, matched_by: 'id', lat: 55.7558 });
+      expect(msk).to.include({
+        rank: 1,
+        city_id: 1,
+        city: 'Москва',
+        city_en: 'Moscow',
+        members: 10,
+        female: 6,
+        male: 3,
+        unknown_sex: 1,
+        matched_by: 'id',
+        lat: 55.7558,
+      });
       const w = wilson(6, 9);
       expect(msk.female_share).to.equal(6 / 9); // sex unknown is outside the share's denominator
       expect(msk.female_lo).to.equal(w.lo);
@@ -68,7 +85,14 @@ describe('audit/geography', () => {
       expect(rest[1]).to.include({ matched_by: null, lat: null });
       expect(rest[2]).to.include({ matched_by: 'id', city_en: 'Korolyov' });
       const other = g.rows[g.rows.length - 1];
-      expect(other).to.include({ rank: null, city_id: null, members: 2, female: 1, male: 1, cities_pooled: 2 });
+      expect(other).to.include({
+        rank: null,
+        city_id: null,
+        members: 2,
+        female: 1,
+        male: 1,
+        cities_pooled: 2,
+      });
       expect(other.city).to.match(/other \(2 cities with fewer than 4 members/);
       expect(topCities(g, 2).map((r) => r.city_id)).to.deep.equal([1, 77]);
       expect(g.table.numRows()).to.equal(5);
@@ -76,7 +100,10 @@ describe('audit/geography', () => {
   }
 
   it('does not trust project-assigned city ids in a real (non-synthetic) snapshot', () => {
-    const input = inputs(rowsFor(), manifest({ source: { kind: 'vk', api_base: 'https://api.vk.com/method', synthetic: null } }))[0][1];
+    const input = inputs(
+      rowsFor(),
+      manifest({ source: { kind: 'vk', api_base: 'https://api.vk.com/method', synthetic: null } }),
+    )[0][1];
     const g = geography(input, classifyStatus(input), { minCount: 4, cities });
     const kor = g.rows.find((r) => r.city_id === 1000001)!;
     // "Королев" (е) still matches "Королёв" (ё) by title
@@ -85,7 +112,10 @@ describe('audit/geography', () => {
 
   it('handles city ids too large for direct addressing (Map path) with the same answers', () => {
     const big = rowsFor().map((r) => (r.city_id === 555 ? { ...r, city_id: 2_000_000_000 } : r));
-    const input = inputs(big, manifest({ source: { kind: 'synthetic', api_base: 'x', synthetic: null } }))[1][1];
+    const input = inputs(
+      big,
+      manifest({ source: { kind: 'synthetic', api_base: 'x', synthetic: null } }),
+    )[1][1];
     const g = geography(input, classifyStatus(input), { minCount: 4, cities });
     expect(g.rows.map((r) => r.city_id)).to.deep.equal([1, 77, 1000001, 2_000_000_000, null]);
     expect(g.rows[3]).to.include({ members: 4, female: 4, matched_by: null });
@@ -112,9 +142,13 @@ describe('audit/cities', () => {
 
   it('normalizes titles and reports a malformed table clearly', () => {
     expect(normalizeTitle('  Орёл ')).to.equal('орел');
-    expect(() => parseCities('vk_id,title_ru\n1,X', 'bad.csv')).to.throw(/bad\.csv: header lacks latitude, longitude/);
+    expect(() => parseCities('vk_id,title_ru\n1,X', 'bad.csv')).to.throw(
+      /bad\.csv: header lacks latitude, longitude/,
+    );
     expect(() => parseCities('vk_id,title_ru,latitude,longitude\n1,X,95,10', 'bad.csv')).to.throw(/line 2/);
-    expect(() => parseCities('vk_id,title_ru,latitude,longitude\n1,X,5,10\n1,Y,5,10', 'dup.csv')).to.throw(/appears twice/);
+    expect(() => parseCities('vk_id,title_ru,latitude,longitude\n1,X,5,10\n1,Y,5,10', 'dup.csv')).to.throw(
+      /appears twice/,
+    );
     expect(() => loadCities('/nonexistent/cities.csv')).to.throw(/cannot read the cities table/);
   });
 });

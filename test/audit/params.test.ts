@@ -4,12 +4,24 @@ import { escapeHtml, htmlTable, int, pct, pctRange } from '../../src/viz/audit/t
 
 describe('audit/params and table helpers', () => {
   it('reads AUDIT_* variables with defaults and clear errors', () => {
-    expect(auditParams({})).to.deep.equal({ inactiveDays: 183, minCityCount: 50, recentMinutes: 15, population: 'live' });
-    const p = auditParams({ AUDIT_INACTIVE_DAYS: '365', AUDIT_MIN_CITY_COUNT: '10', AUDIT_RECENT_MINUTES: '0', AUDIT_TIME_POPULATION: 'active' });
+    expect(auditParams({})).to.deep.equal({
+      inactiveDays: 183,
+      minCityCount: 50,
+      recentMinutes: 15,
+      population: 'live',
+    });
+    const p = auditParams({
+      AUDIT_INACTIVE_DAYS: '365',
+      AUDIT_MIN_CITY_COUNT: '10',
+      AUDIT_RECENT_MINUTES: '0',
+      AUDIT_TIME_POPULATION: 'active',
+    });
     expect(p).to.deep.equal({ inactiveDays: 365, minCityCount: 10, recentMinutes: 0, population: 'active' });
     expect(formatAuditParams(p, { AUDIT_INACTIVE_DAYS: '365' })).to.match(/AUDIT_INACTIVE_DAYS\s+= 365\n/);
     expect(formatAuditParams(p, {})).to.contain('(default)');
-    expect(() => auditParams({ AUDIT_INACTIVE_DAYS: 'half a year' })).to.throw(/AUDIT_INACTIVE_DAYS="half a year" must be a whole number/);
+    expect(() => auditParams({ AUDIT_INACTIVE_DAYS: 'half a year' })).to.throw(
+      /AUDIT_INACTIVE_DAYS="half a year" must be a whole number/,
+    );
     expect(() => auditParams({ AUDIT_MIN_CITY_COUNT: '0' })).to.throw(/from 1/);
     expect(() => auditParams({ AUDIT_TIME_POPULATION: 'everyone' })).to.throw(/"live" or "active"/);
   });
@@ -20,7 +32,14 @@ describe('audit/params and table helpers', () => {
     expect(pctRange(0.1, 0.2, 0)).to.equal('10%–20%');
     expect(int(1234567.4)).to.equal('1,234,567');
     expect(escapeHtml('<b>"Город" & co</b>')).to.equal('&lt;b&gt;&quot;Город&quot; &amp; co&lt;/b&gt;');
-    const html = htmlTable([{ city: '<script>x</script>', n: 5 }], [{ header: 'city', value: (r) => r.city }, { header: 'n', value: (r) => String(r.n), numeric: true }], 'Cities');
+    const html = htmlTable(
+      [{ city: '<script>x</script>', n: 5 }],
+      [
+        { header: 'city', value: (r) => r.city },
+        { header: 'n', value: (r) => String(r.n), numeric: true },
+      ],
+      'Cities',
+    );
     expect(html).not.to.contain('<script>');
     expect(html).to.contain('&lt;script&gt;');
     expect(html).to.contain('text-align:right');

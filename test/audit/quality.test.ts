@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { nameSignals, qualitySignals, scoreDistribution, signalTable, SIGNALS } from '../../src/audit/quality';
+import {
+  nameSignals,
+  qualitySignals,
+  scoreDistribution,
+  signalTable,
+  SIGNALS,
+} from '../../src/audit/quality';
 import { classifyStatus } from '../../src/audit/status';
 import { SNAP_SEC, inputs, member } from './fixtures';
 import type { MemberRow } from '../../src/snapshot/schema';
@@ -17,8 +23,14 @@ describe('audit/quality', () => {
 
   // A "clean" live profile: no signal at all.
   const clean: Partial<MemberRow> = {
-    first_name: 'Ольга', has_photo: true, city_id: 1, last_seen_time: SNAP_SEC - 60, is_closed: false,
-    followers_count: 12, bdate_visibility: 'no_year', sex: 1,
+    first_name: 'Ольга',
+    has_photo: true,
+    city_id: 1,
+    last_seen_time: SNAP_SEC - 60,
+    is_closed: false,
+    followers_count: 12,
+    bdate_visibility: 'no_year',
+    sex: 1,
   };
   const rows: MemberRow[] = [
     member(clean),
@@ -58,7 +70,13 @@ describe('audit/quality', () => {
     const q = qualitySignals(input, classifyStatus(input));
     const t = signalTable(q).objects() as any[];
     expect(t).to.have.length(SIGNALS.length);
-    expect(t[0]).to.include({ signal: 'no_photo', flagged: 1, denominator: 'live members', denominator_n: 7, field_known: 6 });
+    expect(t[0]).to.include({
+      signal: 'no_photo',
+      flagged: 1,
+      denominator: 'live members',
+      denominator_n: 7,
+      field_known: 6,
+    });
     expect(t[0].definition).to.equal('has_photo = 0');
     const d = scoreDistribution(q).objects() as any[];
     expect(d[0]).to.include({ score: 0, count: 2, share_at_least: 1 });

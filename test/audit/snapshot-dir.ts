@@ -5,14 +5,24 @@ import * as path from 'node:path';
 import { SnapshotWriter } from '../../src/snapshot/writer';
 import type { MemberRow } from '../../src/snapshot/schema';
 
-export async function writeSnapshotDir(rows: MemberRow[], snapshotTime: string, kind: 'synthetic' | 'vk' = 'synthetic', batch = 1000): Promise<string> {
+export async function writeSnapshotDir(
+  rows: MemberRow[],
+  snapshotTime: string,
+  kind: 'synthetic' | 'vk' = 'synthetic',
+  batch = 1000,
+): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vkas-audit-'));
   const opened = await SnapshotWriter.open(dir, null, async () => ({
     identity: {
       group: { id: 1, screen_name: 'test_community', name: 'Test community' },
-      source: kind === 'synthetic'
-        ? { kind: 'synthetic' as const, api_base: 'http://127.0.0.1:1/method', synthetic: { seed: 1, members: rows.length } }
-        : { kind: 'vk' as const, api_base: 'https://api.vk.com/method', synthetic: null },
+      source:
+        kind === 'synthetic'
+          ? {
+              kind: 'synthetic' as const,
+              api_base: 'http://127.0.0.1:1/method',
+              synthetic: { seed: 1, members: rows.length },
+            }
+          : { kind: 'vk' as const, api_base: 'https://api.vk.com/method', synthetic: null },
       api_version: '5.199',
       fields: ['sex'],
     },
@@ -24,7 +34,11 @@ export async function writeSnapshotDir(rows: MemberRow[], snapshotTime: string, 
   const sorted = [...rows].sort((a, b) => a.id - b.id);
   for (let i = 0; i < sorted.length; i += batch) {
     const part = sorted.slice(i, i + batch);
-    opened.writer.appendBatch(part, { next_offset: i + part.length, last_count: rows.length, last_id: part[part.length - 1].id }, {});
+    opened.writer.appendBatch(
+      part,
+      { next_offset: i + part.length, last_count: rows.length, last_id: part[part.length - 1].id },
+      {},
+    );
   }
   opened.writer.finish(rows.length, { name: 'vk-audience-study', version: 'test' });
   return dir;

@@ -1,5 +1,14 @@
 import { expect } from 'chai';
-import { classifyStatus, headline, statusRates, statusTable, summarizeStatus, STATUSES, BASIS_LAST_SEEN, BASIS_ONLINE_INFO } from '../../src/audit/status';
+import {
+  classifyStatus,
+  headline,
+  statusRates,
+  statusTable,
+  summarizeStatus,
+  STATUSES,
+  BASIS_LAST_SEEN,
+  BASIS_ONLINE_INFO,
+} from '../../src/audit/status';
 import { wilson } from '../../src/audit/intervals';
 import { DAY, SNAP_SEC, inputs, manifest, member, plainTable } from './fixtures';
 import type { MemberRow } from '../../src/snapshot/schema';
@@ -35,7 +44,22 @@ describe('audit/status: classification rules', () => {
     // 13: last_seen 0 is not a visit time → falls back to online_info / hidden
     member({ last_seen_time: 0 }),
   ];
-  const expected = ['deleted', 'banned', 'active', 'inactive', 'active', 'hidden', 'hidden', 'active', 'active', 'active', 'inactive', 'hidden', 'inactive', 'hidden'];
+  const expected = [
+    'deleted',
+    'banned',
+    'active',
+    'inactive',
+    'active',
+    'hidden',
+    'hidden',
+    'active',
+    'active',
+    'active',
+    'inactive',
+    'hidden',
+    'inactive',
+    'hidden',
+  ];
   const expectedBasis = [0, 0, 1, 1, 1, 0, 0, 2, 2, 2, 2, 0, 1, 0];
 
   for (const [kind, input] of inputs(rows)) {
@@ -52,14 +76,20 @@ describe('audit/status: classification rules', () => {
   it('uses the manifest time, never the clock: a later snapshot makes the same visit inactive', () => {
     const r = [member({ last_seen_time: SNAP_SEC - 100 * DAY })];
     const early = classifyStatus({ table: plainTable(r), manifest: manifest() });
-    const late = classifyStatus({ table: plainTable(r), manifest: manifest({ snapshot_time: '2024-09-01T12:00:00Z' }) });
+    const late = classifyStatus({
+      table: plainTable(r),
+      manifest: manifest({ snapshot_time: '2024-09-01T12:00:00Z' }),
+    });
     expect(name(early.codes[0])).to.equal('active');
     expect(name(late.codes[0])).to.equal('inactive');
   });
 
   it('honours a custom threshold and can ignore online_info', () => {
     const r = [member({ last_seen_time: SNAP_SEC - 40 * DAY }), member({ online_info_status: 'long_ago' })];
-    const cls = classifyStatus({ table: plainTable(r), manifest: manifest() }, { inactiveDays: 30, useOnlineInfo: false });
+    const cls = classifyStatus(
+      { table: plainTable(r), manifest: manifest() },
+      { inactiveDays: 30, useOnlineInfo: false },
+    );
     expect(Array.from(cls.codes, name)).to.deep.equal(['inactive', 'hidden']);
     expect(cls.basis[1]).to.equal(0);
     expect(cls.basis[0]).to.equal(BASIS_LAST_SEEN);
@@ -67,22 +97,32 @@ describe('audit/status: classification rules', () => {
   });
 
   it('rejects an empty snapshot with a clear error', () => {
-    expect(() => classifyStatus({ table: plainTable([]), manifest: manifest() })).to.throw(/no members \(0 rows\)/);
+    expect(() => classifyStatus({ table: plainTable([]), manifest: manifest() })).to.throw(
+      /no members \(0 rows\)/,
+    );
   });
 
   it('rejects a table without the status columns, naming them', () => {
     const r = [member()];
     const t = plainTable(r).select('id', 'sex');
-    expect(() => classifyStatus({ table: t, manifest: manifest() })).to.throw(/"deactivated", "last_seen_time"/);
+    expect(() => classifyStatus({ table: t, manifest: manifest() })).to.throw(
+      /"deactivated", "last_seen_time"/,
+    );
   });
 
   it('rejects an unknown deactivated value and a manifest without a usable snapshot time', () => {
     const bad = [member({ deactivated: 'frozen' as MemberRow['deactivated'] })];
     expect(() => classifyStatus({ table: plainTable(bad), manifest: manifest() })).to.throw(/"frozen"/);
     const ok = [member()];
-    expect(() => classifyStatus({ table: plainTable(ok), manifest: {} as never })).to.throw(/snapshot_time is missing/);
-    expect(() => classifyStatus({ table: plainTable(ok), manifest: manifest({ snapshot_time: '2024-06-01 12:00' }) })).to.throw(/time zone/);
-    expect(() => classifyStatus({ table: plainTable(ok), manifest: manifest() }, { inactiveDays: -1 })).to.throw(/positive/);
+    expect(() => classifyStatus({ table: plainTable(ok), manifest: {} as never })).to.throw(
+      /snapshot_time is missing/,
+    );
+    expect(() =>
+      classifyStatus({ table: plainTable(ok), manifest: manifest({ snapshot_time: '2024-06-01 12:00' }) }),
+    ).to.throw(/time zone/);
+    expect(() =>
+      classifyStatus({ table: plainTable(ok), manifest: manifest() }, { inactiveDays: -1 }),
+    ).to.throw(/positive/);
   });
 });
 
@@ -133,10 +173,14 @@ describe('audit/status: shares, denominators and the headline', () => {
 
   it('writes the headline from the computed numbers', () => {
     const h = headline(s);
-    expect(h.text).to.match(/^Of 100 followers, 14\.0% \(95% CI 8\.5%–22\.1%\) are deleted or banned, 34\.0% /);
+    expect(h.text).to.match(
+      /^Of 100 followers, 14\.0% \(95% CI 8\.5%–22\.1%\) are deleted or banned, 34\.0% /,
+    );
     expect(h.text).to.contain('more than 183 days');
     expect(h.text).to.contain('60 (60.0%) are active');
-    expect(h.text).to.contain('5 live profiles hide their last visit and were classified by VK\'s coarser online_info status (2 "long_ago" counted as inactive)');
+    expect(h.text).to.contain(
+      '5 live profiles hide their last visit and were classified by VK\'s coarser online_info status (2 "long_ago" counted as inactive)',
+    );
     expect(h.text).to.contain('6 live profiles show neither');
   });
 });

@@ -31,13 +31,23 @@ function syntheticInput() {
   for (const c of MEMBER_COLUMNS) cols[c.name] = rows.map((r) => r[c.name]);
   return {
     table: aq.table(cols),
-    manifest: { snapshot_time: SNAP, source: { kind: 'synthetic' as const, api_base: 'http://127.0.0.1', synthetic: { seed: 11, members: N } } },
+    manifest: {
+      snapshot_time: SNAP,
+      source: {
+        kind: 'synthetic' as const,
+        api_base: 'http://127.0.0.1',
+        synthetic: { seed: 11, members: N },
+      },
+    },
   };
 }
 
 function within(truth: number, x: number, n: number, what: string): void {
   const iv = wilson(x, n, LEVEL);
-  expect(truth, `${what}: estimate ${(x / n).toFixed(4)} [${iv.lo.toFixed(4)}, ${iv.hi.toFixed(4)}] vs truth ${truth.toFixed(4)}`).to.be.within(iv.lo, iv.hi);
+  expect(
+    truth,
+    `${what}: estimate ${(x / n).toFixed(4)} [${iv.lo.toFixed(4)}, ${iv.hi.toFixed(4)}] vs truth ${truth.toFixed(4)}`,
+  ).to.be.within(iv.lo, iv.hi);
 }
 
 describe('audit on the synthetic community recovers the generator truth', function () {

@@ -1,7 +1,17 @@
 import { expect } from 'chai';
 import { classifyStatus } from '../../src/audit/status';
 import {
-  activityCounts, BINS, binLabel, dayOfWeek, dayOfWeekTable, halfHourBin, MSK_OFFSET_SECONDS, peakOf, peaks, timeOfDayByPlatform, timeOfDayBySex,
+  activityCounts,
+  BINS,
+  binLabel,
+  dayOfWeek,
+  dayOfWeekTable,
+  halfHourBin,
+  MSK_OFFSET_SECONDS,
+  peakOf,
+  peaks,
+  timeOfDayByPlatform,
+  timeOfDayBySex,
 } from '../../src/audit/time';
 import { DAY, SNAP_SEC, inputs, member } from './fixtures';
 import type { MemberRow } from '../../src/snapshot/schema';
@@ -72,7 +82,9 @@ describe('audit/time: who is counted and how', () => {
       const all = activityCounts(input, classifyStatus(input), { recentMinutes: 0 });
       expect([all.n, all.excludedRecent]).to.deep.equal([3, 0]);
     }
-    expect(() => activityCounts(inputs(edge)[0][1], classifyStatus(inputs(edge)[0][1]), { recentMinutes: -1 })).to.throw(/recentMinutes/);
+    expect(() =>
+      activityCounts(inputs(edge)[0][1], classifyStatus(inputs(edge)[0][1]), { recentMinutes: -1 }),
+    ).to.throw(/recentMinutes/);
   });
 
   it('builds tidy tables whose groups each sum to one, MSK shifted by three hours', () => {
@@ -87,7 +99,9 @@ describe('audit/time: who is counted and how', () => {
     expect(fm.count).to.equal(2);
     expect(fu.share).to.equal(1);
     const p = timeOfDayByPlatform(a).objects() as any[];
-    expect(new Set(p.map((r) => r.group))).to.deep.equal(new Set(['iPhone', 'Android', 'full web', 'mobile web', 'unknown']));
+    expect(new Set(p.map((r) => r.group))).to.deep.equal(
+      new Set(['iPhone', 'Android', 'full web', 'mobile web', 'unknown']),
+    );
     const d = dayOfWeekTable(a).objects() as any[];
     const all = d.filter((r) => r.zone === 'UTC' && r.group === 'all');
     expect(all.reduce((s, r) => s + r.count, 0)).to.equal(5);
@@ -129,12 +143,17 @@ describe('audit/time: the peak and its bootstrap interval', () => {
   });
 
   it('reports the Moscow peak six bins after the UTC peak, and refuses an empty group', () => {
-    const input = inputs([member({ sex: 1, last_seen_time: SNAP_SEC - 1800 }), member({ sex: 1, last_seen_time: SNAP_SEC - 1700 })])[0][1];
+    const input = inputs([
+      member({ sex: 1, last_seen_time: SNAP_SEC - 1800 }),
+      member({ sex: 1, last_seen_time: SNAP_SEC - 1700 }),
+    ])[0][1];
     const ps = peaks(activityCounts(input, classifyStatus(input)), { replicates: 200 });
     const u = ps.find((p) => p.zone === 'UTC' && p.group === 'female')!;
     const m = ps.find((p) => p.zone === 'MSK' && p.group === 'female')!;
     expect((u.bin + 6) % BINS).to.equal(m.bin);
     expect(ps.some((p) => p.group === 'male')).to.equal(false);
-    expect(() => peakOf(new Float64Array(BINS), 'UTC', 'male')).to.throw(/no members with a visible last_seen in group "male"/);
+    expect(() => peakOf(new Float64Array(BINS), 'UTC', 'male')).to.throw(
+      /no members with a visible last_seen in group "male"/,
+    );
   });
 });

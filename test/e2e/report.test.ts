@@ -6,12 +6,23 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  countFigureDivs, countRenderedPlots, networkSources, renderedDom, requireTools, runReportCli, type CliResult,
+  countFigureDivs,
+  countRenderedPlots,
+  networkSources,
+  renderedDom,
+  requireTools,
+  runReportCli,
+  type CliResult,
 } from './tools';
 
 interface ReportJson {
   source: { kind: 'synthetic' | 'vk'; label: string };
-  notebooks: { notebook: string; title: string; seconds: number; summary: { headline: string; figures: number } | null }[];
+  notebooks: {
+    notebook: string;
+    title: string;
+    seconds: number;
+    summary: { headline: string; figures: number } | null;
+  }[];
 }
 
 describe('e2e: npm run report at a small scale, checked in headless Chromium', function () {
@@ -31,10 +42,13 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
       STUDY_SEED: '1',
       STUDY_SNAPSHOT: path.join(work, 'snapshot'),
     });
-    if (run.code === 0) report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')) as ReportJson;
+    if (run.code === 0)
+      report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')) as ReportJson;
   });
 
-  after(() => { if (work) fs.rmSync(work, { recursive: true, force: true }); });
+  after(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
 
   it('runs every notebook and prints progress and the report path', () => {
     expect(run.code, `report failed:\n${run.stderr}`).to.equal(0);
@@ -46,18 +60,32 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
   });
 
   const needReport = (): void => {
-    if (run.code !== 0) throw new Error(`no report to check: the run failed (exit ${run.code}):\n${run.stderr.trim()}`);
+    if (run.code !== 0)
+      throw new Error(`no report to check: the run failed (exit ${run.code}):\n${run.stderr.trim()}`);
   };
 
   it('writes one page per notebook plus an index that links each with its computed summary', () => {
     needReport();
     const index = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
-    expect(report.notebooks.map((n) => n.notebook)).to.deep.equal(['01-pull', '02-status', '03-activity-time', '04-geography', '05-model']);
+    expect(report.notebooks.map((n) => n.notebook)).to.deep.equal([
+      '01-pull',
+      '02-status',
+      '03-activity-time',
+      '04-geography',
+      '05-model',
+    ]);
     for (const n of report.notebooks) {
       expect(fs.existsSync(path.join(out, `${n.notebook}.html`)), n.notebook).to.equal(true);
       expect(index).to.contain(`href="${n.notebook}.html"`);
       expect(n.summary, `${n.notebook} recorded no summary`).to.not.equal(null);
-      expect(index).to.contain(n.summary!.headline.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+      expect(index).to.contain(
+        n
+          .summary!.headline.replace(/&/g, '&amp;')
+          .replace(/</g, '&lt;')
+          .replace(/>/g, '&gt;')
+          .replace(/"/g, '&quot;')
+          .replace(/'/g, '&#39;'),
+      );
     }
     expect(report.source.kind).to.equal('synthetic');
     expect(index).to.contain('Synthetic data:');
@@ -74,8 +102,12 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
       expect(networkSources(html), `${n.notebook}: network sources`).to.deep.equal([]);
       // Output elements carry the MIME type as an attribute (double quotes); the template's
       // CSS mentions the same MIME types in single-quoted selectors, which must not count.
-      expect(html, `${n.notebook}: stderr output`).to.not.contain('data-mime-type="application/vnd.jupyter.stderr"');
-      expect(html, `${n.notebook}: error output`).to.not.contain('data-mime-type="application/vnd.jupyter.error"');
+      expect(html, `${n.notebook}: stderr output`).to.not.contain(
+        'data-mime-type="application/vnd.jupyter.stderr"',
+      );
+      expect(html, `${n.notebook}: error output`).to.not.contain(
+        'data-mime-type="application/vnd.jupyter.error"',
+      );
       const banner = html.indexOf('data-source-kind="synthetic"');
       expect(banner, `${n.notebook}: synthetic banner`).to.be.greaterThan(0);
       const firstFigure = html.indexOf('class="study-figure"');

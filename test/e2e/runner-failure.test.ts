@@ -8,9 +8,17 @@ import { processesIn, requireTools, runReportCli, startReportCli, type CliResult
 
 function notebook(cells: string[]): string {
   return JSON.stringify({
-    cells: cells.map((src, i) => ({ id: `c${i}`, cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: src })),
+    cells: cells.map((src, i) => ({
+      id: `c${i}`,
+      cell_type: 'code',
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source: src,
+    })),
     metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
-    nbformat: 4, nbformat_minor: 5,
+    nbformat: 4,
+    nbformat_minor: 5,
   });
 }
 
@@ -29,30 +37,47 @@ describe('e2e: a failing notebook stops the report', function () {
     const nbs = path.join(work, 'notebooks');
     fs.mkdirSync(nbs);
     fs.writeFileSync(path.join(nbs, '01-fine.ipynb'), notebook(['console.log("first notebook ran")']));
-    fs.writeFileSync(path.join(nbs, '02-broken.ipynb'), notebook([
-      'const rows: number = 3;\nconsole.log(rows)',
-      'function load(n: number) {\n  if (n > 2) throw new RangeError(`deliberate failure: ${n} rows is too many`);\n}\nload(rows);',
-      'console.log("never runs")',
-    ]));
+    fs.writeFileSync(
+      path.join(nbs, '02-broken.ipynb'),
+      notebook([
+        'const rows: number = 3;\nconsole.log(rows)',
+        'function load(n: number) {\n  if (n > 2) throw new RangeError(`deliberate failure: ${n} rows is too many`);\n}\nload(rows);',
+        'console.log("never runs")',
+      ]),
+    );
     fs.writeFileSync(path.join(nbs, '03-after.ipynb'), notebook(['console.log("must not run")']));
     out = path.join(work, 'reports');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'index.html'), 'PREVIOUS REPORT');
     const slow = path.join(work, 'slow');
     fs.mkdirSync(slow);
-    fs.writeFileSync(path.join(slow, '01-slow.ipynb'), notebook(['const started = Date.now();', 'await new Promise((r) => setTimeout(r, 60_000));']));
+    fs.writeFileSync(
+      path.join(slow, '01-slow.ipynb'),
+      notebook(['const started = Date.now();', 'await new Promise((r) => setTimeout(r, 60_000));']),
+    );
     const leaky = path.join(work, 'leaky');
     fs.mkdirSync(leaky);
-    fs.writeFileSync(path.join(leaky, '01-leaky.ipynb'), notebook(['console.log("token:", process.env.VK_TOKEN)']));
+    fs.writeFileSync(
+      path.join(leaky, '01-leaky.ipynb'),
+      notebook(['console.log("token:", process.env.VK_TOKEN)']),
+    );
     // All runs at once: each is mostly waiting for a kernel.
     [run, timedOut, leaked] = await Promise.all([
       runReportCli(['--notebooks', nbs, '--out', out], { STUDY_SNAPSHOT: path.join(work, 'snapshot') }),
-      runReportCli(['--notebooks', slow, '--out', path.join(work, 'slow-reports'), '--timeout', '3'], { STUDY_SNAPSHOT: path.join(work, 'snapshot') }),
-      runReportCli(['--notebooks', leaky, '--out', path.join(work, 'leaky-reports')], { STUDY_SNAPSHOT: path.join(work, 'snapshot'), VK_TOKEN: TOKEN, VK_GROUP: 'some_group' }),
+      runReportCli(['--notebooks', slow, '--out', path.join(work, 'slow-reports'), '--timeout', '3'], {
+        STUDY_SNAPSHOT: path.join(work, 'snapshot'),
+      }),
+      runReportCli(['--notebooks', leaky, '--out', path.join(work, 'leaky-reports')], {
+        STUDY_SNAPSHOT: path.join(work, 'snapshot'),
+        VK_TOKEN: TOKEN,
+        VK_GROUP: 'some_group',
+      }),
     ]);
   });
 
-  after(() => { if (work) fs.rmSync(work, { recursive: true, force: true }); });
+  after(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
 
   it('exits 1 naming the notebook, the cell index and first line, and the real error message', () => {
     expect(run.code).to.equal(1);
@@ -73,14 +98,18 @@ describe('e2e: a failing notebook stops the report', function () {
 
   it('refuses to publish a page that shows the VK token, without printing the token', () => {
     expect(leaked.code).to.equal(1);
-    expect(leaked.stderr).to.contain('notebook 01-leaky.ipynb failed: its output contains the value of VK_TOKEN');
+    expect(leaked.stderr).to.contain(
+      'notebook 01-leaky.ipynb failed: its output contains the value of VK_TOKEN',
+    );
     expect(leaked.stdout + leaked.stderr).to.not.contain(TOKEN);
     expect(fs.existsSync(path.join(work, 'leaky-reports'))).to.equal(false);
   });
 
   it('names the cell that timed out (no error output exists then)', () => {
     expect(timedOut.code).to.equal(1);
-    expect(timedOut.stderr).to.contain('notebook 01-slow.ipynb failed in cell 1 ("await new Promise((r) => setTimeout(r, 60_000));")');
+    expect(timedOut.stderr).to.contain(
+      'notebook 01-slow.ipynb failed in cell 1 ("await new Promise((r) => setTimeout(r, 60_000));")',
+    );
     expect(timedOut.stderr).to.match(/CellTimeoutError: A cell timed out .* after 3 seconds/);
   });
 });
@@ -97,20 +126,28 @@ describe('e2e: an interrupted report', function () {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-int-'));
     nbs = path.join(work, 'notebooks');
     fs.mkdirSync(nbs);
-    fs.writeFileSync(path.join(nbs, '01-long.ipynb'), notebook(['console.log("cell 0 done")', 'await new Promise((r) => setTimeout(r, 120_000));']));
+    fs.writeFileSync(
+      path.join(nbs, '01-long.ipynb'),
+      notebook(['console.log("cell 0 done")', 'await new Promise((r) => setTimeout(r, 120_000));']),
+    );
     out = path.join(work, 'reports');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'index.html'), 'PREVIOUS REPORT');
-    const { child, done } = startReportCli(['--notebooks', nbs, '--out', out], { STUDY_SNAPSHOT: path.join(work, 'snapshot') });
+    const { child, done } = startReportCli(['--notebooks', nbs, '--out', out], {
+      STUDY_SNAPSHOT: path.join(work, 'snapshot'),
+    });
     // Interrupt once the kernel is running the long cell (its cwd is the notebook folder).
     const deadline = Date.now() + 120_000;
-    while (processesIn(nbs).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    while (processesIn(nbs).length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 500));
     await new Promise((r) => setTimeout(r, 3000));
     child.kill('SIGINT');
     run = await done;
   });
 
-  after(() => { if (work) fs.rmSync(work, { recursive: true, force: true }); });
+  after(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
 
   it('exits 130, keeps the previous report, and leaves no staging folder or kernel behind', async () => {
     expect(run.code, run.stderr).to.equal(130);

@@ -8,8 +8,16 @@ import { figureHtml, plotlyLibraryHtml } from '../../src/viz/display';
 import { barFigure } from '../../src/viz/figures';
 import { countFigureDivs, countRenderedPlots, networkSources, renderedDom, requireTools } from './tools';
 
-const fig = () => barFigure({ title: 'T', categories: ['a', 'b'], series: [{ name: 'n', values: [1, 2] }], x: { title: 'X', unit: 'u' }, y: { title: 'Y', unit: 'count' } });
-const page = (body: string) => `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${body}</body></html>`;
+const fig = () =>
+  barFigure({
+    title: 'T',
+    categories: ['a', 'b'],
+    series: [{ name: 'n', values: [1, 2] }],
+    x: { title: 'X', unit: 'u' },
+    y: { title: 'Y', unit: 'count' },
+  });
+const page = (body: string) =>
+  `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${body}</body></html>`;
 
 describe('e2e tools: the checks can fail', function () {
   this.timeout(120_000);
@@ -18,7 +26,9 @@ describe('e2e tools: the checks can fail', function () {
     requireTools(this, true);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-tools-'));
   });
-  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('counts a chart as rendered only when plotly.js drew it', () => {
     const good = path.join(dir, 'good.html');
@@ -34,7 +44,15 @@ describe('e2e tools: the checks can fail', function () {
   });
 
   it('finds remote scripts and stylesheets but not local or inline ones', () => {
-    expect(networkSources('<script src="https://cdn.x/a.js"></script><link rel="stylesheet" href="//cdn.x/s.css"><style>@import url("http://x/y.css")</style>')).to.have.length(3);
-    expect(networkSources('<script src="file:///usr/share/javascript/requirejs/require.min.js"></script><script>var u="https://plotly.com"</script><a href="https://vk.com">x</a>')).to.deep.equal([]);
+    expect(
+      networkSources(
+        '<script src="https://cdn.x/a.js"></script><link rel="stylesheet" href="//cdn.x/s.css"><style>@import url("http://x/y.css")</style>',
+      ),
+    ).to.have.length(3);
+    expect(
+      networkSources(
+        '<script src="file:///usr/share/javascript/requirejs/require.min.js"></script><script>var u="https://plotly.com"</script><a href="https://vk.com">x</a>',
+      ),
+    ).to.deep.equal([]);
   });
 });

@@ -41,21 +41,45 @@ export function requireTools(ctx: Mocha.Context, needChromium: boolean): void {
   ctx.skip();
 }
 
-export interface CliResult { code: number; stdout: string; stderr: string; seconds: number }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
 
 /** Starts the report CLI as a user would, with a clean study environment (never a real token). */
-export function startReportCli(args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<CliResult> } {
+export function startReportCli(
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; done: Promise<CliResult> } {
   const clean: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['VK_TOKEN', 'VK_GROUP', 'VK_API_BASE', 'STUDY_SNAPSHOT', 'STUDY_MEMBERS', 'STUDY_SEED', 'STUDY_SUMMARY_DIR']) delete clean[k];
+  for (const k of [
+    'VK_TOKEN',
+    'VK_GROUP',
+    'VK_API_BASE',
+    'STUDY_SNAPSHOT',
+    'STUDY_MEMBERS',
+    'STUDY_SEED',
+    'STUDY_SUMMARY_DIR',
+  ])
+    delete clean[k];
   const t0 = Date.now();
   const child = spawn(process.execPath, [REPORT_CLI, ...args], { env: { ...clean, ...env }, cwd: ROOT });
   const done = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); process.stdout.write(`      | ${d.toString().trimEnd().replace(/\n/g, '\n      | ')}\n`); });
-    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      process.stdout.write(`      | ${d.toString().trimEnd().replace(/\n/g, '\n      | ')}\n`);
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, seconds: (Date.now() - t0) / 1000 }));
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, seconds: (Date.now() - t0) / 1000 }),
+    );
   });
   return { child, done };
 }
@@ -70,7 +94,11 @@ export function processesIn(dir: string): number[] {
   const pids: number[] = [];
   for (const e of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(e)) continue;
-    try { if (fs.readlinkSync(`/proc/${e}/cwd`) === dir) pids.push(Number(e)); } catch { /* gone or not readable */ }
+    try {
+      if (fs.readlinkSync(`/proc/${e}/cwd`) === dir) pids.push(Number(e));
+    } catch {
+      /* gone or not readable */
+    }
   }
   return pids;
 }
@@ -79,11 +107,24 @@ export function processesIn(dir: string): number[] {
 export function renderedDom(file: string, budgetMs = 15000): string {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-chromium-'));
   try {
-    const r = spawnSync(CHROMIUM, [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', `--user-data-dir=${profile}`,
-      `--virtual-time-budget=${budgetMs}`, '--dump-dom', `file://${file}`,
-    ], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
+    const r = spawnSync(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-dev-shm-usage',
+        `--user-data-dir=${profile}`,
+        `--virtual-time-budget=${budgetMs}`,
+        '--dump-dom',
+        `file://${file}`,
+      ],
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000 },
+    );
     if (r.error) throw new Error(`chromium failed on ${file}: ${r.error.message}`);
     if (r.status !== 0 || !r.stdout.includes('</html>')) {
       throw new Error(`chromium exited ${r.status} on ${file}: ${r.stderr.split('\n').slice(-5).join('\n')}`);
@@ -97,8 +138,10 @@ export function renderedDom(file: string, budgetMs = 15000): string {
 /** <script src> and <link href> pointing at the network. */
 export function networkSources(html: string): string[] {
   const found: string[] = [];
-  for (const m of html.matchAll(/<script\b[^>]*\bsrc\s*=\s*["']?\s*(https?:)?\/\/[^"'\s>]*/gi)) found.push(m[0]);
-  for (const m of html.matchAll(/<link\b[^>]*\bhref\s*=\s*["']?\s*(https?:)?\/\/[^"'\s>]*/gi)) found.push(m[0]);
+  for (const m of html.matchAll(/<script\b[^>]*\bsrc\s*=\s*["']?\s*(https?:)?\/\/[^"'\s>]*/gi))
+    found.push(m[0]);
+  for (const m of html.matchAll(/<link\b[^>]*\bhref\s*=\s*["']?\s*(https?:)?\/\/[^"'\s>]*/gi))
+    found.push(m[0]);
   for (const m of html.matchAll(/@import\s+(url\()?["']?(https?:)?\/\//gi)) found.push(m[0]);
   return found;
 }

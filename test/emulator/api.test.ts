@@ -5,7 +5,7 @@ import { call, fixedNow, vkApiExecuteCode, vkIoExecuteCode } from './helpers';
 
 const FIELDS = MEMBER_FIELDS.join(',');
 
-function expectVkError(answer: { status: number; json: any }, code: number): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+function expectVkError(answer: { status: number; json: any }, code: number): void {
   expect(answer.status).to.equal(200);
   expect(answer.json, JSON.stringify(answer.json)).to.have.property('error');
   expect(answer.json.error.error_code).to.equal(code);
@@ -19,7 +19,15 @@ describe('emulator / HTTP API conformance', () => {
     emu = await startEmulator({ members: 5000, seed: 7, rateLimitPerSecond: 0, now: fixedNow });
   });
   after(() => emu.close());
-  afterEach(() => emu.configure({ rateLimitPerSecond: 0, hideMembers: false, accessDenied: false, faults: {}, maxResponseBytes: 5 * 1024 * 1024 }));
+  afterEach(() =>
+    emu.configure({
+      rateLimitPerSecond: 0,
+      hideMembers: false,
+      accessDenied: false,
+      faults: {},
+      maxResponseBytes: 5 * 1024 * 1024,
+    }),
+  );
 
   it('groups.getById: {groups, profiles} for 5.199 with the synthetic marker; bare array for old versions', async () => {
     const a = await call(emu, 'groups.getById', { group_id: emu.screenName });
@@ -39,7 +47,12 @@ describe('emulator / HTTP API conformance', () => {
     const ids = await call(emu, 'groups.getMembers', { group_id: '1', count: 10 });
     expect(ids.json.response.count).to.equal(5000);
     expect(ids.json.response.items).to.deep.equal(Array.from(emu.truth.memberIds().slice(0, 10)));
-    const page = await call(emu, 'groups.getMembers', { group_id: 'synthetic_community', offset: 4990, count: 50, fields: FIELDS });
+    const page = await call(emu, 'groups.getMembers', {
+      group_id: 'synthetic_community',
+      offset: 4990,
+      count: 50,
+      fields: FIELDS,
+    });
     expect(page.json.response.items).to.have.length(10);
     const u = page.json.response.items[0];
     expect(u).to.have.keys(Object.keys(emu.truth.user(u.id, MEMBER_FIELDS)!));
@@ -51,7 +64,9 @@ describe('emulator / HTTP API conformance', () => {
     expect(big.json.response.items).to.have.length(1000);
     const past = await call(emu, 'groups.getMembers', { group_id: '1', offset: 9000 });
     expect(past.json.response).to.deep.equal({ count: 5000, items: [] });
-    expect((await call(emu, 'groups.getMembers', { group_id: '1', filter: 'friends' })).json.response.count).to.equal(0);
+    expect(
+      (await call(emu, 'groups.getMembers', { group_id: '1', filter: 'friends' })).json.response.count,
+    ).to.equal(0);
   });
 
   it('a fielded page is sent in parts as it is written (chunked), and arrives whole; errors and short pages are not', async () => {
@@ -76,7 +91,14 @@ describe('emulator / HTTP API conformance', () => {
       const ctl = new AbortController();
       const r = await fetch(`${emu.base}/groups.getMembers`, {
         method: 'POST',
-        body: new URLSearchParams({ v: '5.199', access_token: emu.token, group_id: '1', offset: String(k * 1000), count: '1000', fields: FIELDS }),
+        body: new URLSearchParams({
+          v: '5.199',
+          access_token: emu.token,
+          group_id: '1',
+          offset: String(k * 1000),
+          count: '1000',
+          fields: FIELDS,
+        }),
         signal: ctl.signal,
       });
       const reader = r.body!.getReader();
@@ -84,12 +106,16 @@ describe('emulator / HTTP API conformance', () => {
       ctl.abort();
       await reader.read().catch(() => undefined);
     }
-    const after = (await (await get({ count: '1000', fields: FIELDS })).json()) as { response: { items: unknown[] } };
+    const after = (await (await get({ count: '1000', fields: FIELDS })).json()) as {
+      response: { items: unknown[] };
+    };
     expect(after.response.items).to.have.length(1000);
   });
 
   it('GET with query parameters and the Authorization: Bearer header work too', async () => {
-    const res = await fetch(`${emu.base}/groups.getMembers?group_id=1&count=2&v=5.199`, { headers: { authorization: `Bearer ${emu.token}` } });
+    const res = await fetch(`${emu.base}/groups.getMembers?group_id=1&count=2&v=5.199`, {
+      headers: { authorization: `Bearer ${emu.token}` },
+    });
     const json = (await res.json()) as { response: { items: number[] } };
     expect(json.response.items).to.have.length(2);
   });
@@ -113,7 +139,9 @@ describe('emulator / HTTP API conformance', () => {
     expect((await call(emu, 'groups.getById', { group_id: '1' })).json).to.have.property('response');
     // A JSON body is not a VK request body: the parameters are missing.
     const res = await fetch(`${emu.base}/groups.getMembers`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ group_id: 1, v: '5.199', access_token: emu.token }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ group_id: 1, v: '5.199', access_token: emu.token }),
     });
     expect(((await res.json()) as { error: { error_code: number } }).error.error_code).to.equal(8);
   });
@@ -123,17 +151,28 @@ describe('emulator / HTTP API conformance', () => {
     expect(a.text).not.to.include(emu.token);
     expect(a.json.error.request_params).to.deep.include({ key: 'group_id', value: '2' });
     expect(a.json.error.request_params.map((p: { key: string }) => p.key)).not.to.include('access_token');
-    const res = await fetch(`${emu.base}/groups.getMembers?group_id=2&v=5.199`, { headers: { authorization: `Bearer ${emu.token}` } });
+    const res = await fetch(`${emu.base}/groups.getMembers?group_id=2&v=5.199`, {
+      headers: { authorization: `Bearer ${emu.token}` },
+    });
     expect(await res.text()).not.to.include(emu.token);
   });
 
   it('execute: vk-io paging code pulls every member exactly once, in id order', async () => {
     emu.configure({ maxResponseBytes: 50 * 1024 * 1024 });
-    const code = vkIoExecuteCode('groups.getMembers', { group_id: emu.screenName, count: 1000, fields: [...MEMBER_FIELDS] }, 25);
+    const code = vkIoExecuteCode(
+      'groups.getMembers',
+      { group_id: emu.screenName, count: 1000, fields: [...MEMBER_FIELDS] },
+      25,
+    );
     const got: { id: number }[] = [];
     let total: number | undefined;
     while (total === undefined || got.length < total) {
-      const a = await call(emu, 'execute', { code, offset: got.length, received: got.length, ...(total ? { total } : {}) });
+      const a = await call(emu, 'execute', {
+        code,
+        offset: got.length,
+        received: got.length,
+        ...(total ? { total } : {}),
+      });
       expect(a.json, a.text.slice(0, 300)).to.have.property('response');
       total = a.json.response.total;
       if (a.json.response.items.length === 0) break;
@@ -148,7 +187,9 @@ describe('emulator / HTTP API conformance', () => {
     let offset = 0;
     let count: number | null = null;
     for (let guard = 0; guard < 10; guard++) {
-      const a = await call(emu, 'execute', { code: vkApiExecuteCode('groups.getMembers', { group_id: '1', count: 1000 }, count, offset) });
+      const a = await call(emu, 'execute', {
+        code: vkApiExecuteCode('groups.getMembers', { group_id: '1', count: 1000 }, count, offset),
+      });
       got.push(...a.json.response.items);
       offset = a.json.response.offset;
       count = a.json.response.count;
@@ -160,14 +201,25 @@ describe('emulator / HTTP API conformance', () => {
   it('execute errors: 28 with a service token, 12 on bad syntax, 13 above 25 calls or above maxResponseBytes', async () => {
     const code = vkIoExecuteCode('groups.getMembers', { group_id: '1', count: 1000, fields: FIELDS }, 25);
     expectVkError(await call(emu, 'execute', { code }, { token: emu.serviceToken }), 28);
-    expect((await call(emu, 'groups.getMembers', { group_id: '1', count: 1 }, { token: emu.serviceToken })).json).to.have.property('response');
+    expect(
+      (await call(emu, 'groups.getMembers', { group_id: '1', count: 1 }, { token: emu.serviceToken })).json,
+    ).to.have.property('response');
     expectVkError(await call(emu, 'execute', { code: 'for (;;) {}' }), 12);
-    expectVkError(await call(emu, 'execute', { code: 'var i = 0; while (i < 30) { API.groups.getMembers({group_id: 1, count: 1}); i = i + 1; } return i;' }), 13);
+    expectVkError(
+      await call(emu, 'execute', {
+        code: 'var i = 0; while (i < 30) { API.groups.getMembers({group_id: 1, count: 1}); i = i + 1; } return i;',
+      }),
+      13,
+    );
     emu.configure({ maxResponseBytes: 100_000 });
     const big = await call(emu, 'execute', { code, offset: 0, received: 0 });
     expectVkError(big, 13);
     expect(big.json.error.error_msg).to.match(/response size is too big/);
-    const small = await call(emu, 'execute', { code: vkIoExecuteCode('groups.getMembers', { group_id: '1', count: 100, fields: FIELDS }, 1), offset: 0, received: 0 });
+    const small = await call(emu, 'execute', {
+      code: vkIoExecuteCode('groups.getMembers', { group_id: '1', count: 100, fields: FIELDS }, 1),
+      offset: 0,
+      received: 0,
+    });
     expect(small.json.response.items).to.have.length(100);
   });
 
@@ -189,7 +241,9 @@ describe('emulator / HTTP API conformance', () => {
 
   it('execute: a failing inner call gives false plus execute_errors', async () => {
     emu.configure({ hideMembers: true });
-    const a = await call(emu, 'execute', { code: 'return [API.groups.getMembers({group_id: 1}), API.groups.getById({group_id: 1}).groups[0].id];' });
+    const a = await call(emu, 'execute', {
+      code: 'return [API.groups.getMembers({group_id: 1}), API.groups.getById({group_id: 1}).groups[0].id];',
+    });
     expect(a.json.response).to.deep.equal([false, 1]);
     expect(a.json.execute_errors).to.deep.equal([
       { method: 'groups.getMembers', error_code: 15, error_msg: 'Access denied: group hide members' },
@@ -217,10 +271,14 @@ describe('emulator / HTTP API conformance', () => {
     expect(failed).to.equal(true);
     emu.configure({ faults: { slowRate: 1, slowMs: 300 } });
     const t0 = Date.now();
-    expect((await call(emu, 'groups.getMembers', { group_id: '1', count: 1 })).json).to.have.property('response');
+    expect((await call(emu, 'groups.getMembers', { group_id: '1', count: 1 })).json).to.have.property(
+      'response',
+    );
     expect(Date.now() - t0).to.be.at.least(290);
     emu.configure({ faults: {} });
-    expect((await call(emu, 'groups.getMembers', { group_id: '1', count: 1 })).json).to.have.property('response');
+    expect((await call(emu, 'groups.getMembers', { group_id: '1', count: 1 })).json).to.have.property(
+      'response',
+    );
     const stats = emu.stats();
     expect(stats.errors['10']).to.be.at.least(1);
     expect(stats.errors.reset).to.equal(1);
@@ -242,7 +300,13 @@ describe('emulator / HTTP API conformance', () => {
   });
 
   it('rejects bad options with clear errors', async () => {
-    for (const bad of [{ members: 0 }, { members: 1.5 }, { members: 10, seed: 0.5 }, { members: 10, faults: { http5xxRate: -1 } }, { members: 10, drift: { joinPerRequest: 1.5 } }]) {
+    for (const bad of [
+      { members: 0 },
+      { members: 1.5 },
+      { members: 10, seed: 0.5 },
+      { members: 10, faults: { http5xxRate: -1 } },
+      { members: 10, drift: { joinPerRequest: 1.5 } },
+    ]) {
       let message = '';
       try {
         await startEmulator(bad);
@@ -258,15 +322,23 @@ describe('emulator / rate limit', () => {
   it('answers error 6 above 3 requests per second per token, and serves again after the window', async () => {
     const emu = await startEmulator({ members: 1000, now: fixedNow });
     try {
-      const first = await Promise.all([1, 2, 3, 4].map(() => call(emu, 'groups.getMembers', { group_id: '1', count: 1 })));
+      const first = await Promise.all(
+        [1, 2, 3, 4].map(() => call(emu, 'groups.getMembers', { group_id: '1', count: 1 })),
+      );
       const codes = first.map((a) => (a.json.error ? a.json.error.error_code : 0)).sort();
       expect(codes).to.deep.equal([0, 0, 0, 6]);
       // Another token has its own budget.
-      expect((await call(emu, 'groups.getMembers', { group_id: '1', count: 1 }, { token: emu.serviceToken })).json).to.have.property('response');
+      expect(
+        (await call(emu, 'groups.getMembers', { group_id: '1', count: 1 }, { token: emu.serviceToken })).json,
+      ).to.have.property('response');
       await new Promise((r) => setTimeout(r, 1050));
-      expect((await call(emu, 'groups.getMembers', { group_id: '1', count: 1 })).json).to.have.property('response');
+      expect((await call(emu, 'groups.getMembers', { group_id: '1', count: 1 })).json).to.have.property(
+        'response',
+      );
       emu.configure({ rateLimitPerSecond: 0 });
-      const burst = await Promise.all(Array.from({ length: 10 }, () => call(emu, 'groups.getMembers', { group_id: '1', count: 1 })));
+      const burst = await Promise.all(
+        Array.from({ length: 10 }, () => call(emu, 'groups.getMembers', { group_id: '1', count: 1 })),
+      );
       expect(burst.every((a) => a.json.response)).to.equal(true);
       expect(emu.stats().errors['6']).to.equal(1);
     } finally {
@@ -277,7 +349,13 @@ describe('emulator / rate limit', () => {
 
 describe('emulator / drift over HTTP', () => {
   it('members leave and join at each request; truth tracks who was present throughout', async () => {
-    const emu = await startEmulator({ members: 3000, seed: 3, rateLimitPerSecond: 0, now: fixedNow, drift: { leavePerRequest: 4, joinPerRequest: 2 } });
+    const emu = await startEmulator({
+      members: 3000,
+      seed: 3,
+      rateLimitPerSecond: 0,
+      now: fixedNow,
+      drift: { leavePerRequest: 4, joinPerRequest: 2 },
+    });
     try {
       const initial = new Set(emu.truth.memberIds());
       const start = emu.truth.requestCounter();

@@ -7,8 +7,14 @@ const CLI = path.resolve(__dirname, '../../src/cli/emulator.js');
 
 describe('emulator / command line', () => {
   it('parses its flags and rejects bad ones with the usage', () => {
-    expect(parseEmulatorArgs(['--port', '0', '--members=2500000', '--seed', '9', '--rate-limit', '0'])).to.deep.equal({
-      port: 0, members: 2_500_000, seed: 9, rateLimitPerSecond: 0, maxResponseBytes: 5 * 1024 * 1024,
+    expect(
+      parseEmulatorArgs(['--port', '0', '--members=2500000', '--seed', '9', '--rate-limit', '0']),
+    ).to.deep.equal({
+      port: 0,
+      members: 2_500_000,
+      seed: 9,
+      rateLimitPerSecond: 0,
+      maxResponseBytes: 5 * 1024 * 1024,
     });
     expect(() => parseEmulatorArgs(['--members', 'many'])).to.throw(/--members must be a whole number/);
     expect(() => parseEmulatorArgs(['--members', '0'])).to.throw(/at least 1/);
@@ -18,7 +24,9 @@ describe('emulator / command line', () => {
 
   it('prints one JSON line, serves the API, and exits 0 on SIGTERM', async function () {
     this.timeout(30_000);
-    const child = spawn(process.execPath, [CLI, '--members', '2000', '--rate-limit', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, '--members', '2000', '--rate-limit', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -33,8 +41,15 @@ describe('emulator / command line', () => {
     const info = JSON.parse(line) as { base: string; group_id: number; screen_name: string; token: string };
     expect(Object.keys(info)).to.deep.equal(['base', 'group_id', 'screen_name', 'token']);
     expect(info.base).to.match(/^http:\/\/127\.0\.0\.1:\d+\/method$/);
-    const body = new URLSearchParams({ group_id: info.screen_name, count: '5', v: '5.199', access_token: info.token });
-    const res = (await (await fetch(`${info.base}/groups.getMembers`, { method: 'POST', body })).json()) as { response: { count: number; items: number[] } };
+    const body = new URLSearchParams({
+      group_id: info.screen_name,
+      count: '5',
+      v: '5.199',
+      access_token: info.token,
+    });
+    const res = (await (await fetch(`${info.base}/groups.getMembers`, { method: 'POST', body })).json()) as {
+      response: { count: number; items: number[] };
+    };
     expect(res.response.count).to.equal(2000);
     expect(res.response.items).to.have.length(5);
     child.kill('SIGTERM');

@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { CommunityGenerator, MemberRecord, idOfIndex, indexOfId, visibleCovariateSource } from '../../src/emulator/generator';
+import {
+  CommunityGenerator,
+  MemberRecord,
+  idOfIndex,
+  indexOfId,
+  visibleCovariateSource,
+} from '../../src/emulator/generator';
 import { KNOWN_FIELDS, parseFields, userJson, userObject } from '../../src/emulator/serialize';
 import * as T from '../../src/emulator/truth';
 import { MEMBER_FIELDS } from '../../src/snapshot/schema';
@@ -48,11 +54,14 @@ describe('emulator / generator', () => {
     const banned = members.filter((m) => m.deactivated === 2).length / N;
     expect(deleted + banned).to.be.closeTo(0.14, 0.006);
     expect(deleted / banned).to.be.within(4.3, 5.8);
-    const notSeen = members.filter((m) => m.deactivated !== 0 || REF_SEC - m.lastSeen > SIX_MONTHS_SEC).length / N;
+    const notSeen =
+      members.filter((m) => m.deactivated !== 0 || REF_SEC - m.lastSeen > SIX_MONTHS_SEC).length / N;
     expect(notSeen).to.be.closeTo(0.34, 0.008);
     // Also as an audit sees it, from visible last_seen only (hidden ones left out).
     const visible = members.filter((m) => m.deactivated !== 0 || m.lastSeenShown);
-    const notSeenVisible = visible.filter((m) => m.deactivated !== 0 || REF_SEC - m.lastSeen > SIX_MONTHS_SEC).length / visible.length;
+    const notSeenVisible =
+      visible.filter((m) => m.deactivated !== 0 || REF_SEC - m.lastSeen > SIX_MONTHS_SEC).length /
+      visible.length;
     expect(notSeenVisible).to.be.closeTo(0.34, 0.012);
     for (const m of members) if (m.deactivated === 0) expect(m.lastSeen).to.be.at.most(REF_SEC);
   });
@@ -61,7 +70,8 @@ describe('emulator / generator', () => {
     for (const sex of [1, 2]) {
       const bins = new Array(48).fill(0);
       for (const m of members) {
-        if (m.deactivated === 0 && m.sex === sex && !m.online) bins[Math.floor((m.lastSeen % 86400) / 1800)]++;
+        if (m.deactivated === 0 && m.sex === sex && !m.online)
+          bins[Math.floor((m.lastSeen % 86400) / 1800)]++;
       }
       // Smooth over ±1 bin so sampling noise does not move the peak.
       const smooth = bins.map((_, i) => bins[(i + 47) % 48] + bins[i] + bins[(i + 1) % 48]);
@@ -71,7 +81,8 @@ describe('emulator / generator', () => {
     }
     const byWeekday = new Array(7).fill(0);
     for (const m of members) {
-      if (m.deactivated === 0 && REF_SEC - m.lastSeen < 31 * 86400 && !m.online) byWeekday[(Math.floor(m.lastSeen / 86400) + 4) % 7]++;
+      if (m.deactivated === 0 && REF_SEC - m.lastSeen < 31 * 86400 && !m.online)
+        byWeekday[(Math.floor(m.lastSeen / 86400) + 4) % 7]++;
     }
     const weekday = (byWeekday[1] + byWeekday[2] + byWeekday[3]) / 3;
     const weekend = (byWeekday[0] + byWeekday[6]) / 2;
@@ -97,7 +108,8 @@ describe('emulator / generator', () => {
 
   it('calibration: first names are long-tailed (hundreds of distinct names, no single name above 10%)', () => {
     const counts = new Map<string, number>();
-    for (const m of members) if (m.deactivated === 0) counts.set(m.firstName, (counts.get(m.firstName) ?? 0) + 1);
+    for (const m of members)
+      if (m.deactivated === 0) counts.set(m.firstName, (counts.get(m.firstName) ?? 0) + 1);
     const sorted = [...counts.values()].sort((a, b) => b - a);
     const total = sorted.reduce((a, b) => a + b, 0);
     expect(counts.size).to.be.greaterThan(500);
@@ -107,23 +119,43 @@ describe('emulator / generator', () => {
 
   it('followers_count follows the true NB model: effects of sex and photo recovered from the data', () => {
     // E[y / exp(eta without the effect)] = exp(effect): a check of the generative model itself.
-    const ratio = (pick: (c: T.ModelCovariates) => boolean, strip: (c: T.ModelCovariates) => T.ModelCovariates): number => {
-      let sumA = 0, nA = 0, sumB = 0, nB = 0;
+    const ratio = (
+      pick: (c: T.ModelCovariates) => boolean,
+      strip: (c: T.ModelCovariates) => T.ModelCovariates,
+    ): number => {
+      let sumA = 0,
+        nA = 0,
+        sumB = 0,
+        nB = 0;
       for (const m of members) {
         const c = T.modelCovariates(visibleCovariateSource(m));
         if (!c) continue;
         const y = m.followers / Math.exp(T.trueLogMean(strip(c)));
-        if (pick(c)) { sumA += y; nA++; } else { sumB += y; nB++; }
+        if (pick(c)) {
+          sumA += y;
+          nA++;
+        } else {
+          sumB += y;
+          nB++;
+        }
       }
       return Math.log(sumA / nA / (sumB / nB));
     };
-    const male = ratio((c) => c.sex === 'male', (c) => ({ ...c, sex: 'female' }));
+    const male = ratio(
+      (c) => c.sex === 'male',
+      (c) => ({ ...c, sex: 'female' }),
+    );
     expect(male).to.be.closeTo(T.TRUE_B.b_sexmale, 0.05);
-    const photo = ratio((c) => c.has_photo === 'yes', (c) => ({ ...c, has_photo: 'no' }));
+    const photo = ratio(
+      (c) => c.has_photo === 'yes',
+      (c) => ({ ...c, has_photo: 'no' }),
+    );
     expect(photo).to.be.closeTo(T.TRUE_B.b_has_photoyes, 0.05);
     // Overdispersion: variance of y/mu ≈ 1/mu + 1/shape, far above Poisson.
     const live = members.filter((m) => T.modelCovariates(visibleCovariateSource(m)));
-    const z = live.map((m) => m.followers / Math.exp(T.trueLogMean(T.modelCovariates(visibleCovariateSource(m))!)));
+    const z = live.map(
+      (m) => m.followers / Math.exp(T.trueLogMean(T.modelCovariates(visibleCovariateSource(m))!)),
+    );
     const mean = z.reduce((a, b) => a + b, 0) / z.length;
     const variance = z.reduce((a, b) => a + (b - mean) ** 2, 0) / z.length;
     expect(mean).to.be.closeTo(1, 0.03);
@@ -134,7 +166,9 @@ describe('emulator / generator', () => {
     let compared = 0;
     for (const m of members.slice(0, 3000)) {
       const vk = JSON.parse(userJson(m, fields, REF_SEC)) as Record<string, unknown>;
-      expect(T.modelCovariates(T.covariateSourceFromVk(vk))).to.deep.equal(T.modelCovariates(visibleCovariateSource(m)));
+      expect(T.modelCovariates(T.covariateSourceFromVk(vk))).to.deep.equal(
+        T.modelCovariates(visibleCovariateSource(m)),
+      );
       if (T.modelCovariates(visibleCovariateSource(m))) compared++;
     }
     expect(compared).to.be.greaterThan(2400);
@@ -159,7 +193,8 @@ describe('emulator / generator', () => {
   it('truth: brms-named draws with every level, the study-named positive name effects', () => {
     const draws = T.trueDraws();
     for (const [factor, levels] of Object.entries(T.MODEL_LEVELS)) {
-      for (const level of levels.slice(1)) expect(draws, `b_${factor}${level}`).to.have.property(`b_${factor}${level}`);
+      for (const level of levels.slice(1))
+        expect(draws, `b_${factor}${level}`).to.have.property(`b_${factor}${level}`);
       expect(draws).not.to.have.property(`b_${factor}${levels[0]}`);
       expect([...levels].sort()).to.deep.equal([...levels]);
     }
@@ -167,7 +202,9 @@ describe('emulator / generator', () => {
     expect(draws['r_first_name[Анастасия,Intercept]']).to.be.greaterThan(0.2);
     expect(draws['r_first_name[Екатерина,Intercept]']).to.be.greaterThan(0.2);
     expect(draws['r_first_name[Юлия,Intercept]']).to.be.greaterThan(0.2);
-    const r = Object.entries(draws).filter(([k]) => k.startsWith('r_first_name[')).map(([, v]) => v);
+    const r = Object.entries(draws)
+      .filter(([k]) => k.startsWith('r_first_name['))
+      .map(([, v]) => v);
     const sd = Math.sqrt(r.reduce((a, b) => a + b * b, 0) / r.length);
     expect(sd).to.be.closeTo(T.TRUE_SD_FIRST_NAME, 0.04);
   });
@@ -176,13 +213,21 @@ describe('emulator / generator', () => {
     const all = parseFields([...MEMBER_FIELDS, 'photo_100', 'online']);
     const deleted = members.find((m) => m.deactivated === 1)!;
     const vk = JSON.parse(userJson(deleted, all, REF_SEC));
-    expect(vk).to.include({ first_name: 'DELETED', last_name: '', deactivated: 'deleted', online: 0, can_write_private_message: 0 });
+    expect(vk).to.include({
+      first_name: 'DELETED',
+      last_name: '',
+      deactivated: 'deleted',
+      online: 0,
+      can_write_private_message: 0,
+    });
     expect(vk.photo_100).to.equal('https://vk.com/images/deactivated_100.png');
     expect(vk).not.to.have.property('followers_count');
     const banned = members.find((m) => m.deactivated === 2)!;
     expect(JSON.parse(userJson(banned, all, REF_SEC)).first_name).not.to.equal('DELETED');
     const noPhoto = members.find((m) => m.deactivated === 0 && !m.hasPhoto)!;
-    expect(JSON.parse(userJson(noPhoto, all, REF_SEC)).photo_100).to.match(/^https:\/\/vk\.com\/images\/camera_100\.png/);
+    expect(JSON.parse(userJson(noPhoto, all, REF_SEC)).photo_100).to.match(
+      /^https:\/\/vk\.com\/images\/camera_100\.png/,
+    );
     const hidden = members.find((m) => m.deactivated === 0 && !m.lastSeenShown)!;
     const hv = JSON.parse(userJson(hidden, all, REF_SEC));
     expect(hv).not.to.have.property('last_seen');

@@ -29,14 +29,25 @@ function post(agent: http.Agent, url: string, params: Record<string, string>): P
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const buf = Buffer.concat(chunks);
           if (res.statusCode !== 200 || !buf.subarray(0, 12).toString('latin1').startsWith('{"response"')) {
-            reject(new Error(`golden: unexpected answer ${res.statusCode} ${buf.subarray(0, 200).toString('utf8')}`));
+            reject(
+              new Error(
+                `golden: unexpected answer ${res.statusCode} ${buf.subarray(0, 200).toString('utf8')}`,
+              ),
+            );
           } else resolve(buf);
         });
         res.on('error', reject);
@@ -54,7 +65,11 @@ function post(agent: http.Agent, url: string, params: Record<string, string>): P
 export type StoreMode = 'off' | 'racing' | 'filled';
 
 /** Hashes of `members` members of the community with `seed` at the fixed test clock. */
-export async function goldenHashes(members: number, seed: number, store: StoreMode = 'off'): Promise<GoldenHashes> {
+export async function goldenHashes(
+  members: number,
+  seed: number,
+  store: StoreMode = 'off',
+): Promise<GoldenHashes> {
   const out: GoldenHashes = {};
   const gen = new CommunityGenerator({ seed, referenceSec: FIXED_NOW_MS / 1000 });
   const memberFields = parseFields(MEMBER_FIELDS);
@@ -73,15 +88,22 @@ export async function goldenHashes(members: number, seed: number, store: StoreMo
   out.userJsonBytes_allFields = hAll.digest('hex');
   // The string form (truth.user, execute sub-sinks) on a sample.
   const hStr = sha();
-  for (let i = 0; i < members; i += 97) hStr.update(userJson(gen.member(i), allFields, gen.referenceSec), 'utf8');
+  for (let i = 0; i < members; i += 97)
+    hStr.update(userJson(gen.member(i), allFields, gen.referenceSec), 'utf8');
   out.userJson_allFields_sample = hStr.digest('hex');
 
   const emu = await startEmulator({
-    members, seed, now: () => FIXED_NOW_MS, rateLimitPerSecond: 0, maxResponseBytes: 1 << 30, pregenerate: store !== 'off',
+    members,
+    seed,
+    now: () => FIXED_NOW_MS,
+    rateLimitPerSecond: 0,
+    maxResponseBytes: 1 << 30,
+    pregenerate: store !== 'off',
   });
   if (store === 'filled') {
     await emu.store!.whenFilled();
-    if (emu.store!.storedCount() !== members) throw new Error(`the store holds ${emu.store!.storedCount()} of ${members} members`);
+    if (emu.store!.storedCount() !== members)
+      throw new Error(`the store holds ${emu.store!.storedCount()} of ${members} members`);
   }
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
@@ -90,7 +112,14 @@ export async function goldenHashes(members: number, seed: number, store: StoreMo
     const pages = async (key: string, extra: Record<string, string>): Promise<void> => {
       const h = sha();
       for (let offset = 0; offset < members; offset += 1000) {
-        h.update(await call('groups.getMembers', { group_id: emu.screenName, offset: String(offset), count: '1000', ...extra }));
+        h.update(
+          await call('groups.getMembers', {
+            group_id: emu.screenName,
+            offset: String(offset),
+            count: '1000',
+            ...extra,
+          }),
+        );
       }
       out[key] = h.digest('hex');
     };
@@ -98,25 +127,74 @@ export async function goldenHashes(members: number, seed: number, store: StoreMo
     await pages('getMembers_allFields', { fields: KNOWN_FIELDS.join(','), sort: 'id_asc' });
     await pages('getMembers_ids', {});
     const hDesc = sha();
-    hDesc.update(await call('groups.getMembers', { group_id: String(emu.groupId), offset: '500', count: '1000', sort: 'id_desc', fields: MEMBER_FIELDS.join(',') }));
+    hDesc.update(
+      await call('groups.getMembers', {
+        group_id: String(emu.groupId),
+        offset: '500',
+        count: '1000',
+        sort: 'id_desc',
+        fields: MEMBER_FIELDS.join(','),
+      }),
+    );
     out.getMembers_desc = hDesc.digest('hex');
 
-    const execs = async (key: string, codeAt: (offset: number) => Record<string, string>, step: number): Promise<void> => {
+    const execs = async (
+      key: string,
+      codeAt: (offset: number) => Record<string, string>,
+      step: number,
+    ): Promise<void> => {
       const h = sha();
       for (let offset = 0; offset < members; offset += step) h.update(await call('execute', codeAt(offset)));
       out[key] = h.digest('hex');
     };
-    const vkIo = vkIoExecuteCode('groups.getMembers', { group_id: emu.screenName, count: 1000, fields: [...MEMBER_FIELDS] }, 25);
-    await execs('execute_vkio_memberFields', (o) => ({ code: vkIo, offset: String(o), received: String(o), total: String(members) }), 25_000);
-    const vkIoAll = vkIoExecuteCode('groups.getMembers', { group_id: emu.screenName, count: 1000, fields: [...KNOWN_FIELDS] }, 25);
-    await execs('execute_vkio_allFields', (o) => ({ code: vkIoAll, offset: String(o), received: String(o), total: String(members) }), 25_000);
-    await execs('execute_vkapi', (o) => ({
-      code: vkApiExecuteCode('groups.getMembers', { group_id: emu.groupId, count: 1000, fields: MEMBER_FIELDS.join(',') }, null, o),
-    }), 25_000);
+    const vkIo = vkIoExecuteCode(
+      'groups.getMembers',
+      { group_id: emu.screenName, count: 1000, fields: [...MEMBER_FIELDS] },
+      25,
+    );
+    await execs(
+      'execute_vkio_memberFields',
+      (o) => ({ code: vkIo, offset: String(o), received: String(o), total: String(members) }),
+      25_000,
+    );
+    const vkIoAll = vkIoExecuteCode(
+      'groups.getMembers',
+      { group_id: emu.screenName, count: 1000, fields: [...KNOWN_FIELDS] },
+      25,
+    );
+    await execs(
+      'execute_vkio_allFields',
+      (o) => ({ code: vkIoAll, offset: String(o), received: String(o), total: String(members) }),
+      25_000,
+    );
+    await execs(
+      'execute_vkapi',
+      (o) => ({
+        code: vkApiExecuteCode(
+          'groups.getMembers',
+          { group_id: emu.groupId, count: 1000, fields: MEMBER_FIELDS.join(',') },
+          null,
+          o,
+        ),
+      }),
+      25_000,
+    );
     for (const shape of ['columns', 'objects'] as const) {
-      await execs(`execute_pull_${shape}`, (o) => ({
-        code: membersScript({ groupId: emu.groupId, start: Math.max(0, o - 1), page: 1000, overlap: 1, calls: 25, fields: MEMBER_FIELDS, shape }),
-      }), 24_975);
+      await execs(
+        `execute_pull_${shape}`,
+        (o) => ({
+          code: membersScript({
+            groupId: emu.groupId,
+            start: Math.max(0, o - 1),
+            page: 1000,
+            overlap: 1,
+            calls: 25,
+            fields: MEMBER_FIELDS,
+            shape,
+          }),
+        }),
+        24_975,
+      );
     }
   } finally {
     agent.destroy();
@@ -132,7 +210,13 @@ if (require.main === module) {
     for (const seed of seeds.length ? seeds : [1, 20261101]) {
       const t = performance.now();
       const h = await goldenHashes(members, seed);
-      console.log(JSON.stringify({ members, seed, seconds: +((performance.now() - t) / 1000).toFixed(1), ...h }, null, 1));
+      console.log(
+        JSON.stringify(
+          { members, seed, seconds: +((performance.now() - t) / 1000).toFixed(1), ...h },
+          null,
+          1,
+        ),
+      );
     }
   })().catch((e) => {
     console.error(e);

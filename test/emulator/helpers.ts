@@ -4,7 +4,7 @@ import type { EmulatorHandle } from '../../src/emulator';
 export interface VkAnswer {
   status: number;
   text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: any;
 }
 
 export async function call(
@@ -38,8 +38,14 @@ export const FIXED_NOW_MS = Date.UTC(2026, 10, 20, 12, 0, 0);
 export const fixedNow = (): number => FIXED_NOW_MS;
 
 /** vk-io's collect execute code (packages/vk-io/src/collect/execute-code.ts), as it builds it. */
-export function vkIoExecuteCode(method: string, params: Record<string, unknown>, parallelCount: number): string {
-  const paramsJson = JSON.stringify(params, (key, value) => (typeof value === 'object' && value !== params ? String(value) : value));
+export function vkIoExecuteCode(
+  method: string,
+  params: Record<string, unknown>,
+  parallelCount: number,
+): string {
+  const paramsJson = JSON.stringify(params, (key, value) =>
+    typeof value === 'object' && value !== params ? String(value) : value,
+  );
   return `
 		var params = ${paramsJson};
 
@@ -83,7 +89,12 @@ export function vkIoExecuteCode(method: string, params: Record<string, unknown>,
 }
 
 /** python vk_api's VkTools.get_all_iter function (vk_api/tools.py, vk_get_all_items), args substituted as json.dumps does. */
-export function vkApiExecuteCode(method: string, values: Record<string, unknown>, count: number | null, offset: number): string {
+export function vkApiExecuteCode(
+  method: string,
+  values: Record<string, unknown>,
+  count: number | null,
+  offset: number,
+): string {
   return `
     var params = ${JSON.stringify(values)},
         calls = 0,
@@ -131,7 +142,12 @@ export function vkApiExecuteCode(method: string, values: Record<string, unknown>
 }
 
 /** The older vk_api script (VK_SCRIPT_GET_ALL): object merge with `+` and `[key]` indexing. */
-export function vkApiOldExecuteCode(method: string, values: Record<string, unknown>, maxCount: number, offset: number): string {
+export function vkApiOldExecuteCode(
+  method: string,
+  values: Record<string, unknown>,
+  maxCount: number,
+  offset: number,
+): string {
   return `
     var max_count = ${maxCount},
         offset = ${offset},

@@ -20,7 +20,16 @@ describe('emulator / member store', function () {
     const gen = new CommunityGenerator({ seed: 7, referenceSec: REF_SEC });
     const codec = new RecordCodec();
     const { columns } = allocateColumns(30_000);
-    const seen = { deleted: 0, banned: 0, closed: 0, university: 0, school: 0, noBdate: 0, shortBdate: 0, country: 0 };
+    const seen = {
+      deleted: 0,
+      banned: 0,
+      closed: 0,
+      university: 0,
+      school: 0,
+      noBdate: 0,
+      shortBdate: 0,
+      country: 0,
+    };
     for (let i = 0; i < 30_000; i++) {
       const rec = gen.member(i);
       codec.encode(rec, columns, i);
@@ -42,7 +51,10 @@ describe('emulator / member store', function () {
     const codec = new RecordCodec();
     const { columns } = allocateColumns(1);
     const rec = gen.member(3);
-    expect(() => codec.encode({ ...rec, firstName: 'Зевс' }, columns, 0)).to.throw(RangeError, /first name "Зевс" is not in recordCatalog/);
+    expect(() => codec.encode({ ...rec, firstName: 'Зевс' }, columns, 0)).to.throw(
+      RangeError,
+      /first name "Зевс" is not in recordCatalog/,
+    );
     expect(() => codec.encode({ ...rec, bdate: '31.12.1990x' }, columns, 0)).to.throw(RangeError, /birthday/);
     expect(() => codec.encode({ ...rec, platform: 300 }, columns, 0)).to.throw(RangeError, /platform 300/);
   });
@@ -89,7 +101,9 @@ describe('emulator / member store', function () {
     expect(off.store).to.equal(undefined);
     await off.close();
     let err: Error | undefined;
-    await startEmulator({ members: 2000, pregenerate: 'yes' as unknown as boolean }).catch((e: Error) => (err = e));
+    await startEmulator({ members: 2000, pregenerate: 'yes' as unknown as boolean }).catch(
+      (e: Error) => (err = e),
+    );
     expect(err?.message).to.match(/pregenerate must be true or false/);
   });
 });

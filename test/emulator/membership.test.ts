@@ -57,8 +57,15 @@ describe('emulator / membership drift', () => {
       expect(m.page(17, 40)).to.deep.equal(ranked.slice(17, 57));
       expect(m.page(5, 10, true)).to.deep.equal(ranked.slice().reverse().slice(5, 15));
     }
-    for (const [a, b] of [[0, 60], [10, 20], [30, 30], [59, 60]]) {
-      const expected = naive.present.map((_, i) => i).filter((i) => naive.joined[i] <= a && (naive.left[i] === 0 || naive.left[i] > b));
+    for (const [a, b] of [
+      [0, 60],
+      [10, 20],
+      [30, 30],
+      [59, 60],
+    ]) {
+      const expected = naive.present
+        .map((_, i) => i)
+        .filter((i) => naive.joined[i] <= a && (naive.left[i] === 0 || naive.left[i] > b));
       expect(Array.from(m.presentThroughout(a, b)), `${a}..${b}`).to.deep.equal(expected);
     }
   });

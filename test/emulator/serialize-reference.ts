@@ -8,7 +8,13 @@ import type { MemberRecord } from '../../src/emulator/generator';
 import type { FieldSet } from '../../src/emulator/serialize';
 
 const PHOTO_SIZES: Readonly<Record<string, number>> = {
-  photo_50: 50, photo_100: 100, photo_200: 200, photo_200_orig: 200, photo_400_orig: 400, photo_max: 200, photo_max_orig: 400,
+  photo_50: 50,
+  photo_100: 100,
+  photo_200: 200,
+  photo_200_orig: 200,
+  photo_400_orig: 400,
+  photo_max: 200,
+  photo_max_orig: 400,
 };
 
 /** A parsed `fields` parameter. `key` identifies equal field sets. */
@@ -58,7 +64,8 @@ export function referenceUserJsonBytes(rec: MemberRecord, f: FieldSet, reference
     if (on.sex) s += `,"sex":${rec.sex}`;
     for (const p of f.photos) s += `,"${p}":${q(photoUrl(rec, p))}`;
     if (on.online) s += ',"online":0';
-    if (on.last_seen && rec.lastSeenShown) s += `,"last_seen":{"platform":${rec.platform},"time":${rec.lastSeen}}`;
+    if (on.last_seen && rec.lastSeenShown)
+      s += `,"last_seen":{"platform":${rec.platform},"time":${rec.lastSeen}}`;
     if (on.can_write_private_message) s += ',"can_write_private_message":0';
     return s + '}';
   }
@@ -67,13 +74,15 @@ export function referenceUserJsonBytes(rec: MemberRecord, f: FieldSet, reference
   if (on.sex) s += `,"sex":${rec.sex}`;
   if (on.bdate && rec.bdate !== null) s += `,"bdate":"${rec.bdate}"`;
   if (on.city && rec.city) s += `,"city":{"id":${rec.city.id},"title":${q(rec.city.title)}}`;
-  if (on.country && rec.countryId) s += `,"country":{"id":${rec.countryId},"title":${q(rec.countryTitle ?? '')}}`;
+  if (on.country && rec.countryId)
+    s += `,"country":{"id":${rec.countryId},"title":${q(rec.countryTitle ?? '')}}`;
   if (on.has_photo) s += `,"has_photo":${b(rec.hasPhoto)}`;
   for (const p of f.photos) s += `,"${p}":${q(photoUrl(rec, p))}`;
   if (on.domain) s += `,"domain":"id${rec.id}"`;
   if (on.screen_name) s += `,"screen_name":"id${rec.id}"`;
   if (on.online) s += `,"online":${b(rec.online)}`;
-  if (on.last_seen && rec.lastSeenShown) s += `,"last_seen":{"platform":${rec.platform},"time":${rec.lastSeen}}`;
+  if (on.last_seen && rec.lastSeenShown)
+    s += `,"last_seen":{"platform":${rec.platform},"time":${rec.lastSeen}}`;
   if (on.online_info) {
     if (rec.lastSeenShown) {
       s += `,"online_info":{"visible":true,"last_seen":${rec.lastSeen},"is_online":${rec.online},"is_mobile":${rec.online && isMobilePlatform(rec.platform)}}`;
@@ -110,4 +119,3 @@ export function referenceUserJsonBytes(rec: MemberRecord, f: FieldSet, reference
   if (on.verified) s += `,"verified":${b(rec.verified)}`;
   return s + '}';
 }
-

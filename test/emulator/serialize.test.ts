@@ -8,7 +8,16 @@ import { expect } from 'chai';
 import { CommunityGenerator, MemberRecord, Picker, emptyRecord } from '../../src/emulator/generator';
 import { startEmulator } from '../../src/emulator';
 import { JsonSink } from '../../src/emulator/json-sink';
-import { KNOWN_FIELDS, parseFields, userField, userJson, userJsonBytes, userObject, userPath, writeUser } from '../../src/emulator/serialize';
+import {
+  KNOWN_FIELDS,
+  parseFields,
+  userField,
+  userJson,
+  userJsonBytes,
+  userObject,
+  userPath,
+  writeUser,
+} from '../../src/emulator/serialize';
 import { MEMBER_FIELDS } from '../../src/snapshot/schema';
 import { Rng } from '../../src/util/rng';
 import { call, fixedNow } from './helpers';
@@ -20,12 +29,26 @@ const REF_SEC = Date.UTC(2026, 10, 20, 12, 0, 0) / 1000;
 function sampleRecords(): MemberRecord[] {
   const gen = new CommunityGenerator({ seed: 7, referenceSec: REF_SEC });
   const recs = Array.from({ length: 3000 }, (_, i) => gen.member(i));
-  const live = recs.find((r) => r.deactivated === 0 && r.city && r.university && r.occupation && r.lastSeenShown)!;
+  const live = recs.find(
+    (r) => r.deactivated === 0 && r.city && r.university && r.occupation && r.lastSeenShown,
+  )!;
   const odd = (patch: Partial<MemberRecord>): MemberRecord => ({ ...live, ...patch });
   recs.push(
     odd({ firstName: 'Зо"я\\ \u0001 😀', lastName: '</script>\u2028' }),
-    odd({ city: { id: 77, title: 'Нью "Йорк"', countryId: 9, countryTitle: 'США', populationK: 1 }, countryId: 9, countryTitle: 'США' }),
-    odd({ city: { id: live.city!.id, title: 'same id, other title', countryId: 1, countryTitle: 'Россия', populationK: 1 } }),
+    odd({
+      city: { id: 77, title: 'Нью "Йорк"', countryId: 9, countryTitle: 'США', populationK: 1 },
+      countryId: 9,
+      countryTitle: 'США',
+    }),
+    odd({
+      city: {
+        id: live.city!.id,
+        title: 'same id, other title',
+        countryId: 1,
+        countryTitle: 'Россия',
+        populationK: 1,
+      },
+    }),
     odd({ sex: 0, relation: 12, platform: 9, online: true }),
     odd({ platform: 9, online: false, lastSeenShown: true }),
     odd({ lastSeenShown: false, online: false, lastSeen: REF_SEC - 5 * 86400 }),
@@ -33,7 +56,12 @@ function sampleRecords(): MemberRecord[] {
     odd({ occupation: { type: 'school', id: 9_999_999, name: 'Школа "Тест"' } }),
     odd({ occupation: { type: 'university', name: 'без id' } }),
     odd({ occupation: { type: 'work', id: 5, name: 'с id' } }),
-    odd({ university: { id: 9_000_001, name: 'другое имя' }, faculty: { id: 1, name: 'Ф' }, educationForm: null, educationStatus: '' }),
+    odd({
+      university: { id: 9_000_001, name: 'другое имя' },
+      faculty: { id: 1, name: 'Ф' },
+      educationForm: null,
+      educationStatus: '',
+    }),
     odd({ isClosed: true, canAccessClosed: false }),
     odd({ followers: 2 ** 40, id: 2_147_483_647 }),
     odd({ deactivated: 2, lastSeenShown: true, platform: 12 }),
@@ -83,9 +111,28 @@ describe('emulator / byte serialiser', () => {
   });
 
   it('userField reads the same value as userObject for every property (absent ones included)', () => {
-    const props = [...new Set([...KNOWN_FIELDS, 'id', 'first_name', 'last_name', 'deactivated', 'can_access_closed', 'is_closed',
-      'university', 'university_name', 'faculty', 'faculty_name', 'graduation', 'education_form', 'education_status',
-      'no_such_field', 'toString', '__proto__', 'length'])];
+    const props = [
+      ...new Set([
+        ...KNOWN_FIELDS,
+        'id',
+        'first_name',
+        'last_name',
+        'deactivated',
+        'can_access_closed',
+        'is_closed',
+        'university',
+        'university_name',
+        'faculty',
+        'faculty_name',
+        'graduation',
+        'education_form',
+        'education_status',
+        'no_such_field',
+        'toString',
+        '__proto__',
+        'length',
+      ]),
+    ];
     let present = 0;
     for (const f of sets) {
       for (const rec of recs.filter((_, i) => i % 3 === 0 || i >= 3000)) {
@@ -93,7 +140,8 @@ describe('emulator / byte serialiser', () => {
         const want = props.map((p) => (Object.hasOwn(o, p) ? o[p] : undefined));
         const got = props.map((p) => userField(rec, f, REF_SEC, p));
         // Compared as JSON text, absent values marked (JSON.stringify would write them as null).
-        const text = (xs: unknown[]): string => JSON.stringify(xs, (_, v) => (v === undefined ? '<absent>' : v));
+        const text = (xs: unknown[]): string =>
+          JSON.stringify(xs, (_, v) => (v === undefined ? '<absent>' : v));
         if (text(got) !== text(want)) expect(text(got), `user ${rec.id} with ${f.key}`).to.equal(text(want));
         present += want.filter((v) => v !== undefined).length;
       }
@@ -103,8 +151,22 @@ describe('emulator / byte serialiser', () => {
 
   it('userPath reads property b of the object userField(a) returns, for every nested object (absent ones included)', () => {
     const nested = ['city', 'country', 'last_seen', 'online_info', 'occupation'];
-    const inner = ['id', 'title', 'platform', 'time', 'visible', 'last_seen', 'is_online', 'is_mobile', 'status', 'type', 'name',
-      'no_such_field', 'toString', 'length'];
+    const inner = [
+      'id',
+      'title',
+      'platform',
+      'time',
+      'visible',
+      'last_seen',
+      'is_online',
+      'is_mobile',
+      'status',
+      'type',
+      'name',
+      'no_such_field',
+      'toString',
+      'length',
+    ];
     let present = 0;
     for (const f of sets) {
       for (const rec of recs.filter((_, i) => i % 3 === 0 || i >= 3000)) {
@@ -118,7 +180,8 @@ describe('emulator / byte serialiser', () => {
           }
         }
         // Anything else is left to userField.
-        for (const a of ['sex', 'first_name', 'universities', 'no_such_field']) expect(userPath(rec, f, REF_SEC, a, 'id')).to.equal(undefined);
+        for (const a of ['sex', 'first_name', 'universities', 'no_such_field'])
+          expect(userPath(rec, f, REF_SEC, a, 'id')).to.equal(undefined);
       }
     }
     expect(present).to.be.greaterThan(10_000);
@@ -133,9 +196,42 @@ describe('emulator / byte serialiser', () => {
 
 describe('emulator / JsonSink', () => {
   it('writes numbers as String() does', () => {
-    const values = [0, 7, 9, 10, 11, 99, 100, 101, 999, 1000, 65535, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 1_764_000_000, Number.MAX_SAFE_INTEGER,
-      2 ** 60, -1, -0, 1.5, 1e21, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31 - 2, 2 ** 31 + 1, 99_999, 100_000, 9_999_999_999,
-      10_000_000_000, 99_999_999_999, 100_000_000_000, 10 ** 15 - 1, 10 ** 15, 2 ** 53 - 2];
+    const values = [
+      0,
+      7,
+      9,
+      10,
+      11,
+      99,
+      100,
+      101,
+      999,
+      1000,
+      65535,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 32 + 5,
+      1_764_000_000,
+      Number.MAX_SAFE_INTEGER,
+      2 ** 60,
+      -1,
+      -0,
+      1.5,
+      1e21,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      2 ** 31 - 2,
+      2 ** 31 + 1,
+      99_999,
+      100_000,
+      9_999_999_999,
+      10_000_000_000,
+      99_999_999_999,
+      100_000_000_000,
+      10 ** 15 - 1,
+      10 ** 15,
+      2 ** 53 - 2,
+    ];
     for (const v of values) {
       const s = new JsonSink(8);
       s.num(v);
@@ -163,13 +259,38 @@ describe('emulator / JsonSink', () => {
   });
 
   it('writes lists of plain values byte for byte as JSON.stringify does, across chunk edges', () => {
-    const odd: unknown[] = [0, -0, 9, 10, 1.5, -3, 2 ** 53, 1e21, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY,
-      null, true, false, '', 'id1', 'Привет', 'a"b\\c', '\u0000\u001f\n\t', '\u007f', '😀', '\ud800 lone', 'x'.repeat(200),
-      'Ю'.repeat(70), '</script>\u2028'];
+    const odd: unknown[] = [
+      0,
+      -0,
+      9,
+      10,
+      1.5,
+      -3,
+      2 ** 53,
+      1e21,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      null,
+      true,
+      false,
+      '',
+      'id1',
+      'Привет',
+      'a"b\\c',
+      '\u0000\u001f\n\t',
+      '\u007f',
+      '😀',
+      '\ud800 lone',
+      'x'.repeat(200),
+      'Ю'.repeat(70),
+      '</script>\u2028',
+    ];
     const r = new Rng(5);
     for (const chunk of [8, 64, 1 << 20]) {
       const items: unknown[] = [];
-      for (let i = 0; i < 3000; i++) items.push(r.uniform() < 0.5 ? odd[i % odd.length] : Math.floor(r.uniform() * 10 ** (i % 12)));
+      for (let i = 0; i < 3000; i++)
+        items.push(r.uniform() < 0.5 ? odd[i % odd.length] : Math.floor(r.uniform() * 10 ** (i % 12)));
       for (const list of [items, [], [odd[16]], odd]) {
         const s = new JsonSink(chunk);
         s.list(list, () => expect.fail('plain values only'));
@@ -228,7 +349,11 @@ describe('emulator / Picker', () => {
   it('returns what a binary search returns for the same draw (ties, zero weights, skewed weights)', () => {
     const w = new Rng(5);
     const tables: number[][] = [
-      [1], [0, 1], [1, 0, 0, 1], [5, 5, 5, 5], [1e-9, 1, 1e9, 0, 3],
+      [1],
+      [0, 1],
+      [1, 0, 0, 1],
+      [5, 5, 5, 5],
+      [1e-9, 1, 1e9, 0, 3],
       Array.from({ length: 700 }, () => (w.uniform() < 0.2 ? 0 : w.uniform() ** 4)),
       Array.from({ length: 1440 }, (_, i) => 1 + Math.cos(i / 100)),
     ];
@@ -250,12 +375,24 @@ describe('emulator / execute projections', () => {
   it('list@.a@.b in one pass reads what two passes read (nested objects, absent ones, strings, arrays)', async () => {
     const emu = await startEmulator({ members: 3000, seed: 9, rateLimitPerSecond: 0, now: fixedNow });
     try {
-      const paths = [['city', 'id'], ['city', 'title'], ['country', 'title'], ['last_seen', 'time'], ['online_info', 'status'],
-        ['online_info', 'is_online'], ['occupation', 'id'], ['occupation', 'type'], ['first_name', 'length'], ['universities', 'length'],
-        ['sex', 'id'], ['no_such_field', 'id'], ['city', 'no_such_field']];
+      const paths = [
+        ['city', 'id'],
+        ['city', 'title'],
+        ['country', 'title'],
+        ['last_seen', 'time'],
+        ['online_info', 'status'],
+        ['online_info', 'is_online'],
+        ['occupation', 'id'],
+        ['occupation', 'type'],
+        ['first_name', 'length'],
+        ['universities', 'length'],
+        ['sex', 'id'],
+        ['no_such_field', 'id'],
+        ['city', 'no_such_field'],
+      ];
       const fields = [...KNOWN_FIELDS].join(',');
       const fused = paths.map(([a, b]) => `r.items@.${a}@.${b}`).join(', ');
-      const twoStep = paths.map(([a, b], i) => `var s${i} = r.items@.${a};`).join(' ');
+      const twoStep = paths.map(([a], i) => `var s${i} = r.items@.${a};`).join(' ');
       const twoStepOut = paths.map(([, b], i) => `s${i}@.${b}`).join(', ');
       const head = `var r = API.groups.getMembers({"group_id": 1, "count": 1000, "offset": 1000, "fields": "${fields}"});`;
       const a = await call(emu, 'execute', { code: `${head} return [${fused}];` });

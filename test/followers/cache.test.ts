@@ -3,7 +3,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { fitModel, type FitOptions, type FitResult } from '../../src/model/fit';
-import { CacheFileError, cacheKey, dataHash, decodeCache, encodeCache, fitWithCache, type CachedFitOptions } from '../../src/followers/cache';
+import {
+  CacheFileError,
+  cacheKey,
+  dataHash,
+  decodeCache,
+  encodeCache,
+  fitWithCache,
+  type CachedFitOptions,
+} from '../../src/followers/cache';
 import { modelData, prepareFollowerTable, type FollowerTable } from '../../src/followers/prepare';
 import { arrowTable, manifest, syntheticRows } from './fixtures';
 
@@ -22,8 +30,20 @@ describe('followers/cache: fits cached by data + formula + settings', function (
   const opts = (over: Partial<CachedFitOptions> = {}): CachedFitOptions => {
     const t = over.table ?? table;
     return {
-      table: t, data: modelData(t), formula: FORMULA, family: 'negbinomial', priors: [],
-      chains: 2, iter: 120, warmup: 60, seed: 11, cores: 1, cacheDir: dir, fit: counting, warn: () => undefined, ...over,
+      table: t,
+      data: modelData(t),
+      formula: FORMULA,
+      family: 'negbinomial',
+      priors: [],
+      chains: 2,
+      iter: 120,
+      warmup: 60,
+      seed: 11,
+      cores: 1,
+      cacheDir: dir,
+      fit: counting,
+      warn: () => undefined,
+      ...over,
     };
   };
 
@@ -50,7 +70,9 @@ describe('followers/cache: fits cached by data + formula + settings', function (
     expect(b.fit.sampler).to.deep.equal(a.fit.sampler);
     expect(b.fit.warnings).to.deep.equal(a.fit.warnings);
     expect(Array.from(b.fit.chains[1].draws)).to.deep.equal(Array.from(a.fit.chains[1].draws));
-    expect(Array.from(b.fit.chains[0].stats.treedepth)).to.deep.equal(Array.from(a.fit.chains[0].stats.treedepth));
+    expect(Array.from(b.fit.chains[0].stats.treedepth)).to.deep.equal(
+      Array.from(a.fit.chains[0].stats.treedepth),
+    );
     expect(b.fit.prepared.nRows).to.equal(table.nRows);
   });
 
@@ -89,7 +111,15 @@ describe('followers/cache: fits cached by data + formula + settings', function (
 
   for (const [what, damage, why] of [
     ['truncated cache file', (b: Buffer) => b.subarray(0, b.length - 100), /truncated/],
-    ['bit-flipped cache file', (b: Buffer) => { const c = Buffer.from(b); c[c.length - 9] ^= 0xff; return c; }, /checksum/],
+    [
+      'bit-flipped cache file',
+      (b: Buffer) => {
+        const c = Buffer.from(b);
+        c[c.length - 9] ^= 0xff;
+        return c;
+      },
+      /checksum/,
+    ],
     ['file that is not a cache file', () => Buffer.from('hello'), /bad magic/],
   ] as const) {
     it(`a ${what} → warning, refit, file replaced`, async () => {
@@ -100,7 +130,9 @@ describe('followers/cache: fits cached by data + formula + settings', function (
       expect(b.cache.status).to.equal('refit');
       expect(calls).to.equal(2);
       expect(warnings).to.have.length(1);
-      expect(warnings[0]).to.match(why).and.match(/refitting/);
+      expect(warnings[0])
+        .to.match(why)
+        .and.match(/refitting/);
       expect(b.fit.parameters).to.deep.equal(a.fit.parameters); // same seed, same draws
       const c = await fitWithCache(opts());
       expect(c.cache.status).to.equal('hit');
@@ -110,7 +142,10 @@ describe('followers/cache: fits cached by data + formula + settings', function (
 
   it('decodeCache refuses a file holding another key; no cache dir → always fits', async () => {
     const a = await fitWithCache(opts());
-    expect(() => decodeCache(fs.readFileSync(a.cache.file!), a.cache.file!, 'f'.repeat(64))).to.throw(CacheFileError, /another model/);
+    expect(() => decodeCache(fs.readFileSync(a.cache.file!), a.cache.file!, 'f'.repeat(64))).to.throw(
+      CacheFileError,
+      /another model/,
+    );
     const off1 = await fitWithCache(opts({ cacheDir: null }));
     const off2 = await fitWithCache(opts({ cacheDir: null }));
     expect([off1.cache.status, off2.cache.status]).to.deep.equal(['off', 'off']);
@@ -119,14 +154,41 @@ describe('followers/cache: fits cached by data + formula + settings', function (
 
   it('encodes and decodes chains losslessly, whatever the buffer alignment', () => {
     const chain = {
-      chain: 1, nDraws: 3, draws: Float64Array.of(0.1, -2, 3e300, NaN, 5, 6), invMetric: Float64Array.of(1, 2),
+      chain: 1,
+      nDraws: 3,
+      draws: Float64Array.of(0.1, -2, 3e300, NaN, 5, 6),
+      invMetric: Float64Array.of(1, 2),
       stats: {
-        lp: Float64Array.of(1, 2, 3), acceptStat: Float64Array.of(0.9, 0.8, 0.7), stepsize: Float64Array.of(0.1, 0.1, 0.1),
-        treedepth: Int32Array.of(3, 4, 5), nLeapfrog: Int32Array.of(7, 15, 31), divergent: Uint8Array.of(0, 1, 0), energy: Float64Array.of(4, 5, 6),
+        lp: Float64Array.of(1, 2, 3),
+        acceptStat: Float64Array.of(0.9, 0.8, 0.7),
+        stepsize: Float64Array.of(0.1, 0.1, 0.1),
+        treedepth: Int32Array.of(3, 4, 5),
+        nLeapfrog: Int32Array.of(7, 15, 31),
+        divergent: Uint8Array.of(0, 1, 0),
+        energy: Float64Array.of(4, 5, 6),
       },
-      stepSize: 0.1, warmupDivergences: 2, gradientEvaluations: 99, timings: { warmupSeconds: 1, samplingSeconds: 2 },
+      stepSize: 0.1,
+      warmupDivergences: 2,
+      gradientEvaluations: 99,
+      timings: { warmupSeconds: 1, samplingSeconds: 2 },
     };
-    const key = cacheKey({ data: 'd', formula: 'y ~ x', family: 'poisson', priors: [], engine: 'e', settings: { chains: 1, iter: 6, warmup: 3, thin: 1, seed: 1, adaptDelta: 0.8, maxTreedepth: 10, initRadius: 2 } });
+    const key = cacheKey({
+      data: 'd',
+      formula: 'y ~ x',
+      family: 'poisson',
+      priors: [],
+      engine: 'e',
+      settings: {
+        chains: 1,
+        iter: 6,
+        warmup: 3,
+        thin: 1,
+        seed: 1,
+        adaptDelta: 0.8,
+        maxTreedepth: 10,
+        initRadius: 2,
+      },
+    });
     const bytes = encodeCache({ key, formula: 'y ~ x', family: 'poisson', outputNames: ['a', 'b'] }, [chain]);
     const shifted = Buffer.concat([Buffer.alloc(3), bytes]).subarray(3); // unaligned view
     const { chains } = decodeCache(shifted, 'mem', key);
@@ -137,8 +199,26 @@ describe('followers/cache: fits cached by data + formula + settings', function (
   });
 
   it('keys the cache on the group parameterisation (same posterior, different draws)', () => {
-    const base = { data: 'd', formula: 'y ~ x + (1 | g)', family: 'poisson', priors: [], engine: 'e', settings: { chains: 1, iter: 6, warmup: 3, thin: 1, seed: 1, adaptDelta: 0.8, maxTreedepth: 10, initRadius: 2 } };
-    expect(cacheKey({ ...base, groupParameterization: 'auto' })).to.not.equal(cacheKey({ ...base, groupParameterization: 'centered' }));
+    const base = {
+      data: 'd',
+      formula: 'y ~ x + (1 | g)',
+      family: 'poisson',
+      priors: [],
+      engine: 'e',
+      settings: {
+        chains: 1,
+        iter: 6,
+        warmup: 3,
+        thin: 1,
+        seed: 1,
+        adaptDelta: 0.8,
+        maxTreedepth: 10,
+        initRadius: 2,
+      },
+    };
+    expect(cacheKey({ ...base, groupParameterization: 'auto' })).to.not.equal(
+      cacheKey({ ...base, groupParameterization: 'centered' }),
+    );
     expect(cacheKey(base)).to.equal(cacheKey({ ...base, groupParameterization: 'noncentered' }));
   });
 });

@@ -12,7 +12,12 @@ import { nameEffects, topBottom } from '../../src/followers/names';
 import { ppcCurves } from '../../src/followers/ppc';
 import { diagnosticsVerdict } from '../../src/followers/verdict';
 import {
-  conditionalEffectsFigure, forestFigure, nameRankFigure, ppcFigure, shrinkageFigure, traceFigure,
+  conditionalEffectsFigure,
+  forestFigure,
+  nameRankFigure,
+  ppcFigure,
+  shrinkageFigure,
+  traceFigure,
 } from '../../src/viz/followers';
 import { figureHtml } from '../../src/viz/display';
 import { arrowTable, manifest, syntheticRows } from './fixtures';
@@ -23,16 +28,39 @@ describe('followers: a small real fit recovers the truth', function () {
   let fit: FitResult;
 
   before(async () => {
-    table = prepareFollowerTable({ table: arrowTable(syntheticRows(2500, 3)), manifest }, { minNameCount: 3 });
-    fit = await fitModel({ data: modelData(table), formula: table.formula, family: FOLLOWER_FAMILY, chains: 2, iter: 400, seed: 5, cores: 2 });
+    table = prepareFollowerTable(
+      { table: arrowTable(syntheticRows(2500, 3)), manifest },
+      { minNameCount: 3 },
+    );
+    fit = await fitModel({
+      data: modelData(table),
+      formula: table.formula,
+      family: FOLLOWER_FAMILY,
+      chains: 2,
+      iter: 400,
+      seed: 5,
+      cores: 2,
+    });
   });
 
   it('gets the signs of the clear effects right, every b within 4 posterior sd of the truth', () => {
     const effects = populationEffects(fit);
-    expect(effects.map((e) => e.term).sort()).to.deep.equal(Object.keys(TRUE_B).filter((k) => k !== 'b_Intercept').map((k) => k.slice(2)).sort());
+    expect(effects.map((e) => e.term).sort()).to.deep.equal(
+      Object.keys(TRUE_B)
+        .filter((k) => k !== 'b_Intercept')
+        .map((k) => k.slice(2))
+        .sort(),
+    );
     const byTerm = new Map(effects.map((e) => [e.term, e]));
     // The large, well-populated effects: their 95% intervals exclude 0 on the truth's side.
-    for (const term of ['sexmale', 'has_photoyes', 'is_closedyes', 'friend_requestsopen', 'messagesopen', 'platformiphone']) {
+    for (const term of [
+      'sexmale',
+      'has_photoyes',
+      'is_closedyes',
+      'friend_requestsopen',
+      'messagesopen',
+      'platformiphone',
+    ]) {
       const e = byTerm.get(term)!;
       const t = TRUE_B[`b_${term}` as keyof typeof TRUE_B];
       expect(e.clear, term).to.equal(true);
@@ -82,7 +110,13 @@ describe('followers: a small real fit recovers the truth', function () {
 
   it('diagnostics verdict, pp check and conditional effects from the fit', () => {
     const v = diagnosticsVerdict(fit);
-    expect(v.checks.map((c) => c.name)).to.deep.equal(['R-hat', 'ESS', 'divergences', 'tree depth', 'E-BFMI']);
+    expect(v.checks.map((c) => c.name)).to.deep.equal([
+      'R-hat',
+      'ESS',
+      'divergences',
+      'tree depth',
+      'E-BFMI',
+    ]);
     expect(v.checks.find((c) => c.name === 'divergences')!.ok).to.equal(fit.sampler.divergences === 0);
     const ppc = ppcCurves(fit, 5, 2);
     expect(ppc.replicated).to.have.length(5);

@@ -44,7 +44,9 @@ export function arrowTable(rows: readonly MemberRow[], batchRows = 1000): Column
   const cols: Record<string, unknown[]> = {};
   for (const c of MEMBER_COLUMNS) cols[c.name] = rows.map((r) => r[c.name]);
   const types = Object.fromEntries(MEMBER_COLUMNS.map((c) => [c.name, TYPES[c.type]()]));
-  const bytes = aq.toArrowIPC(aq.table(cols), { types, maxBatchRows: batchRows } as Parameters<typeof aq.toArrowIPC>[1]);
+  const bytes = aq.toArrowIPC(aq.table(cols), { types, maxBatchRows: batchRows } as Parameters<
+    typeof aq.toArrowIPC
+  >[1]);
   return aq.fromArrow(bytes);
 }
 

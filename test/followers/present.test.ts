@@ -1,6 +1,16 @@
 import { expect } from 'chai';
 import { prepareFollowerTable } from '../../src/followers/prepare';
-import { cacheLine, initLine, escapeHtml, htmlTable, learnedMarkdown, prepCountsMarkdown, prepTableHtml, progressLine, truthMarkdown } from '../../src/followers/present';
+import {
+  cacheLine,
+  initLine,
+  escapeHtml,
+  htmlTable,
+  learnedMarkdown,
+  prepCountsMarkdown,
+  prepTableHtml,
+  progressLine,
+  truthMarkdown,
+} from '../../src/followers/present';
 import { followerSettings, formatFollowerSettings, DEFAULT_ITER } from '../../src/followers/settings';
 import type { PopulationEffect } from '../../src/followers/effects';
 import type { NameEffect } from '../../src/followers/names';
@@ -8,8 +18,19 @@ import { arrowTable, manifest, member } from './fixtures';
 
 describe('followers/present: notebook text from computed values', () => {
   const rows = [
-    ...Array.from({ length: 6 }, (_, i) => member({ first_name: 'Анна', followers_count: i, has_photo: i % 2 === 0 })),
-    member({ first_name: 'Иван', sex: 2, last_seen_platform: 2, relation: 4, university_id: 5, is_closed: true, can_send_friend_request: false, can_write_private_message: false }),
+    ...Array.from({ length: 6 }, (_, i) =>
+      member({ first_name: 'Анна', followers_count: i, has_photo: i % 2 === 0 }),
+    ),
+    member({
+      first_name: 'Иван',
+      sex: 2,
+      last_seen_platform: 2,
+      relation: 4,
+      university_id: 5,
+      is_closed: true,
+      can_send_friend_request: false,
+      can_write_private_message: false,
+    }),
     member({ deactivated: 'deleted' }),
     member({ sex: 0 }),
     member({ relation: null }),
@@ -20,7 +41,9 @@ describe('followers/present: notebook text from computed values', () => {
     const md = prepCountsMarkdown(t);
     expect(md).to.contain('**8 profiles are modelled** of 10 members: 1 deleted and 0 banned');
     expect(md).to.contain('among live profiles 1 without sex stated');
-    expect(md).to.contain('1 names with fewer than 2 profiles (1 profiles, 12.5%) are pooled into one level "(other)", leaving 2 levels');
+    expect(md).to.contain(
+      '1 names with fewer than 2 profiles (1 profiles, 12.5%) are pooled into one level "(other)", leaving 2 levels',
+    );
     expect(md).to.contain('relation 1');
     const html = prepTableHtml(t);
     expect(html).to.contain('female (reference): 7; male: 1');
@@ -31,47 +54,119 @@ describe('followers/present: notebook text from computed values', () => {
 
   it('escapes HTML in table cells', () => {
     expect(escapeHtml('<b>&"')).to.equal('&lt;b&gt;&amp;&quot;');
-    expect(htmlTable(['a'], [['<script>']])).to.contain('&lt;script&gt;').and.not.contain('<script>');
+    expect(htmlTable(['a'], [['<script>']]))
+      .to.contain('&lt;script&gt;')
+      .and.not.contain('<script>');
   });
 
   it('progress and cache lines', () => {
-    const latest = new Map([[1, { chain: 1, iteration: 250, iter: 1000, warmup: true, divergences: 0, elapsedSeconds: 3.2 }], [2, { chain: 2, iteration: 1000, iter: 1000, warmup: false, divergences: 2, elapsedSeconds: 9 }]]);
-    expect(progressLine(latest, 3)).to.equal('chain 1: 250/1000 warmup (3 s) · chain 2: 1000/1000 done, 2 divergent (9 s) · chain 3: waiting');
-    expect(cacheLine({ status: 'hit', key: 'k', file: '/c/f.fit', warning: null, seconds: 0.42 })).to.match(/^Loaded the fit from the cache \(\/c\/f\.fit\) in 0\.4 s/);
-    expect(cacheLine({ status: 'off', key: 'k', file: null, warning: null, seconds: 12 })).to.contain('cache off');
-    expect(initLine({ requested: 'laplace', used: 'laplace', evaluations: 1234, seconds: 2.26, logWeightSd: 0.815 }))
-      .to.match(/^Warm start: .*\(1,234 gradient evaluations, 2\.3 s; sd of log importance weights 0\.81/);
-    expect(initLine({ requested: 'laplace', used: 'random', evaluations: 50, seconds: 1, note: 'the posterior is far from normal' }))
-      .to.equal('Warm start not used: the posterior is far from normal');
-    expect(initLine({ requested: 'random', used: 'random', evaluations: 0, seconds: 0 })).to.match(/^Stan's random inits/);
+    const latest = new Map([
+      [1, { chain: 1, iteration: 250, iter: 1000, warmup: true, divergences: 0, elapsedSeconds: 3.2 }],
+      [2, { chain: 2, iteration: 1000, iter: 1000, warmup: false, divergences: 2, elapsedSeconds: 9 }],
+    ]);
+    expect(progressLine(latest, 3)).to.equal(
+      'chain 1: 250/1000 warmup (3 s) · chain 2: 1000/1000 done, 2 divergent (9 s) · chain 3: waiting',
+    );
+    expect(cacheLine({ status: 'hit', key: 'k', file: '/c/f.fit', warning: null, seconds: 0.42 })).to.match(
+      /^Loaded the fit from the cache \(\/c\/f\.fit\) in 0\.4 s/,
+    );
+    expect(cacheLine({ status: 'off', key: 'k', file: null, warning: null, seconds: 12 })).to.contain(
+      'cache off',
+    );
+    expect(
+      initLine({
+        requested: 'laplace',
+        used: 'laplace',
+        evaluations: 1234,
+        seconds: 2.26,
+        logWeightSd: 0.815,
+      }),
+    ).to.match(/^Warm start: .*\(1,234 gradient evaluations, 2\.3 s; sd of log importance weights 0\.81/);
+    expect(
+      initLine({
+        requested: 'laplace',
+        used: 'random',
+        evaluations: 50,
+        seconds: 1,
+        note: 'the posterior is far from normal',
+      }),
+    ).to.equal('Warm start not used: the posterior is far from normal');
+    expect(initLine({ requested: 'random', used: 'random', evaluations: 0, seconds: 0 })).to.match(
+      /^Stan's random inits/,
+    );
   });
 
   it('"what we learned" lists clear effects with their numbers, clear names, and the caveat', () => {
     const e = (level: string, q50: number, q025: number, q975: number): PopulationEffect => ({
-      term: `x${level}`, predictor: 'x', predictorLabel: 'Trait', level, reference: 'ref', mean: q50, q025, q25: q50, q50, q75: q50, q975, clear: q025 > 0 || q975 < 0,
+      term: `x${level}`,
+      predictor: 'x',
+      predictorLabel: 'Trait',
+      level,
+      reference: 'ref',
+      mean: q50,
+      q025,
+      q25: q50,
+      q50,
+      q75: q50,
+      q975,
+      clear: q025 > 0 || q975 < 0,
     });
-    const n = (name: string, est: number, lo: number, hi: number, members: number): NameEffect => ({ name, members, estimate: est, sd: 0.1, lower: lo, upper: hi, raw: est, pooled: false });
+    const n = (name: string, est: number, lo: number, hi: number, members: number): NameEffect => ({
+      name,
+      members,
+      estimate: est,
+      sd: 0.1,
+      lower: lo,
+      upper: hi,
+      raw: est,
+      pooled: false,
+    });
     const md = learnedMarkdown(
-      { clear: [{ effect: e('a', Math.log(1.5), 0.3, 0.5), text: 'A sentence.' }], unclear: [e('b', 0, -0.1, 0.1)] },
-      { top: [n('Юлия', Math.log(1.3), 0.1, 0.4, 120), n('Ия', 0.2, -0.1, 0.5, 3)], bottom: [n('Пётр', Math.log(0.8), -0.4, -0.05, 90)] },
+      {
+        clear: [{ effect: e('a', Math.log(1.5), 0.3, 0.5), text: 'A sentence.' }],
+        unclear: [e('b', 0, -0.1, 0.1)],
+      },
+      {
+        top: [n('Юлия', Math.log(1.3), 0.1, 0.4, 120), n('Ия', 0.2, -0.1, 0.5, 3)],
+        bottom: [n('Пётр', Math.log(0.8), -0.4, -0.05, 90)],
+      },
       1234,
     );
-    expect(md).to.contain('Among the 1,234 modelled profiles, **1 of 2 trait effects have 95% intervals that exclude no effect**');
+    expect(md).to.contain(
+      'Among the 1,234 modelled profiles, **1 of 2 trait effects have 95% intervals that exclude no effect**',
+    );
     expect(md).to.contain('- A sentence.');
     expect(md).to.contain('Trait b ×1.00 (95% interval 0.90–1.11)');
-    expect(md).to.contain('clearly above an average name: Юлия (+30%, 120 profiles); clearly below: Пётр (−20%, 90 profiles)');
+    expect(md).to.contain(
+      'clearly above an average name: Юлия (+30%, 120 profiles); clearly below: Пётр (−20%, 90 profiles)',
+    );
     expect(md).to.not.contain('Ия (');
     expect(md).to.match(/associations among one community's followers, not causes/);
   });
 
   it('truth coverage text counts misses and names the pooled level', () => {
-    const md = truthMarkdown({
-      rows: [
-        { name: 'b_a', kind: 'b', truth: 1, estimate: 1.1, lower: 0.9, upper: 1.2, covered: true, error: 0.1 },
-        { name: 'b_b', kind: 'b', truth: 1, estimate: 2, lower: 1.5, upper: 2.5, covered: false, error: 1 },
-      ],
-      population: { n: 2, covered: 1, share: 0.5 }, names: { n: 4, covered: 4, share: 1 }, noTruth: ['r_first_name[(other),Intercept]'], notFitted: [],
-    }, 77);
+    const md = truthMarkdown(
+      {
+        rows: [
+          {
+            name: 'b_a',
+            kind: 'b',
+            truth: 1,
+            estimate: 1.1,
+            lower: 0.9,
+            upper: 1.2,
+            covered: true,
+            error: 0.1,
+          },
+          { name: 'b_b', kind: 'b', truth: 1, estimate: 2, lower: 1.5, upper: 2.5, covered: false, error: 1 },
+        ],
+        population: { n: 2, covered: 1, share: 0.5 },
+        names: { n: 4, covered: 4, share: 1 },
+        noTruth: ['r_first_name[(other),Intercept]'],
+        notFitted: [],
+      },
+      77,
+    );
     expect(md).to.contain('1 of 2 (50%); first-name effects: 4 of 4 (100%)');
     expect(md).to.contain('Missed: b_b');
     expect(md).to.contain("mixes the generator's own effects of 77 profiles' rare names");
@@ -79,13 +174,46 @@ describe('followers/present: notebook text from computed values', () => {
 
   it('settings from the environment: defaults, overrides, clear errors', () => {
     const d = followerSettings({}, '/repo');
-    expect(d).to.deep.include({ chains: 4, iter: DEFAULT_ITER, warmup: DEFAULT_ITER / 2, seed: 1234, maxRows: undefined, minNameCount: 5, cacheDir: '/repo/data/cache' });
-    const s = followerSettings({ MODEL_CHAINS: '2', MODEL_ITER: '2_000', MODEL_WARMUP: '500', MODEL_MAX_ROWS: '1000', MODEL_MIN_NAME_COUNT: '1', MODEL_CACHE_DIR: 'off', MODEL_CORES: '1' }, '/repo');
-    expect(s).to.deep.include({ chains: 2, iter: 2000, warmup: 500, maxRows: 1000, minNameCount: 1, cacheDir: null, cores: 1 });
+    expect(d).to.deep.include({
+      chains: 4,
+      iter: DEFAULT_ITER,
+      warmup: DEFAULT_ITER / 2,
+      seed: 1234,
+      maxRows: undefined,
+      minNameCount: 5,
+      cacheDir: '/repo/data/cache',
+    });
+    const s = followerSettings(
+      {
+        MODEL_CHAINS: '2',
+        MODEL_ITER: '2_000',
+        MODEL_WARMUP: '500',
+        MODEL_MAX_ROWS: '1000',
+        MODEL_MIN_NAME_COUNT: '1',
+        MODEL_CACHE_DIR: 'off',
+        MODEL_CORES: '1',
+      },
+      '/repo',
+    );
+    expect(s).to.deep.include({
+      chains: 2,
+      iter: 2000,
+      warmup: 500,
+      maxRows: 1000,
+      minNameCount: 1,
+      cacheDir: null,
+      cores: 1,
+    });
     expect(followerSettings({ MODEL_CACHE_DIR: 'tmp/c' }, '/repo').cacheDir).to.equal('/repo/tmp/c');
-    expect(() => followerSettings({ MODEL_ITER: 'lots' }, '/repo')).to.throw(/MODEL_ITER="lots" is not a whole number/);
-    expect(() => followerSettings({ MODEL_ITER: '100', MODEL_WARMUP: '100' }, '/repo')).to.throw(/MODEL_WARMUP=100 must be smaller than MODEL_ITER=100/);
+    expect(() => followerSettings({ MODEL_ITER: 'lots' }, '/repo')).to.throw(
+      /MODEL_ITER="lots" is not a whole number/,
+    );
+    expect(() => followerSettings({ MODEL_ITER: '100', MODEL_WARMUP: '100' }, '/repo')).to.throw(
+      /MODEL_WARMUP=100 must be smaller than MODEL_ITER=100/,
+    );
     expect(() => followerSettings({ MODEL_CHAINS: '0' }, '/repo')).to.throw(/MODEL_CHAINS=0 is out of range/);
-    expect(formatFollowerSettings(s, '/repo', { MODEL_CHAINS: '2' })).to.match(/MODEL_CHAINS {10}= 2\n/).and.match(/MODEL_SEED {12}= 1234 {2}\(default\)/);
+    expect(formatFollowerSettings(s, '/repo', { MODEL_CHAINS: '2' }))
+      .to.match(/MODEL_CHAINS {10}= 2\n/)
+      .and.match(/MODEL_SEED {12}= 1234 {2}\(default\)/);
   });
 });

@@ -26,10 +26,18 @@ describe('pull CLI (child processes against the emulator)', function () {
   this.timeout(90_000);
   let emu: EmulatorHandle;
   let dir: string;
-  before(async () => { emu = await emulator({ members: 20_000, seed: 21 }); });
-  after(async () => { await emu.close(); });
-  beforeEach(() => { dir = tmpDir('cli'); });
-  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+  before(async () => {
+    emu = await emulator({ members: 20_000, seed: 21 });
+  });
+  after(async () => {
+    await emu.close();
+  });
+  beforeEach(() => {
+    dir = tmpDir('cli');
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('three kills (SIGKILL) at random moments, then a rerun: exactly the members of an uninterrupted pull', async () => {
     const out = path.join(dir, 'snap');
@@ -54,7 +62,9 @@ describe('pull CLI (child processes against the emulator)', function () {
       const killed = await run.done;
       expect(killed.signal, `run ${k + 1} was killed, not finished: ${killed.stderr}`).to.equal('SIGKILL');
       runs.push(killed);
-      expect(fs.existsSync(path.join(out, 'manifest.json')), `run ${k + 1} must not look finished`).to.equal(false);
+      expect(fs.existsSync(path.join(out, 'manifest.json')), `run ${k + 1} must not look finished`).to.equal(
+        false,
+      );
       expect(() => readSnapshot(out)).to.throw(/unfinished/);
     }
     const final = await runCli(args, env);
@@ -68,16 +78,25 @@ describe('pull CLI (child processes against the emulator)', function () {
   it('bad token, unknown group, hidden members: the right message and exit code, nothing written', async () => {
     const out = path.join(dir, 'snap');
     const bad = 'emu-user-0123456789abcdef-not-valid';
-    const r1 = await runCli(['--group', emu.screenName, '--out', out], { VK_TOKEN: bad, VK_API_BASE: emu.base });
+    const r1 = await runCli(['--group', emu.screenName, '--out', out], {
+      VK_TOKEN: bad,
+      VK_API_BASE: emu.base,
+    });
     expect(r1.code).to.equal(3);
     expect(r1.stderr).to.match(/error 5 .*invalid or expired.*VK_TOKEN/);
-    const r2 = await runCli(['--group', 'no_such_group', '--out', out], { VK_TOKEN: emu.token, VK_API_BASE: emu.base });
+    const r2 = await runCli(['--group', 'no_such_group', '--out', out], {
+      VK_TOKEN: emu.token,
+      VK_API_BASE: emu.base,
+    });
     expect(r2.code).to.equal(3);
     expect(r2.stderr).to.match(/check --group/);
     emu.configure({ hideMembers: true });
     let r3: CliRun;
     try {
-      r3 = await runCli(['--group', emu.screenName, '--out', out], { VK_TOKEN: emu.token, VK_API_BASE: emu.base });
+      r3 = await runCli(['--group', emu.screenName, '--out', out], {
+        VK_TOKEN: emu.token,
+        VK_API_BASE: emu.base,
+      });
     } finally {
       emu.configure({ hideMembers: false });
     }
@@ -98,7 +117,10 @@ describe('pull CLI (child processes against the emulator)', function () {
     const out = path.join(dir, 'snap');
     const small = await emulator({ members: 2200, seed: 22 });
     try {
-      const r = await runCli(['--group', String(small.groupId), '--out', out, '--rate', '0'], { VK_TOKEN: small.serviceToken, VK_API_BASE: small.base });
+      const r = await runCli(['--group', String(small.groupId), '--out', out, '--rate', '0'], {
+        VK_TOKEN: small.serviceToken,
+        VK_API_BASE: small.base,
+      });
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stderr).to.match(/error 28.*plain groups.getMembers/);
       expect(r.stdout).to.match(/2200 written.*\n[\s\S]*plain/);
@@ -139,4 +161,3 @@ describe('pull CLI (child processes against the emulator)', function () {
     expect(h.stdout).to.contain('--in-flight N');
   });
 });
-

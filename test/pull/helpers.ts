@@ -36,7 +36,10 @@ export function expectTruth(dir: string, emu: EmulatorHandle, checkValuesEvery =
   for (let i = 0; i < ids.length; i += checkValuesEvery) {
     const want = toMemberRow(emu.truth.user(ids[i], MEMBER_FIELDS));
     for (const [name, col] of cols) {
-      if (col[i] !== want[name]) throw new Error(`member ${ids[i]} column ${name}: stored ${String(col[i])}, truth ${String(want[name])}`);
+      if (col[i] !== want[name])
+        throw new Error(
+          `member ${ids[i]} column ${name}: stored ${String(col[i])}, truth ${String(want[name])}`,
+        );
     }
   }
 }
@@ -63,13 +66,25 @@ export function startCli(args: string[], env: Record<string, string>): CliProces
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const done = new Promise<CliRun>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-  return { done, kill: () => { child.kill('SIGKILL'); }, signal: (sig) => { child.kill(sig); } };
+  return {
+    done,
+    kill: () => {
+      child.kill('SIGKILL');
+    },
+    signal: (sig) => {
+      child.kill(sig);
+    },
+  };
 }
 
 export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {

@@ -33,19 +33,38 @@ describe('notebook 01 with VK_TOKEN + VK_GROUP (the emulator standing in for VK)
       const snap = path.join(dir, 'snap');
       // Asynchronous spawn: the emulator answers from this process's event loop.
       const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-        const child = spawn('jupyter', [
-          'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=tslab',
-          '--ExecutePreprocessor.timeout=180', path.join(repo, 'notebooks', '01-pull.ipynb'),
-          '--output-dir', dir, '--output', 'out.ipynb',
-        ], {
-          env: {
-            PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, JUPYTER_PATH: jupyterPath,
-            VK_TOKEN: emu.token, VK_GROUP: emu.screenName, VK_API_BASE: emu.base, STUDY_SNAPSHOT: snap,
+        const child = spawn(
+          'jupyter',
+          [
+            'nbconvert',
+            '--to',
+            'notebook',
+            '--execute',
+            '--ExecutePreprocessor.kernel_name=tslab',
+            '--ExecutePreprocessor.timeout=180',
+            path.join(repo, 'notebooks', '01-pull.ipynb'),
+            '--output-dir',
+            dir,
+            '--output',
+            'out.ipynb',
+          ],
+          {
+            env: {
+              PATH: process.env.PATH ?? '',
+              HOME: process.env.HOME ?? dir,
+              JUPYTER_PATH: jupyterPath,
+              VK_TOKEN: emu.token,
+              VK_GROUP: emu.screenName,
+              VK_API_BASE: emu.base,
+              STUDY_SNAPSHOT: snap,
+            },
+            stdio: ['ignore', 'ignore', 'pipe'],
           },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
+        );
         let stderr = '';
-        child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
         child.on('error', reject);
         child.on('close', (code) => resolve({ code, stderr }));
       });

@@ -11,26 +11,49 @@ describe('pull against the emulator (in-process)', function () {
   this.timeout(60_000);
   let emu: EmulatorHandle | undefined;
   let dir: string;
-  beforeEach(() => { dir = tmpDir('pull'); });
+  beforeEach(() => {
+    dir = tmpDir('pull');
+  });
   afterEach(async () => {
     await emu?.close();
     emu = undefined;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a full pull equals the emulator\'s truth, value for value, and is marked synthetic', async () => {
+  it("a full pull equals the emulator's truth, value for value, and is marked synthetic", async () => {
     emu = await emulator({ members: 8_765, seed: 3 });
     const out = path.join(dir, 'snap');
-    const r = await pullMembers({ base: emu.base, token: emu.token, group: emu.screenName, out, rateLimit: 0, callsPerExecute: 5 });
+    const r = await pullMembers({
+      base: emu.base,
+      token: emu.token,
+      group: emu.screenName,
+      out,
+      rateLimit: 0,
+      callsPerExecute: 5,
+    });
     expectTruth(out, emu);
     expect(r.manifest.source).to.deep.include({ kind: 'synthetic', synthetic: { seed: 3, members: 8_765 } });
-    expect(r.manifest.counts).to.deep.equal({ reported_at_start: 8_765, reported_at_end: 8_765, rows_written: 8_765 });
-    expect(r.manifest.group).to.deep.equal({ id: emu.groupId, screen_name: emu.screenName, name: r.manifest.group.name });
+    expect(r.manifest.counts).to.deep.equal({
+      reported_at_start: 8_765,
+      reported_at_end: 8_765,
+      rows_written: 8_765,
+    });
+    expect(r.manifest.group).to.deep.equal({
+      id: emu.groupId,
+      screen_name: emu.screenName,
+      name: r.manifest.group.name,
+    });
     expect(r.manifest.api_version).to.equal('5.199');
     expect(r.mode).to.equal('execute');
     expect(r.requests).to.equal(1 + 2); // getById + ceil(8765 / (5 × 999))
     expect(fs.readdirSync(out).sort()).to.deep.equal(['manifest.json', 'members.arrow']);
-    const again = await pullMembers({ base: emu.base, token: emu.token, group: emu.groupId, out, rateLimit: 0 });
+    const again = await pullMembers({
+      base: emu.base,
+      token: emu.token,
+      group: emu.groupId,
+      out,
+      rateLimit: 0,
+    });
     expect(again.alreadyComplete).to.equal(true);
   });
 
@@ -46,8 +69,17 @@ describe('pull against the emulator (in-process)', function () {
       const out = path.join(dir, 'snap');
       const retried: string[] = [];
       const r: PullResult = await pullMembers({
-        base: emu.base, token: emu.token, group: emu.screenName, out, rateLimit: 0, mode: 'plain',
-        timeoutMs: 500, maxAttempts: 15, backoffBaseMs: 20, backoffMaxMs: 200, onRetry: (x) => retried.push(x.reason),
+        base: emu.base,
+        token: emu.token,
+        group: emu.screenName,
+        out,
+        rateLimit: 0,
+        mode: 'plain',
+        timeoutMs: 500,
+        maxAttempts: 15,
+        backoffBaseMs: 20,
+        backoffMaxMs: 200,
+        onRetry: (x) => retried.push(x.reason),
       });
       expectTruth(out, emu, 3);
       expect(retried.filter((x) => reason.test(x)).length, `${kind} retried`).to.be.greaterThan(0);
@@ -58,11 +90,30 @@ describe('pull against the emulator (in-process)', function () {
 
   it('all faults at once, through execute: nothing is lost', async () => {
     emu = await emulator({
-      members: 6000, seed: 11,
-      faults: { error10Rate: 0.1, http5xxRate: 0.1, nonJsonRate: 0.1, resetRate: 0.1, slowRate: 0.05, slowMs: 1200 },
+      members: 6000,
+      seed: 11,
+      faults: {
+        error10Rate: 0.1,
+        http5xxRate: 0.1,
+        nonJsonRate: 0.1,
+        resetRate: 0.1,
+        slowRate: 0.05,
+        slowMs: 1200,
+      },
     });
     const out = path.join(dir, 'snap');
-    const r = await pullMembers({ base: emu.base, token: emu.token, group: emu.screenName, out, rateLimit: 0, callsPerExecute: 1, timeoutMs: 600, maxAttempts: 15, backoffBaseMs: 20, backoffMaxMs: 200 });
+    const r = await pullMembers({
+      base: emu.base,
+      token: emu.token,
+      group: emu.screenName,
+      out,
+      rateLimit: 0,
+      callsPerExecute: 1,
+      timeoutMs: 600,
+      maxAttempts: 15,
+      backoffBaseMs: 20,
+      backoffMaxMs: 200,
+    });
     expectTruth(out, emu, 5);
     expect(r.retries).to.be.greaterThan(0);
   });
@@ -70,7 +121,15 @@ describe('pull against the emulator (in-process)', function () {
   it('error 6 storms (client faster than the API allows) are ridden out', async () => {
     emu = await emulator({ members: 4000, seed: 5, rateLimitPerSecond: 3 });
     const out = path.join(dir, 'snap');
-    const r = await pullMembers({ base: emu.base, token: emu.token, group: emu.screenName, out, rateLimit: 0, mode: 'plain', maxAttempts: 20 });
+    const r = await pullMembers({
+      base: emu.base,
+      token: emu.token,
+      group: emu.screenName,
+      out,
+      rateLimit: 0,
+      mode: 'plain',
+      maxAttempts: 20,
+    });
     expectTruth(out, emu, 11);
     expect(r.retriesByReason['error 6']).to.be.greaterThan(0);
   });
@@ -79,7 +138,14 @@ describe('pull against the emulator (in-process)', function () {
     emu = await emulator({ members: 5000, seed: 6, maxResponseBytes: 250_000 });
     const out = path.join(dir, 'snap');
     const notices: string[] = [];
-    const r = await pullMembers({ base: emu.base, token: emu.token, group: emu.screenName, out, rateLimit: 0, onNotice: (m) => notices.push(m) });
+    const r = await pullMembers({
+      base: emu.base,
+      token: emu.token,
+      group: emu.screenName,
+      out,
+      rateLimit: 0,
+      onNotice: (m) => notices.push(m),
+    });
     expectTruth(out, emu, 5);
     expect(r.callsPerExecute).to.be.lessThan(25);
     expect(notices.some((n) => /error 13/.test(n))).to.equal(true);
@@ -88,7 +154,15 @@ describe('pull against the emulator (in-process)', function () {
   it('with the objects shape too (whole user objects), the pull equals the truth', async () => {
     emu = await emulator({ members: 3000, seed: 7 });
     const out = path.join(dir, 'snap');
-    await pullMembers({ base: emu.base, token: emu.token, group: emu.screenName, out, rateLimit: 0, shape: 'objects', callsPerExecute: 2 });
+    await pullMembers({
+      base: emu.base,
+      token: emu.token,
+      group: emu.screenName,
+      out,
+      rateLimit: 0,
+      shape: 'objects',
+      callsPerExecute: 2,
+    });
     expectTruth(out, emu);
   });
 
@@ -96,7 +170,14 @@ describe('pull against the emulator (in-process)', function () {
     emu = await emulator({ members: 15_000, seed: 8, drift: { leavePerRequest: 25, joinPerRequest: 25 } });
     const out = path.join(dir, 'snap');
     const from = emu.truth.requestCounter();
-    const r = await pullMembers({ base: emu.base, token: emu.token, group: emu.screenName, out, rateLimit: 0, callsPerExecute: 2 });
+    const r = await pullMembers({
+      base: emu.base,
+      token: emu.token,
+      group: emu.screenName,
+      out,
+      rateLimit: 0,
+      callsPerExecute: 2,
+    });
     const to = emu.truth.requestCounter();
     const ids = snapshotIds(out);
     expect(new Set(ids).size, 'no duplicates').to.equal(ids.length);
@@ -111,7 +192,14 @@ describe('pull against the emulator (in-process)', function () {
     emu = await emulator({ members: 2500, seed: 9 });
     const out = path.join(dir, 'snap');
     const notices: string[] = [];
-    const r = await pullMembers({ base: emu.base, token: emu.serviceToken, group: emu.screenName, out, rateLimit: 0, onNotice: (m) => notices.push(m) });
+    const r = await pullMembers({
+      base: emu.base,
+      token: emu.serviceToken,
+      group: emu.screenName,
+      out,
+      rateLimit: 0,
+      onNotice: (m) => notices.push(m),
+    });
     expectTruth(out, emu, 3);
     expect(r.mode).to.equal('plain');
     expect(notices.join('\n')).to.match(/error 28.*plain/);
@@ -120,7 +208,13 @@ describe('pull against the emulator (in-process)', function () {
   it('hidden members: error 15 with advice, nothing written', async () => {
     emu = await emulator({ members: 1000, hideMembers: true });
     const out = path.join(dir, 'snap');
-    const err = await pullMembers({ base: emu.base, token: emu.token, group: emu.screenName, out, rateLimit: 0 }).catch((e: unknown) => e);
+    const err = await pullMembers({
+      base: emu.base,
+      token: emu.token,
+      group: emu.screenName,
+      out,
+      rateLimit: 0,
+    }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(VkApiError);
     expect((err as VkApiError).code).to.equal(15);
     expect((err as Error).message).to.match(/hides its member list/);
@@ -133,12 +227,27 @@ describe('pull against the emulator (in-process)', function () {
     const controller = new AbortController();
     let batches = 0;
     const err = await pullMembers({
-      base: emu.base, token: emu.token, group: emu.screenName, out, rateLimit: 0, callsPerExecute: 1, signal: controller.signal,
-      onProgress: () => { if (++batches === 3) controller.abort(); },
+      base: emu.base,
+      token: emu.token,
+      group: emu.screenName,
+      out,
+      rateLimit: 0,
+      callsPerExecute: 1,
+      signal: controller.signal,
+      onProgress: () => {
+        if (++batches === 3) controller.abort();
+      },
     }).catch((e: unknown) => e);
     expect((err as Error).name).to.equal('AbortedError');
     expect(() => readSnapshot(out)).to.throw(/unfinished/);
-    const r = await pullMembers({ base: emu.base, token: emu.token, group: emu.screenName, out, rateLimit: 0, callsPerExecute: 1 });
+    const r = await pullMembers({
+      base: emu.base,
+      token: emu.token,
+      group: emu.screenName,
+      out,
+      rateLimit: 0,
+      callsPerExecute: 1,
+    });
     expect(r.resumed).to.equal(true);
     expect(r.rowsThisRun).to.be.lessThan(8000);
     expectTruth(out, emu, 13);

@@ -5,12 +5,22 @@ import { studyParams } from '../../src/report/params';
 import type { SnapshotManifest } from '../../src/snapshot/schema';
 
 const manifest = (kind: 'synthetic' | 'vk'): SnapshotManifest => ({
-  format: 'vk-audience-study/snapshot', format_version: 1,
+  format: 'vk-audience-study/snapshot',
+  format_version: 1,
   group: { id: 15755094, screen_name: 'ria', name: 'RIA <Novosti>' },
-  snapshot_time: '2026-11-01T10:00:00.000Z', finished_time: '2026-11-01T10:01:00.000Z',
-  source: { kind, api_base: 'http://127.0.0.1/method', synthetic: kind === 'synthetic' ? { seed: 3, members: 3000 } : null },
-  api_version: '5.199', counts: { reported_at_start: 3000, reported_at_end: 3000, rows_written: 2999 },
-  fields: [], columns: [], files: { members: 'members.arrow' }, tool: { name: 'x', version: '0' },
+  snapshot_time: '2026-11-01T10:00:00.000Z',
+  finished_time: '2026-11-01T10:01:00.000Z',
+  source: {
+    kind,
+    api_base: 'http://127.0.0.1/method',
+    synthetic: kind === 'synthetic' ? { seed: 3, members: 3000 } : null,
+  },
+  api_version: '5.199',
+  counts: { reported_at_start: 3000, reported_at_end: 3000, rows_written: 2999 },
+  fields: [],
+  columns: [],
+  files: { members: 'members.arrow' },
+  tool: { name: 'x', version: '0' },
 });
 
 describe('report/index page and source banner', () => {
@@ -19,7 +29,9 @@ describe('report/index page and source banner', () => {
   it('labels synthetic data loudly, from the manifest when there is one', () => {
     const s = describeSource(manifest('synthetic'), params);
     expect(s).to.include({ kind: 'synthetic', from: 'manifest' });
-    expect(s.label).to.match(/^SYNTHETIC community/).and.contain('3,000 members, seed 3');
+    expect(s.label)
+      .to.match(/^SYNTHETIC community/)
+      .and.contain('3,000 members, seed 3');
     expect(sourceBannerHtml(s)).to.contain('Synthetic data:').and.contain('data-source-kind="synthetic"');
     const before = describeSource(null, params);
     expect(before).to.include({ kind: 'synthetic', from: 'parameters' });
@@ -37,11 +49,25 @@ describe('report/index page and source banner', () => {
 
   it('renders title, date, source, each notebook with link and summary, and no scripts or remote links', () => {
     const html = renderIndex({
-      title: 'VK audience study', generatedAt: new Date('2026-11-26T08:00:00Z'), totalSeconds: 12.34,
+      title: 'VK audience study',
+      generatedAt: new Date('2026-11-26T08:00:00Z'),
+      totalSeconds: 12.34,
       source: describeSource(manifest('synthetic'), params),
       entries: [
-        { notebook: '02-status', title: '02 · Status', href: '02-status.html', seconds: 3.21,
-          summary: { notebook: '02-status', headline: '14.0% deleted or banned', items: [{ label: 'deleted', value: '<b>11%</b>' }], figures: 2, notBuilt: ['quality score'], recordedAt: '' } },
+        {
+          notebook: '02-status',
+          title: '02 · Status',
+          href: '02-status.html',
+          seconds: 3.21,
+          summary: {
+            notebook: '02-status',
+            headline: '14.0% deleted or banned',
+            items: [{ label: 'deleted', value: '<b>11%</b>' }],
+            figures: 2,
+            notBuilt: ['quality score'],
+            recordedAt: '',
+          },
+        },
         { notebook: '05-model', title: '05 · Model', href: '05-model.html', seconds: 1, summary: null },
       ],
     });
@@ -58,7 +84,17 @@ describe('report/index page and source banner', () => {
   });
 
   it('takes a notebook title from its first markdown heading', () => {
-    expect(notebookTitle({ cells: [{ cell_type: 'code', source: '# not this' }, { cell_type: 'markdown', source: ['intro\n', '# 02 · Status: shares\n'] }] }, 'f')).to.equal('02 · Status: shares');
+    expect(
+      notebookTitle(
+        {
+          cells: [
+            { cell_type: 'code', source: '# not this' },
+            { cell_type: 'markdown', source: ['intro\n', '# 02 · Status: shares\n'] },
+          ],
+        },
+        'f',
+      ),
+    ).to.equal('02 · Status: shares');
     expect(notebookTitle({ cells: [] }, '02-status')).to.equal('02-status');
   });
 });

@@ -15,13 +15,17 @@ const aid = require(path.join(root, 'scripts', 'notebook.js')) as {
   problems(file: string): string[];
 };
 
-interface Nb { metadata: { kernelspec: { name: string; language: string } }; cells: { cell_type: string; source: string[] }[] }
+interface Nb {
+  metadata: { kernelspec: { name: string; language: string } };
+  cells: { cell_type: string; source: string[] }[];
+}
 
 describe('notebooks/', () => {
   const names = listNotebooks(path.join(root, 'notebooks'));
 
   it('has the five study notebooks in order', () => {
-    for (const n of ['01-pull', '02-status', '03-activity-time', '04-geography', '05-model']) expect(names).to.include(n);
+    for (const n of ['01-pull', '02-status', '03-activity-time', '04-geography', '05-model'])
+      expect(names).to.include(n);
   });
 
   for (const name of ['01-pull', '02-status', '03-activity-time', '04-geography', '05-model']) {
@@ -44,7 +48,9 @@ describe('notebooks/', () => {
       const file = path.join(root, 'notebooks', `${name}.ipynb`);
       const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as Nb;
       const cells = aid.parsePercent(aid.unpack(file), name);
-      expect(cells.map((c) => [c.cell_type, c.source.join('')])).to.deep.equal(nb.cells.map((c) => [c.cell_type, c.source.join('').replace(/\s+$/, '')]));
+      expect(cells.map((c) => [c.cell_type, c.source.join('')])).to.deep.equal(
+        nb.cells.map((c) => [c.cell_type, c.source.join('').replace(/\s+$/, '')]),
+      );
     }
   });
 

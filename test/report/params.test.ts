@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as path from 'path';
+import * as fs from 'fs';
 import { DEFAULT_MEMBERS, findRepoRoot, formatParams, studyParams, vkToken } from '../../src/report/params';
 
 const ROOT = '/repo';
@@ -16,14 +17,18 @@ describe('report/params', () => {
   });
 
   it('derives the default snapshot from members and seed, and resolves relative paths from the repo root', () => {
-    expect(studyParams({ STUDY_MEMBERS: '3000', STUDY_SEED: '7' }, ROOT).snapshotDir).to.equal(path.join(ROOT, 'data/snapshots/synthetic-3000-7'));
+    expect(studyParams({ STUDY_MEMBERS: '3000', STUDY_SEED: '7' }, ROOT).snapshotDir).to.equal(
+      path.join(ROOT, 'data/snapshots/synthetic-3000-7'),
+    );
     expect(studyParams({ STUDY_SNAPSHOT: 'data/x' }, ROOT).snapshotDir).to.equal(path.join(ROOT, 'data/x'));
     expect(studyParams({ STUDY_SNAPSHOT: '/abs/snap' }, ROOT).snapshotDir).to.equal('/abs/snap');
     expect(studyParams({ STUDY_MEMBERS: '2_500_000' }, ROOT).members).to.equal(2_500_000);
   });
 
   it('rejects bad numbers naming the variable', () => {
-    expect(() => studyParams({ STUDY_MEMBERS: 'lots' }, ROOT)).to.throw(/STUDY_MEMBERS="lots" is not a whole number/);
+    expect(() => studyParams({ STUDY_MEMBERS: 'lots' }, ROOT)).to.throw(
+      /STUDY_MEMBERS="lots" is not a whole number/,
+    );
     expect(() => studyParams({ STUDY_MEMBERS: '0' }, ROOT)).to.throw(/STUDY_MEMBERS=0 is out of range/);
     expect(() => studyParams({ STUDY_SEED: '-3' }, ROOT)).to.throw(/STUDY_SEED/);
     expect(() => studyParams({ STUDY_MEMBERS: '1.5' }, ROOT)).to.throw(/STUDY_MEMBERS/);
@@ -32,13 +37,18 @@ describe('report/params', () => {
   it('needs VK_TOKEN and VK_GROUP together for a real community', () => {
     expect(() => studyParams({ VK_TOKEN: 'secret' }, ROOT)).to.throw(/VK_GROUP/);
     expect(() => studyParams({ VK_GROUP: 'ria' }, ROOT)).to.throw(/VK_TOKEN/);
-    const p = studyParams({ VK_TOKEN: 'secret', VK_GROUP: 'ria/../x', VK_API_BASE: 'http://127.0.0.1:9/method/' }, ROOT);
+    const p = studyParams(
+      { VK_TOKEN: 'secret', VK_GROUP: 'ria/../x', VK_API_BASE: 'http://127.0.0.1:9/method/' },
+      ROOT,
+    );
     expect(p.mode).to.equal('vk');
     expect(p.vkApiBase).to.equal('http://127.0.0.1:9/method');
     expect(p.snapshotDir).to.equal(path.join(ROOT, 'data/snapshots/vk-ria_.._x'));
     expect(JSON.stringify(p)).to.not.contain('secret');
     expect(vkToken({ VK_TOKEN: ' secret ' })).to.equal('secret');
-    expect(() => studyParams({ VK_TOKEN: 't', VK_GROUP: 'g', VK_API_BASE: 'ftp://x' }, ROOT)).to.throw(/VK_API_BASE/);
+    expect(() => studyParams({ VK_TOKEN: 't', VK_GROUP: 'g', VK_API_BASE: 'ftp://x' }, ROOT)).to.throw(
+      /VK_API_BASE/,
+    );
   });
 
   it('prints the token only as set / not set', () => {
@@ -51,13 +61,19 @@ describe('report/params', () => {
     expect(plain).to.contain('VK_TOKEN          = not set');
     expect(plain).to.contain('STUDY_MEMBERS     = 20000  (default)');
     expect(plain).to.not.contain('STUDY_SEED');
-    const run = formatParams(studyParams({ STUDY_SUMMARY_DIR: '/repo/.reports-tmp-x/summaries' }, ROOT), ['STUDY_SUMMARY_DIR'], { STUDY_SUMMARY_DIR: '/repo/.reports-tmp-x/summaries' });
+    const run = formatParams(
+      studyParams({ STUDY_SUMMARY_DIR: '/repo/.reports-tmp-x/summaries' }, ROOT),
+      ['STUDY_SUMMARY_DIR'],
+      { STUDY_SUMMARY_DIR: '/repo/.reports-tmp-x/summaries' },
+    );
     expect(run).to.contain('STUDY_SUMMARY_DIR = set (report run').and.not.contain('.reports-tmp');
   });
 
   it('finds the repository root from a nested build folder', () => {
     const root = findRepoRoot(__dirname);
-    expect(require(path.join(root, 'package.json')).name).to.equal('vk-audience-study');
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).name).to.equal(
+      'vk-audience-study',
+    );
     expect(() => findRepoRoot('/')).to.throw(/repository root/);
   });
 });

@@ -2,16 +2,33 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { countFigureShown, figuresShown, readSummary, recordSummary, summaryFile, validateSummary } from '../../src/report/summary';
+import {
+  countFigureShown,
+  figuresShown,
+  readSummary,
+  recordSummary,
+  summaryFile,
+  validateSummary,
+} from '../../src/report/summary';
 
 describe('report/summary', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'summary-test-')); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'summary-test-'));
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('writes the summary into STUDY_SUMMARY_DIR and reads it back', () => {
-    const s = recordSummary({ notebook: '02-status', headline: 'h', items: [{ label: 'a', value: '1 %' }], figures: 2, notBuilt: ['x'] },
-      { STUDY_SUMMARY_DIR: dir });
+    const s = recordSummary(
+      {
+        notebook: '02-status',
+        headline: 'h',
+        items: [{ label: 'a', value: '1 %' }],
+        figures: 2,
+        notBuilt: ['x'],
+      },
+      { STUDY_SUMMARY_DIR: dir },
+    );
     const back = readSummary(dir, '02-status');
     expect(back).to.deep.equal(s);
     expect(back?.figures).to.equal(2);
@@ -37,6 +54,11 @@ describe('report/summary', () => {
     expect(() => readSummary(dir, '03-activity-time')).to.throw(/"headline" must be a string/);
     fs.writeFileSync(summaryFile(dir, '04-geography'), 'not json');
     expect(() => readSummary(dir, '04-geography')).to.throw(/not valid JSON/);
-    expect(() => validateSummary({ notebook: 'status', headline: '', items: [], figures: 0, notBuilt: [], recordedAt: '' }, 't')).to.throw(/"02-status"/);
+    expect(() =>
+      validateSummary(
+        { notebook: 'status', headline: '', items: [], figures: 0, notBuilt: [], recordedAt: '' },
+        't',
+      ),
+    ).to.throw(/"02-status"/);
   });
 });

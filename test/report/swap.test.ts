@@ -7,7 +7,9 @@ import { makeStagingDir, swapIntoPlace } from '../../src/report/swap';
 
 describe('report/swap and atomic writes', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swap-test-')); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swap-test-'));
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('replaces an existing report folder and leaves no staging or old folders', () => {

@@ -61,4 +61,3 @@ export const fakePull = (): NewPull<Record<string, never>> => ({
   reported_at_start: 10,
   extra: {},
 });
-

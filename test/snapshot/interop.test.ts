@@ -15,8 +15,12 @@ import { fakePull, randomRows, tmpDir } from './fixtures';
  */
 describe('snapshot interop: Apache Arrow (reference implementation) reads members.arrow', () => {
   let dir: string;
-  beforeEach(() => { dir = tmpDir('interop'); });
-  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+  beforeEach(() => {
+    dir = tmpDir('interop');
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('as an IPC file (via the footer) and as a stream, with every value and type intact', async () => {
     const rng = new Rng(42);
@@ -25,7 +29,8 @@ describe('snapshot interop: Apache Arrow (reference implementation) reads member
     batches.push(randomRows(rng, 1, batches[1][299].id));
     const opened = await SnapshotWriter.open(dir, null, async () => fakePull());
     if (opened.kind !== 'writer') throw new Error('expected a writer');
-    for (const b of batches) opened.writer.appendBatch(b, { next_offset: 0, last_count: 0, last_id: b[b.length - 1].id }, {});
+    for (const b of batches)
+      opened.writer.appendBatch(b, { next_offset: 0, last_count: 0, last_id: b[b.length - 1].id }, {});
     opened.writer.finish(1001, { name: 't', version: 't' });
     const bytes = fs.readFileSync(path.join(dir, 'members.arrow'));
 
@@ -34,7 +39,14 @@ describe('snapshot interop: Apache Arrow (reference implementation) reads member
     expect(file.numRecordBatches).to.equal(3);
     const fields = file.schema.fields;
     expect(fields.map((f) => f.name)).to.deep.equal(MEMBER_COLUMNS.map((c) => c.name));
-    const want: Record<string, Type> = { int32: Type.Int, int16: Type.Int, int8: Type.Int, float64: Type.Float, bool: Type.Bool, utf8: Type.Utf8 };
+    const want: Record<string, Type> = {
+      int32: Type.Int,
+      int16: Type.Int,
+      int8: Type.Int,
+      float64: Type.Float,
+      bool: Type.Bool,
+      utf8: Type.Utf8,
+    };
     MEMBER_COLUMNS.forEach((c, i) => {
       expect(fields[i].typeId, c.name).to.equal(want[c.type]);
       expect(fields[i].nullable, c.name).to.equal(c.nullable);

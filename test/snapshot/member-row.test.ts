@@ -4,29 +4,64 @@ import { MEMBER_COLUMNS } from '../../src/snapshot/schema';
 
 // VK-shaped objects as in reference/vk-api.md (API 5.199).
 const live = {
-  id: 12345, first_name: 'Анастасия', last_name: 'Иванова', sex: 1, bdate: '12.3.1990',
-  city: { id: 1, title: 'Москва' }, country: { id: 1, title: 'Россия' }, has_photo: 1,
+  id: 12345,
+  first_name: 'Анастасия',
+  last_name: 'Иванова',
+  sex: 1,
+  bdate: '12.3.1990',
+  city: { id: 1, title: 'Москва' },
+  country: { id: 1, title: 'Россия' },
+  has_photo: 1,
   photo_50: 'https://example.invalid/p.jpg',
   last_seen: { time: 1700000000, platform: 2 },
   online_info: { visible: true, last_seen: 1700000000, is_online: false, is_mobile: true },
-  followers_count: 321, can_send_friend_request: 0, can_write_private_message: 1,
-  can_see_all_posts: 1, relation: 4, university: 250, university_name: 'МГУ', faculty: 3,
-  graduation: 2012, education_status: 'Выпускник (специалист)',
-  occupation: { type: 'work', id: 9, name: 'ООО Ромашка' }, verified: 0,
-  is_closed: false, can_access_closed: true,
+  followers_count: 321,
+  can_send_friend_request: 0,
+  can_write_private_message: 1,
+  can_see_all_posts: 1,
+  relation: 4,
+  university: 250,
+  university_name: 'МГУ',
+  faculty: 3,
+  graduation: 2012,
+  education_status: 'Выпускник (специалист)',
+  occupation: { type: 'work', id: 9, name: 'ООО Ромашка' },
+  verified: 0,
+  is_closed: false,
+  can_access_closed: true,
 };
 
 describe('snapshot/member-row: VK user → MemberRow', () => {
   it('maps every field of a live profile and drops last name, photo URLs, day/month of birth', () => {
     const row = toMemberRow(live);
     expect(row).to.deep.equal({
-      id: 12345, first_name: 'Анастасия', deactivated: null, is_closed: false, can_access_closed: true,
-      sex: 1, bdate_visibility: 'full', birth_year: 1990, city_id: 1, city_title: 'Москва',
-      country_id: 1, country_title: 'Россия', has_photo: true, last_seen_time: 1700000000,
-      last_seen_platform: 2, online_info_visible: true, online_info_status: null,
-      followers_count: 321, can_send_friend_request: false, can_write_private_message: true,
-      can_see_all_posts: true, relation: 4, university_id: 250, graduation_year: 2012,
-      education_status: 'Выпускник (специалист)', occupation_type: 'work', verified: false,
+      id: 12345,
+      first_name: 'Анастасия',
+      deactivated: null,
+      is_closed: false,
+      can_access_closed: true,
+      sex: 1,
+      bdate_visibility: 'full',
+      birth_year: 1990,
+      city_id: 1,
+      city_title: 'Москва',
+      country_id: 1,
+      country_title: 'Россия',
+      has_photo: true,
+      last_seen_time: 1700000000,
+      last_seen_platform: 2,
+      online_info_visible: true,
+      online_info_status: null,
+      followers_count: 321,
+      can_send_friend_request: false,
+      can_write_private_message: true,
+      can_see_all_posts: true,
+      relation: 4,
+      university_id: 250,
+      graduation_year: 2012,
+      education_status: 'Выпускник (специалист)',
+      occupation_type: 'work',
+      verified: false,
     });
     const stored = JSON.stringify(row);
     expect(stored).not.to.contain('Иванова');
@@ -37,8 +72,14 @@ describe('snapshot/member-row: VK user → MemberRow', () => {
 
   it('keeps what a deleted profile still carries (first_name "DELETED", sex) and nulls the rest', () => {
     const row = toMemberRow({
-      id: 77, first_name: 'DELETED', last_name: '', deactivated: 'deleted', sex: 2, online: 0,
-      can_write_private_message: 0, photo_50: 'https://vk.com/images/deactivated_50.png',
+      id: 77,
+      first_name: 'DELETED',
+      last_name: '',
+      deactivated: 'deleted',
+      sex: 2,
+      online: 0,
+      can_write_private_message: 0,
+      photo_50: 'https://vk.com/images/deactivated_50.png',
     });
     expect(row.deactivated).to.equal('deleted');
     expect(row.first_name).to.equal('DELETED');
@@ -51,7 +92,10 @@ describe('snapshot/member-row: VK user → MemberRow', () => {
 
   it('hidden last_seen with online_info fallback; banned; bdate without year', () => {
     const row = toMemberRow({
-      id: 5, first_name: 'Юлия', deactivated: 'banned', bdate: '1.12',
+      id: 5,
+      first_name: 'Юлия',
+      deactivated: 'banned',
+      bdate: '1.12',
       online_info: { visible: false, status: 'last_week' },
     });
     expect(row.deactivated).to.equal('banned');
@@ -65,8 +109,15 @@ describe('snapshot/member-row: VK user → MemberRow', () => {
 
   it('wrong shapes become null, never guesses; numeric strings are accepted', () => {
     const row = toMemberRow({
-      id: '42', sex: 7, city: 'Moscow', has_photo: 'yes', last_seen: { time: -1, platform: 'x' },
-      followers_count: '15', relation: 2.5, deactivated: 'frozen', occupation: { type: 'school' },
+      id: '42',
+      sex: 7,
+      city: 'Moscow',
+      has_photo: 'yes',
+      last_seen: { time: -1, platform: 'x' },
+      followers_count: '15',
+      relation: 2.5,
+      deactivated: 'frozen',
+      occupation: { type: 'school' },
     });
     expect(row.id).to.equal(42);
     expect(row.sex).to.equal(null);

@@ -14,8 +14,12 @@ const TOOL = { name: 'vk-audience-study', version: 'test' };
 
 describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () => {
   let dir: string;
-  beforeEach(() => { dir = tmpDir('rt'); });
-  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+  beforeEach(() => {
+    dir = tmpDir('rt');
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('round-trips every value of every column across several batches', async () => {
     const rng = new Rng(7);
@@ -32,7 +36,11 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
     // An empty batch only moves the checkpoint.
     opened.writer.appendBatch([], { next_offset: 3501, last_count: 3501, last_id: lastId }, {});
     const manifest = opened.writer.finish(3501, TOOL);
-    expect(manifest.counts).to.deep.equal({ reported_at_start: 10, reported_at_end: 3501, rows_written: 3501 });
+    expect(manifest.counts).to.deep.equal({
+      reported_at_start: 10,
+      reported_at_end: 3501,
+      rows_written: 3501,
+    });
     expect(fs.readdirSync(dir).sort()).to.deep.equal(['manifest.json', 'members.arrow']);
 
     const { table, manifest: m2 } = readSnapshot(dir);
@@ -44,7 +52,8 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
       const col = table.array(c.name) as ArrayLike<unknown>;
       for (let i = 0; i < all.length; i++) {
         const want = all[i][c.name];
-        if (col[i] !== want) throw new Error(`row ${i} column ${c.name}: got ${String(col[i])}, want ${String(want)}`);
+        if (col[i] !== want)
+          throw new Error(`row ${i} column ${c.name}: got ${String(col[i])}, want ${String(want)}`);
       }
     }
   });
@@ -81,17 +90,25 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
     // Simulate a kill in the middle of writing the next batch: garbage after the checkpoint.
     const p = snapshotPaths(dir);
     fs.appendFileSync(p.part, Buffer.alloc(777, 0xab));
-    const again = await SnapshotWriter.open(dir, { group: fakePull().identity.group }, async () => { throw new Error('must resume, not start anew'); });
+    const again = await SnapshotWriter.open(dir, { group: fakePull().identity.group }, async () => {
+      throw new Error('must resume, not start anew');
+    });
     if (again.kind !== 'writer') throw new Error('expected a writer');
     expect(again.resumed).to.equal(true);
-    expect(again.writer.checkpoint.paging).to.deep.equal({ next_offset: 50, last_count: 100, last_id: a[49].id });
+    expect(again.writer.checkpoint.paging).to.deep.equal({
+      next_offset: 50,
+      last_count: 100,
+      last_id: a[49].id,
+    });
     const b = randomRows(rng, 50, a[49].id);
     again.writer.appendBatch(b, { next_offset: 100, last_count: 100, last_id: b[49].id }, {});
     again.writer.finish(100, TOOL);
     const { table } = readSnapshot(dir);
     expect(Array.from(table.array('id') as Int32Array)).to.deep.equal([...a, ...b].map((r) => r.id));
     // A finished directory reopens as finished, without calling fresh().
-    const done = await SnapshotWriter.open(dir, null, async () => { throw new Error('must not start'); });
+    const done = await SnapshotWriter.open(dir, null, async () => {
+      throw new Error('must not start');
+    });
     expect(done.kind).to.equal('finished');
   });
 
@@ -108,7 +125,9 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
     fs.mkdirSync(p.partialDir);
     fs.writeFileSync(p.checkpoint, JSON.stringify({ ...opened.writer.checkpoint }));
     expect(() => readManifest(dir)).to.throw(SnapshotError);
-    const again = await SnapshotWriter.open(dir, null, async () => { throw new Error('must resume'); });
+    const again = await SnapshotWriter.open(dir, null, async () => {
+      throw new Error('must resume');
+    });
     if (again.kind !== 'writer') throw new Error('expected a writer');
     expect(again.writer.onlyManifestLeft).to.equal(true);
     const m2 = again.writer.finish(5, TOOL);
@@ -121,14 +140,16 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
     if (opened.kind !== 'writer') throw new Error('expected a writer');
     opened.writer.close();
     try {
-      await SnapshotWriter.open(dir, { group: { id: 2, screen_name: 'x', name: 'x' } }, async () => fakePull());
+      await SnapshotWriter.open(dir, { group: { id: 2, screen_name: 'x', name: 'x' } }, async () =>
+        fakePull(),
+      );
       expect.fail('should refuse');
     } catch (e) {
       expect((e as Error).message).to.match(/unfinished pull of group 1 .*not of group 2.*another --out/);
     }
   });
 
-  it('one writer per directory: a live pull\'s lock is respected, a dead one\'s is taken over', async () => {
+  it("one writer per directory: a live pull's lock is respected, a dead one's is taken over", async () => {
     const opened = await SnapshotWriter.open(dir, null, async () => fakePull());
     if (opened.kind !== 'writer') throw new Error('expected a writer');
     opened.writer.close();
@@ -138,7 +159,9 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
       fs.writeFileSync(p.lock, String(sleeper.pid));
       const err = await SnapshotWriter.open(dir, null, async () => fakePull()).catch((e: unknown) => e);
       expect(err).to.be.instanceOf(SnapshotError);
-      expect((err as Error).message).to.match(new RegExp(`another pull \\(process ${sleeper.pid}\\) is writing`));
+      expect((err as Error).message).to.match(
+        new RegExp(`another pull \\(process ${sleeper.pid}\\) is writing`),
+      );
     } finally {
       sleeper.kill('SIGKILL');
       await new Promise((r) => sleeper.once('exit', r));
@@ -165,7 +188,10 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
       for (const b of batches) {
         rows += b.length;
         const paging = { next_offset: rows, last_count: 600, last_id: b[b.length - 1].id };
-        if (!queued) { w.appendBatch(b, paging, {}); continue; }
+        if (!queued) {
+          w.appendBatch(b, paging, {});
+          continue;
+        }
         done.push(w.queueBatch(b, paging, {}));
         expect(w.checkpoint.rows, 'not yet on disk').to.be.lessThan(rows);
         expect(() => w.appendBatch([], paging, {})).to.throw(/await drain/);
@@ -183,7 +209,9 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
     const a = fs.readFileSync(path.join(dir, 'a', 'members.arrow'));
     const b = fs.readFileSync(path.join(dir, 'b', 'members.arrow'));
     expect(b.equals(a)).to.equal(true);
-    expect(Array.from(readSnapshot(path.join(dir, 'b')).table.array('id') as Int32Array)).to.deep.equal(batches.flat().map((r) => r.id));
+    expect(Array.from(readSnapshot(path.join(dir, 'b')).table.array('id') as Int32Array)).to.deep.equal(
+      batches.flat().map((r) => r.id),
+    );
   });
 
   it('a queued write that fails stops the ones behind it (no gap in the file) and drain() reports it', async () => {
@@ -201,12 +229,21 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
     try {
       const b = randomRows(rng, 10, a[9].id);
       const c = randomRows(rng, 10, b[9].id);
-      const first = w.queueBatch(b, { next_offset: 20, last_count: 30, last_id: b[9].id }, {}).then(() => 'ok', (e: unknown) => e);
-      const second = w.queueBatch(c, { next_offset: 30, last_count: 30, last_id: c[9].id }, {}).then(() => 'ok', (e: unknown) => e);
+      const first = w.queueBatch(b, { next_offset: 20, last_count: 30, last_id: b[9].id }, {}).then(
+        () => 'ok',
+        (e: unknown) => e,
+      );
+      const second = w.queueBatch(c, { next_offset: 30, last_count: 30, last_id: c[9].id }, {}).then(
+        () => 'ok',
+        (e: unknown) => e,
+      );
       expect(await first).to.be.instanceOf(Error);
       expect(await second).to.equal(await first);
       expect(w.checkpoint.rows).to.equal(10);
-      const err = await w.drain().then(() => 'ok', (e: unknown) => e);
+      const err = await w.drain().then(
+        () => 'ok',
+        (e: unknown) => e,
+      );
       expect(err).to.equal(await first);
       expect(() => w.finish(30, TOOL)).to.throw();
     } finally {
@@ -215,14 +252,19 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
     }
     w.close();
     // The committed state is still good to resume from.
-    const again = await SnapshotWriter.open(dir, null, async () => { throw new Error('must resume'); });
+    const again = await SnapshotWriter.open(dir, null, async () => {
+      throw new Error('must resume');
+    });
     if (again.kind !== 'writer') throw new Error('expected a writer');
     expect(again.writer.checkpoint.rows).to.equal(10);
     again.writer.close();
   });
 
   it('readSnapshot errors name the directory and what to do', () => {
-    expect(() => readSnapshot(path.join(dir, 'nope'))).to.throw(SnapshotError, /does not exist; run `npm run pull/);
+    expect(() => readSnapshot(path.join(dir, 'nope'))).to.throw(
+      SnapshotError,
+      /does not exist; run `npm run pull/,
+    );
     expect(() => readSnapshot(dir)).to.throw(SnapshotError, /not a snapshot \(no manifest.json\)/);
     fs.writeFileSync(path.join(dir, 'manifest.json'), '{"format":"other"}');
     expect(() => readSnapshot(dir)).to.throw(SnapshotError, /"format" is "other"/);
@@ -231,7 +273,11 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
   it('readSnapshot checks the row count against the manifest', async () => {
     const opened = await SnapshotWriter.open(dir, null, async () => fakePull());
     if (opened.kind !== 'writer') throw new Error('expected a writer');
-    opened.writer.appendBatch(randomRows(new Rng(1), 3, 0), { next_offset: 3, last_count: 3, last_id: 99 }, {});
+    opened.writer.appendBatch(
+      randomRows(new Rng(1), 3, 0),
+      { next_offset: 3, last_count: 3, last_id: 99 },
+      {},
+    );
     opened.writer.finish(3, TOOL);
     const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
     m.counts.rows_written = 4;

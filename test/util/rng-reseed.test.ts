@@ -15,7 +15,17 @@ const PINNED: Record<string, number[]> = {
   [-7]: [4105674630, 1549025917, 1462909597, 1494321277],
 };
 
-const draws = (r: Rng): number[] => [r.nextU32(), r.uniform(), r.normal(), r.normal(), r.gamma(0.9), r.gamma(3), r.poisson(4), r.poisson(40), r.int(1000)];
+const draws = (r: Rng): number[] => [
+  r.nextU32(),
+  r.uniform(),
+  r.normal(),
+  r.normal(),
+  r.gamma(0.9),
+  r.gamma(3),
+  r.poisson(4),
+  r.poisson(40),
+  r.int(1000),
+];
 
 describe('util/rng reseed', () => {
   it('draws the pinned streams (nextU32 unchanged by the rewrite)', () => {
@@ -24,7 +34,9 @@ describe('util/rng reseed', () => {
       expect([r.nextU32(), r.nextU32(), r.nextU32(), r.nextU32()], `seed ${seed}`).to.deep.equal(xs);
     }
     const k = Rng.forKey(42, 123456);
-    expect([k.nextU32(), k.normal(), k.gamma(0.9), k.poisson(25)]).to.deep.equal([2754542301, 0.4643557429191141, 0.050109377680388485, 24]);
+    expect([k.nextU32(), k.normal(), k.gamma(0.9), k.poisson(25)]).to.deep.equal([
+      2754542301, 0.4643557429191141, 0.050109377680388485, 24,
+    ]);
   });
 
   it('reseed(seed) continues exactly as new Rng(seed), whatever the generator drew before (spare normal included)', () => {

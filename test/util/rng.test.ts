@@ -15,7 +15,9 @@ function moments(draw: () => number, n: number): { mean: number; variance: numbe
 
 describe('util/rng', () => {
   it('is deterministic per seed and differs across seeds and keys', () => {
-    const a = new Rng(42), b = new Rng(42), c = new Rng(43);
+    const a = new Rng(42),
+      b = new Rng(42),
+      c = new Rng(43);
     const xs = [a.nextU32(), a.nextU32(), a.nextU32()];
     expect([b.nextU32(), b.nextU32(), b.nextU32()]).to.deep.equal(xs);
     expect(c.nextU32()).to.not.equal(xs[0]);
@@ -47,7 +49,8 @@ describe('util/rng', () => {
       expect(p.mean).to.be.closeTo(lambda, 0.02 * Math.max(1, lambda));
       expect(p.variance).to.be.closeTo(lambda, 0.04 * Math.max(1, lambda));
     }
-    const mu = 80, phi = 1.5;
+    const mu = 80,
+      phi = 1.5;
     const nb = moments(() => r.negBinomial(mu, phi), n);
     expect(nb.mean).to.be.closeTo(mu, 1.5);
     expect(nb.variance / (mu + (mu * mu) / phi)).to.be.closeTo(1, 0.05);

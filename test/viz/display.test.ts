@@ -1,17 +1,36 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
-import { figureHtml, jsonForScript, plotlyBundlePath, plotlyLibraryHtml, resetFigureState, scriptSafe, showFigure } from '../../src/viz/display';
+import {
+  figureHtml,
+  jsonForScript,
+  plotlyBundlePath,
+  plotlyLibraryHtml,
+  resetFigureState,
+  scriptSafe,
+  showFigure,
+} from '../../src/viz/display';
 import { barFigure } from '../../src/viz/figures';
 import { figuresShown } from '../../src/report/summary';
 
-const fig = () => barFigure({ title: 'T', categories: ['a'], series: [{ name: 'n', values: [1] }], x: { title: 'X', unit: 'u' }, y: { title: 'Y', unit: 'count' } });
+const fig = () =>
+  barFigure({
+    title: 'T',
+    categories: ['a'],
+    series: [{ name: 'n', values: [1] }],
+    x: { title: 'X', unit: 'u' },
+    y: { title: 'Y', unit: 'count' },
+  });
 
 describe('viz/display', () => {
   beforeEach(() => resetFigureState());
 
   it('inlines plotly.js once per kernel, then one div + script per chart', () => {
     const outputs: string[] = [];
-    const sink = { html: (s: string) => { outputs.push(s); } };
+    const sink = {
+      html: (s: string) => {
+        outputs.push(s);
+      },
+    };
     const before = figuresShown();
     const id1 = showFigure(fig(), sink);
     const id2 = showFigure(fig(), sink);
@@ -26,7 +45,9 @@ describe('viz/display', () => {
   });
 
   it('uses plotly.js 3 or newer (2.x never sets window.Plotly under require.js)', () => {
-    const pkg = JSON.parse(fs.readFileSync(plotlyBundlePath().replace(/plotly\.min\.js$/, 'package.json'), 'utf8')) as { version: string };
+    const pkg = JSON.parse(
+      fs.readFileSync(plotlyBundlePath().replace(/plotly\.min\.js$/, 'package.json'), 'utf8'),
+    ) as { version: string };
     expect(Number(pkg.version.split('.')[0])).to.be.at.least(3);
   });
 

@@ -16,16 +16,25 @@ describe('viz/theme', () => {
     const l = baseLayout({ title: 'T', ...axes });
     expect((l.font as { family: string; size: number }).family).to.equal(FONT_FAMILY);
     expect((l.font as { size: number }).size).to.be.at.least(14);
-    expect(((l.xaxis as { title: { text: string } }).title.text)).to.equal('Status (category)');
-    expect(((l.yaxis as { title: { text: string } }).title.text)).to.equal('Members (count)');
+    expect((l.xaxis as { title: { text: string } }).title.text).to.equal('Status (category)');
+    expect((l.yaxis as { title: { text: string } }).title.text).to.equal('Members (count)');
   });
 });
 
 describe('viz/figures', () => {
   it('colours single-series bars by category with the fixed status colours', () => {
-    const fig = barFigure({ title: 'S', categories: ['active', 'deleted', 'banned'], series: [{ name: 'members', values: [5, 2, 1] }], ...axes });
+    const fig = barFigure({
+      title: 'S',
+      categories: ['active', 'deleted', 'banned'],
+      series: [{ name: 'members', values: [5, 2, 1] }],
+      ...axes,
+    });
     expect(fig.data).to.have.length(1);
-    expect((fig.data[0].marker as { color: string[] }).color).to.deep.equal([STATUS_COLORS.active, STATUS_COLORS.deleted, STATUS_COLORS.banned]);
+    expect((fig.data[0].marker as { color: string[] }).color).to.deep.equal([
+      STATUS_COLORS.active,
+      STATUS_COLORS.deleted,
+      STATUS_COLORS.banned,
+    ]);
     expect(fig.data[0].x).to.deep.equal(['active', 'deleted', 'banned']);
     expect(fig.data[0].y).to.deep.equal([5, 2, 1]);
     expect(fig.layout.showlegend).to.equal(false);
@@ -33,7 +42,8 @@ describe('viz/figures', () => {
 
   it('colours grouped series by sex and converts intervals to error-bar offsets', () => {
     const fig = barFigure({
-      title: 'By sex', categories: ['Moscow', 'Saint Petersburg'],
+      title: 'By sex',
+      categories: ['Moscow', 'Saint Petersburg'],
       series: [
         { name: 'female', values: [10, 6], lower: [8, 5], upper: [13, 7] },
         { name: 'male', values: [9, 4] },
@@ -50,20 +60,39 @@ describe('viz/figures', () => {
   });
 
   it('puts categories on y for horizontal bars', () => {
-    const fig = barFigure({ title: 'H', categories: ['a', 'b'], series: [{ name: 'n', values: [1, 2] }], horizontal: true, ...axes });
+    const fig = barFigure({
+      title: 'H',
+      categories: ['a', 'b'],
+      series: [{ name: 'n', values: [1, 2] }],
+      horizontal: true,
+      ...axes,
+    });
     expect(fig.data[0].y).to.deep.equal(['a', 'b']);
     expect(fig.data[0].x).to.deep.equal([1, 2]);
     expect(fig.data[0].orientation).to.equal('h');
   });
 
   it('rejects mismatched lengths and non-finite values with the series name', () => {
-    expect(() => barFigure({ title: 'x', categories: ['a', 'b'], series: [{ name: 'short', values: [1] }], ...axes })).to.throw(/"short" has 1 values for 2/);
-    expect(() => barFigure({ title: 'x', categories: ['a'], series: [{ name: 'nan', values: [NaN] }], ...axes })).to.throw(/non-finite/);
-    expect(() => lineFigure({ title: 'x', series: [{ name: 'l', x: [1, 2], y: [1] }], ...axes })).to.throw(/"l" has 2 x values and 1 y/);
+    expect(() =>
+      barFigure({ title: 'x', categories: ['a', 'b'], series: [{ name: 'short', values: [1] }], ...axes }),
+    ).to.throw(/"short" has 1 values for 2/);
+    expect(() =>
+      barFigure({ title: 'x', categories: ['a'], series: [{ name: 'nan', values: [NaN] }], ...axes }),
+    ).to.throw(/non-finite/);
+    expect(() => lineFigure({ title: 'x', series: [{ name: 'l', x: [1, 2], y: [1] }], ...axes })).to.throw(
+      /"l" has 2 x values and 1 y/,
+    );
   });
 
   it('builds lines with fixed category colours and a legend for several series', () => {
-    const fig = lineFigure({ title: 'L', series: [{ name: 'female', x: [0, 1], y: [2, 3] }, { name: 'male', x: [0, 1], y: [1, 1], dash: 'dash' }], ...axes });
+    const fig = lineFigure({
+      title: 'L',
+      series: [
+        { name: 'female', x: [0, 1], y: [2, 3] },
+        { name: 'male', x: [0, 1], y: [1, 1], dash: 'dash' },
+      ],
+      ...axes,
+    });
     expect((fig.data[0].line as { color: string }).color).to.equal(SEX_COLORS.female);
     expect((fig.data[1].line as { dash: string }).dash).to.equal('dash');
     expect(fig.layout.showlegend).to.equal(true);

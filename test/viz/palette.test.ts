@@ -1,13 +1,24 @@
 import { expect } from 'chai';
 import {
-  OKABE_ITO, PLATFORM_COLORS, SEX_COLORS, STATUS_COLORS, STATUS_ORDER, categoryColor, platformCategory, sexCategory,
+  OKABE_ITO,
+  PLATFORM_COLORS,
+  SEX_COLORS,
+  STATUS_COLORS,
+  STATUS_ORDER,
+  categoryColor,
+  platformCategory,
+  sexCategory,
 } from '../../src/viz/palette';
 
 describe('viz/palette', () => {
   const okabeIto = new Set<string>(Object.values(OKABE_ITO));
 
   it('uses only Okabe–Ito colours for fixed categories', () => {
-    for (const c of [...Object.values(SEX_COLORS), ...Object.values(STATUS_COLORS), ...Object.values(PLATFORM_COLORS)]) {
+    for (const c of [
+      ...Object.values(SEX_COLORS),
+      ...Object.values(STATUS_COLORS),
+      ...Object.values(PLATFORM_COLORS),
+    ]) {
       expect(okabeIto.has(c), c).to.equal(true);
     }
   });
@@ -20,9 +31,24 @@ describe('viz/palette', () => {
   });
 
   it('maps VK codes to categories as reference/vk-api.md defines them', () => {
-    expect([0, 1, 2, null, undefined, 7].map(sexCategory)).to.deep.equal(['unknown', 'female', 'male', 'unknown', 'unknown', 'unknown']);
-    expect([1, 2, 4, 6, 7, 0, null, 9].map(platformCategory)).to.deep.equal(
-      ['mobile web', 'iPhone', 'Android', 'Windows app', 'full web', 'unknown', 'unknown', 'unknown']);
+    expect([0, 1, 2, null, undefined, 7].map(sexCategory)).to.deep.equal([
+      'unknown',
+      'female',
+      'male',
+      'unknown',
+      'unknown',
+      'unknown',
+    ]);
+    expect([1, 2, 4, 6, 7, 0, null, 9].map(platformCategory)).to.deep.equal([
+      'mobile web',
+      'iPhone',
+      'Android',
+      'Windows app',
+      'full web',
+      'unknown',
+      'unknown',
+      'unknown',
+    ]);
   });
 
   it('returns the fixed colour for a known category and cycles for others', () => {

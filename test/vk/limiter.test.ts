@@ -7,7 +7,10 @@ describe('vk/limiter: request spacing per token (fake clock)', () => {
     const clock = new FakeClock();
     const limiter = new RateLimiter({ requestsPerSecond: 3, clock });
     const started: number[] = [];
-    const run = async () => { await limiter.acquire(); started.push(clock.now()); };
+    const run = async () => {
+      await limiter.acquire();
+      started.push(clock.now());
+    };
     const all = Promise.all([run(), run(), run(), run(), run(), run(), run()]);
     await clock.advance(5000);
     await all;
@@ -23,7 +26,12 @@ describe('vk/limiter: request spacing per token (fake clock)', () => {
     const limiter = new RateLimiter({ requestsPerSecond: 3, clock });
     await clock.advance(10_000);
     const t: number[] = [];
-    const p = Promise.all([0, 1, 2].map(async () => { await limiter.acquire(); t.push(clock.now()); }));
+    const p = Promise.all(
+      [0, 1, 2].map(async () => {
+        await limiter.acquire();
+        t.push(clock.now());
+      }),
+    );
     await clock.advance(2000);
     await p;
     expect(t[0]).to.equal(10_000);
@@ -36,7 +44,9 @@ describe('vk/limiter: request spacing per token (fake clock)', () => {
     await limiter.acquire();
     limiter.pause(2000);
     let at = -1;
-    const p = limiter.acquire().then(() => { at = clock.now(); });
+    const p = limiter.acquire().then(() => {
+      at = clock.now();
+    });
     await clock.advance(1999);
     expect(at).to.equal(-1);
     await clock.advance(10);
@@ -59,7 +69,11 @@ describe('vk/limiter: request spacing per token (fake clock)', () => {
     let late = 0;
     const clock: Clock = {
       now: () => fake.now(),
-      sleep: (ms, signal) => { const extra = late; late = 0; return fake.sleep(ms + extra, signal); },
+      sleep: (ms, signal) => {
+        const extra = late;
+        late = 0;
+        return fake.sleep(ms + extra, signal);
+      },
     };
     const limiter = new RateLimiter({ requestsPerSecond: 3, clock });
     const interval = VK_WINDOW_MS / 3;
@@ -67,11 +81,17 @@ describe('vk/limiter: request spacing per token (fake clock)', () => {
     await limiter.acquire();
     started.push(fake.now());
     late = 300;
-    const rest = Promise.all([1, 2, 3, 4].map(async () => { await limiter.acquire(); started.push(fake.now()); }));
+    const rest = Promise.all(
+      [1, 2, 3, 4].map(async () => {
+        await limiter.acquire();
+        started.push(fake.now());
+      }),
+    );
     await fake.advance(5000);
     await rest;
     expect(started[1]).to.be.closeTo(interval + 300, 1e-9);
-    for (let i = 1; i < started.length; i++) expect(started[i] - started[i - 1]).to.be.at.least(interval - 1e-9);
+    for (let i = 1; i < started.length; i++)
+      expect(started[i] - started[i - 1]).to.be.at.least(interval - 1e-9);
     for (let i = 0; i + 3 < started.length; i++) expect(started[i + 3] - started[i]).to.be.greaterThan(1000);
   });
 
@@ -80,9 +100,14 @@ describe('vk/limiter: request spacing per token (fake clock)', () => {
     const limiter = new RateLimiter({ requestsPerSecond: 3, clock });
     await limiter.acquire();
     const controller = new AbortController();
-    const aborted = limiter.acquire(controller.signal).then(() => 'granted', (e: unknown) => e);
+    const aborted = limiter.acquire(controller.signal).then(
+      () => 'granted',
+      (e: unknown) => e,
+    );
     let at = -1;
-    const next = limiter.acquire().then(() => { at = clock.now(); });
+    const next = limiter.acquire().then(() => {
+      at = clock.now();
+    });
     await clock.advance(100);
     controller.abort();
     await clock.advance(1000);

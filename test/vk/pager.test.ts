@@ -9,10 +9,18 @@ class DriftingList {
   readonly left = new Set<number>();
   private readonly joined = new Set<number>();
   private nextNew: number;
-  constructor(n: number, private readonly rng: Rng, private readonly leave: number, private readonly join: number) {
+  constructor(
+    n: number,
+    private readonly rng: Rng,
+    private readonly leave: number,
+    private readonly join: number,
+  ) {
     this.ids = [];
     let id = 0;
-    for (let i = 0; i < n; i++) { id += 1 + rng.int(3); this.ids.push(id); }
+    for (let i = 0; i < n; i++) {
+      id += 1 + rng.int(3);
+      this.ids.push(id);
+    }
     this.initial = new Set(this.ids);
     this.nextNew = id + 1;
   }
@@ -24,7 +32,9 @@ class DriftingList {
     for (let k = 0; k < this.join; k++) {
       // New members anywhere in id order (old accounts join too), never an id seen before.
       let id: number;
-      do { id = 1 + this.rng.int(this.nextNew + 1000); } while (this.initial.has(id) || this.left.has(id) || this.joined.has(id));
+      do {
+        id = 1 + this.rng.int(this.nextNew + 1000);
+      } while (this.initial.has(id) || this.left.has(id) || this.joined.has(id));
       this.joined.add(id);
       const at = this.ids.findIndex((x) => x > id);
       this.ids.splice(at < 0 ? this.ids.length : at, 0, id);
@@ -41,12 +51,18 @@ class DriftingList {
 /** The ids a pager accepts from `pages`, via the ranges it returns. */
 function taken(pager: Pager, pages: Page[]): number[] {
   const out: number[] = [];
-  for (const r of pager.accept(pages).ranges) out.push(...(Array.from(pages[r.page].ids).slice(r.from, r.to) as number[]));
+  for (const r of pager.accept(pages).ranges)
+    out.push(...(Array.from(pages[r.page].ids).slice(r.from, r.to) as number[]));
   return out;
 }
 
 /** Drive the pager like the puller does: `calls` inner pages per request, drift between pages. */
-function pull(list: DriftingList, pageSize: number, calls: number, driftEvery: 'page' | 'request'): { written: number[]; requests: number } {
+function pull(
+  list: DriftingList,
+  pageSize: number,
+  calls: number,
+  driftEvery: 'page' | 'request',
+): { written: number[]; requests: number } {
   const pager = new Pager({ next_offset: 0, last_count: list.ids.length, last_id: 0 });
   const written: number[] = [];
   let requests = 0;
@@ -82,7 +98,14 @@ describe('vk/pager: paging a drifting member list', () => {
     expect(pull(one, 1000, 1, 'request').written).to.deep.equal(one.ids);
   });
 
-  for (const [leave, join, where] of [[3, 0, 'page'], [0, 3, 'page'], [5, 5, 'page'], [40, 40, 'request'], [200, 0, 'request'], [0, 200, 'request']] as const) {
+  for (const [leave, join, where] of [
+    [3, 0, 'page'],
+    [0, 3, 'page'],
+    [5, 5, 'page'],
+    [40, 40, 'request'],
+    [200, 0, 'request'],
+    [0, 200, 'request'],
+  ] as const) {
     it(`drift leave=${leave} join=${join} per ${where}: everyone present throughout exactly once, nobody twice`, () => {
       for (let seed = 1; seed <= 3; seed++) {
         const list = new DriftingList(6_000, new Rng(100 + seed), leave, join);
@@ -96,7 +119,7 @@ describe('vk/pager: paging a drifting member list', () => {
     });
   }
 
-  it('joins and leaves that cancel out in `count` (where vk_api\'s rule skips people) lose nobody', () => {
+  it("joins and leaves that cancel out in `count` (where vk_api's rule skips people) lose nobody", () => {
     // Leaves happen before the reading position, joins after it: count stays the same.
     const rng = new Rng(9);
     const list = new DriftingList(5000, rng, 0, 0);
@@ -128,15 +151,22 @@ describe('vk/pager: paging a drifting member list', () => {
 
   it('rejects unsorted or id-less pages with a clear error', () => {
     const p = new Pager({ next_offset: 0, last_count: 3, last_id: 0 });
-    expect(() => p.accept([{ offset: 0, requested: 10, count: 3, ids: [5, 3, 9] }])).to.throw(PagingError, /not sorted by id/);
-    expect(() => p.accept([{ offset: 0, requested: 10, count: 1, ids: ['x'] }])).to.throw(PagingError, /no valid id/);
+    expect(() => p.accept([{ offset: 0, requested: 10, count: 3, ids: [5, 3, 9] }])).to.throw(
+      PagingError,
+      /not sorted by id/,
+    );
+    expect(() => p.accept([{ offset: 0, requested: 10, count: 1, ids: ['x'] }])).to.throw(
+      PagingError,
+      /no valid id/,
+    );
   });
 
   it('gives up with a clear error when the list never lets a page reach back', () => {
     const p = new Pager({ next_offset: 5000, last_count: 9000, last_id: 10 ** 9 - 1 });
     // A server that always answers ids above anything read: no page can be verified.
     expect(() => {
-      for (let i = 0; i < 100; i++) p.accept([{ offset: p.nextStart() || 1, requested: 100, count: 9000, ids: [10 ** 9 + i] }]);
+      for (let i = 0; i < 100; i++)
+        p.accept([{ offset: p.nextStart() || 1, requested: 100, count: 9000, ids: [10 ** 9 + i] }]);
     }).to.throw(PagingError, /keeps shifting/);
   });
 });

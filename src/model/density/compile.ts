@@ -85,7 +85,8 @@ export function compileModel(payload: unknown): CompiledModel {
     const next = runStart.slice(0, P);
     for (let c = 0; c < C; c++) order[next[patOf[c]]++] = c;
   }
-  const permute = (a: Float64Array): Float64Array => (a.length === 0 ? a : Float64Array.from(order, (c) => a[c]));
+  const permute = (a: Float64Array): Float64Array =>
+    a.length === 0 ? a : Float64Array.from(order, (c) => a[c]);
   const stats: CellStats = {
     nCells: C,
     n: permute(cells.n),

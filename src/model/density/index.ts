@@ -6,7 +6,14 @@ export { prepareModel } from './prepare';
 export type { PrepareModelOptions } from './prepare';
 export { compileModel, modelFactory, densityModulePath } from './compile';
 export type { PreparedModel, PreparedGroup, PredictorSummary, ParameterLayout } from './prepared';
-export { linearPredictor, expectedValue, predictDraw, conditionalGrid, newdataView, centeredIntercept } from './predict';
+export {
+  linearPredictor,
+  expectedValue,
+  predictDraw,
+  conditionalGrid,
+  newdataView,
+  centeredIntercept,
+} from './predict';
 export type { PredictOptions } from './predict';
 export { parseFormula } from '../formula/parse';
 export { ModelSpecError } from '../formula/errors';

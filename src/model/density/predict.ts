@@ -1,5 +1,12 @@
 import { ModelSpecError } from '../formula/errors';
-import { assertNoMissing, codesFor, DataSource, toFloat64, valueKind, type DataInput } from '../design/columns';
+import {
+  assertNoMissing,
+  codesFor,
+  DataSource,
+  toFloat64,
+  valueKind,
+  type DataInput,
+} from '../design/columns';
 import { buildDesign, type TermSparseDesign, type VariableValues } from '../design/build';
 import type { Rng } from '../../util/rng';
 import type { PreparedModel } from './prepared';
@@ -48,7 +55,9 @@ export function newdataView(pm: PreparedModel, newdata: DataInput, options: Pred
   if (options.groups !== false) {
     pm.groups.forEach((g, gi) => {
       if (!src.names.includes(g.name)) {
-        throw new ModelSpecError(`new data has no column '${g.name}' for the group effect (1 | ${g.name}); add it, or predict with { groups: false }`);
+        throw new ModelSpecError(
+          `new data has no column '${g.name}' for the group effect (1 | ${g.name}); add it, or predict with { groups: false }`,
+        );
       }
       const raw = src.column(g.name, 'new data: grouping factor');
       assertNoMissing(g.name, 'new data: grouping factor', raw);
@@ -76,9 +85,16 @@ export function newdataView(pm: PreparedModel, newdata: DataInput, options: Pred
  * η per row at one draw of the reported parameters (outputNames order, so b_Intercept
  * is already de-centered): η = b_Intercept + x·b + Σ_g r_g[level].
  */
-export function linearPredictor(pm: PreparedModel, params: ArrayLike<number>, newdata?: DataInput, options: PredictOptions = {}): Float64Array {
+export function linearPredictor(
+  pm: PreparedModel,
+  params: ArrayLike<number>,
+  newdata?: DataInput,
+  options: PredictOptions = {},
+): Float64Array {
   if (params.length !== pm.layout.nOutputs) {
-    throw new Error(`linearPredictor: expected ${pm.layout.nOutputs} parameters (outputNames order), got ${params.length}`);
+    throw new Error(
+      `linearPredictor: expected ${pm.layout.nOutputs} parameters (outputNames order), got ${params.length}`,
+    );
   }
   const view = newdata === undefined ? trainingView(pm) : newdataView(pm, newdata, options);
   const o = pm.layout.out;
@@ -111,7 +127,12 @@ export function linearPredictor(pm: PreparedModel, params: ArrayLike<number>, ne
 }
 
 /** brms's posterior_epred per row: the mean of the response given η. */
-export function expectedValue(pm: PreparedModel, params: ArrayLike<number>, newdata?: DataInput, options: PredictOptions = {}): Float64Array {
+export function expectedValue(
+  pm: PreparedModel,
+  params: ArrayLike<number>,
+  newdata?: DataInput,
+  options: PredictOptions = {},
+): Float64Array {
   const eta = linearPredictor(pm, params, newdata, options);
   const aux = pm.layout.out.aux >= 0 ? params[pm.layout.out.aux] : NaN;
   for (let i = 0; i < eta.length; i++) {
@@ -135,7 +156,13 @@ export function expectedValue(pm: PreparedModel, params: ArrayLike<number>, newd
 }
 
 /** brms's posterior_predict per row: one draw of the response given one parameter draw. */
-export function predictDraw(pm: PreparedModel, params: ArrayLike<number>, rng: Rng, newdata?: DataInput, options: PredictOptions = {}): Float64Array {
+export function predictDraw(
+  pm: PreparedModel,
+  params: ArrayLike<number>,
+  rng: Rng,
+  newdata?: DataInput,
+  options: PredictOptions = {},
+): Float64Array {
   const eta = linearPredictor(pm, params, newdata, options);
   const aux = pm.layout.out.aux >= 0 ? params[pm.layout.out.aux] : NaN;
   for (let i = 0; i < eta.length; i++) {
@@ -167,10 +194,16 @@ export function predictDraw(pm: PreparedModel, params: ArrayLike<number>, rng: R
  * level), every other predictor held at its mean (numeric) or reference level (factor).
  * Predict on it with `{ groups: false }` (brms uses `re_formula = NA`).
  */
-export function conditionalGrid(pm: PreparedModel, variable: string, resolution = 100): Record<string, Array<number | string | boolean>> {
+export function conditionalGrid(
+  pm: PreparedModel,
+  variable: string,
+  resolution = 100,
+): Record<string, Array<number | string | boolean>> {
   const target = pm.predictors.find((p) => p.name === variable);
   if (!target) {
-    throw new ModelSpecError(`conditional effects: '${variable}' is not a population-level predictor; the predictors are: ${pm.predictors.map((p) => p.name).join(', ')}`);
+    throw new ModelSpecError(
+      `conditional effects: '${variable}' is not a population-level predictor; the predictors are: ${pm.predictors.map((p) => p.name).join(', ')}`,
+    );
   }
   const fromLabel = (name: string, label: string): number | string | boolean => {
     const spec = pm.coding.variables.find((v) => v.name === name);

@@ -1,6 +1,13 @@
 import { parseFormula } from '../formula/parse';
 import { ModelSpecError } from '../formula/errors';
-import { assertNoMissing, DataSource, toFactor, toFloat64, valueKind, type DataInput } from '../design/columns';
+import {
+  assertNoMissing,
+  DataSource,
+  toFactor,
+  toFloat64,
+  valueKind,
+  type DataInput,
+} from '../design/columns';
 import { codeTerms, type VariableSpec } from '../design/coding';
 import { allocate, buildDesign, columnMeans, type VariableValues } from '../design/build';
 import { buildCells, yHistogram, type CompressionMode } from '../design/cells';
@@ -45,7 +52,14 @@ export interface PrepareModelOptions {
 export type GroupParameterization = 'noncentered' | 'centered' | 'auto';
 
 export function prepareModel(options: PrepareModelOptions): PreparedModel {
-  const { data, formula: formulaText, family: familyName, priors = [], compress = 'auto', shared = true } = options;
+  const {
+    data,
+    formula: formulaText,
+    family: familyName,
+    priors = [],
+    compress = 'auto',
+    shared = true,
+  } = options;
   const param = options.groupParameterization ?? 'noncentered';
   const formula = parseFormula(formulaText);
   const spec = familySpec(familyName);
@@ -74,13 +88,18 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
       let max = -Infinity;
       let sum = 0;
       for (let i = 0; i < N; i++) {
-        if (!Number.isFinite(x[i])) throw new ModelSpecError(`predictor '${name}' has a non-finite value (${x[i]}) at row ${i}; filter or fix it`);
+        if (!Number.isFinite(x[i]))
+          throw new ModelSpecError(
+            `predictor '${name}' has a non-finite value (${x[i]}) at row ${i}; filter or fix it`,
+          );
         min = Math.min(min, x[i]);
         max = Math.max(max, x[i]);
         sum += x[i];
       }
       if (min === max) {
-        throw new ModelSpecError(`predictor '${name}' is constant (every row is ${min}); its coefficient cannot be estimated — drop it from the formula`);
+        throw new ModelSpecError(
+          `predictor '${name}' is constant (every row is ${min}); its coefficient cannot be estimated — drop it from the formula`,
+        );
       }
       variables.push({ name, kind: 'numeric' });
       values.push(x);
@@ -88,7 +107,9 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
     } else {
       const f = toFactor(raw, kind);
       if (f.levels.length < 2) {
-        throw new ModelSpecError(`predictor '${name}' has a single level ('${f.levels[0]}'); a constant predictor cannot be estimated — drop it from the formula`);
+        throw new ModelSpecError(
+          `predictor '${name}' has a single level ('${f.levels[0]}'); a constant predictor cannot be estimated — drop it from the formula`,
+        );
       }
       variables.push({ name, kind: 'factor', valueKind: kind, levels: f.levels });
       values.push(f.codes);
@@ -113,7 +134,9 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
 
   const yStat = spec.statScale === 'log' ? y.map(Math.log) : y;
   const cells = buildCells(rowDesign, groupCodes, yStat, spec.needSquares, compress, shared);
-  const hist = spec.needHistogram ? yHistogram(y, shared) : { values: new Float64Array(0), counts: new Float64Array(0) };
+  const hist = spec.needHistogram
+    ? yHistogram(y, shared)
+    : { values: new Float64Array(0), counts: new Float64Array(0) };
   let sumY = 0;
   for (let i = 0; i < N; i++) sumY += yStat[i];
 
@@ -135,20 +158,32 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
   const centered = groups.map((g, gi) => {
     const choice = typeof param === 'string' ? param : (param[g.name] ?? 'noncentered');
     if (choice !== 'centered' && choice !== 'noncentered' && choice !== 'auto') {
-      throw new ModelSpecError(`groupParameterization for '${g.name}' must be 'centered' or 'noncentered' (or 'auto' to choose from the data), got '${String(choice)}'`);
+      throw new ModelSpecError(
+        `groupParameterization for '${g.name}' must be 'centered' or 'noncentered' (or 'auto' to choose from the data), got '${String(choice)}'`,
+      );
     }
     return choice === 'auto' ? autoCentered(spec, y, groupCodes[gi], g.levels.length) : choice === 'centered';
   });
   if (typeof param === 'object') {
     for (const name of Object.keys(param)) {
       if (!formula.groups.includes(name)) {
-        throw new ModelSpecError(`groupParameterization names '${name}', which is not a grouping factor of this model; the groups are: ${formula.groups.join(', ') || '(none)'}`);
+        throw new ModelSpecError(
+          `groupParameterization names '${name}', which is not a grouping factor of this model; the groups are: ${formula.groups.join(', ') || '(none)'}`,
+        );
       }
     }
   } else if (param !== 'centered' && param !== 'noncentered' && param !== 'auto') {
-    throw new ModelSpecError(`groupParameterization must be 'centered' or 'noncentered' (or 'auto' to choose from the data), got '${String(param)}'`);
+    throw new ModelSpecError(
+      `groupParameterization must be 'centered' or 'noncentered' (or 'auto' to choose from the data), got '${String(param)}'`,
+    );
   }
-  const { layout, unconstrainedNames, outputNames } = makeLayout(formula.intercept, coding.columnNames, groups, spec.aux, centered);
+  const { layout, unconstrainedNames, outputNames } = makeLayout(
+    formula.intercept,
+    coding.columnNames,
+    groups,
+    spec.aux,
+    centered,
+  );
   return {
     kind: 'prepared-model',
     version: 1,
@@ -181,7 +216,14 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
 }
 
 /** An all-zero column, or a constant one next to the intercept, cannot be estimated. */
-function checkColumns(col: Int32Array, val: Float64Array, T: number, N: number, names: string[], intercept: boolean): void {
+function checkColumns(
+  col: Int32Array,
+  val: Float64Array,
+  T: number,
+  N: number,
+  names: string[],
+  intercept: boolean,
+): void {
   const K = names.length;
   const nz = new Float64Array(K);
   const min = new Float64Array(K).fill(Infinity);

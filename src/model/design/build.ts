@@ -21,7 +21,12 @@ export interface TermSparseDesign {
 /** Per-variable row values: numbers for numeric predictors, level codes for factors. */
 export type VariableValues = Array<Float64Array | Int32Array>;
 
-export function buildDesign(coding: DesignCoding, values: VariableValues, nRows: number, shared = false): TermSparseDesign {
+export function buildDesign(
+  coding: DesignCoding,
+  values: VariableValues,
+  nRows: number,
+  shared = false,
+): TermSparseDesign {
   const T = coding.terms.length;
   const col = new Int32Array(allocate(nRows * T * 4, shared));
   const val = new Float64Array(allocate(nRows * T * 8, shared));
@@ -109,5 +114,7 @@ export function columnNonZeros(design: TermSparseDesign, nColumns: number): Floa
 
 /** Large arrays go on SharedArrayBuffer so worker threads read them without copies. */
 export function allocate(bytes: number, shared: boolean): ArrayBufferLike {
-  return shared && typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  return shared && typeof SharedArrayBuffer === 'function'
+    ? new SharedArrayBuffer(bytes)
+    : new ArrayBuffer(bytes);
 }

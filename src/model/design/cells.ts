@@ -34,7 +34,10 @@ export type CompressionMode = 'auto' | boolean;
 export const AUTO_COMPRESSION_MAX_RATIO = 0.8;
 
 /** Assigns every row to a cell of identical covariates (hash table on the row's entries). */
-export function findCells(design: TermSparseDesign, groupCodes: Int32Array[]): { nCells: number; rowCell: Int32Array; firstRow: Int32Array } {
+export function findCells(
+  design: TermSparseDesign,
+  groupCodes: Int32Array[],
+): { nCells: number; rowCell: Int32Array; firstRow: Int32Array } {
   const N = design.nRows;
   const T = design.nTerms;
   const G = groupCodes.length;

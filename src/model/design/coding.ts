@@ -84,7 +84,8 @@ export function codeTerms(formula: ParsedFormula, variables: VariableSpec[]): De
           ? [spec.name]
           : (part.indicator ? spec.levels : spec.levels.slice(1)).map((l) => spec.name + l);
       const next: string[] = [];
-      for (const piece of pieces) for (const prefix of labels) next.push(prefix === '' ? piece : `${prefix}:${piece}`);
+      for (const piece of pieces)
+        for (const prefix of labels) next.push(prefix === '' ? piece : `${prefix}:${piece}`);
       labels = next;
     }
     term.offset = offset;

@@ -43,7 +43,9 @@ export class DataSource {
       for (const name of this.names) {
         const col = rec[name];
         if (col === null || typeof col !== 'object' || typeof col.length !== 'number') {
-          throw new ModelSpecError(`data column '${name}' is not an array (got ${typeof col}); pass arrays or typed arrays of equal length`);
+          throw new ModelSpecError(
+            `data column '${name}' is not an array (got ${typeof col}); pass arrays or typed arrays of equal length`,
+          );
         }
         if (n < 0) n = col.length;
         else if (col.length !== n) {
@@ -55,7 +57,9 @@ export class DataSource {
       this.nRows = Math.max(n, 0);
       this.get = (name) => rec[name];
     } else {
-      throw new ModelSpecError('data must be an arquero table or an object of equal-length columns, e.g. { y: [...], x: [...] }');
+      throw new ModelSpecError(
+        'data must be an arquero table or an object of equal-length columns, e.g. { y: [...], x: [...] }',
+      );
     }
   }
 
@@ -207,11 +211,19 @@ export function codesFor(name: string, values: ArrayLike<unknown>, levels: reado
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     const label =
-      typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : typeof v === 'number' || typeof v === 'bigint' ? numberLabel(Number(v)) : String(v);
+      typeof v === 'boolean'
+        ? v
+          ? 'TRUE'
+          : 'FALSE'
+        : typeof v === 'number' || typeof v === 'bigint'
+          ? numberLabel(Number(v))
+          : String(v);
     const code = index.get(label);
     if (code === undefined) {
       const known = levels.slice(0, 10).join(', ') + (levels.length > 10 ? ', …' : '');
-      throw new ModelSpecError(`new data: '${name}' has level '${label}' (row ${i}) that the model was not fitted with; known levels: ${known}`);
+      throw new ModelSpecError(
+        `new data: '${name}' has level '${label}' (row ${i}) that the model was not fitted with; known levels: ${known}`,
+      );
     }
     codes[i] = code;
   }

@@ -7,6 +7,7 @@
  * returns NA (non-finite draws, a constant parameter, fewer than 3 draws per split chain)
  * these return NaN.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the package is CommonJS with `export =` typings
 import normalQuantile = require('@stdlib/stats-base-dists-normal-quantile');
 import { autocovariance } from './fft';
 import { averageRanks, median, quantileSorted } from './stats';
@@ -19,7 +20,9 @@ function checkShape(chains: ChainDraws, what: string): number {
   const n = chains[0].length;
   for (let c = 1; c < chains.length; c++) {
     if (chains[c].length !== n) {
-      throw new Error(`${what}: chains must have equal lengths (chain 1 has ${n} draws, chain ${c + 1} has ${chains[c].length})`);
+      throw new Error(
+        `${what}: chains must have equal lengths (chain 1 has ${n} draws, chain ${c + 1} has ${chains[c].length})`,
+      );
     }
   }
   return n;

@@ -18,8 +18,12 @@ export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false):
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
     if (i < j) {
-      let t = re[i]; re[i] = re[j]; re[j] = t;
-      t = im[i]; im[i] = im[j]; im[j] = t;
+      let t = re[i];
+      re[i] = re[j];
+      re[j] = t;
+      t = im[i];
+      im[i] = im[j];
+      im[j] = t;
     }
   }
   const { cos, sin } = twiddles(n);
@@ -34,8 +38,10 @@ export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false):
         const j = i + half;
         const xr = re[j] * wr - im[j] * wi;
         const xi = re[j] * wi + im[j] * wr;
-        re[j] = re[i] - xr; im[j] = im[i] - xi;
-        re[i] += xr; im[i] += xi;
+        re[j] = re[i] - xr;
+        im[j] = im[i] - xi;
+        re[i] += xr;
+        im[i] += xi;
       }
     }
   }

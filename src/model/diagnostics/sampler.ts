@@ -49,7 +49,8 @@ export function samplerDiagnostics(chains: readonly ChainResult[], maxTreedepth:
   let maxTreedepthHits = 0;
   for (const c of chains) {
     // Stan counts a transition as saturated when its depth reached max_treedepth
-    for (let i = 0; i < c.stats.treedepth.length; i++) if (c.stats.treedepth[i] >= maxTreedepth) maxTreedepthHits++;
+    for (let i = 0; i < c.stats.treedepth.length; i++)
+      if (c.stats.treedepth[i] >= maxTreedepth) maxTreedepthHits++;
   }
   return {
     divergences: divergencesPerChain.reduce((a, b) => a + b, 0),

@@ -105,7 +105,11 @@ const MAX_STEPS = 16;
  * functions (native Math.log instead of a JS lgamma); a gap of more than MAX_STEPS, or a
  * non-integer step, restarts from gammaln/digamma. Rounding drift stays ~1e-13 relative.
  */
-export function histogramTerms(values: Float64Array, counts: Float64Array, phi: number): { hl: number; hd: number } {
+export function histogramTerms(
+  values: Float64Array,
+  counts: Float64Array,
+  phi: number,
+): { hl: number; hd: number } {
   const lgPhi = gammaln(phi);
   const dgPhi = digamma(phi);
   let hl = 0;

@@ -1,7 +1,13 @@
 import { ModelSpecError } from '../formula/errors';
 
 export type FamilyName = 'poisson' | 'negbinomial' | 'gaussian' | 'lognormal' | 'bernoulli';
-export const FAMILY_NAMES: readonly FamilyName[] = ['poisson', 'negbinomial', 'gaussian', 'lognormal', 'bernoulli'];
+export const FAMILY_NAMES: readonly FamilyName[] = [
+  'poisson',
+  'negbinomial',
+  'gaussian',
+  'lognormal',
+  'bernoulli',
+];
 
 /** A response family as brms defines it (link of mu, its auxiliary parameter, its support). */
 export interface FamilySpec {
@@ -25,11 +31,51 @@ export interface FamilySpec {
 }
 
 const SPECS: Record<FamilyName, FamilySpec> = {
-  poisson: { name: 'poisson', link: 'log', aux: null, scaleLink: 'log', statScale: 'y', needSquares: false, needHistogram: false },
-  negbinomial: { name: 'negbinomial', link: 'log', aux: 'shape', scaleLink: 'log', statScale: 'y', needSquares: false, needHistogram: true },
-  gaussian: { name: 'gaussian', link: 'identity', aux: 'sigma', scaleLink: 'identity', statScale: 'y', needSquares: true, needHistogram: false },
-  lognormal: { name: 'lognormal', link: 'identity', aux: 'sigma', scaleLink: 'log', statScale: 'log', needSquares: true, needHistogram: false },
-  bernoulli: { name: 'bernoulli', link: 'logit', aux: null, scaleLink: null, statScale: 'y', needSquares: false, needHistogram: false },
+  poisson: {
+    name: 'poisson',
+    link: 'log',
+    aux: null,
+    scaleLink: 'log',
+    statScale: 'y',
+    needSquares: false,
+    needHistogram: false,
+  },
+  negbinomial: {
+    name: 'negbinomial',
+    link: 'log',
+    aux: 'shape',
+    scaleLink: 'log',
+    statScale: 'y',
+    needSquares: false,
+    needHistogram: true,
+  },
+  gaussian: {
+    name: 'gaussian',
+    link: 'identity',
+    aux: 'sigma',
+    scaleLink: 'identity',
+    statScale: 'y',
+    needSquares: true,
+    needHistogram: false,
+  },
+  lognormal: {
+    name: 'lognormal',
+    link: 'identity',
+    aux: 'sigma',
+    scaleLink: 'log',
+    statScale: 'log',
+    needSquares: true,
+    needHistogram: false,
+  },
+  bernoulli: {
+    name: 'bernoulli',
+    link: 'logit',
+    aux: null,
+    scaleLink: null,
+    statScale: 'y',
+    needSquares: false,
+    needHistogram: false,
+  },
 };
 
 /** Accepts brms spellings: "poisson", "negbinomial", "negative_binomial", "gaussian", "normal", "lognormal", "bernoulli", also with "()" or a link argument matching the default. */
@@ -51,7 +97,9 @@ export function familySpec(input: string): FamilySpec {
   }
   const spec = SPECS[name];
   if (m[2] && m[2] !== spec.link) {
-    throw new ModelSpecError(`family '${input}': only brms's default link '${spec.link}' is supported for ${name}`);
+    throw new ModelSpecError(
+      `family '${input}': only brms's default link '${spec.link}' is supported for ${name}`,
+    );
   }
   return spec;
 }

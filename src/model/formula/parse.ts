@@ -132,14 +132,18 @@ class Parser {
 
   parseFormula(): { response: string; rhs: Expansion } {
     const r = this.next();
-    if (r.kind === 'op' && r.value === '~') this.fail(r, 'the formula needs a response before ~ (e.g. "y ~ x")');
+    if (r.kind === 'op' && r.value === '~')
+      this.fail(r, 'the formula needs a response before ~ (e.g. "y ~ x")');
     if (r.kind !== 'name') this.fail(r, 'the response must be a column name');
     const after = this.peek();
     if (after.kind === 'op' && after.value === '|') {
       this.fail(after, "response addition terms ('y | weights(w)', 'y | trials(n)') are not supported");
     }
     if (after.kind === 'op' && after.value === '(') {
-      this.fail(after, `transformations of the response ('${r.value}(...)') are not supported: add a transformed column to the data`);
+      this.fail(
+        after,
+        `transformations of the response ('${r.value}(...)') are not supported: add a transformed column to the data`,
+      );
     }
     this.expectOp('~');
     const rhs = this.parseSum(true);
@@ -255,7 +259,10 @@ class Parser {
         if (g.kind !== 'name') this.fail(g, 'expected a grouping column name after |');
         const close = this.peek();
         if (close.kind === 'op' && (close.value === ':' || close.value === '/')) {
-          this.fail(close, `interaction or nested grouping factors such as (1 | a${close.value}b) are not supported: add a combined column`);
+          this.fail(
+            close,
+            `interaction or nested grouping factors such as (1 | a${close.value}b) are not supported: add a combined column`,
+          );
         }
         this.expectOp(')');
         return { terms: [], intercept: 'none', groups: [g.value] };
@@ -278,7 +285,9 @@ function cross(a: string[][], b: string[][]): string[][] {
 /** Parses a brms/lme4 formula; throws ModelSpecError with the position of any problem. */
 export function parseFormula(text: string): ParsedFormula {
   if (typeof text !== 'string' || !text.includes('~')) {
-    throw new ModelSpecError(`formula "${String(text)}": expected "response ~ terms", e.g. "y ~ x + (1 | g)"`);
+    throw new ModelSpecError(
+      `formula "${String(text)}": expected "response ~ terms", e.g. "y ~ x + (1 | g)"`,
+    );
   }
   const trimmed = text.trim();
   const parser = new Parser(trimmed, tokenize(trimmed));
@@ -300,12 +309,16 @@ export function parseFormula(text: string): ParsedFormula {
     .map(({ vars }) => ({ variables: vars, label: vars.join(':') }));
   for (const term of ordered) {
     if (term.variables.includes(response)) {
-      throw new ModelSpecError(`formula "${trimmed}": the response '${response}' also appears as a predictor`);
+      throw new ModelSpecError(
+        `formula "${trimmed}": the response '${response}' also appears as a predictor`,
+      );
     }
   }
   const groups = [...new Set(rhs.groups)];
   if (groups.includes(response)) {
-    throw new ModelSpecError(`formula "${trimmed}": the response '${response}' cannot also be a grouping factor`);
+    throw new ModelSpecError(
+      `formula "${trimmed}": the response '${response}' cannot also be a grouping factor`,
+    );
   }
   return {
     text: trimmed,

@@ -70,7 +70,11 @@ export function cholesky(A: Float64Array, n: number): Float64Array | null {
 }
 
 /** The mode from `start` and the Hessian there; null when the Hessian is not positive definite (no proper local mode). */
-export function laplaceApproximation(density: LogDensity, start: ArrayLike<number>, o: LbfgsOptions = {}): LaplaceApproximation | null {
+export function laplaceApproximation(
+  density: LogDensity,
+  start: ArrayLike<number>,
+  o: LbfgsOptions = {},
+): LaplaceApproximation | null {
   const n = density.dim;
   const opt = lbfgsMaximize(density, start, o);
   const H = negativeHessian(density, opt.x);

@@ -33,7 +33,11 @@ const dot = (a: Float64Array, b: Float64Array): number => {
   return s;
 };
 
-export function lbfgsMaximize(density: LogDensity, start: ArrayLike<number>, o: LbfgsOptions = {}): LbfgsResult {
+export function lbfgsMaximize(
+  density: LogDensity,
+  start: ArrayLike<number>,
+  o: LbfgsOptions = {},
+): LbfgsResult {
   const n = density.dim;
   const tol = o.tolLogp ?? 1e-4;
   const patience = o.patience ?? 3;
@@ -51,7 +55,8 @@ export function lbfgsMaximize(density: LogDensity, start: ArrayLike<number>, o: 
   let x = Float64Array.from(start);
   let g = new Float64Array(n);
   let f = evalAt(x, g);
-  if (!Number.isFinite(f)) throw new Error('lbfgsMaximize: the log density is not finite at the starting point');
+  if (!Number.isFinite(f))
+    throw new Error('lbfgsMaximize: the log density is not finite at the starting point');
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
   const rho: number[] = [];
@@ -72,7 +77,9 @@ export function lbfgsMaximize(density: LogDensity, start: ArrayLike<number>, o: 
       const y = Y[k];
       for (let i = 0; i < n; i++) d[i] -= alpha[k] * y[i];
     }
-    const gamma = S.length ? dot(S[S.length - 1], Y[Y.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1]) : 1 / Math.max(1, Math.sqrt(dot(g, g)));
+    const gamma = S.length
+      ? dot(S[S.length - 1], Y[Y.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1])
+      : 1 / Math.max(1, Math.sqrt(dot(g, g)));
     for (let i = 0; i < n; i++) d[i] *= gamma;
     for (let k = 0; k < S.length; k++) {
       const beta = rho[k] * dot(Y[k], d);

@@ -76,26 +76,44 @@ function logWeightSd(whitened: WhitenedModel, logpAtMode: number, rng: Rng): num
  * why there is none (too many coordinates, no proper mode, or a poor fit): the caller then
  * uses Stan's random inits.
  */
-export function laplaceStarts(model: CompiledModel, chains: number, seed: number): LaplaceStarts | NoLaplaceStarts {
+export function laplaceStarts(
+  model: CompiledModel,
+  chains: number,
+  seed: number,
+): LaplaceStarts | NoLaplaceStarts {
   const n = model.dim;
   if (n > LAPLACE_MAX_DIM) {
-    return { ok: false, evaluations: 0, reason: `the model has ${n} coordinates (the Laplace start handles at most ${LAPLACE_MAX_DIM})` };
+    return {
+      ok: false,
+      evaluations: 0,
+      reason: `the model has ${n} coordinates (the Laplace start handles at most ${LAPLACE_MAX_DIM})`,
+    };
   }
   let laplace: LaplaceApproximation | null;
   try {
     laplace = laplaceApproximation(model, new Float64Array(n));
   } catch (e) {
     // e.g. a log density that is not finite at the origin: Stan's random inits retry elsewhere.
-    return { ok: false, evaluations: 0, reason: `the mode search failed (${e instanceof Error ? e.message : String(e)})` };
+    return {
+      ok: false,
+      evaluations: 0,
+      reason: `the mode search failed (${e instanceof Error ? e.message : String(e)})`,
+    };
   }
-  if (!laplace) return { ok: false, evaluations: 0, reason: 'no positive-definite Hessian at the optimum found (no proper posterior mode)' };
+  if (!laplace)
+    return {
+      ok: false,
+      evaluations: 0,
+      reason: 'no positive-definite Hessian at the optimum found (no proper posterior mode)',
+    };
   const preconditioner: Preconditioner = { shift: laplace.mode, factor: laplace.covarianceFactor };
   const whitened = new WhitenedModel(model, preconditioner);
   const sd = logWeightSd(whitened, laplace.logpAtMode, Rng.forKey(seed ^ INIT_STREAM, 0));
   let evaluations = laplace.evaluations + CHECK_DRAWS;
   if (!(sd <= LAPLACE_MAX_LOG_WEIGHT_SD)) {
     return {
-      ok: false, evaluations,
+      ok: false,
+      evaluations,
       reason: `the posterior is far from normal around its mode (sd of log importance weights ${sd.toFixed(1)} > ${LAPLACE_MAX_LOG_WEIGHT_SD}; typical of non-centered group effects)`,
     };
   }

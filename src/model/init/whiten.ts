@@ -53,10 +53,15 @@ export class WhitenedModel implements CompiledModel {
   private readonly q: Float64Array;
   private readonly gq: Float64Array;
 
-  constructor(private readonly inner: CompiledModel, private readonly p: Preconditioner) {
+  constructor(
+    private readonly inner: CompiledModel,
+    private readonly p: Preconditioner,
+  ) {
     const n = inner.dim;
     if (p.shift.length !== n || p.factor.length !== n * n) {
-      throw new Error(`WhitenedModel: the preconditioner is for dimension ${p.shift.length}, the model has ${n}`);
+      throw new Error(
+        `WhitenedModel: the preconditioner is for dimension ${p.shift.length}, the model has ${n}`,
+      );
     }
     this.dim = n;
     this.unconstrainedNames = inner.unconstrainedNames.map((name) => `whitened(${name})`);

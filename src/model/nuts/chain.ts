@@ -5,11 +5,11 @@
  */
 import type { ChainProgress, ChainResult, CompiledModel, LogDensity, SamplerSettings } from '../types';
 import { Rng } from '../../util/rng';
-import { PhasePoint } from './phasePoint';
+import { PhasePoint } from './phase-point';
 import { NutsTransition } from './trajectory';
-import { initStepSize } from './stepSizeInit';
-import { DualAveraging } from './dualAveraging';
-import { WindowedVarianceAdaptation } from './windowedAdaptation';
+import { initStepSize } from './step-size-init';
+import { DualAveraging } from './dual-averaging';
+import { WindowedVarianceAdaptation } from './windowed-adaptation';
 import { resolveSamplerSettings } from './settings';
 
 export const MAX_INIT_ATTEMPTS = 100;
@@ -44,7 +44,7 @@ export function initialPoint(density: LogDensity, radius: number, rng: Rng, z: P
   }
   throw new Error(
     `Initialization between (-${radius}, ${radius}) failed after ${MAX_INIT_ATTEMPTS} attempts: the log density ` +
-      'or its gradient was not finite at every random init. Check the data against the family\'s support and the priors, ' +
+      "or its gradient was not finite at every random init. Check the data against the family's support and the priors, " +
       'or try a smaller initRadius.',
   );
 }
@@ -78,11 +78,14 @@ export interface ChainStart {
 }
 
 function startVector(name: string, x: ArrayLike<number>, dim: number, positive: boolean): Float64Array {
-  if (x.length !== dim) throw new Error(`sampleChain: start.${name} must have length ${dim} (the model's dim), got ${x.length}`);
+  if (x.length !== dim)
+    throw new Error(`sampleChain: start.${name} must have length ${dim} (the model's dim), got ${x.length}`);
   const v = Float64Array.from(x);
   for (let i = 0; i < dim; i++) {
     if (!Number.isFinite(v[i]) || (positive && !(v[i] > 0))) {
-      throw new Error(`sampleChain: start.${name}[${i}] must be a finite${positive ? ' positive' : ''} number, got ${v[i]}`);
+      throw new Error(
+        `sampleChain: start.${name}[${i}] must be a finite${positive ? ' positive' : ''} number, got ${v[i]}`,
+      );
     }
   }
   return v;
@@ -98,7 +101,8 @@ export function sampleChain(
   const settings = resolveSamplerSettings(settingsIn);
   const { iter, warmup, thin } = settings;
   const dim = model.dim;
-  if (!(Number.isInteger(dim) && dim > 0)) throw new Error(`sampleChain: the model must have dim >= 1, got ${dim}`);
+  if (!(Number.isInteger(dim) && dim > 0))
+    throw new Error(`sampleChain: the model must have dim >= 1, got ${dim}`);
   const nOut = model.outputNames.length;
   const rng = Rng.forKey(settings.seed, chain);
   const density = new CountingDensity(model);
@@ -109,7 +113,9 @@ export function sampleChain(
     z.q.set(startVector('init', start.init, dim, false));
     z.logp = density.logDensityGradient(z.q, z.grad);
     if (!Number.isFinite(z.logp) || !allFinite(z.grad)) {
-      throw new Error('sampleChain: the log density or its gradient is not finite at start.init; choose another initial value');
+      throw new Error(
+        'sampleChain: the log density or its gradient is not finite at start.init; choose another initial value',
+      );
     }
   } else {
     initialPoint(density, settings.initRadius, rng, z);
@@ -123,9 +129,10 @@ export function sampleChain(
   }
   const scratch = new PhasePoint(dim);
   // Stan starts from the user step size (default 1) and centres dual averaging on log(10 · it).
-  nuts.stepSize = warmup === 0 && start.stepSize !== undefined
-    ? userStep
-    : initStepSize(density, nuts.invMetric, z, userStep, rng, scratch);
+  nuts.stepSize =
+    warmup === 0 && start.stepSize !== undefined
+      ? userStep
+      : initStepSize(density, nuts.invMetric, z, userStep, rng, scratch);
   const dual = new DualAveraging({ delta: settings.adaptDelta, mu: Math.log(10 * userStep) });
   const windows = new WindowedVarianceAdaptation(dim, warmup);
 

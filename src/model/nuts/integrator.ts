@@ -7,10 +7,15 @@
  * p (the sampler's overhead is a handful of passes over the parameter vector per step).
  */
 import type { LogDensity } from '../types';
-import type { PhasePoint } from './phasePoint';
+import type { PhasePoint } from './phase-point';
 
 /** Half step in p and full step in q in one pass, then the log density and gradient at the new q. */
-export function leapfrogOpen(density: LogDensity, invMetric: Float64Array, z: PhasePoint, epsilon: number): void {
+export function leapfrogOpen(
+  density: LogDensity,
+  invMetric: Float64Array,
+  z: PhasePoint,
+  epsilon: number,
+): void {
   const { q, p, grad } = z;
   const half = 0.5 * epsilon;
   for (let i = 0; i < q.length; i++) {

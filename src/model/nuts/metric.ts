@@ -3,7 +3,7 @@
  * T(p) = ½ Σ invM_i p_i², p ~ N(0, M) with M = diag(1 / invM).
  */
 import type { Rng } from '../../util/rng';
-import type { PhasePoint } from './phasePoint';
+import type { PhasePoint } from './phase-point';
 
 export function kineticEnergy(invMetric: Float64Array, p: Float64Array): number {
   let t = 0;

@@ -14,7 +14,11 @@ export function logSumExp(a: number, b: number): number {
  * probability w_new / (w_old + w_new) given the merged log weight. `u` is a uniform draw,
  * consumed only when the outcome is not certain (as Stan does, to keep streams aligned).
  */
-export function takeNewUniform(logWeightNew: number, logWeightMerged: number, uniform: () => number): boolean {
+export function takeNewUniform(
+  logWeightNew: number,
+  logWeightMerged: number,
+  uniform: () => number,
+): boolean {
   if (logWeightNew > logWeightMerged) return true;
   return uniform() < Math.exp(logWeightNew - logWeightMerged);
 }

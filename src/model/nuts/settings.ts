@@ -26,7 +26,9 @@ export function resolveSamplerSettings(partial: Partial<SamplerSettings> = {}): 
   const warmup = partial.warmup ?? Math.floor(iter / 2);
   checkInteger('warmup', warmup, 0);
   if (warmup >= iter) {
-    throw new Error(`Sampler setting warmup (${warmup}) must be smaller than iter (${iter}) so that draws are saved`);
+    throw new Error(
+      `Sampler setting warmup (${warmup}) must be smaller than iter (${iter}) so that draws are saved`,
+    );
   }
   const thin = partial.thin ?? DEFAULT_SAMPLER_SETTINGS.thin;
   checkInteger('thin', thin, 1);
@@ -35,7 +37,9 @@ export function resolveSamplerSettings(partial: Partial<SamplerSettings> = {}): 
   if (maxTreedepth > 30) throw new Error(`Sampler setting maxTreedepth must be <= 30, got ${maxTreedepth}`);
   const adaptDelta = partial.adaptDelta ?? DEFAULT_SAMPLER_SETTINGS.adaptDelta;
   if (!(adaptDelta > 0 && adaptDelta < 1)) {
-    throw new Error(`Sampler setting adaptDelta must be strictly between 0 and 1 (e.g. 0.8 or 0.95), got ${adaptDelta}`);
+    throw new Error(
+      `Sampler setting adaptDelta must be strictly between 0 and 1 (e.g. 0.8 or 0.95), got ${adaptDelta}`,
+    );
   }
   const seed = partial.seed ?? DEFAULT_SAMPLER_SETTINGS.seed;
   if (!Number.isInteger(seed)) throw new Error(`Sampler setting seed must be an integer, got ${seed}`);

@@ -50,7 +50,12 @@ export function mergeNoUTurn(
   rMinus: Float64Array,
   rhoOut: Float64Array,
 ): boolean {
-  let wholePlus = 0, wholeMinus = 0, leftPlus = 0, leftMinus = 0, rightPlus = 0, rightMinus = 0;
+  let wholePlus = 0,
+    wholeMinus = 0,
+    leftPlus = 0,
+    leftMinus = 0,
+    rightPlus = 0,
+    rightMinus = 0;
   for (let i = 0; i < rhoOut.length; i++) {
     const rl = rhoL[i];
     const rr = rhoR[i];

@@ -26,7 +26,7 @@
  */
 import type { LogDensity } from '../types';
 import type { Rng } from '../../util/rng';
-import { PhasePoint } from './phasePoint';
+import { PhasePoint } from './phase-point';
 import { leapfrogOpen } from './integrator';
 import { hamiltonian, pSharp, sampleMomentum } from './metric';
 import { mergeNoUTurn } from './termination';
@@ -67,7 +67,13 @@ export class NutsTransition {
   /** Diagonal inverse metric M⁻¹; the adaptation writes into it in place. */
   readonly invMetric: Float64Array;
   stepSize = 1;
-  readonly stats: TransitionStats = { acceptStat: 0, treedepth: 0, nLeapfrog: 0, divergent: false, energy: 0 };
+  readonly stats: TransitionStats = {
+    acceptStat: 0,
+    treedepth: 0,
+    nLeapfrog: 0,
+    divergent: false,
+    energy: 0,
+  };
 
   private readonly uniform: () => number;
   /** The moving end of the trajectory: every leapfrog step acts on it. */
@@ -113,11 +119,17 @@ export class NutsTransition {
     this.zSample = new PhasePoint(dim);
     this.zPropose = new PhasePoint(dim);
     const v = () => new Float64Array(dim);
-    this.pFwdFwd = v(); this.pSharpFwdFwd = v();
-    this.pFwdBck = v(); this.pSharpFwdBck = v();
-    this.pBckFwd = v(); this.pSharpBckFwd = v();
-    this.pBckBck = v(); this.pSharpBckBck = v();
-    this.rho = v(); this.rhoFwd = v(); this.rhoBck = v();
+    this.pFwdFwd = v();
+    this.pSharpFwdFwd = v();
+    this.pFwdBck = v();
+    this.pSharpFwdBck = v();
+    this.pBckFwd = v();
+    this.pSharpBckFwd = v();
+    this.pBckBck = v();
+    this.pSharpBckBck = v();
+    this.rho = v();
+    this.rhoFwd = v();
+    this.rhoBck = v();
     this.levels = [];
     for (let d = 0; d <= maxDepth; d++) this.levels.push(new LevelWorkspace(dim));
   }
@@ -163,14 +175,30 @@ export class NutsTransition {
         this.rhoBck.set(this.rho);
         this.pBckFwd.set(this.pFwdFwd);
         this.pSharpBckFwd.set(this.pSharpFwdFwd);
-        valid = this.buildTree(depth, this.pSharpFwdBck, this.pSharpFwdFwd, this.rhoFwd, this.pFwdBck, this.pFwdFwd, 1);
+        valid = this.buildTree(
+          depth,
+          this.pSharpFwdBck,
+          this.pSharpFwdFwd,
+          this.rhoFwd,
+          this.pFwdBck,
+          this.pFwdFwd,
+          1,
+        );
         this.zFwd.copyFrom(z);
       } else {
         z.copyFrom(this.zBck);
         this.rhoFwd.set(this.rho);
         this.pFwdBck.set(this.pBckBck);
         this.pSharpFwdBck.set(this.pSharpBckBck);
-        valid = this.buildTree(depth, this.pSharpBckFwd, this.pSharpBckBck, this.rhoBck, this.pBckFwd, this.pBckBck, -1);
+        valid = this.buildTree(
+          depth,
+          this.pSharpBckFwd,
+          this.pSharpBckBck,
+          this.rhoBck,
+          this.pBckFwd,
+          this.pBckBck,
+          -1,
+        );
         this.zBck.copyFrom(z);
       }
       if (!valid) break;
@@ -182,8 +210,14 @@ export class NutsTransition {
 
       // rho = rho_bck + rho_fwd, and the whole-span and two cross-subtree checks.
       const persist = mergeNoUTurn(
-        this.rhoBck, this.pSharpBckBck, this.pSharpBckFwd, this.pBckFwd,
-        this.rhoFwd, this.pSharpFwdBck, this.pSharpFwdFwd, this.pFwdBck,
+        this.rhoBck,
+        this.pSharpBckBck,
+        this.pSharpBckFwd,
+        this.pBckFwd,
+        this.rhoFwd,
+        this.pSharpFwdBck,
+        this.pSharpFwdFwd,
+        this.pFwdBck,
         this.rho,
       );
       if (!persist) break;
@@ -231,14 +265,22 @@ export class NutsTransition {
     }
 
     const ws = this.levels[depth];
-    if (!this.buildTree(depth - 1, pSharpBeg, ws.pSharpInitEnd, ws.rhoInit, pBeg, ws.pInitEnd, sign)) return false;
-    if (!this.buildTree(depth - 1, ws.pSharpFinalBeg, pSharpEnd, ws.rhoFinal, ws.pFinalBeg, pEnd, sign)) return false;
+    if (!this.buildTree(depth - 1, pSharpBeg, ws.pSharpInitEnd, ws.rhoInit, pBeg, ws.pInitEnd, sign))
+      return false;
+    if (!this.buildTree(depth - 1, ws.pSharpFinalBeg, pSharpEnd, ws.rhoFinal, ws.pFinalBeg, pEnd, sign))
+      return false;
 
     // init = the half built first, final = the second. Each check needs both of its dot
     // products positive, so it is symmetric in its two ends and serves both directions.
     return mergeNoUTurn(
-      ws.rhoInit, pSharpBeg, ws.pSharpInitEnd, ws.pInitEnd,
-      ws.rhoFinal, ws.pSharpFinalBeg, pSharpEnd, ws.pFinalBeg,
+      ws.rhoInit,
+      pSharpBeg,
+      ws.pSharpInitEnd,
+      ws.pInitEnd,
+      ws.rhoFinal,
+      ws.pSharpFinalBeg,
+      pSharpEnd,
+      ws.pFinalBeg,
       rho,
     );
   }

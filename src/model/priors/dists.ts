@@ -29,7 +29,12 @@ const ARITY: Record<DistName, number> = {
 };
 
 /** Distributions whose support is the positive half-line (need a lower bound of 0). */
-export const POSITIVE_SUPPORT: ReadonlySet<DistName> = new Set(['exponential', 'gamma', 'inv_gamma', 'lognormal']);
+export const POSITIVE_SUPPORT: ReadonlySet<DistName> = new Set([
+  'exponential',
+  'gamma',
+  'inv_gamma',
+  'lognormal',
+]);
 
 /** Builds a distribution, checking arity and parameter ranges. */
 export function makeDist(name: string, args: number[], context: string): PriorDist {
@@ -40,11 +45,15 @@ export function makeDist(name: string, args: number[], context: string): PriorDi
   }
   const d = name as DistName;
   if (args.length !== ARITY[d]) {
-    throw new ModelSpecError(`${context}: ${d} takes ${ARITY[d]} argument${ARITY[d] === 1 ? '' : 's'}, got ${args.length}`);
+    throw new ModelSpecError(
+      `${context}: ${d} takes ${ARITY[d]} argument${ARITY[d] === 1 ? '' : 's'}, got ${args.length}`,
+    );
   }
-  for (const a of args) if (!Number.isFinite(a)) throw new ModelSpecError(`${context}: arguments must be finite numbers`);
+  for (const a of args)
+    if (!Number.isFinite(a)) throw new ModelSpecError(`${context}: arguments must be finite numbers`);
   const positive = (i: number, what: string) => {
-    if (!(args[i] > 0)) throw new ModelSpecError(`${context}: the ${what} of ${d} must be > 0, got ${args[i]}`);
+    if (!(args[i] > 0))
+      throw new ModelSpecError(`${context}: the ${what} of ${d} must be > 0, got ${args[i]}`);
   };
   switch (d) {
     case 'normal':

@@ -24,7 +24,8 @@ export interface UserPrior {
 export function parsePriors(texts: readonly string[]): UserPrior[] {
   const out: UserPrior[] = [];
   for (const text of texts) {
-    if (typeof text !== 'string') throw new ModelSpecError(`priors must be strings in brms notation, got ${typeof text}`);
+    if (typeof text !== 'string')
+      throw new ModelSpecError(`priors must be strings in brms notation, got ${typeof text}`);
     for (const piece of splitTopLevel(text, '+')) out.push(parseOne(piece.trim(), text));
   }
   return out;
@@ -68,7 +69,8 @@ function parseOne(piece: string, whole: string): UserPrior {
   const ctx = `prior "${whole}"`;
   const call = /^([A-Za-z_][A-Za-z0-9_.]*)\s*\(([\s\S]*)\)$/.exec(piece);
   if (!call) {
-    if (piece === '' || /^flat$/i.test(piece)) return { dist: { dist: 'flat', args: [] }, class: 'b', coef: '', group: '', text: piece };
+    if (piece === '' || /^flat$/i.test(piece))
+      return { dist: { dist: 'flat', args: [] }, class: 'b', coef: '', group: '', text: piece };
     throw new ModelSpecError(`${ctx}: expected e.g. prior(normal(0, 1), class = b) or normal(0, 1)`);
   }
   const fn = call[1];
@@ -82,7 +84,8 @@ function parseOne(piece: string, whole: string): UserPrior {
   for (const arg of args) {
     const m = /^\s*([A-Za-z_.]+)\s*=(?!=)\s*([\s\S]*)$/.exec(arg);
     if (m) {
-      if (!ARG_ORDER.includes(m[1])) throw new ModelSpecError(`${ctx}: unknown argument '${m[1]}'; use class, coef, group`);
+      if (!ARG_ORDER.includes(m[1]))
+        throw new ModelSpecError(`${ctx}: unknown argument '${m[1]}'; use class, coef, group`);
       named[m[1]] = m[2].trim();
     } else {
       while (ARG_ORDER[position] in named) position += 1;
@@ -94,18 +97,24 @@ function parseOne(piece: string, whole: string): UserPrior {
   if (!('prior' in named)) throw new ModelSpecError(`${ctx}: no distribution given`);
   for (const k of ['resp', 'dpar', 'nlpar']) {
     if (named[k] && unquote(named[k]) !== '') {
-      throw new ModelSpecError(`${ctx}: '${k}' is not supported (single-response models with no predicted distributional parameters)`);
+      throw new ModelSpecError(
+        `${ctx}: '${k}' is not supported (single-response models with no predicted distributional parameters)`,
+      );
     }
   }
   for (const k of ['lb', 'ub']) {
     if (named[k] && unquote(named[k]) !== '' && unquote(named[k]) !== 'NA') {
-      throw new ModelSpecError(`${ctx}: bounds ('${k}') are not supported; sd, sigma and shape are already bounded below by 0`);
+      throw new ModelSpecError(
+        `${ctx}: bounds ('${k}') are not supported; sd, sigma and shape are already bounded below by 0`,
+      );
     }
   }
   const distText = fn === 'prior' ? named.prior : unquote(named.prior);
   const cls = named.class === undefined ? 'b' : unquote(named.class);
   if (!CLASSES.includes(cls as PriorClass)) {
-    throw new ModelSpecError(`${ctx}: class '${cls}' is not a parameter class of these models; use one of ${CLASSES.join(', ')}`);
+    throw new ModelSpecError(
+      `${ctx}: class '${cls}' is not a parameter class of these models; use one of ${CLASSES.join(', ')}`,
+    );
   }
   return {
     dist: distText.trim() === '' ? { dist: 'flat', args: [] } : parseDist(distText, ctx),
@@ -120,12 +129,15 @@ function parseDist(text: string, ctx: string): PriorDist {
   const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(([^()]*)\)\s*$/.exec(text);
   if (!m) throw new ModelSpecError(`${ctx}: cannot read the distribution '${text}'; write e.g. normal(0, 1)`);
   if (m[1] === 'flat' && m[2].trim() === '') return { dist: 'flat', args: [] };
-  const args = m[2].trim() === '' ? [] : m[2].split(',').map((s) => {
-    const t = s.trim();
-    if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) {
-      throw new ModelSpecError(`${ctx}: distribution arguments must be numbers, got '${t}'`);
-    }
-    return Number(t);
-  });
+  const args =
+    m[2].trim() === ''
+      ? []
+      : m[2].split(',').map((s) => {
+          const t = s.trim();
+          if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) {
+            throw new ModelSpecError(`${ctx}: distribution arguments must be numbers, got '${t}'`);
+          }
+          return Number(t);
+        });
   return makeDist(m[1], args, ctx);
 }

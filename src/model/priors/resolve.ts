@@ -83,21 +83,41 @@ export function resolvePriors(ctx: PriorContext, userTexts: readonly string[] = 
 
   const table: PriorTableRow[] = [];
   if (ctx.coefNames.length > 0) {
-    table.push({ prior: bClass ? formatDist(bClass.dist) : '(flat)', class: 'b', coef: '', group: '', source: bClass ? 'user' : 'default' });
+    table.push({
+      prior: bClass ? formatDist(bClass.dist) : '(flat)',
+      class: 'b',
+      coef: '',
+      group: '',
+      source: bClass ? 'user' : 'default',
+    });
     ctx.coefNames.forEach((name, k) => {
       const specific = find('b', name, '');
-      table.push({ prior: specific ? formatDist(specific.dist) : '', class: 'b', coef: name, group: '', source: specific ? 'user' : b[k].source === 'user' ? 'user' : 'default' });
+      table.push({
+        prior: specific ? formatDist(specific.dist) : '',
+        class: 'b',
+        coef: name,
+        group: '',
+        source: specific ? 'user' : b[k].source === 'user' ? 'user' : 'default',
+      });
     });
   }
-  if (intercept) table.push({ prior: intercept.text, class: 'Intercept', coef: '', group: '', source: intercept.source });
+  if (intercept)
+    table.push({ prior: intercept.text, class: 'Intercept', coef: '', group: '', source: intercept.source });
   if (ctx.groups.length > 0) {
-    table.push({ prior: sdClass ? formatDist(sdClass.dist) : formatDist(studentT(0)), class: 'sd', coef: '', group: '', source: sdClass ? 'user' : 'default' });
+    table.push({
+      prior: sdClass ? formatDist(sdClass.dist) : formatDist(studentT(0)),
+      class: 'sd',
+      coef: '',
+      group: '',
+      source: sdClass ? 'user' : 'default',
+    });
     ctx.groups.forEach((g, k) => {
       table.push({ prior: sd[k].text, class: 'sd', coef: '', group: g, source: sd[k].source });
       table.push({ prior: '', class: 'sd', coef: 'Intercept', group: g, source: sd[k].source });
     });
   }
-  if (aux && ctx.family.aux) table.push({ prior: aux.text, class: ctx.family.aux, coef: '', group: '', source: aux.source });
+  if (aux && ctx.family.aux)
+    table.push({ prior: aux.text, class: ctx.family.aux, coef: '', group: '', source: aux.source });
   return { scaleRule: rule, intercept, b, sd, aux, table };
 }
 
@@ -106,33 +126,51 @@ function validate(ctx: PriorContext, user: UserPrior[]): void {
   for (const p of user) {
     const where = `prior "${p.text}"`;
     const key = `${p.class}|${p.coef}|${p.group}`;
-    if (seen.has(key)) throw new ModelSpecError(`${where}: duplicated prior for class ${p.class}${p.coef ? `, coef ${p.coef}` : ''}${p.group ? `, group ${p.group}` : ''}`);
+    if (seen.has(key))
+      throw new ModelSpecError(
+        `${where}: duplicated prior for class ${p.class}${p.coef ? `, coef ${p.coef}` : ''}${p.group ? `, group ${p.group}` : ''}`,
+      );
     seen.add(key);
     switch (p.class) {
       case 'b':
         if (p.group) throw new ModelSpecError(`${where}: class b takes no group`);
-        if (ctx.coefNames.length === 0) throw new ModelSpecError(`${where}: the model has no population-level coefficients (class b)`);
+        if (ctx.coefNames.length === 0)
+          throw new ModelSpecError(`${where}: the model has no population-level coefficients (class b)`);
         if (p.coef && !ctx.coefNames.includes(p.coef)) {
-          throw new ModelSpecError(`${where}: coef '${p.coef}' is not a coefficient of this model; the coefficients are: ${ctx.coefNames.join(', ')}`);
+          throw new ModelSpecError(
+            `${where}: coef '${p.coef}' is not a coefficient of this model; the coefficients are: ${ctx.coefNames.join(', ')}`,
+          );
         }
         if (POSITIVE_SUPPORT.has(p.dist.dist)) {
-          throw new ModelSpecError(`${where}: ${p.dist.dist} has positive support but coefficients are unbounded; use e.g. normal or student_t`);
+          throw new ModelSpecError(
+            `${where}: ${p.dist.dist} has positive support but coefficients are unbounded; use e.g. normal or student_t`,
+          );
         }
         break;
       case 'Intercept':
-        if (!ctx.intercept) throw new ModelSpecError(`${where}: the model has no intercept (the formula removes it with 0 or -1)`);
+        if (!ctx.intercept)
+          throw new ModelSpecError(
+            `${where}: the model has no intercept (the formula removes it with 0 or -1)`,
+          );
         if (p.coef || p.group) throw new ModelSpecError(`${where}: class Intercept takes no coef or group`);
         if (POSITIVE_SUPPORT.has(p.dist.dist)) {
-          throw new ModelSpecError(`${where}: ${p.dist.dist} has positive support but the intercept is unbounded; use e.g. normal or student_t`);
+          throw new ModelSpecError(
+            `${where}: ${p.dist.dist} has positive support but the intercept is unbounded; use e.g. normal or student_t`,
+          );
         }
         break;
       case 'sd':
-        if (ctx.groups.length === 0) throw new ModelSpecError(`${where}: the model has no group-level effects (class sd)`);
+        if (ctx.groups.length === 0)
+          throw new ModelSpecError(`${where}: the model has no group-level effects (class sd)`);
         if (p.group && !ctx.groups.includes(p.group)) {
-          throw new ModelSpecError(`${where}: group '${p.group}' is not a grouping factor of this model; the groups are: ${ctx.groups.join(', ')}`);
+          throw new ModelSpecError(
+            `${where}: group '${p.group}' is not a grouping factor of this model; the groups are: ${ctx.groups.join(', ')}`,
+          );
         }
-        if (p.coef && p.coef !== 'Intercept') throw new ModelSpecError(`${where}: only coef = Intercept exists for sd (random intercepts)`);
-        if (p.coef && !p.group) throw new ModelSpecError(`${where}: coef = Intercept for class sd needs a group`);
+        if (p.coef && p.coef !== 'Intercept')
+          throw new ModelSpecError(`${where}: only coef = Intercept exists for sd (random intercepts)`);
+        if (p.coef && !p.group)
+          throw new ModelSpecError(`${where}: coef = Intercept for class sd needs a group`);
         break;
       case 'sigma':
       case 'shape':

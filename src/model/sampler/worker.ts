@@ -20,8 +20,13 @@ function describe(e: unknown): { message: string; stack?: string } {
 
 function checkModel(model: unknown, factory: ModelFactoryRef): CompiledModel {
   const m = model as Partial<CompiledModel> | null;
-  if (!m || typeof m.logDensityGradient !== 'function' || typeof m.constrain !== 'function'
-    || typeof m.dim !== 'number' || !Array.isArray(m.outputNames)) {
+  if (
+    !m ||
+    typeof m.logDensityGradient !== 'function' ||
+    typeof m.constrain !== 'function' ||
+    typeof m.dim !== 'number' ||
+    !Array.isArray(m.outputNames)
+  ) {
     throw new Error(
       `${factory.exportName} in ${factory.module} did not return a CompiledModel ` +
         '(dim, logDensityGradient, constrain, outputNames)',
@@ -51,13 +56,22 @@ async function main(): Promise<void> {
   }
   parentPort!.on('message', (msg: RunChainMessage) => {
     try {
-      const onProgress = msg.progress ? (progress: ChainProgress) => post({ type: 'progress', progress }) : undefined;
+      const onProgress = msg.progress
+        ? (progress: ChainProgress) => post({ type: 'progress', progress })
+        : undefined;
       const target = msg.preconditioner ? new WhitenedModel(model, msg.preconditioner) : model;
       const result = sampleChain(target, msg.settings, msg.chain, onProgress, msg.start);
       const s = result.stats;
       post({ type: 'result', result }, [
-        result.draws.buffer, result.invMetric.buffer, s.lp.buffer, s.acceptStat.buffer, s.stepsize.buffer,
-        s.treedepth.buffer, s.nLeapfrog.buffer, s.divergent.buffer, s.energy.buffer,
+        result.draws.buffer,
+        result.invMetric.buffer,
+        s.lp.buffer,
+        s.acceptStat.buffer,
+        s.stepsize.buffer,
+        s.treedepth.buffer,
+        s.nLeapfrog.buffer,
+        s.divergent.buffer,
+        s.energy.buffer,
       ] as ArrayBuffer[]);
     } catch (e) {
       post({ type: 'error', stage: 'chain', chain: msg.chain, ...describe(e) });

@@ -5,7 +5,10 @@
 import * as aq from 'arquero';
 import type { ChainResult } from '../types';
 
-export function drawsColumns(results: readonly ChainResult[], names: readonly string[]): Record<string, Float64Array | Int32Array> {
+export function drawsColumns(
+  results: readonly ChainResult[],
+  names: readonly string[],
+): Record<string, Float64Array | Int32Array> {
   const P = names.length;
   const total = results.reduce((a, r) => a + r.nDraws, 0);
   const cols: Record<string, Float64Array | Int32Array> = {
@@ -17,7 +20,9 @@ export function drawsColumns(results: readonly ChainResult[], names: readonly st
   let row = 0;
   for (const r of results) {
     if (r.draws.length !== r.nDraws * P) {
-      throw new Error(`drawsTable: chain ${r.chain} has ${r.draws.length} values, expected ${r.nDraws} × ${P}`);
+      throw new Error(
+        `drawsTable: chain ${r.chain} has ${r.draws.length} values, expected ${r.nDraws} × ${P}`,
+      );
     }
     for (let i = 0; i < r.nDraws; i++, row++) {
       cols['.chain'][row] = r.chain;

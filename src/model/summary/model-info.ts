@@ -21,11 +21,19 @@ export interface ModelInfo {
 /** brms's `summarise_links` text per family (the links we support are brms's defaults). */
 export function familyLinks(family: string): string {
   switch (family) {
-    case 'poisson': return 'mu = log';
-    case 'negbinomial': return 'mu = log; shape = identity';
-    case 'gaussian': return 'mu = identity; sigma = identity';
-    case 'lognormal': return 'mu = identity; sigma = identity';
-    case 'bernoulli': return 'mu = logit';
-    default: throw new Error(`familyLinks: unknown family "${family}" (expected poisson, negbinomial, gaussian, lognormal or bernoulli)`);
+    case 'poisson':
+      return 'mu = log';
+    case 'negbinomial':
+      return 'mu = log; shape = identity';
+    case 'gaussian':
+      return 'mu = identity; sigma = identity';
+    case 'lognormal':
+      return 'mu = identity; sigma = identity';
+    case 'bernoulli':
+      return 'mu = logit';
+    default:
+      throw new Error(
+        `familyLinks: unknown family "${family}" (expected poisson, negbinomial, gaussian, lognormal or bernoulli)`,
+      );
   }
 }

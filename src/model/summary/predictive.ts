@@ -46,7 +46,8 @@ export function drawAt(chains: readonly ChainResult[], s: number, nOutputs: numb
 export function selectDraws(chains: readonly ChainResult[], sel: DrawSelection = {}): Int32Array {
   const S = totalDraws(chains);
   if (sel.ndraws === undefined || sel.ndraws >= S) return Int32Array.from({ length: S }, (_, i) => i);
-  if (!Number.isInteger(sel.ndraws) || sel.ndraws < 1) throw new Error(`ndraws must be a whole number >= 1, got ${sel.ndraws}`);
+  if (!Number.isInteger(sel.ndraws) || sel.ndraws < 1)
+    throw new Error(`ndraws must be a whole number >= 1, got ${sel.ndraws}`);
   const rng = Rng.forKey(sel.seed ?? 1, 0x5e1ec7);
   const idx = Int32Array.from({ length: S }, (_, i) => i);
   for (let i = 0; i < sel.ndraws; i++) {
@@ -76,7 +77,11 @@ export function posteriorPredict(src: PredictiveSource, options: PredictOptions 
 }
 
 /** What pp_check overlays: the observed response and `ndraws` (default 10) predictive draws. */
-export function ppCheckDraws(src: PredictiveSource, ndraws = 10, seed = 1): { y: Float64Array; yrep: Float64Array[] } {
+export function ppCheckDraws(
+  src: PredictiveSource,
+  ndraws = 10,
+  seed = 1,
+): { y: Float64Array; yrep: Float64Array[] } {
   return { y: src.prepared.response.values, yrep: posteriorPredict(src, { ndraws, seed }) };
 }
 
@@ -105,7 +110,11 @@ export interface ConditionalEffect {
  * for numeric predictors, every level for factors) with the others at their mean /
  * reference level and group effects off; estimate = median, 95% interval by quantiles.
  */
-export function conditionalEffect(src: PredictiveSource, variable: string, options: DrawSelection & { resolution?: number } = {}): ConditionalEffect {
+export function conditionalEffect(
+  src: PredictiveSource,
+  variable: string,
+  options: DrawSelection & { resolution?: number } = {},
+): ConditionalEffect {
   const grid = conditionalGrid(src.prepared, variable, options.resolution ?? 100);
   const epred = posteriorEpred(src, { ...options, newdata: grid, groups: false });
   const axis = grid[variable];
@@ -121,6 +130,9 @@ export function conditionalEffect(src: PredictiveSource, variable: string, optio
 }
 
 /** Conditional effects of every population-level predictor, in formula order. */
-export function conditionalEffects(src: PredictiveSource, options: DrawSelection & { resolution?: number } = {}): ConditionalEffect[] {
+export function conditionalEffects(
+  src: PredictiveSource,
+  options: DrawSelection & { resolution?: number } = {},
+): ConditionalEffect[] {
   return src.prepared.predictors.map((p) => conditionalEffect(src, p.name, options));
 }

@@ -29,7 +29,11 @@ function fmt(x: number, digits: number): string {
 }
 
 /** print(<character matrix>, quote = FALSE, right = TRUE): row names left, cells right-aligned. */
-export function formatMatrix(rowNames: readonly string[], colNames: readonly string[], cells: readonly string[][]): string {
+export function formatMatrix(
+  rowNames: readonly string[],
+  colNames: readonly string[],
+  cells: readonly string[][],
+): string {
   const rw = Math.max(0, ...rowNames.map((r) => r.length));
   const widths = colNames.map((c, j) => Math.max(c.length, ...cells.map((row) => row[j].length)));
   const lines = [' '.repeat(rw) + colNames.map((c, j) => ' ' + c.padStart(widths[j])).join('')];
@@ -41,10 +45,19 @@ export function formatMatrix(rowNames: readonly string[], colNames: readonly str
 
 function block(rows: { label: string; p: ParameterSummary }[], digits: number): string {
   const cells = rows.map(({ p }) => [
-    fmt(p.mean, digits), fmt(p.sd, digits), fmt(p['q2.5'], digits), fmt(p['q97.5'], digits),
-    fmt(p.rhat, digits), fmt(p.ess_bulk, 0), fmt(p.ess_tail, 0),
+    fmt(p.mean, digits),
+    fmt(p.sd, digits),
+    fmt(p['q2.5'], digits),
+    fmt(p['q97.5'], digits),
+    fmt(p.rhat, digits),
+    fmt(p.ess_bulk, 0),
+    fmt(p.ess_tail, 0),
   ]);
-  return formatMatrix(rows.map((r) => r.label), COLUMNS, cells);
+  return formatMatrix(
+    rows.map((r) => r.label),
+    COLUMNS,
+    cells,
+  );
 }
 
 export function formatBrmsSummary(x: PrintInput): string {
@@ -56,7 +69,9 @@ export function formatBrmsSummary(x: PrintInput): string {
   out.push(`  Links: ${familyLinks(x.info.family)} `);
   out.push(`Formula: ${x.info.formula} `);
   out.push(`   Data: ${x.dataName} (Number of observations: ${x.info.nRows}) `);
-  out.push(`  Draws: ${x.chains} chains, each with iter = ${x.iter}; warmup = ${x.warmup}; thin = ${x.thin};`);
+  out.push(
+    `  Draws: ${x.chains} chains, each with iter = ${x.iter}; warmup = ${x.warmup}; thin = ${x.thin};`,
+  );
   out.push(`         total post-warmup draws = ${total}`);
   out.push('');
   if (x.info.groups.length) {
@@ -72,13 +87,23 @@ export function formatBrmsSummary(x: PrintInput): string {
   const fixed = x.parameters.filter((p) => p.name.startsWith('b_'));
   if (fixed.length) {
     out.push('Regression Coefficients:');
-    out.push(block(fixed.map((p) => ({ label: p.name.slice(2), p })), digits));
+    out.push(
+      block(
+        fixed.map((p) => ({ label: p.name.slice(2), p })),
+        digits,
+      ),
+    );
     out.push('');
   }
   const spec = x.parameters.filter((p) => p.name === 'shape' || p.name === 'sigma');
   if (spec.length) {
     out.push('Further Distributional Parameters:');
-    out.push(block(spec.map((p) => ({ label: p.name, p })), digits));
+    out.push(
+      block(
+        spec.map((p) => ({ label: p.name, p })),
+        digits,
+      ),
+    );
     out.push('');
   }
   out.push('Draws were sampled using sampling(NUTS). For each parameter, Bulk_ESS');

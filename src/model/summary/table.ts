@@ -28,7 +28,11 @@ function checkChains(results: readonly ChainResult[], nOutputs: number): void {
 }
 
 /** Draws of output `j`, one array per chain (the layout the diagnostics take). */
-export function parameterChains(results: readonly ChainResult[], j: number, nOutputs: number): Float64Array[] {
+export function parameterChains(
+  results: readonly ChainResult[],
+  j: number,
+  nOutputs: number,
+): Float64Array[] {
   return results.map((r) => {
     const out = new Float64Array(r.nDraws);
     for (let i = 0; i < r.nDraws; i++) out[i] = r.draws[i * nOutputs + j];

@@ -23,7 +23,14 @@ export function statusSharesFigure(rows: readonly StatusShareRow[], n: number): 
   const fig = barFigure({
     title: `Followers by status (N = ${n.toLocaleString('en-US')}; 95% Wilson intervals)`,
     categories: rows.map((r) => r.label),
-    series: [{ name: 'share of all members', values: rows.map((r) => toPct(r.share)), lower: rows.map((r) => toPct(r.lo)), upper: rows.map((r) => toPct(r.hi)) }],
+    series: [
+      {
+        name: 'share of all members',
+        values: rows.map((r) => toPct(r.share)),
+        lower: rows.map((r) => toPct(r.lo)),
+        upper: rows.map((r) => toPct(r.hi)),
+      },
+    ],
     x: { title: 'Share of all members', unit: '%', range: [0, 100] },
     y: { title: 'Status', unit: 'rule in notebook 02' },
     horizontal: true,
@@ -31,8 +38,13 @@ export function statusSharesFigure(rows: readonly StatusShareRow[], n: number): 
   // Colour by status key (the labels are for reading), and say the count on hover.
   const trace = fig.data[0];
   trace.marker = { color: rows.map((r) => STATUS_COLORS[r.status as StatusCategory] ?? '#999999') };
-  trace.customdata = rows.map((r) => [r.count.toLocaleString('en-US'), toPct(r.lo).toFixed(1), toPct(r.hi).toFixed(1)]);
-  trace.hovertemplate = '%{y}: %{x:.1f}% (%{customdata[0]} members; 95% CI %{customdata[1]}–%{customdata[2]}%)<extra></extra>';
+  trace.customdata = rows.map((r) => [
+    r.count.toLocaleString('en-US'),
+    toPct(r.lo).toFixed(1),
+    toPct(r.hi).toFixed(1),
+  ]);
+  trace.hovertemplate =
+    '%{y}: %{x:.1f}% (%{customdata[0]} members; 95% CI %{customdata[1]}–%{customdata[2]}%)<extra></extra>';
   return fig;
 }
 
@@ -50,7 +62,15 @@ export function qualitySignalsFigure(rows: readonly SignalRow[], live: number): 
   return barFigure({
     title: `Profile signals among ${live.toLocaleString('en-US')} live members`,
     categories: sorted.map((r) => r.label),
-    series: [{ name: 'share of live members', color: '#0072B2', values: sorted.map((r) => toPct(r.share)), lower: sorted.map((r) => toPct(r.lo)), upper: sorted.map((r) => toPct(r.hi)) }],
+    series: [
+      {
+        name: 'share of live members',
+        color: '#0072B2',
+        values: sorted.map((r) => toPct(r.share)),
+        lower: sorted.map((r) => toPct(r.lo)),
+        upper: sorted.map((r) => toPct(r.hi)),
+      },
+    ],
     x: { title: 'Share of live members showing the signal', unit: '%', range: [0, 100] },
     y: { title: 'Signal', unit: 'definition in the table above' },
     horizontal: true,

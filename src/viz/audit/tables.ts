@@ -15,11 +15,21 @@ export function escapeHtml(s: string): string {
 }
 
 export function htmlTable<R>(rows: readonly R[], columns: readonly Column<R>[], caption?: string): string {
-  const th = columns.map((c) => `<th style="text-align:${c.numeric ? 'right' : 'left'};padding:2px 10px">${escapeHtml(c.header)}</th>`).join('');
+  const th = columns
+    .map(
+      (c) =>
+        `<th style="text-align:${c.numeric ? 'right' : 'left'};padding:2px 10px">${escapeHtml(c.header)}</th>`,
+    )
+    .join('');
   const body = rows
-    .map((r) => `<tr>${columns.map((c) => `<td style="text-align:${c.numeric ? 'right' : 'left'};padding:2px 10px">${escapeHtml(c.value(r))}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${columns.map((c) => `<td style="text-align:${c.numeric ? 'right' : 'left'};padding:2px 10px">${escapeHtml(c.value(r))}</td>`).join('')}</tr>`,
+    )
     .join('\n');
-  const cap = caption ? `<caption style="caption-side:top;text-align:left;font-weight:600;padding:4px 0">${escapeHtml(caption)}</caption>` : '';
+  const cap = caption
+    ? `<caption style="caption-side:top;text-align:left;font-weight:600;padding:4px 0">${escapeHtml(caption)}</caption>`
+    : '';
   return `<table class="study-table" style="border-collapse:collapse;margin:6px 0">${cap}<thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 

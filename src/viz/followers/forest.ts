@@ -22,11 +22,17 @@ export function effectLabel(e: Pick<PopulationEffect, 'predictorLabel' | 'level'
 }
 
 export function forestFigure(effects: readonly PopulationEffect[], opts: ForestOptions = {}): Figure {
-  if (effects.length === 0) throw new Error('forest plot: no population-level effects to draw (did the fit drop every predictor?).');
+  if (effects.length === 0)
+    throw new Error('forest plot: no population-level effects to draw (did the fit drop every predictor?).');
   const labels = effects.map(effectLabel);
   const med = effects.map((e) => Math.exp(e.q50));
   const colors = effects.map((e) => (e.clear ? CLEAR_COLOR : UNCLEAR_COLOR));
-  const bar = (lo: (e: PopulationEffect) => number, hi: (e: PopulationEffect) => number, thickness: number, name: string) => ({
+  const bar = (
+    lo: (e: PopulationEffect) => number,
+    hi: (e: PopulationEffect) => number,
+    thickness: number,
+    name: string,
+  ) => ({
     type: 'scatter',
     mode: 'markers',
     name,
@@ -46,8 +52,18 @@ export function forestFigure(effects: readonly PopulationEffect[], opts: ForestO
     },
   });
   const data: Record<string, unknown>[] = [
-    bar((e) => e.q025, (e) => e.q975, 1.5, '95% interval'),
-    bar((e) => e.q25, (e) => e.q75, 6, '50% interval'),
+    bar(
+      (e) => e.q025,
+      (e) => e.q975,
+      1.5,
+      '95% interval',
+    ),
+    bar(
+      (e) => e.q25,
+      (e) => e.q75,
+      6,
+      '50% interval',
+    ),
     {
       type: 'scatter',
       mode: 'markers',
@@ -56,7 +72,8 @@ export function forestFigure(effects: readonly PopulationEffect[], opts: ForestO
       y: labels,
       marker: { size: 10, color: colors, line: { color: '#222', width: 1 } },
       customdata: effects.map((e) => [Math.exp(e.q025), Math.exp(e.q975), Math.exp(e.q25), Math.exp(e.q75)]),
-      hovertemplate: '%{y}<br>×%{x:.3f}<br>50%: ×%{customdata[2]:.3f}–%{customdata[3]:.3f}<br>95%: ×%{customdata[0]:.3f}–%{customdata[1]:.3f}<extra></extra>',
+      hovertemplate:
+        '%{y}<br>×%{x:.3f}<br>50%: ×%{customdata[2]:.3f}–%{customdata[3]:.3f}<br>95%: ×%{customdata[0]:.3f}–%{customdata[1]:.3f}<extra></extra>',
     },
   ];
   if (opts.truth) {
@@ -67,7 +84,12 @@ export function forestFigure(effects: readonly PopulationEffect[], opts: ForestO
       name: 'true value (synthetic generator)',
       x: withTruth.map((e) => Math.exp(opts.truth![e.term])),
       y: withTruth.map(effectLabel),
-      marker: { symbol: 'x-thin', size: 12, line: { width: 2.5, color: OKABE_ITO.vermillion }, color: OKABE_ITO.vermillion },
+      marker: {
+        symbol: 'x-thin',
+        size: 12,
+        line: { width: 2.5, color: OKABE_ITO.vermillion },
+        color: OKABE_ITO.vermillion,
+      },
       hovertemplate: '%{y}<br>true ×%{x:.3f}<extra></extra>',
     });
   }
@@ -79,22 +101,44 @@ export function forestFigure(effects: readonly PopulationEffect[], opts: ForestO
     if (i === effects.length || effects[i].predictor !== effects[start].predictor) {
       if (band % 2 === 0) {
         shapes.push({
-          type: 'rect', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: start - 0.5, y1: i - 0.5,
-          fillcolor: 'rgba(0,0,0,0.05)', line: { width: 0 }, layer: 'below',
+          type: 'rect',
+          xref: 'paper',
+          x0: 0,
+          x1: 1,
+          yref: 'y',
+          y0: start - 0.5,
+          y1: i - 0.5,
+          fillcolor: 'rgba(0,0,0,0.05)',
+          line: { width: 0 },
+          layer: 'below',
         });
       }
       band++;
       start = i;
     }
   }
-  shapes.push({ type: 'line', xref: 'x', x0: 1, x1: 1, yref: 'paper', y0: 0, y1: 1, line: { color: '#222', width: 1.2, dash: 'dot' } });
+  shapes.push({
+    type: 'line',
+    xref: 'x',
+    x0: 1,
+    x1: 1,
+    yref: 'paper',
+    y0: 0,
+    y1: 1,
+    line: { color: '#222', width: 1.2, dash: 'dot' },
+  });
   const allX = effects.flatMap((e) => [Math.exp(e.q025), Math.exp(e.q975)]);
-  if (opts.truth) for (const e of effects) if (opts.truth[e.term] !== undefined) allX.push(Math.exp(opts.truth[e.term]));
+  if (opts.truth)
+    for (const e of effects) if (opts.truth[e.term] !== undefined) allX.push(Math.exp(opts.truth[e.term]));
   const lo = Math.min(1, ...allX);
   const hi = Math.max(1, ...allX);
   const layout = baseLayout({
     title: opts.title ?? 'Population-level effects on expected followers',
-    x: { title: 'Multiplicative effect on expected followers', unit: '× vs reference level, log axis', type: 'log' },
+    x: {
+      title: 'Multiplicative effect on expected followers',
+      unit: '× vs reference level, log axis',
+      type: 'log',
+    },
     y: { title: 'Trait', unit: 'level vs reference' },
     height: 120 + 30 * effects.length,
   });

@@ -12,9 +12,14 @@ import type { NameEffect } from '../../followers/names';
 
 const fmtN = (n: number): string => n.toLocaleString('en-US');
 
-export function nameRankFigure(top: readonly NameEffect[], bottom: readonly NameEffect[], opts: { title?: string; truth?: ReadonlyMap<string, number> } = {}): Figure {
+export function nameRankFigure(
+  top: readonly NameEffect[],
+  bottom: readonly NameEffect[],
+  opts: { title?: string; truth?: ReadonlyMap<string, number> } = {},
+): Figure {
   const rows = [...top, ...bottom];
-  if (rows.length === 0) throw new Error('name effects: no first names to show (the model table has no named level).');
+  if (rows.length === 0)
+    throw new Error('name effects: no first names to show (the model table has no named level).');
   const labels = rows.map((r) => `${r.name} (${fmtN(r.members)} members)`);
   const x = rows.map((r) => Math.exp(r.estimate));
   const group = rows.map((_, i) => (i < top.length ? 'highest' : 'lowest'));
@@ -25,7 +30,11 @@ export function nameRankFigure(top: readonly NameEffect[], bottom: readonly Name
       name: 'posterior mean with 95% interval',
       x,
       y: labels,
-      marker: { size: 9, color: group.map((g) => (g === 'highest' ? OKABE_ITO.blue : OKABE_ITO.orange)), line: { color: '#222', width: 1 } },
+      marker: {
+        size: 9,
+        color: group.map((g) => (g === 'highest' ? OKABE_ITO.blue : OKABE_ITO.orange)),
+        line: { color: '#222', width: 1 },
+      },
       error_x: {
         type: 'data',
         symmetric: false,
@@ -46,20 +55,47 @@ export function nameRankFigure(top: readonly NameEffect[], bottom: readonly Name
       name: 'true value (synthetic generator)',
       x: withTruth.map((r) => Math.exp(opts.truth!.get(r.name)!)),
       y: withTruth.map((r) => `${r.name} (${fmtN(r.members)} members)`),
-      marker: { symbol: 'x-thin', size: 11, line: { width: 2.5, color: OKABE_ITO.vermillion }, color: OKABE_ITO.vermillion },
+      marker: {
+        symbol: 'x-thin',
+        size: 11,
+        line: { width: 2.5, color: OKABE_ITO.vermillion },
+        color: OKABE_ITO.vermillion,
+      },
     });
   }
   const layout = baseLayout({
-    title: opts.title ?? `First names with the highest and lowest effects (top ${top.length}, bottom ${bottom.length})`,
+    title:
+      opts.title ??
+      `First names with the highest and lowest effects (top ${top.length}, bottom ${bottom.length})`,
     x: { title: 'Name effect on expected followers', unit: '× vs an average name, log axis', type: 'log' },
     y: { title: 'First name', unit: 'members in the model' },
     height: 140 + 26 * rows.length,
   });
   Object.assign(layout.yaxis as Record<string, unknown>, { autorange: 'reversed', type: 'category' });
   layout.shapes = [
-    { type: 'line', xref: 'x', x0: 1, x1: 1, yref: 'paper', y0: 0, y1: 1, line: { color: '#222', width: 1.2, dash: 'dot' } },
+    {
+      type: 'line',
+      xref: 'x',
+      x0: 1,
+      x1: 1,
+      yref: 'paper',
+      y0: 0,
+      y1: 1,
+      line: { color: '#222', width: 1.2, dash: 'dot' },
+    },
     ...(top.length > 0 && bottom.length > 0
-      ? [{ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: top.length - 0.5, y1: top.length - 0.5, line: { color: '#999', width: 1 } }]
+      ? [
+          {
+            type: 'line',
+            xref: 'paper',
+            x0: 0,
+            x1: 1,
+            yref: 'y',
+            y0: top.length - 0.5,
+            y1: top.length - 0.5,
+            line: { color: '#999', width: 1 },
+          },
+        ]
       : []),
   ];
   layout.margin = { l: 230, r: 30, t: 60, b: 90 };
@@ -72,9 +108,21 @@ export function shrinkageFigure(effects: readonly NameEffect[], opts: { title?: 
   // One trace of segments (null-separated) from the no-pooling to the model estimate.
   const segX: (number | null)[] = [];
   const segY: (number | null)[] = [];
-  for (const e of named) segX.push(e.members, e.members, null), segY.push(Math.exp(e.raw), Math.exp(e.estimate), null);
+  for (const e of named) {
+    segX.push(e.members, e.members, null);
+    segY.push(Math.exp(e.raw), Math.exp(e.estimate), null);
+  }
   const data: Record<string, unknown>[] = [
-    { type: 'scatter', mode: 'lines', name: 'shrinkage', x: segX, y: segY, line: { color: 'rgba(0,0,0,0.25)', width: 1 }, hoverinfo: 'skip', showlegend: false },
+    {
+      type: 'scatter',
+      mode: 'lines',
+      name: 'shrinkage',
+      x: segX,
+      y: segY,
+      line: { color: 'rgba(0,0,0,0.25)', width: 1 },
+      hoverinfo: 'skip',
+      showlegend: false,
+    },
     {
       type: 'scatter',
       mode: 'markers',
@@ -102,6 +150,17 @@ export function shrinkageFigure(effects: readonly NameEffect[], opts: { title?: 
     y: { title: 'Name effect on expected followers', unit: '×, log axis', type: 'log' },
     height: 480,
   });
-  layout.shapes = [{ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: 1, y1: 1, line: { color: '#222', width: 1.2, dash: 'dot' } }];
+  layout.shapes = [
+    {
+      type: 'line',
+      xref: 'paper',
+      x0: 0,
+      x1: 1,
+      yref: 'y',
+      y0: 1,
+      y1: 1,
+      line: { color: '#222', width: 1.2, dash: 'dot' },
+    },
+  ];
   return { data, layout, config: { ...BASE_CONFIG } };
 }

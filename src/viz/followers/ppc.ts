@@ -8,7 +8,8 @@ import { BASE_CONFIG, baseLayout, type Figure } from '../theme';
 import type { PpcCurves } from '../../followers/ppc';
 
 export function ppcFigure(c: PpcCurves, opts: { title?: string } = {}): Figure {
-  if (c.observed.length !== c.mids.length) throw new Error('pp check: observed curve and bins differ in length.');
+  if (c.observed.length !== c.mids.length)
+    throw new Error('pp check: observed curve and bins differ in length.');
   const data: Record<string, unknown>[] = c.replicated.map((r, i) => ({
     type: 'scatter',
     mode: 'lines',
@@ -30,7 +31,8 @@ export function ppcFigure(c: PpcCurves, opts: { title?: string } = {}): Figure {
     hovertemplate: 'followers + 1 ≈ %{x:.0f}<br>density %{y:.3f}<extra></extra>',
   });
   const layout = baseLayout({
-    title: opts.title ?? `Posterior predictive check: observed vs ${c.replicated.length} replicated data sets`,
+    title:
+      opts.title ?? `Posterior predictive check: observed vs ${c.replicated.length} replicated data sets`,
     x: { title: 'Followers + 1', unit: 'count, log axis', type: 'log' },
     y: { title: 'Density', unit: 'share of profiles per log10 unit' },
   });

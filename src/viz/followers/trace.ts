@@ -54,7 +54,10 @@ export function traceFigure(
       ...(base.xaxis as Record<string, unknown>),
       title: p === parameters.length - 1 ? (base.xaxis as Record<string, unknown>).title : undefined,
     };
-    layout[`yaxis${k}`] = { ...(base.yaxis as Record<string, unknown>), title: { text: name, font: { size: 12 } } };
+    layout[`yaxis${k}`] = {
+      ...(base.yaxis as Record<string, unknown>),
+      title: { text: name, font: { size: 12 } },
+    };
   });
   layout.grid = { rows: parameters.length, columns: 1, pattern: 'independent', ygap: 0.3 };
   layout.margin = { l: 110, r: 20, t: 60, b: 90 };

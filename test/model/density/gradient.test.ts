@@ -27,12 +27,27 @@ describe('density: gradients against central finite differences', () => {
   it('every prior distribution, on b, Intercept, sd and the auxiliary parameter', () => {
     const d = simulate('negbinomial', 300, 5, 0);
     const priorSets = [
-      ['prior(normal(0, 1), class = b)', 'prior(cauchy(0, 2), class = sd)', 'prior(gamma(2, 0.5), class = shape)'],
-      ['set_prior("student_t(4, 0.5, 2)", class = "b", coef = "x")', 'prior(double_exponential(0, 1), class = b)', 'prior(exponential(1), class = sd)', 'prior(lognormal(0, 1), class = shape)'],
-      ['prior(logistic(1, 2), class = Intercept)', 'prior(inv_gamma(2, 1), class = sd, group = name)', 'prior(normal(0, 3), class = shape)'],
+      [
+        'prior(normal(0, 1), class = b)',
+        'prior(cauchy(0, 2), class = sd)',
+        'prior(gamma(2, 0.5), class = shape)',
+      ],
+      [
+        'set_prior("student_t(4, 0.5, 2)", class = "b", coef = "x")',
+        'prior(double_exponential(0, 1), class = b)',
+        'prior(exponential(1), class = sd)',
+        'prior(lognormal(0, 1), class = shape)',
+      ],
+      [
+        'prior(logistic(1, 2), class = Intercept)',
+        'prior(inv_gamma(2, 1), class = sd, group = name)',
+        'prior(normal(0, 3), class = shape)',
+      ],
     ];
     for (const priors of priorSets) {
-      const m = compileModel(prepareModel({ data: d, formula: 'y ~ x + sex + (1 | name)', family: 'negbinomial', priors }));
+      const m = compileModel(
+        prepareModel({ data: d, formula: 'y ~ x + sex + (1 | name)', family: 'negbinomial', priors }),
+      );
       for (const seed of [7, 8]) {
         const { maxRel, worst } = gradientError(m, randomTheta(m.dim, seed));
         expect(maxRel, `${priors.join(' + ')}: ${m.unconstrainedNames[worst]}`).to.be.below(1e-6);
@@ -42,8 +57,16 @@ describe('density: gradients against central finite differences', () => {
 
   it('no intercept and numeric×factor interaction without main effect', () => {
     const d = simulate('gaussian', 300, 9);
-    const m = compileModel(prepareModel({ data: d, formula: 'y ~ 0 + sex + x:platform + (1 | name)', family: 'gaussian' }));
-    expect(m.outputNames.slice(0, 5)).to.deep.equal(['b_sexfemale', 'b_sexmale', 'b_x:platformandroid', 'b_x:platformiphone', 'b_x:platformweb']);
+    const m = compileModel(
+      prepareModel({ data: d, formula: 'y ~ 0 + sex + x:platform + (1 | name)', family: 'gaussian' }),
+    );
+    expect(m.outputNames.slice(0, 5)).to.deep.equal([
+      'b_sexfemale',
+      'b_sexmale',
+      'b_x:platformandroid',
+      'b_x:platformiphone',
+      'b_x:platformweb',
+    ]);
     const { maxRel } = gradientError(m, randomTheta(m.dim, 4));
     expect(maxRel).to.be.below(1e-6);
   });
@@ -70,6 +93,8 @@ describe('density: edge-case formulas', () => {
     expect(pm.outputNames).to.deep.equal(['b_Intercept']);
   });
   it('the response cannot also be the grouping factor', () => {
-    expect(() => prepareModel({ data: d, formula: 'y ~ x + (1 | y)', family: 'poisson' })).to.throw(/response 'y' cannot also be a grouping factor/);
+    expect(() => prepareModel({ data: d, formula: 'y ~ x + (1 | y)', family: 'poisson' })).to.throw(
+      /response 'y' cannot also be a grouping factor/,
+    );
   });
 });

@@ -29,7 +29,14 @@ export function simulate(family: FamilyName, n: number, seed: number, xLevels = 
     const p = rng.int(3);
     const nm = rng.int(names.length);
     const city = 1 + rng.int(4);
-    const eta = 0.3 + 0.5 * x + (male ? -0.4 : 0) + 0.2 * x * (male ? 1 : 0) + [0, 0.3, -0.2][p] + nameEffect[nm] + 0.1 * city;
+    const eta =
+      0.3 +
+      0.5 * x +
+      (male ? -0.4 : 0) +
+      0.2 * x * (male ? 1 : 0) +
+      [0, 0.3, -0.2][p] +
+      nameEffect[nm] +
+      0.1 * city;
     let y: number;
     switch (family) {
       case 'poisson':
@@ -65,7 +72,11 @@ export function randomTheta(dim: number, seed: number, radius = 1): Float64Array
 }
 
 /** Max relative error of the analytic gradient against central differences. */
-export function gradientError(model: LogDensity, theta: Float64Array, h = 1e-5): { maxRel: number; worst: number } {
+export function gradientError(
+  model: LogDensity,
+  theta: Float64Array,
+  h = 1e-5,
+): { maxRel: number; worst: number } {
   const grad = new Float64Array(model.dim);
   const scratch = new Float64Array(model.dim);
   model.logDensityGradient(theta, grad);

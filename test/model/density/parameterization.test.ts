@@ -42,7 +42,11 @@ describe('density: centered group effects (same posterior as brms non-centered)'
     const pm = prepareModel({ data: d, formula, family: 'poisson', groupParameterization: 'centered' });
     expect(pm.layout.centered).to.deep.equal([true, true]);
     expect(gradientError(compileModel(pm), randomTheta(pm.layout.dim, 5)).maxRel).to.be.below(1e-6);
-    expect(() => prepareModel({ data: d, formula, family: 'poisson', groupParameterization: { nom: 'centered' } })).to.throw(/'nom', which is not a grouping factor/);
-    expect(() => prepareModel({ data: d, formula, family: 'poisson', groupParameterization: 'sideways' as never })).to.throw(/must be 'centered' or 'noncentered'/);
+    expect(() =>
+      prepareModel({ data: d, formula, family: 'poisson', groupParameterization: { nom: 'centered' } }),
+    ).to.throw(/'nom', which is not a grouping factor/);
+    expect(() =>
+      prepareModel({ data: d, formula, family: 'poisson', groupParameterization: 'sideways' as never }),
+    ).to.throw(/must be 'centered' or 'noncentered'/);
   });
 });

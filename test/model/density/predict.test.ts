@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { compileModel, conditionalGrid, expectedValue, linearPredictor, predictDraw, prepareModel } from '../../../src/model/density';
+import {
+  compileModel,
+  conditionalGrid,
+  expectedValue,
+  linearPredictor,
+  predictDraw,
+  prepareModel,
+} from '../../../src/model/density';
 import { FAMILY_NAMES } from '../../../src/model/families/spec';
 import { Rng } from '../../../src/util/rng';
 import { randomTheta, simulate } from './helpers';
@@ -21,8 +28,12 @@ describe('density: linear predictor, expected value, posterior predictive', () =
       for (let i = 0; i < d.y.length; i++) {
         const male = d.sex[i] === 'male' ? 1 : 0;
         const popI =
-          p('b_Intercept') + p('b_x') * d.x[i] + p('b_sexmale') * male + p('b_x:sexmale') * d.x[i] * male +
-          (d.platform[i] === 'iphone' ? p('b_platformiphone') : 0) + (d.platform[i] === 'web' ? p('b_platformweb') : 0);
+          p('b_Intercept') +
+          p('b_x') * d.x[i] +
+          p('b_sexmale') * male +
+          p('b_x:sexmale') * d.x[i] * male +
+          (d.platform[i] === 'iphone' ? p('b_platformiphone') : 0) +
+          (d.platform[i] === 'web' ? p('b_platformweb') : 0);
         const full = popI + p(`r_name[${d.name[i].replace(/ /g, '.')},Intercept]`);
         expect(eta[i]).to.be.closeTo(full, 1e-12);
         expect(again[i]).to.be.closeTo(full, 1e-12);
@@ -93,9 +104,13 @@ describe('density: linear predictor, expected value, posterior predictive', () =
   it('new data: levels by name; unknown levels are clear errors unless allowed', () => {
     const pm = prepareModel({ data: d, formula, family: 'poisson' });
     const nd = { x: [0], sex: ['male'], platform: ['tablet'], name: ['name A'] };
-    expect(() => linearPredictor(pm, new Float64Array(pm.layout.nOutputs), nd)).to.throw(/'platform' has level 'tablet'/);
+    expect(() => linearPredictor(pm, new Float64Array(pm.layout.nOutputs), nd)).to.throw(
+      /'platform' has level 'tablet'/,
+    );
     const nd2 = { x: [0], sex: ['male'], platform: ['web'], name: ['Zed'] };
-    expect(() => linearPredictor(pm, new Float64Array(pm.layout.nOutputs), nd2)).to.throw(/'name' has level 'Zed'.*allowNewLevels/);
+    expect(() => linearPredictor(pm, new Float64Array(pm.layout.nOutputs), nd2)).to.throw(
+      /'name' has level 'Zed'.*allowNewLevels/,
+    );
     const params = new Float64Array(pm.layout.nOutputs).fill(0.1);
     const eta = linearPredictor(pm, params, nd2, { allowNewLevels: true });
     expect(eta[0]).to.be.closeTo(0.1 * 3, 1e-12); // b_Intercept + b_sexmale + b_platformweb; x = 0 and r = 0

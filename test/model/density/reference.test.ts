@@ -11,14 +11,27 @@ import { randomTheta, simulate, type SimData } from './helpers';
  * included) and the default priors written out by hand. The engine may drop constants,
  * so differences between two parameter values must agree.
  */
-function naiveLogDensity(family: FamilyName, d: SimData, theta: Float64Array, names: readonly string[], priorScale: number, priorLoc: number): number {
+function naiveLogDensity(
+  family: FamilyName,
+  d: SimData,
+  theta: Float64Array,
+  names: readonly string[],
+  priorScale: number,
+  priorLoc: number,
+): number {
   const at = (n: string) => {
     const i = names.indexOf(n);
     if (i < 0) throw new Error(`no coordinate ${n}`);
     return theta[i];
   };
   const N = d.y.length;
-  const cols = (i: number) => [d.x[i], d.sex[i] === 'male' ? 1 : 0, d.platform[i] === 'iphone' ? 1 : 0, d.platform[i] === 'web' ? 1 : 0, d.x[i] * (d.sex[i] === 'male' ? 1 : 0)];
+  const cols = (i: number) => [
+    d.x[i],
+    d.sex[i] === 'male' ? 1 : 0,
+    d.platform[i] === 'iphone' ? 1 : 0,
+    d.platform[i] === 'web' ? 1 : 0,
+    d.x[i] * (d.sex[i] === 'male' ? 1 : 0),
+  ];
   const bNames = ['x', 'sexmale', 'platformiphone', 'platformweb', 'x:sexmale'];
   const b = bNames.map((n) => at(`b[${n}]`));
   const means = [0, 0, 0, 0, 0];
@@ -41,7 +54,12 @@ function naiveLogDensity(family: FamilyName, d: SimData, theta: Float64Array, na
       case 'negbinomial': {
         const phi = Math.exp(at('log_shape'));
         const mu = Math.exp(eta);
-        lp += gammaln(y + phi) - gammaln(y + 1) - gammaln(phi) + y * (eta - Math.log(mu + phi)) + phi * (Math.log(phi) - Math.log(mu + phi));
+        lp +=
+          gammaln(y + phi) -
+          gammaln(y + 1) -
+          gammaln(phi) +
+          y * (eta - Math.log(mu + phi)) +
+          phi * (Math.log(phi) - Math.log(mu + phi));
         break;
       }
       case 'gaussian': {
@@ -64,7 +82,10 @@ function naiveLogDensity(family: FamilyName, d: SimData, theta: Float64Array, na
   }
   const t3 = (v: number, loc: number, s: number) => -2 * Math.log(1 + ((v - loc) / s) ** 2 / 3);
   lp += t3(at('Intercept'), priorLoc, priorScale);
-  for (const [g, levels] of [['name', nameLevels], ['city', cityLevels]] as const) {
+  for (const [g, levels] of [
+    ['name', nameLevels],
+    ['city', cityLevels],
+  ] as const) {
     const v = at(`log_sd_${g}`);
     lp += t3(Math.exp(v), 0, priorScale) + v;
     for (const l of levels) lp -= 0.5 * at(`z_${g}[${l}]`) ** 2;
@@ -101,7 +122,9 @@ describe('density: the engine equals a naive row-by-row log density (up to a con
         const ref = naiveLogDensity(family, d, th, names, scale, location) - refBase;
         for (let j = 0; j < 2; j++) {
           const eng = compiled[j].logDensityGradient(th, grad) - engBase[j];
-          expect(Math.abs(eng - ref), `compress=${j === 1}: engine ${eng} vs naive ${ref}`).to.be.below(1e-8 * Math.max(1, Math.abs(ref)));
+          expect(Math.abs(eng - ref), `compress=${j === 1}: engine ${eng} vs naive ${ref}`).to.be.below(
+            1e-8 * Math.max(1, Math.abs(ref)),
+          );
         }
       }
     });
@@ -128,7 +151,9 @@ describe('density: compressed likelihood equals row-by-row to 1e-9', () => {
         const lc = mc.logDensityGradient(th, gc);
         expect(Math.abs(lr - lc)).to.be.below(1e-9 * Math.max(1, Math.abs(lr)));
         for (let i = 0; i < mr.dim; i++) {
-          expect(Math.abs(gr[i] - gc[i]), mr.unconstrainedNames[i]).to.be.below(1e-9 * Math.max(1, Math.abs(gr[i])));
+          expect(Math.abs(gr[i] - gc[i]), mr.unconstrainedNames[i]).to.be.below(
+            1e-9 * Math.max(1, Math.abs(gr[i])),
+          );
         }
       }
     });
@@ -162,7 +187,10 @@ describe('density: no-intercept models are not centered (as brms)', () => {
         const sd = Math.exp(at('log_sd_name'));
         let lp = 0;
         d.y.forEach((y, i) => {
-          const eta = (d.sex[i] === 'male' ? at('b[sexmale]') : at('b[sexfemale]')) + d.x[i] * at('b[x]') + sd * at(`z_name[${d.name[i]}]`);
+          const eta =
+            (d.sex[i] === 'male' ? at('b[sexmale]') : at('b[sexfemale]')) +
+            d.x[i] * at('b[x]') +
+            sd * at(`z_name[${d.name[i]}]`);
           if (family === 'poisson') lp += y * eta - Math.exp(eta);
           else {
             const s = Math.exp(at('log_sigma'));

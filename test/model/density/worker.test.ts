@@ -6,7 +6,11 @@ import { randomTheta, simulate } from './helpers';
 
 describe('density: the worker factory', () => {
   it('module path exists; a worker rebuilds the model from the cloned payload and agrees exactly', async () => {
-    const pm = prepareModel({ data: simulate('negbinomial', 300, 2), formula: 'y ~ x * sex + (1 | name)', family: 'negbinomial' });
+    const pm = prepareModel({
+      data: simulate('negbinomial', 300, 2),
+      formula: 'y ~ x * sex + (1 | name)',
+      family: 'negbinomial',
+    });
     const ref = modelFactory(pm);
     expect(ref.exportName).to.equal('compileModel');
     expect(fs.existsSync(ref.module)).to.equal(true);

@@ -13,7 +13,9 @@ describe('design: arquero tables as data', () => {
     };
     const table = aq.table(cols).filter((d: { age: number }) => d.age < 50);
     const keep = cols.age.map((a) => a < 50);
-    const plain = Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, (v as unknown[]).filter((_, i) => keep[i])]));
+    const plain = Object.fromEntries(
+      Object.entries(cols).map(([k, v]) => [k, (v as unknown[]).filter((_, i) => keep[i])]),
+    );
     const a = prepareModel({ data: table, formula: 'y ~ sex + age + (1 | g)', family: 'poisson' });
     const b = prepareModel({ data: plain as never, formula: 'y ~ sex + age + (1 | g)', family: 'poisson' });
     expect(a.nRows).to.equal(9);

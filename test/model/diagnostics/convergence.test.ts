@@ -2,8 +2,20 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  autocovariance, essBasic, essBulk, essQuantile, essTail, mad, mean, median, quantiles, rhat, rhatBasic, sd,
-  splitChains, averageRanks,
+  autocovariance,
+  essBasic,
+  essBulk,
+  essQuantile,
+  essTail,
+  mad,
+  mean,
+  median,
+  quantiles,
+  rhat,
+  rhatBasic,
+  sd,
+  splitChains,
+  averageRanks,
 } from '../../../src/model/diagnostics';
 import { repoRoot } from '../fit/support';
 
@@ -14,7 +26,10 @@ interface Case {
   expected: Record<string, number | null>;
 }
 const fixturePath = path.join(repoRoot(), 'test/fixtures/diagnostics/draws.json');
-const fixture = JSON.parse(fs.readFileSync(fixturePath, 'utf8')) as { cases: Case[]; posterior_version: string };
+const fixture = JSON.parse(fs.readFileSync(fixturePath, 'utf8')) as {
+  cases: Case[];
+  posterior_version: string;
+};
 
 function close(actual: number, expected: number | null, rel: number, what: string): void {
   if (expected === null) {
@@ -28,7 +43,13 @@ function close(actual: number, expected: number | null, rel: number, what: strin
 describe('diagnostics against posterior ' + fixture.posterior_version, () => {
   it('the fixture has the cases the tests rely on', () => {
     expect(fixture.cases.length).to.be.greaterThan(10);
-    expect(fixture.cases.map((c) => c.name)).to.include.members(['ar_0.9', 'heavy_tails', 'shifted_chain', 'odd_length', 'constant']);
+    expect(fixture.cases.map((c) => c.name)).to.include.members([
+      'ar_0.9',
+      'heavy_tails',
+      'shifted_chain',
+      'odd_length',
+      'constant',
+    ]);
   });
   for (const c of fixture.cases) {
     it(`${c.name}: rhat, ess_bulk, ess_tail, basic and quantile ESS match to 1e-9`, () => {
@@ -73,26 +94,44 @@ describe('diagnostics building blocks', () => {
     }
   });
   it('split drops the middle draw of an odd-length chain', () => {
-    const s = splitChains([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]);
-    expect(s.map((c) => Array.from(c))).to.deep.equal([[1, 2], [6, 7], [4, 5], [9, 10]]);
+    const s = splitChains([
+      [1, 2, 3, 4, 5],
+      [6, 7, 8, 9, 10],
+    ]);
+    expect(s.map((c) => Array.from(c))).to.deep.equal([
+      [1, 2],
+      [6, 7],
+      [4, 5],
+      [9, 10],
+    ]);
   });
   it('ranks average ties as R does', () => {
     expect(Array.from(averageRanks([3, 1, 3, 2, 3]))).to.deep.equal([4, 1, 4, 2, 4]);
   });
   it('R-hat detects a chain stuck elsewhere and ESS is near S for independent draws', () => {
-    const iid = [0, 1, 2, 3].map((k) => Array.from({ length: 500 }, (_, i) => Math.sin(1e4 * (k + 1) * (i + 1))));
+    const iid = [0, 1, 2, 3].map((k) =>
+      Array.from({ length: 500 }, (_, i) => Math.sin(1e4 * (k + 1) * (i + 1))),
+    );
     expect(rhat(iid)).to.be.lessThan(1.01);
     const stuck = iid.map((c, k) => (k === 3 ? c.map((v) => v + 2) : c));
     expect(rhat(stuck)).to.be.greaterThan(1.2);
   });
   it('rejects chains of unequal length with a clear message', () => {
-    expect(() => rhat([[1, 2, 3], [1, 2]])).to.throw(/equal lengths/);
+    expect(() =>
+      rhat([
+        [1, 2, 3],
+        [1, 2],
+      ]),
+    ).to.throw(/equal lengths/);
   });
 });
 
 describe('diagnostics on missing values', () => {
   it('NaN draws give NaN (posterior: NA), not a number', () => {
-    const ch = [[1, 2, 3, 4, 5, 6], [2, 3, NaN, 5, 1, 0]];
+    const ch = [
+      [1, 2, 3, 4, 5, 6],
+      [2, 3, NaN, 5, 1, 0],
+    ];
     expect(Number.isNaN(rhat(ch))).to.equal(true);
     expect(Number.isNaN(essBulk(ch))).to.equal(true);
     expect(Number.isNaN(essTail(ch))).to.equal(true);

@@ -10,9 +10,22 @@ function chain(k: number, energy: Float64Array, divergent: number[], treedepth: 
   const td = new Int32Array(n).fill(3);
   treedepth.forEach((i) => (td[i] = 10));
   return {
-    chain: k, draws: new Float64Array(n), nDraws: n,
-    stats: { lp: new Float64Array(n), acceptStat: new Float64Array(n).fill(0.8), stepsize: new Float64Array(n).fill(0.3), treedepth: td, nLeapfrog: new Int32Array(n), divergent: div, energy },
-    stepSize: 0.3, invMetric: new Float64Array(1), warmupDivergences: 2, gradientEvaluations: 0,
+    chain: k,
+    draws: new Float64Array(n),
+    nDraws: n,
+    stats: {
+      lp: new Float64Array(n),
+      acceptStat: new Float64Array(n).fill(0.8),
+      stepsize: new Float64Array(n).fill(0.3),
+      treedepth: td,
+      nLeapfrog: new Int32Array(n),
+      divergent: div,
+      energy,
+    },
+    stepSize: 0.3,
+    invMetric: new Float64Array(1),
+    warmupDivergences: 2,
+    gradientEvaluations: 0,
     timings: { warmupSeconds: 0, samplingSeconds: 0 },
   };
 }
@@ -38,13 +51,25 @@ describe('sampler diagnostics', () => {
     expect(d.divergencesPerChain).to.deep.equal([2, 0]);
     expect(d.warmupDivergences).to.equal(4);
     expect(d.maxTreedepthHits).to.equal(3);
-    const w = convergenceWarnings({ sampler: d, adaptDelta: 0.8, maxTreedepth: 10, chains: 2, rhat: [1.001, 1.2], essBulk: [150], essTail: [500] });
+    const w = convergenceWarnings({
+      sampler: d,
+      adaptDelta: 0.8,
+      maxTreedepth: 10,
+      chains: 2,
+      rhat: [1.001, 1.2],
+      essBulk: [150],
+      essTail: [500],
+    });
     expect(w).to.include(
       'There were 2 divergent transitions after warmup. Increasing adapt_delta above 0.8 may help. See http://mc-stan.org/misc/warnings.html#divergent-transitions-after-warmup',
     );
     expect(w.join('\n')).to.match(/some Rhats are > 1\.05/);
-    expect(w.join('\n')).to.match(/There were 3 transitions after warmup that exceeded the maximum treedepth/);
-    expect(w.join('\n')).to.match(/There were 1 chains where the estimated Bayesian Fraction of Missing Information was low/);
+    expect(w.join('\n')).to.match(
+      /There were 3 transitions after warmup that exceeded the maximum treedepth/,
+    );
+    expect(w.join('\n')).to.match(
+      /There were 1 chains where the estimated Bayesian Fraction of Missing Information was low/,
+    );
     expect(w.join('\n')).to.match(/Bulk Effective Samples Size/);
     expect(w.join('\n')).not.to.match(/Tail Effective/);
   });
@@ -52,6 +77,16 @@ describe('sampler diagnostics', () => {
     const rng = new Rng(5);
     const e = Float64Array.from({ length: 100 }, () => rng.normal());
     const d = samplerDiagnostics([chain(1, e, [], [])], 10);
-    expect(convergenceWarnings({ sampler: d, adaptDelta: 0.8, maxTreedepth: 10, chains: 1, rhat: [1.0], essBulk: [900], essTail: [800] })).to.deep.equal([]);
+    expect(
+      convergenceWarnings({
+        sampler: d,
+        adaptDelta: 0.8,
+        maxTreedepth: 10,
+        chains: 1,
+        rhat: [1.0],
+        essBulk: [900],
+        essTail: [800],
+      }),
+    ).to.deep.equal([]);
   });
 });

@@ -31,7 +31,10 @@ describe('families: brms families and their kernels', () => {
     const ys = [0, 1, 3, 7, 40, 41, 500];
     const eta = Float64Array.from([-1, 0.2, 1.1, 2, 3.5, 3.7, 6]);
     const phi = 1.7;
-    const s = stats(ys, ys.map(() => 1));
+    const s = stats(
+      ys,
+      ys.map(() => 1),
+    );
     const distinct = [...new Set(ys.filter((v) => v > 0))].sort((a, b) => a - b);
     s.histValues = Float64Array.from(distinct);
     s.histCounts = Float64Array.from(distinct.map((v) => ys.filter((w) => w === v).length));
@@ -42,7 +45,11 @@ describe('families: brms families and their kernels', () => {
     let dPhi = 0;
     ys.forEach((y, i) => {
       const mu = Math.exp(eta[i]);
-      ref += gammaln(y + phi) - gammaln(phi) + y * (eta[i] - Math.log(mu + phi)) + phi * (Math.log(phi) - Math.log(mu + phi));
+      ref +=
+        gammaln(y + phi) -
+        gammaln(phi) +
+        y * (eta[i] - Math.log(mu + phi)) +
+        phi * (Math.log(phi) - Math.log(mu + phi));
       expect(g[i]).to.be.closeTo(y - ((y + phi) * mu) / (mu + phi), 1e-10);
       dPhi += (mu - y) / (mu + phi) - Math.log1p(mu / phi) + digamma(y + phi) - digamma(phi);
     });
@@ -94,7 +101,14 @@ describe('families: brms families and their kernels', () => {
     const e2 = Float64Array.from([-800, 800]);
     expect(KERNELS.bernoulli(e2, e2.map(Math.exp), g, s, 0, out)).to.equal(-1600);
     // NB2 and poisson at huge η: finite log densities where e^η overflows
-    const nb = KERNELS.negbinomial(Float64Array.from([900]), Float64Array.from([Infinity]), new Float64Array(1), stats([3], [1]), 0, out);
+    const nb = KERNELS.negbinomial(
+      Float64Array.from([900]),
+      Float64Array.from([Infinity]),
+      new Float64Array(1),
+      stats([3], [1]),
+      0,
+      out,
+    );
     expect(Number.isFinite(nb)).to.equal(true);
   });
 });

@@ -11,7 +11,9 @@ describe('model data files', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('types CSV columns as R read.csv does: numbers (quoted or not), logicals, strings, NA as missing', () => {
-    const { columns, rows } = parseCsv('y,x,"g",ok,s\r\n1,0.5,"1",TRUE,a\n2,NA,"2",false,"b, c"\n3,-1e2,"3",,"say ""hi"""\n');
+    const { columns, rows } = parseCsv(
+      'y,x,"g",ok,s\r\n1,0.5,"1",TRUE,a\n2,NA,"2",false,"b, c"\n3,-1e2,"3",,"say ""hi"""\n',
+    );
     expect(rows).to.equal(3);
     expect(Array.from(columns.y)).to.deep.equal([1, 2, 3]);
     expect(Array.from(columns.x)).to.deep.equal([0.5, null, -100]);
@@ -39,7 +41,9 @@ describe('model data files', () => {
   it('gives clear errors for a missing file, an unknown extension, ragged rows, bad quoting and bad Arrow', () => {
     expect(() => readDataFile(path.join(dir, 'nope.csv'))).to.throw(/does not exist/);
     fs.writeFileSync(path.join(dir, 'd.txt'), 'a\n1\n');
-    expect(() => readDataFile(path.join(dir, 'd.txt'))).to.throw(/unknown extension ".txt"; use a .csv or .arrow/);
+    expect(() => readDataFile(path.join(dir, 'd.txt'))).to.throw(
+      /unknown extension ".txt"; use a .csv or .arrow/,
+    );
     expect(() => parseCsv('a,b\n1,2\n3\n')).to.throw(/data row 2 has 1 fields but the header has 2/);
     expect(() => parseCsv('a,b\n1,"2\n')).to.throw(/unterminated quoted field starting on line 2/);
     expect(() => parseCsv('')).to.throw(/empty/);

@@ -2,37 +2,83 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fitDraws, fitJson, fitModel, fitRanef, fitSummary, resolveFitSettings, type FitResult } from '../../../src/model/fit';
+import {
+  fitDraws,
+  fitJson,
+  fitModel,
+  fitRanef,
+  fitSummary,
+  resolveFitSettings,
+  type FitResult,
+} from '../../../src/model/fit';
 import { parseFitArgs, runFitCli, UsageError } from '../../../src/cli/fit';
-import { conditionalEffect, conditionalEffects, drawAt, posteriorEpred, posteriorPredict, ppCheckDraws } from '../../../src/model/summary';
+import {
+  conditionalEffect,
+  conditionalEffects,
+  drawAt,
+  posteriorEpred,
+  posteriorPredict,
+  ppCheckDraws,
+} from '../../../src/model/summary';
 import { median } from '../../../src/model/diagnostics';
 import { simulate } from './simulate';
 import { repoRoot } from './support';
 
 describe('fitModel end to end (poisson, random intercept, 2 chains on workers)', function () {
   this.timeout(120000);
-  const sim = simulate('poisson', { b_Intercept: 1, b_x: 0.4, b_sexm: -0.3, sd_g__Intercept: 0.5 }, 400, 12, 7);
+  const sim = simulate(
+    'poisson',
+    { b_Intercept: 1, b_x: 0.4, b_sexm: -0.3, sd_g__Intercept: 0.5 },
+    400,
+    12,
+    7,
+  );
   let fit: FitResult;
   before(async () => {
-    fit = await fitModel({ data: sim.columns, formula: 'y ~ x + sex + (1 | g)', family: 'poisson', chains: 2, iter: 600, seed: 3, cores: 2, dataName: 'sim' });
+    fit = await fitModel({
+      data: sim.columns,
+      formula: 'y ~ x + sex + (1 | g)',
+      family: 'poisson',
+      chains: 2,
+      iter: 600,
+      seed: 3,
+      cores: 2,
+      dataName: 'sim',
+    });
   });
 
   it('reports brms-named parameters near the truth, with diagnostics', () => {
-    expect(fit.parameters.map((p) => p.name)).to.deep.equal(['b_Intercept', 'b_x', 'b_sexm', 'sd_g__Intercept']);
+    expect(fit.parameters.map((p) => p.name)).to.deep.equal([
+      'b_Intercept',
+      'b_x',
+      'b_sexm',
+      'sd_g__Intercept',
+    ]);
     expect(fit.groupLevels).to.have.length(12);
     expect(fit.groupLevels[0].name).to.equal('r_g[L00,Intercept]');
     const truth = sim.truth as unknown as Record<string, number>;
     for (const p of fit.parameters) {
-      expect(Math.abs(p.mean - truth[p.name]), `${p.name}: ${p.mean} vs ${truth[p.name]}`).to.be.lessThan(4 * p.sd);
+      expect(Math.abs(p.mean - truth[p.name]), `${p.name}: ${p.mean} vs ${truth[p.name]}`).to.be.lessThan(
+        4 * p.sd,
+      );
       expect(p.rhat).to.be.within(0.99, 1.1);
       expect(p.ess_bulk).to.be.greaterThan(50);
     }
-    expect(fit.settings).to.include({ chains: 2, iter: 600, warmup: 300, thin: 1, adaptDelta: 0.8, maxTreedepth: 10 });
+    expect(fit.settings).to.include({
+      chains: 2,
+      iter: 600,
+      warmup: 300,
+      thin: 1,
+      adaptDelta: 0.8,
+      maxTreedepth: 10,
+    });
     expect(fit.timings.total).to.be.greaterThan(0);
   });
   it('prints the brms summary, gives draws, ranef and the JSON contract', () => {
     const text = fitSummary(fit);
-    expect(text).to.match(/^ Family: poisson \n  Links: mu = log \nFormula: y ~ x \+ sex \+ \(1 \| g\) \n   Data: sim \(Number of observations: 400\) /);
+    expect(text).to.match(
+      /^ Family: poisson \n {2}Links: mu = log \nFormula: y ~ x \+ sex \+ \(1 \| g\) \n {3}Data: sim \(Number of observations: 400\) /,
+    );
     expect(text).to.contain('~g (Number of levels: 12) ');
     expect(text).to.match(/\nsexm +-0\.\d\d/);
     const draws = fitDraws(fit);
@@ -41,11 +87,24 @@ describe('fitModel end to end (poisson, random intercept, 2 chains on workers)',
     const re = fitRanef(fit);
     expect(re.g).to.have.length(12);
     let inside = 0;
-    re.g.forEach((row, l) => { if (row['Q2.5'] <= sim.r[l] && sim.r[l] <= row['Q97.5']) inside++; });
+    re.g.forEach((row, l) => {
+      if (row['Q2.5'] <= sim.r[l] && sim.r[l] <= row['Q97.5']) inside++;
+    });
     expect(inside).to.be.at.least(9);
-    const json = JSON.parse(JSON.stringify(fitJson(fit, { file: 'sim.csv', rows: 400 }))) as Record<string, any>;
+    const json = JSON.parse(JSON.stringify(fitJson(fit, { file: 'sim.csv', rows: 400 }))) as Record<
+      string,
+      any
+    >;
     expect(Object.keys(json.parameters)).to.deep.equal(['b_Intercept', 'b_x', 'b_sexm', 'sd_g__Intercept']);
-    expect(Object.keys(json.parameters.b_x)).to.deep.equal(['mean', 'sd', 'q2.5', 'q97.5', 'rhat', 'ess_bulk', 'ess_tail']);
+    expect(Object.keys(json.parameters.b_x)).to.deep.equal([
+      'mean',
+      'sd',
+      'q2.5',
+      'q97.5',
+      'rhat',
+      'ess_bulk',
+      'ess_tail',
+    ]);
     expect(Object.keys(json.group_levels)).to.have.length(12);
     expect(json.data).to.deep.equal({ file: 'sim.csv', rows: 400 });
     expect(json.divergences).to.be.a('number');
@@ -76,13 +135,17 @@ describe('fitModel end to end (poisson, random intercept, 2 chains on workers)',
     expect(cx.kind).to.equal('numeric');
     expect(cx.rows).to.have.length(20);
     expect(cx.conditions).to.deep.equal({ sex: 'f' });
-    for (let i = 1; i < cx.rows.length; i++) expect(cx.rows[i].estimate).to.be.greaterThan(cx.rows[i - 1].estimate);
+    for (let i = 1; i < cx.rows.length; i++)
+      expect(cx.rows[i].estimate).to.be.greaterThan(cx.rows[i - 1].estimate);
     for (const r of cx.rows) expect(r.lower).to.be.lessThan(r.estimate).and.lessThan(r.upper);
     // by hand at the first grid point: exp(b_Intercept + b_x·x) over all draws (sex = f, r off)
     const P = fit.outputNames.length;
     const S = fit.chains.reduce((a, c) => a + c.nDraws, 0);
     const x0 = cx.rows[0].value as number;
-    const hand = Float64Array.from({ length: S }, (_, s) => { const d = drawAt(fit.chains, s, P); return Math.exp(d[0] + d[1] * x0); });
+    const hand = Float64Array.from({ length: S }, (_, s) => {
+      const d = drawAt(fit.chains, s, P);
+      return Math.exp(d[0] + d[1] * x0);
+    });
     expect(cx.rows[0].estimate).to.be.closeTo(median(hand), 1e-9);
     const all = conditionalEffects(fit, { resolution: 10 });
     expect(all.map((c) => c.variable)).to.deep.equal(['x', 'sex']);
@@ -94,22 +157,86 @@ describe('fitModel end to end (poisson, random intercept, 2 chains on workers)',
 
 describe('fit settings and command line', () => {
   it('resolves brms defaults and rejects bad settings clearly', () => {
-    expect(resolveFitSettings({})).to.include({ chains: 4, iter: 2000, warmup: 1000, thin: 1, adaptDelta: 0.8, maxTreedepth: 10, initRadius: 2 });
-    expect(() => resolveFitSettings({ iter: 100, warmup: 100 })).to.throw(/warmup \(100\) must be smaller than iter \(100\)/);
+    expect(resolveFitSettings({})).to.include({
+      chains: 4,
+      iter: 2000,
+      warmup: 1000,
+      thin: 1,
+      adaptDelta: 0.8,
+      maxTreedepth: 10,
+      initRadius: 2,
+    });
+    expect(() => resolveFitSettings({ iter: 100, warmup: 100 })).to.throw(
+      /warmup \(100\) must be smaller than iter \(100\)/,
+    );
     expect(() => resolveFitSettings({ chains: 0 })).to.throw(/chains must be an integer >= 1/);
   });
   it('parses the fit command line and names what is wrong', () => {
-    const a = parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--prior', 'normal(0, 1)', '--prior', 'prior(exponential(1), class = sd)', '--chains', '2', '--seed', '9', '--json', 'o.json']);
-    expect(a).to.include({ data: 'd.csv', formula: 'y ~ x', family: 'poisson', chains: 2, seed: 9, json: 'o.json' });
+    const a = parseFitArgs([
+      '--data',
+      'd.csv',
+      '--formula',
+      'y ~ x',
+      '--family',
+      'poisson',
+      '--prior',
+      'normal(0, 1)',
+      '--prior',
+      'prior(exponential(1), class = sd)',
+      '--chains',
+      '2',
+      '--seed',
+      '9',
+      '--json',
+      'o.json',
+    ]);
+    expect(a).to.include({
+      data: 'd.csv',
+      formula: 'y ~ x',
+      family: 'poisson',
+      chains: 2,
+      seed: 9,
+      json: 'o.json',
+    });
     expect(a.priors).to.deep.equal(['normal(0, 1)', 'prior(exponential(1), class = sd)']);
     expect(() => parseFitArgs(['--data', 'd.csv'])).to.throw(UsageError, /missing --formula, --family/);
-    expect(() => parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--chains', 'two'])).to.throw(/--chains needs a whole number >= 1, got "two"/);
-    expect(() => parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--iter', '100', '--warmup', '200'])).to.throw(/--warmup \(200\) must be smaller than --iter \(100\)/);
+    expect(() =>
+      parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--chains', 'two']),
+    ).to.throw(/--chains needs a whole number >= 1, got "two"/);
+    expect(() =>
+      parseFitArgs([
+        '--data',
+        'd.csv',
+        '--formula',
+        'y ~ x',
+        '--family',
+        'poisson',
+        '--iter',
+        '100',
+        '--warmup',
+        '200',
+      ]),
+    ).to.throw(/--warmup \(200\) must be smaller than --iter \(100\)/);
     expect(() => parseFitArgs(['--bogus'])).to.throw(/unknown option "--bogus"/);
-    const b = parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--init', 'laplace', '--param', 'auto']);
+    const b = parseFitArgs([
+      '--data',
+      'd.csv',
+      '--formula',
+      'y ~ x',
+      '--family',
+      'poisson',
+      '--init',
+      'laplace',
+      '--param',
+      'auto',
+    ]);
     expect(b).to.include({ init: 'laplace', groupParameterization: 'auto' });
-    expect(() => parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--init', 'mode'])).to.throw(/--init must be one of random, laplace, got "mode"/);
-    expect(() => parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--param', 'x'])).to.throw(/--param must be one of noncentered, centered, auto, got "x"/);
+    expect(() =>
+      parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--init', 'mode']),
+    ).to.throw(/--init must be one of random, laplace, got "mode"/);
+    expect(() =>
+      parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--param', 'x']),
+    ).to.throw(/--param must be one of noncentered, centered, auto, got "x"/);
   });
   it('reports a missing file, a bad formula and an unknown family before sampling', async () => {
     const quine = path.join(repoRoot(), 'data/public/quine.csv');
@@ -121,10 +248,18 @@ describe('fit settings and command line', () => {
       }
       throw new Error('expected the fit command to fail');
     };
-    expect(await fails(['--data', '/nonexistent/x.csv', '--formula', 'y ~ x', '--family', 'poisson'])).to.match(/does not exist/);
-    expect(await fails(['--data', quine, '--formula', 'Days ~ Eth + (Sex', '--family', 'poisson'])).to.match(/formula/);
-    expect(await fails(['--data', quine, '--formula', 'Days ~ Eth', '--family', 'weibull'])).to.match(/family 'weibull' is not supported/);
-    expect(await fails(['--data', quine, '--formula', 'Days ~ Nope', '--family', 'poisson'])).to.match(/'Nope' is not a column/);
+    expect(
+      await fails(['--data', '/nonexistent/x.csv', '--formula', 'y ~ x', '--family', 'poisson']),
+    ).to.match(/does not exist/);
+    expect(await fails(['--data', quine, '--formula', 'Days ~ Eth + (Sex', '--family', 'poisson'])).to.match(
+      /formula/,
+    );
+    expect(await fails(['--data', quine, '--formula', 'Days ~ Eth', '--family', 'weibull'])).to.match(
+      /family 'weibull' is not supported/,
+    );
+    expect(await fails(['--data', quine, '--formula', 'Days ~ Nope', '--family', 'poisson'])).to.match(
+      /'Nope' is not a column/,
+    );
   });
   it('runs on a CSV and writes the JSON atomically', async function () {
     this.timeout(120000);
@@ -132,8 +267,30 @@ describe('fit settings and command line', () => {
     try {
       const out = path.join(dir, 'sub', 'fit.json');
       let printed = '';
-      await runFitCli(['--data', path.join(repoRoot(), 'data/public/quine.csv'), '--formula', 'Days ~ Eth + Sex', '--family', 'negbinomial',
-        '--chains', '2', '--iter', '400', '--seed', '1', '--cores', '1', '--quiet', '--json', out], (l) => { printed += l; });
+      await runFitCli(
+        [
+          '--data',
+          path.join(repoRoot(), 'data/public/quine.csv'),
+          '--formula',
+          'Days ~ Eth + Sex',
+          '--family',
+          'negbinomial',
+          '--chains',
+          '2',
+          '--iter',
+          '400',
+          '--seed',
+          '1',
+          '--cores',
+          '1',
+          '--quiet',
+          '--json',
+          out,
+        ],
+        (l) => {
+          printed += l;
+        },
+      );
       expect(printed).to.contain('Further Distributional Parameters:');
       expect(printed).to.contain('   Data: quine.csv (Number of observations: 146) ');
       const json = JSON.parse(fs.readFileSync(out, 'utf8'));

@@ -15,9 +15,21 @@ const SEEDS = FULL ? [101, 202, 303, 404, 505] : [101];
 
 const CASES: { family: SimFamily; truth: SimTruth; n: number }[] = [
   { family: 'poisson', truth: { b_Intercept: 1, b_x: 0.4, b_sexm: -0.3, sd_g__Intercept: 0.5 }, n: 300 },
-  { family: 'negbinomial', truth: { b_Intercept: 1.5, b_x: 0.4, b_sexm: -0.3, sd_g__Intercept: 0.5, shape: 3 }, n: 300 },
-  { family: 'gaussian', truth: { b_Intercept: 2, b_x: 0.5, b_sexm: -1, sd_g__Intercept: 0.7, sigma: 1 }, n: 300 },
-  { family: 'lognormal', truth: { b_Intercept: 1, b_x: 0.3, b_sexm: 0.5, sd_g__Intercept: 0.4, sigma: 0.6 }, n: 300 },
+  {
+    family: 'negbinomial',
+    truth: { b_Intercept: 1.5, b_x: 0.4, b_sexm: -0.3, sd_g__Intercept: 0.5, shape: 3 },
+    n: 300,
+  },
+  {
+    family: 'gaussian',
+    truth: { b_Intercept: 2, b_x: 0.5, b_sexm: -1, sd_g__Intercept: 0.7, sigma: 1 },
+    n: 300,
+  },
+  {
+    family: 'lognormal',
+    truth: { b_Intercept: 1, b_x: 0.3, b_sexm: 0.5, sd_g__Intercept: 0.4, sigma: 0.6 },
+    n: 300,
+  },
   { family: 'bernoulli', truth: { b_Intercept: 0.3, b_x: 0.8, b_sexm: -0.6, sd_g__Intercept: 0.6 }, n: 600 },
 ];
 const N_GROUPS = 10;
@@ -32,16 +44,26 @@ describe(`parameter recovery on simulated multilevel data (${SEEDS.length} seed(
       it(`${c.family}, seed ${seed}: estimates within 4 sd of the truth`, async () => {
         const sim = simulate(c.family, c.truth, c.n, N_GROUPS, seed);
         const fit = await fitModel({
-          data: sim.columns, formula: 'y ~ x + sex + (1 | g)', family: c.family,
-          chains: 2, iter: FULL ? 2000 : 700, seed, cores: 2,
+          data: sim.columns,
+          formula: 'y ~ x + sex + (1 | g)',
+          family: c.family,
+          chains: 2,
+          iter: FULL ? 2000 : 700,
+          seed,
+          cores: 2,
         });
         const truth: Record<string, number> = { ...(c.truth as unknown as Record<string, number>) };
-        sim.r.forEach((r, l) => { truth[`r_g[L${String(l).padStart(2, '0')},Intercept]`] = r; });
+        sim.r.forEach((r, l) => {
+          truth[`r_g[L${String(l).padStart(2, '0')},Intercept]`] = r;
+        });
         const all = [...fit.parameters, ...fit.groupLevels];
         expect(all.map((p) => p.name)).to.include.members(Object.keys(truth));
         for (const p of all) {
           const t = truth[p.name];
-          expect(Math.abs(p.mean - t), `${c.family} ${p.name}: mean ${p.mean.toFixed(3)} (sd ${p.sd.toFixed(3)}) vs truth ${t}`).to.be.lessThan(4 * p.sd);
+          expect(
+            Math.abs(p.mean - t),
+            `${c.family} ${p.name}: mean ${p.mean.toFixed(3)} (sd ${p.sd.toFixed(3)}) vs truth ${t}`,
+          ).to.be.lessThan(4 * p.sd);
           expect(p.rhat, `${p.name} rhat`).to.be.lessThan(1.1);
           intervals++;
           if (!(p['q2.5'] <= t && t <= p['q97.5'])) misses++;

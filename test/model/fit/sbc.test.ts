@@ -46,18 +46,39 @@ describe(`simulation-based calibration, poisson y ~ x + (1 | g) (${REPS} replica
       const x = Float64Array.from({ length: N }, () => rng.normal());
       const g = Array.from({ length: N }, (_, i) => `G${i % GROUPS}`);
       let xbar = 0;
-      x.forEach((v) => { xbar += v / N; });
+      x.forEach((v) => {
+        xbar += v / N;
+      });
       // brms's Intercept prior is on the centered intercept: η = Intercept + b·(x − x̄) + r
       const interceptC = 1 + 0.5 * rng.normal();
       const b = 0.5 * rng.normal();
       const sd = -Math.log(rng.uniformOpen()) / 2;
       const r = Array.from({ length: GROUPS }, () => sd * rng.normal());
-      const y = Float64Array.from({ length: N }, (_, i) => rng.poisson(Math.exp(interceptC + b * (x[i] - xbar) + r[i % GROUPS])));
-      const truth: Record<string, number> = { b_Intercept: interceptC - b * xbar, b_x: b, sd_g__Intercept: sd, 'r_g[G0,Intercept]': r[0] };
+      const y = Float64Array.from({ length: N }, (_, i) =>
+        rng.poisson(Math.exp(interceptC + b * (x[i] - xbar) + r[i % GROUPS])),
+      );
+      const truth: Record<string, number> = {
+        b_Intercept: interceptC - b * xbar,
+        b_x: b,
+        sd_g__Intercept: sd,
+        'r_g[G0,Intercept]': r[0],
+      };
 
-      const prepared = prepareModel({ data: { y, x, g }, formula: 'y ~ x + (1 | g)', family: 'poisson', priors: PRIORS, shared: false });
-      const [chain] = runChainsSequential(compileModel(prepared), { iter: ITER, warmup: WARMUP, seed: 1000 + rep, adaptDelta: ADAPT_DELTA }, { chains: 1 });
-      chain.stats.divergent.forEach((d) => { divergent += d; });
+      const prepared = prepareModel({
+        data: { y, x, g },
+        formula: 'y ~ x + (1 | g)',
+        family: 'poisson',
+        priors: PRIORS,
+        shared: false,
+      });
+      const [chain] = runChainsSequential(
+        compileModel(prepared),
+        { iter: ITER, warmup: WARMUP, seed: 1000 + rep, adaptDelta: ADAPT_DELTA },
+        { chains: 1 },
+      );
+      chain.stats.divergent.forEach((d) => {
+        divergent += d;
+      });
       const P = prepared.outputNames.length;
       for (const name of TRACKED) {
         const j = prepared.outputNames.indexOf(name);
@@ -79,7 +100,10 @@ describe(`simulation-based calibration, poisson y ~ x + (1 | g) (${REPS} replica
       const e = REPS / 4;
       const chi2 = bins.reduce((a, o) => a + (o - e) ** 2 / e, 0);
       // chi-square(3) 99.9% point: a real miscalibration piles ranks at an end or the middle
-      if (FULL) console.log(`    ${name}: rank bins ${bins.join(', ')}, chi2 ${chi2.toFixed(2)}, 95% coverage ${covered[name]}/${REPS}`);
+      if (FULL)
+        console.log(
+          `    ${name}: rank bins ${bins.join(', ')}, chi2 ${chi2.toFixed(2)}, 95% coverage ${covered[name]}/${REPS}`,
+        );
       expect(chi2, `${name}: rank bins ${bins.join(', ')}`).to.be.lessThan(16.27);
     }
   });
@@ -93,8 +117,14 @@ describe(`simulation-based calibration, poisson y ~ x + (1 | g) (${REPS} replica
     const total = REPS * TRACKED.length;
     const hit = TRACKED.reduce((a, n) => a + covered[n], 0);
     const sdev = Math.sqrt(total * p0 * (1 - p0));
-    if (FULL) console.log(`    pooled coverage ${hit}/${total} (${((100 * hit) / total).toFixed(2)}%), expected ${(100 * p0).toFixed(2)}%`);
-    expect(hit, `covered ${hit} of ${total}: ${JSON.stringify(covered)}`).to.be.within(Math.floor(total * p0 - 3.3 * sdev), Math.ceil(total * p0 + 3.3 * sdev));
+    if (FULL)
+      console.log(
+        `    pooled coverage ${hit}/${total} (${((100 * hit) / total).toFixed(2)}%), expected ${(100 * p0).toFixed(2)}%`,
+      );
+    expect(hit, `covered ${hit} of ${total}: ${JSON.stringify(covered)}`).to.be.within(
+      Math.floor(total * p0 - 3.3 * sdev),
+      Math.ceil(total * p0 + 3.3 * sdev),
+    );
     for (const n of TRACKED) expect(covered[n], n).to.be.at.least(Math.floor(REPS * 0.8));
   });
 });

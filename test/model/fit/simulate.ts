@@ -25,7 +25,13 @@ function logistic(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-export function simulate(family: SimFamily, truth: SimTruth, n: number, nGroups: number, seed: number): SimData {
+export function simulate(
+  family: SimFamily,
+  truth: SimTruth,
+  n: number,
+  nGroups: number,
+  seed: number,
+): SimData {
   const rng = new Rng(seed);
   const r = Float64Array.from({ length: nGroups }, () => truth.sd_g__Intercept * rng.normal());
   const y = new Float64Array(n);
@@ -40,11 +46,21 @@ export function simulate(family: SimFamily, truth: SimTruth, n: number, nGroups:
     g.push(`L${String(gi).padStart(2, '0')}`);
     const eta = truth.b_Intercept + truth.b_x * x[i] + (s === 'm' ? truth.b_sexm : 0) + r[gi];
     switch (family) {
-      case 'poisson': y[i] = rng.poisson(Math.exp(eta)); break;
-      case 'negbinomial': y[i] = rng.negBinomial(Math.exp(eta), truth.shape!); break;
-      case 'gaussian': y[i] = eta + truth.sigma! * rng.normal(); break;
-      case 'lognormal': y[i] = Math.exp(eta + truth.sigma! * rng.normal()); break;
-      case 'bernoulli': y[i] = rng.uniform() < logistic(eta) ? 1 : 0; break;
+      case 'poisson':
+        y[i] = rng.poisson(Math.exp(eta));
+        break;
+      case 'negbinomial':
+        y[i] = rng.negBinomial(Math.exp(eta), truth.shape!);
+        break;
+      case 'gaussian':
+        y[i] = eta + truth.sigma! * rng.normal();
+        break;
+      case 'lognormal':
+        y[i] = Math.exp(eta + truth.sigma! * rng.normal());
+        break;
+      case 'bernoulli':
+        y[i] = rng.uniform() < logistic(eta) ? 1 : 0;
+        break;
     }
   }
   return { columns: { y, x, sex, g }, truth, r };

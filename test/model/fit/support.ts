@@ -6,7 +6,8 @@ import * as path from 'path';
 export function repoRoot(): string {
   let dir = __dirname;
   for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'test', 'fixtures'))) return dir;
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'test', 'fixtures')))
+      return dir;
     const up = path.dirname(dir);
     if (up === dir) throw new Error(`repoRoot: no package.json above ${__dirname}`);
     dir = up;

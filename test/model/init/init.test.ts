@@ -1,8 +1,15 @@
 import { expect } from 'chai';
 import {
-  cholesky, covarianceFactor, laplaceApproximation, laplaceStarts, lbfgsMaximize, negativeHessian, toModelCoordinates, WhitenedModel,
+  cholesky,
+  covarianceFactor,
+  laplaceApproximation,
+  laplaceStarts,
+  lbfgsMaximize,
+  negativeHessian,
+  toModelCoordinates,
+  WhitenedModel,
 } from '../../../src/model/init';
-import { gaussianTarget } from '../../../src/model/nuts/testTargets';
+import { gaussianTarget } from '../../../src/model/nuts/test-targets';
 import { sampleChain } from '../../../src/model/nuts/chain';
 import { fitModel } from '../../../src/model/fit';
 import type { CompiledModel } from '../../../src/model/types';
@@ -11,15 +18,22 @@ import { simulate } from '../fit/simulate';
 // A correlated 4-D Gaussian with scales from 0.01 to 10: a known mode and precision.
 const MEAN = [3, -1, 0.5, 20];
 const SD = [0.01, 1, 10, 0.5];
-const RHO = [[1, 0.9, 0.2, 0], [0.9, 1, 0.3, -0.2], [0.2, 0.3, 1, 0.1], [0, -0.2, 0.1, 1]];
+const RHO = [
+  [1, 0.9, 0.2, 0],
+  [0.9, 1, 0.3, -0.2],
+  [0.2, 0.3, 1, 0.1],
+  [0, -0.2, 0.1, 1],
+];
 const COV = RHO.map((r, i) => r.map((c, j) => c * SD[i] * SD[j]));
 
 function matmulT(C: Float64Array, n: number): number[][] {
-  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => {
-    let s = 0;
-    for (let k = 0; k < n; k++) s += C[i * n + k] * C[j * n + k];
-    return s;
-  }));
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += C[i * n + k] * C[j * n + k];
+      return s;
+    }),
+  );
 }
 
 describe('init: the Laplace approximation behind warm starts', () => {
@@ -35,10 +49,13 @@ describe('init: the Laplace approximation behind warm starts', () => {
   it('the finite-difference Hessian, its Cholesky factor and the covariance factor reproduce the covariance', () => {
     const la = laplaceApproximation(target, [0, 0, 0, 0])!;
     expect(la).to.not.equal(null);
-    for (let i = 0; i < 4; i++) expect(la.variances[i], `var[${i}]`).to.be.closeTo(COV[i][i], 1e-6 * COV[i][i]);
+    for (let i = 0; i < 4; i++)
+      expect(la.variances[i], `var[${i}]`).to.be.closeTo(COV[i][i], 1e-6 * COV[i][i]);
     const C = covarianceFactor(la.precisionCholesky, 4);
     const back = matmulT(C, 4);
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) expect(back[i][j], `cov[${i}][${j}]`).to.be.closeTo(COV[i][j], 1e-6 * SD[i] * SD[j]);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++)
+        expect(back[i][j], `cov[${i}][${j}]`).to.be.closeTo(COV[i][j], 1e-6 * SD[i] * SD[j]);
     // Upper triangular, as WhitenedModel's loops assume.
     for (let i = 1; i < 4; i++) for (let j = 0; j < i; j++) expect(C[i * 4 + j]).to.equal(0);
     const H = negativeHessian(target, la.mode);
@@ -47,17 +64,31 @@ describe('init: the Laplace approximation behind warm starts', () => {
 
   it('returns null when the Hessian at the optimum is singular (a flat direction): no proper mode', () => {
     const flat: CompiledModel = {
-      dim: 2, unconstrainedNames: ['a', 'b'], outputNames: ['a', 'b'],
-      logDensityGradient: (x, g) => { g[0] = -x[0]; g[1] = 0; return -0.5 * x[0] * x[0]; },
+      dim: 2,
+      unconstrainedNames: ['a', 'b'],
+      outputNames: ['a', 'b'],
+      logDensityGradient: (x, g) => {
+        g[0] = -x[0];
+        g[1] = 0;
+        return -0.5 * x[0] * x[0];
+      },
       constrain: (x, out) => out.set(x),
     };
     expect(laplaceApproximation(flat, [1, 1])).to.equal(null);
     const r = laplaceStarts(flat, 2, 1);
     expect(r.ok).to.equal(false);
     expect(!r.ok && r.reason).to.match(/no positive-definite Hessian/);
-    const nowhere: CompiledModel = { ...flat, logDensityGradient: (_x, g) => { g.fill(0); return -Infinity; } };
+    const nowhere: CompiledModel = {
+      ...flat,
+      logDensityGradient: (_x, g) => {
+        g.fill(0);
+        return -Infinity;
+      },
+    };
     const r2 = laplaceStarts(nowhere, 2, 1);
-    expect(!r2.ok && r2.reason).to.match(/the mode search failed \(lbfgsMaximize: the log density is not finite at the starting point\)/);
+    expect(!r2.ok && r2.reason).to.match(
+      /the mode search failed \(lbfgsMaximize: the log density is not finite at the starting point\)/,
+    );
   });
 
   it('WhitenedModel: gradient equals finite differences, constrain goes through shift + C u, lp is unchanged', () => {
@@ -74,15 +105,21 @@ describe('init: the Laplace approximation behind warm starts', () => {
     expect(lp - la.logpAtMode).to.be.closeTo(-0.5 * u.reduce((s, x) => s + x * x, 0), 1e-5);
     for (let i = 0; i < 4; i++) {
       const h = 1e-6;
-      const up = Float64Array.from(u); up[i] += h;
-      const dn = Float64Array.from(u); dn[i] -= h;
-      const fd = (w.logDensityGradient(up, new Float64Array(4)) - w.logDensityGradient(dn, new Float64Array(4))) / (2 * h);
+      const up = Float64Array.from(u);
+      up[i] += h;
+      const dn = Float64Array.from(u);
+      dn[i] -= h;
+      const fd =
+        (w.logDensityGradient(up, new Float64Array(4)) - w.logDensityGradient(dn, new Float64Array(4))) /
+        (2 * h);
       expect(g[i], `grad[${i}]`).to.be.closeTo(fd, 1e-5 * Math.max(1, Math.abs(fd)));
     }
     const out = new Float64Array(4);
     w.constrain(u, out);
     expect(Array.from(out)).to.deep.equal(Array.from(q));
-    expect(() => new WhitenedModel(target, { shift: new Float64Array(3), factor: new Float64Array(9) })).to.throw(/dimension 3, the model has 4/);
+    expect(
+      () => new WhitenedModel(target, { shift: new Float64Array(3), factor: new Float64Array(9) }),
+    ).to.throw(/dimension 3, the model has 4/);
   });
 
   it('NUTS in whitened coordinates samples the same Gaussian with far fewer leapfrog steps', () => {
@@ -91,15 +128,22 @@ describe('init: the Laplace approximation behind warm starts', () => {
     expect(found.logWeightSd).to.be.below(1e-3); // exactly normal
     const settings = { iter: 1500, warmup: 500, seed: 11 };
     const plain = sampleChain(target, settings, 1);
-    const white = sampleChain(new WhitenedModel(target, found.preconditioner), settings, 1, undefined, found.starts[0]);
-    const meanSteps = (c: typeof plain) => c.stats.nLeapfrog.reduce((s, x) => s + x, 0) / c.stats.nLeapfrog.length;
+    const white = sampleChain(
+      new WhitenedModel(target, found.preconditioner),
+      settings,
+      1,
+      undefined,
+      found.starts[0],
+    );
+    const meanSteps = (c: typeof plain) =>
+      c.stats.nLeapfrog.reduce((s, x) => s + x, 0) / c.stats.nLeapfrog.length;
     expect(meanSteps(white)).to.be.lessThan(0.5 * meanSteps(plain));
     // Draws are reported in model coordinates: means within 5 Monte Carlo sd of the truth.
     const n = white.stats.lp.length;
     for (let j = 0; j < 4; j++) {
       let m = 0;
       for (let k = 0; k < n; k++) m += white.draws[k * 4 + j] / n;
-      expect(Math.abs(m - MEAN[j]), `mean of x[${j}] = ${m}`).to.be.lessThan(5 * SD[j] / Math.sqrt(n / 4));
+      expect(Math.abs(m - MEAN[j]), `mean of x[${j}] = ${m}`).to.be.lessThan((5 * SD[j]) / Math.sqrt(n / 4));
     }
   });
 
@@ -117,8 +161,22 @@ describe('init: the Laplace approximation behind warm starts', () => {
 
 describe("fitModel init: 'laplace' samples the same posterior as Stan's random inits", function () {
   this.timeout(300000);
-  const sim = simulate('negbinomial', { b_Intercept: 2, b_x: 0.4, b_sexm: -0.3, sd_g__Intercept: 0.5, shape: 4 }, 1500, 20, 3);
-  const common = { data: sim.columns, formula: 'y ~ x + sex + (1 | g)', family: 'negbinomial', chains: 2, iter: 1000, seed: 4, cores: 2 };
+  const sim = simulate(
+    'negbinomial',
+    { b_Intercept: 2, b_x: 0.4, b_sexm: -0.3, sd_g__Intercept: 0.5, shape: 4 },
+    1500,
+    20,
+    3,
+  );
+  const common = {
+    data: sim.columns,
+    formula: 'y ~ x + sex + (1 | g)',
+    family: 'negbinomial',
+    chains: 2,
+    iter: 1000,
+    seed: 4,
+    cores: 2,
+  };
   it('centered group effects: means agree within 0.25 posterior sd, sds within 20%, R-hat < 1.05, fewer gradients', async () => {
     const random = await fitModel({ ...common, init: 'random', groupParameterization: 'centered' });
     const laplace = await fitModel({ ...common, init: 'laplace', groupParameterization: 'centered' });
@@ -136,7 +194,12 @@ describe("fitModel init: 'laplace' samples the same posterior as Stan's random i
     expect(grads(laplace)).to.be.lessThan(grads(random));
   });
   it('non-centered group effects (a funnel: the mode is no guide) fall back to random inits and say so', async () => {
-    const fit = await fitModel({ ...common, iter: 100, init: 'laplace', groupParameterization: 'noncentered' });
+    const fit = await fitModel({
+      ...common,
+      iter: 100,
+      init: 'laplace',
+      groupParameterization: 'noncentered',
+    });
     expect(fit.init).to.deep.include({ requested: 'laplace', used: 'random' });
     expect(fit.init.note).to.match(/far from normal around its mode \(sd of log importance weights \d+/);
     expect(fit.init.note).to.contain("Stan's random inits were used instead");
@@ -147,7 +210,9 @@ describe("fitModel init: 'laplace' samples the same posterior as Stan's random i
     let err: Error | undefined;
     try {
       await fitModel({ data: sim.columns, formula: 'y ~ x', family: 'negbinomial', init: 'mode' as never });
-    } catch (e) { err = e as Error; }
+    } catch (e) {
+      err = e as Error;
+    }
     expect(err?.message).to.match(/init must be 'random' or 'laplace', got "mode"/);
   });
 });

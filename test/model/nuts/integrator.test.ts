@@ -1,9 +1,22 @@
 import { expect } from 'chai';
-import { PhasePoint, leapfrog, mergeNoUTurn, noUTurn, logSumExp, initStepSize } from '../../../src/model/nuts';
-import { gaussianTarget } from '../../../src/model/nuts/testTargets';
+import {
+  PhasePoint,
+  leapfrog,
+  mergeNoUTurn,
+  noUTurn,
+  logSumExp,
+  initStepSize,
+} from '../../../src/model/nuts';
+import { gaussianTarget } from '../../../src/model/nuts/test-targets';
 import { Rng } from '../../../src/util/rng';
 
-const model = gaussianTarget({ mean: [0.5, -1], cov: [[2, 0.6], [0.6, 0.5]] });
+const model = gaussianTarget({
+  mean: [0.5, -1],
+  cov: [
+    [2, 0.6],
+    [0.6, 0.5],
+  ],
+});
 
 function start(): PhasePoint {
   const z = new PhasePoint(2);
@@ -53,22 +66,36 @@ describe('model/nuts integrator and criterion', () => {
     expect(noUTurn(new Float64Array([-2, 0]), new Float64Array([0, 1]), rho)).to.equal(false);
     expect(noUTurn(new Float64Array([1, 0]), new Float64Array([0, -2]), rho)).to.equal(false);
     // rho + extra = (1, -1): (0,1)·(1,-1) < 0.
-    expect(noUTurn(new Float64Array([1, 0]), new Float64Array([0, 1]), rho, new Float64Array([0, -2]))).to.equal(false);
+    expect(
+      noUTurn(new Float64Array([1, 0]), new Float64Array([0, 1]), rho, new Float64Array([0, -2])),
+    ).to.equal(false);
   });
 
-  it('the fused merge check equals Stan\'s three separate criteria', () => {
+  it("the fused merge check equals Stan's three separate criteria", () => {
     const rng = new Rng(12);
     const v = (): Float64Array => Float64Array.from({ length: 5 }, () => rng.normal());
-    let agreeTrue = 0, agreeFalse = 0;
+    let agreeTrue = 0,
+      agreeFalse = 0;
     for (let t = 0; t < 2000; t++) {
-      const [rhoL, lMinus, lPlus, pLPlus, rhoR, rMinus, rPlus, pRMinus] = [v(), v(), v(), v(), v(), v(), v(), v()];
+      const [rhoL, lMinus, lPlus, pLPlus, rhoR, rMinus, rPlus, pRMinus] = [
+        v(),
+        v(),
+        v(),
+        v(),
+        v(),
+        v(),
+        v(),
+        v(),
+      ];
       // Bias the vectors toward agreement so both outcomes occur often.
       for (const x of [rhoL, rhoR, lMinus, lPlus, rMinus, rPlus, pLPlus, pRMinus]) x[0] += 2.5;
       const rho = new Float64Array(5);
       const fused = mergeNoUTurn(rhoL, lMinus, lPlus, pLPlus, rhoR, rMinus, rPlus, pRMinus, rho);
       const whole = Float64Array.from(rhoL, (x, i) => x + rhoR[i]);
-      const stan = noUTurn(lMinus, rPlus, whole) && noUTurn(lMinus, rMinus, rhoL, pRMinus)
-        && noUTurn(lPlus, rPlus, rhoR, pLPlus);
+      const stan =
+        noUTurn(lMinus, rPlus, whole) &&
+        noUTurn(lMinus, rMinus, rhoL, pRMinus) &&
+        noUTurn(lPlus, rPlus, rhoR, pLPlus);
       expect(fused).to.equal(stan);
       expect(Array.from(rho)).to.deep.equal(Array.from(whole));
       if (stan) agreeTrue++;

@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { madR, medianR, round1R, parsePriors, logPrior, makeDist, scaleRule } from '../../../src/model/priors';
+import {
+  madR,
+  medianR,
+  round1R,
+  parsePriors,
+  logPrior,
+  makeDist,
+  scaleRule,
+} from '../../../src/model/priors';
 import { familySpec } from '../../../src/model/families';
 import { prepareModel, ModelSpecError } from '../../../src/model/density';
 
@@ -11,7 +19,9 @@ describe('priors: R statistics behind the scale rule', () => {
     expect(madR([1, 2, 3, 4, 100])).to.be.closeTo(1.4826, 1e-15);
     // R >= 4: round(0.15, 1) = 0.1; round(2.25, 1) = 2.2; round(0.25, 1) = 0.2; round(0.35, 1) = 0.3;
     // round(-0.15, 1) = -0.1; round(1.96, 1) = 2
-    expect([0.15, 2.25, 0.25, 0.35, -0.15, 1.96, 2.5].map(round1R)).to.deep.equal([0.1, 2.2, 0.2, 0.3, -0.1, 2, 2.5]);
+    expect([0.15, 2.25, 0.25, 0.35, -0.15, 1.96, 2.5].map(round1R)).to.deep.equal([
+      0.1, 2.2, 0.2, 0.3, -0.1, 2, 2.5,
+    ]);
   });
 
   it('log links replace zeros by 0.1 element-wise before the log; logit keeps 0 and 2.5', () => {
@@ -24,8 +34,14 @@ describe('priors: R statistics behind the scale rule', () => {
     expect(r.scale).to.equal(2.5);
     const wide = Float64Array.from([1, 10, 100, 1000, 10000, 5, 50000]);
     expect(scaleRule(familySpec('negbinomial'), wide).scale).to.equal(round1R(madR(wide.map(Math.log))));
-    expect(scaleRule(familySpec('bernoulli'), Float64Array.from([0, 1, 1]))).to.deep.equal({ location: 0, scale: 2.5 });
-    expect(scaleRule(familySpec('gaussian'), Float64Array.from([10, 20, 30, 40]))).to.deep.equal({ location: 25, scale: round1R(madR([10, 20, 30, 40])) });
+    expect(scaleRule(familySpec('bernoulli'), Float64Array.from([0, 1, 1]))).to.deep.equal({
+      location: 0,
+      scale: 2.5,
+    });
+    expect(scaleRule(familySpec('gaussian'), Float64Array.from([10, 20, 30, 40]))).to.deep.equal({
+      location: 25,
+      scale: round1R(madR([10, 20, 30, 40])),
+    });
   });
 });
 
@@ -94,11 +110,24 @@ describe('priors: brms notation', () => {
 });
 
 describe('priors: resolution on a model', () => {
-  const data = { y: [1, 0, 3, 2, 5, 1, 0, 4], x: [1, 2, 3, 4, 5, 6, 7, 8], sex: ['m', 'f', 'm', 'f', 'm', 'f', 'm', 'f'], g: ['a', 'a', 'b', 'b', 'c', 'c', 'a', 'b'], h: [1, 2, 1, 2, 1, 2, 1, 2] };
-  const prep = (priors: string[], family = 'negbinomial', formula = 'y ~ x + sex + (1 | g) + (1 | h)') => prepareModel({ data, formula, family, priors });
+  const data = {
+    y: [1, 0, 3, 2, 5, 1, 0, 4],
+    x: [1, 2, 3, 4, 5, 6, 7, 8],
+    sex: ['m', 'f', 'm', 'f', 'm', 'f', 'm', 'f'],
+    g: ['a', 'a', 'b', 'b', 'c', 'c', 'a', 'b'],
+    h: [1, 2, 1, 2, 1, 2, 1, 2],
+  };
+  const prep = (priors: string[], family = 'negbinomial', formula = 'y ~ x + sex + (1 | g) + (1 | h)') =>
+    prepareModel({ data, formula, family, priors });
 
   it('the most specific prior wins: coef over class; group over class for sd', () => {
-    const pm = prep(['prior(normal(0, 1), class = b)', 'prior(normal(0, 9), class = b, coef = sexm)', 'prior(cauchy(0, 1), class = sd)', 'prior(exponential(2), class = sd, group = h)', 'prior(gamma(1, 1), class = shape)']);
+    const pm = prep([
+      'prior(normal(0, 1), class = b)',
+      'prior(normal(0, 9), class = b, coef = sexm)',
+      'prior(cauchy(0, 1), class = sd)',
+      'prior(exponential(2), class = sd, group = h)',
+      'prior(gamma(1, 1), class = shape)',
+    ]);
     expect(pm.priors.b.map((p) => p.text)).to.deep.equal(['normal(0, 1)', 'normal(0, 9)']);
     expect(pm.priors.sd.map((p) => p.text)).to.deep.equal(['cauchy(0, 1)', 'exponential(2)']);
     expect(pm.priors.aux?.text).to.equal('gamma(1, 1)');
@@ -107,8 +136,14 @@ describe('priors: resolution on a model', () => {
   });
 
   const bad: Array<[string[], RegExp, string?, string?]> = [
-    [['prior(normal(0, 1), class = b, coef = sexmale)'], /coef 'sexmale' is not a coefficient of this model; the coefficients are: x, sexm/],
-    [['prior(normal(0, 1), class = sd, group = zzz)'], /group 'zzz' is not a grouping factor of this model; the groups are: g, h/],
+    [
+      ['prior(normal(0, 1), class = b, coef = sexmale)'],
+      /coef 'sexmale' is not a coefficient of this model; the coefficients are: x, sexm/,
+    ],
+    [
+      ['prior(normal(0, 1), class = sd, group = zzz)'],
+      /group 'zzz' is not a grouping factor of this model; the groups are: g, h/,
+    ],
     [['prior(normal(0, 1), class = sigma)'], /family negbinomial has no sigma parameter/],
     [['prior(normal(0, 1), class = shape)'], /family gaussian has no shape parameter/, 'gaussian'],
     [['prior(normal(0, 1), class = Intercept)'], /the model has no intercept/, 'negbinomial', 'y ~ 0 + x'],
@@ -117,6 +152,7 @@ describe('priors: resolution on a model', () => {
     [['prior(normal(0, 1), class = sd)'], /no group-level effects/, 'poisson', 'y ~ x'],
   ];
   for (const [priors, re, family, formula] of bad) {
-    it(`rejects ${priors.join(' ')}`, () => expect(() => prep(priors, family, formula)).to.throw(ModelSpecError, re));
+    it(`rejects ${priors.join(' ')}`, () =>
+      expect(() => prep(priors, family, formula)).to.throw(ModelSpecError, re));
   }
 });

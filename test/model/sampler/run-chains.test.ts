@@ -1,16 +1,27 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
 import { runChains, runChainsSequential } from '../../../src/model/sampler';
-import { gaussianTarget } from '../../../src/model/nuts/testTargets';
+import { gaussianTarget } from '../../../src/model/nuts/test-targets';
 import type { ChainProgress, ModelFactoryRef } from '../../../src/model/types';
 
 // The compiled test-target module next to this compiled test (dist/ or .build/<name>/).
-const targets = path.resolve(__dirname, '../../../src/model/nuts/testTargets.js');
-const ref = (exportName: string, payload: unknown): ModelFactoryRef => ({ module: targets, exportName, payload });
+const targets = path.resolve(__dirname, '../../../src/model/nuts/test-targets.js');
+const ref = (exportName: string, payload: unknown): ModelFactoryRef => ({
+  module: targets,
+  exportName,
+  payload,
+});
 
 describe('model/sampler runChains', function () {
   this.timeout(60000);
-  const payload = { mean: [1, -2, 0.5], cov: [[1, 0.8, 0], [0.8, 2, 0.3], [0, 0.3, 0.5]] };
+  const payload = {
+    mean: [1, -2, 0.5],
+    cov: [
+      [1, 0.8, 0],
+      [0.8, 2, 0.3],
+      [0, 0.3, 0.5],
+    ],
+  };
   const settings = { seed: 17, iter: 600 };
 
   it('gives the same draws with 2 workers × 4 chains as running the chains one by one', async () => {
@@ -24,7 +35,9 @@ describe('model/sampler runChains', function () {
     expect(parallel.map((r) => r.chain)).to.deep.equal([1, 2, 3, 4]);
     for (let k = 0; k < 4; k++) {
       expect(Array.from(parallel[k].draws)).to.deep.equal(Array.from(sequential[k].draws));
-      expect(Array.from(parallel[k].stats.treedepth)).to.deep.equal(Array.from(sequential[k].stats.treedepth));
+      expect(Array.from(parallel[k].stats.treedepth)).to.deep.equal(
+        Array.from(sequential[k].stats.treedepth),
+      );
       expect(Array.from(parallel[k].invMetric)).to.deep.equal(Array.from(sequential[k].invMetric));
       expect(parallel[k].gradientEvaluations).to.equal(sequential[k].gradientEvaluations);
     }
@@ -57,10 +70,13 @@ describe('model/sampler runChains', function () {
     expect(m / res[0].nDraws).to.be.closeTo(3, 0.4);
   });
 
-  it('rejects with the factory\'s message when the model cannot be built', async () => {
+  it("rejects with the factory's message when the model cannot be built", async () => {
     let err: Error | undefined;
     try {
-      await runChains(ref('failingFactory', { message: 'column "age" has missing values' }), settings, { chains: 4, cores: 2 });
+      await runChains(ref('failingFactory', { message: 'column "age" has missing values' }), settings, {
+        chains: 4,
+        cores: 2,
+      });
     } catch (e) {
       err = e as Error;
     }
@@ -70,7 +86,10 @@ describe('model/sampler runChains', function () {
   it('rejects with the chain and message when the density throws while sampling', async () => {
     let err: Error | undefined;
     try {
-      await runChains(ref('failingDensityTarget', { after: 300, message: 'boom' }), settings, { chains: 4, cores: 2 });
+      await runChains(ref('failingDensityTarget', { after: 300, message: 'boom' }), settings, {
+        chains: 4,
+        cores: 2,
+      });
     } catch (e) {
       err = e as Error;
     }
@@ -82,14 +101,18 @@ describe('model/sampler runChains', function () {
     let err: Error | undefined;
     const t0 = Date.now();
     try {
-      await runChains(ref('gaussianTarget', payload), { seed: 1, iter: 200000 }, {
-        chains: 2,
-        cores: 2,
-        onProgress: (p) => {
-          if (p.iteration > 1) controller.abort();
+      await runChains(
+        ref('gaussianTarget', payload),
+        { seed: 1, iter: 200000 },
+        {
+          chains: 2,
+          cores: 2,
+          onProgress: (p) => {
+            if (p.iteration > 1) controller.abort();
+          },
+          signal: controller.signal,
         },
-        signal: controller.signal,
-      });
+      );
     } catch (e) {
       err = e as Error;
     }

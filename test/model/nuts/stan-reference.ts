@@ -97,8 +97,20 @@ export class StanReferenceNuts {
     let zBck = clone(this.z);
     let zSample = clone(this.z);
     const zPropose = { v: clone(this.z) };
-    const fwd: Ends = { pSharpBeg: this.dtauDp(this.z), pSharpEnd: this.dtauDp(this.z), rho: new Float64Array(n), pBeg: this.z.p.slice(), pEnd: this.z.p.slice() };
-    const bck: Ends = { pSharpBeg: this.dtauDp(this.z), pSharpEnd: this.dtauDp(this.z), rho: new Float64Array(n), pBeg: this.z.p.slice(), pEnd: this.z.p.slice() };
+    const fwd: Ends = {
+      pSharpBeg: this.dtauDp(this.z),
+      pSharpEnd: this.dtauDp(this.z),
+      rho: new Float64Array(n),
+      pBeg: this.z.p.slice(),
+      pEnd: this.z.p.slice(),
+    };
+    const bck: Ends = {
+      pSharpBeg: this.dtauDp(this.z),
+      pSharpEnd: this.dtauDp(this.z),
+      rho: new Float64Array(n),
+      pBeg: this.z.p.slice(),
+      pEnd: this.z.p.slice(),
+    };
     // fwd.pBeg = p_fwd_bck, fwd.pEnd = p_fwd_fwd; bck.pBeg = p_bck_fwd, bck.pEnd = p_bck_bck.
     let rho: Vec = this.z.p.slice();
     let logSumWeight = 0;
@@ -143,7 +155,14 @@ export class StanReferenceNuts {
     return zSample.q;
   }
 
-  private buildTree(depth: number, zPropose: { v: Point }, e: Ends, H0: number, sign: number, lsw: { v: number }): boolean {
+  private buildTree(
+    depth: number,
+    zPropose: { v: Point },
+    e: Ends,
+    H0: number,
+    sign: number,
+    lsw: { v: number },
+  ): boolean {
     if (depth === 0) {
       this.evolve(this.z, sign * this.epsilon);
       this.nLeapfrog++;
@@ -161,13 +180,25 @@ export class StanReferenceNuts {
       return !this.divergent;
     }
     const n = e.rho.length;
-    const init: Ends = { pSharpBeg: e.pSharpBeg, pSharpEnd: new Float64Array(n), rho: new Float64Array(n), pBeg: e.pBeg, pEnd: new Float64Array(n) };
+    const init: Ends = {
+      pSharpBeg: e.pSharpBeg,
+      pSharpEnd: new Float64Array(n),
+      rho: new Float64Array(n),
+      pBeg: e.pBeg,
+      pEnd: new Float64Array(n),
+    };
     const lswInit = { v: -Infinity };
     if (!this.buildTree(depth - 1, zPropose, init, H0, sign, lswInit)) return false;
     e.pSharpBeg = init.pSharpBeg;
     e.pBeg = init.pBeg;
     const zProposeFinal = { v: clone(this.z) };
-    const fin: Ends = { pSharpBeg: new Float64Array(n), pSharpEnd: e.pSharpEnd, rho: new Float64Array(n), pBeg: new Float64Array(n), pEnd: e.pEnd };
+    const fin: Ends = {
+      pSharpBeg: new Float64Array(n),
+      pSharpEnd: e.pSharpEnd,
+      rho: new Float64Array(n),
+      pBeg: new Float64Array(n),
+      pEnd: e.pEnd,
+    };
     const lswFinal = { v: -Infinity };
     if (!this.buildTree(depth - 1, zProposeFinal, fin, H0, sign, lswFinal)) return false;
     e.pSharpEnd = fin.pSharpEnd;

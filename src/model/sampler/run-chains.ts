@@ -39,9 +39,11 @@ export function workerScriptPath(): string {
 
 function resolveCounts(options: RunChainsOptions): { chains: number; cores: number } {
   const chains = options.chains ?? 4;
-  if (!Number.isInteger(chains) || chains < 1) throw new Error(`runChains: chains must be an integer >= 1, got ${chains}`);
+  if (!Number.isInteger(chains) || chains < 1)
+    throw new Error(`runChains: chains must be an integer >= 1, got ${chains}`);
   const cores = options.cores ?? os.availableParallelism();
-  if (!Number.isInteger(cores) || cores < 1) throw new Error(`runChains: cores must be an integer >= 1, got ${cores}`);
+  if (!Number.isInteger(cores) || cores < 1)
+    throw new Error(`runChains: cores must be an integer >= 1, got ${cores}`);
   return { chains, cores };
 }
 
@@ -50,10 +52,14 @@ function checkFactory(factory: ModelFactoryRef): void {
     throw new Error('runChains: factory must be { module, exportName, payload }');
   }
   if (!path.isAbsolute(factory.module)) {
-    throw new Error(`runChains: factory.module must be an absolute path to compiled JS, got "${factory.module}"`);
+    throw new Error(
+      `runChains: factory.module must be an absolute path to compiled JS, got "${factory.module}"`,
+    );
   }
   if (!fs.existsSync(factory.module)) {
-    throw new Error(`runChains: factory module ${factory.module} does not exist; build the project first (npm run build)`);
+    throw new Error(
+      `runChains: factory module ${factory.module} does not exist; build the project first (npm run build)`,
+    );
   }
 }
 
@@ -70,7 +76,9 @@ export function runChains(
     ({ chains, cores } = resolveCounts(options));
     checkFactory(factory);
     if (!fs.existsSync(workerScriptPath())) {
-      throw new Error(`runChains: worker script ${workerScriptPath()} is missing; build the project first (npm run build)`);
+      throw new Error(
+        `runChains: worker script ${workerScriptPath()} is missing; build the project first (npm run build)`,
+      );
     }
   } catch (e) {
     return Promise.reject(e);
@@ -111,7 +119,14 @@ export function runChains(
         return;
       }
       running.set(w, chain);
-      const msg: RunChainMessage = { type: 'run', chain, settings, progress: onProgress !== undefined, start: options.starts?.[chain - 1], preconditioner: options.preconditioner };
+      const msg: RunChainMessage = {
+        type: 'run',
+        chain,
+        settings,
+        progress: onProgress !== undefined,
+        start: options.starts?.[chain - 1],
+        preconditioner: options.preconditioner,
+      };
       w.postMessage(msg);
     };
 
@@ -146,9 +161,10 @@ export function runChains(
             }
             break;
           case 'error': {
-            const where = m.stage === 'factory'
-              ? `model factory ${factory.exportName} (${factory.module}) failed`
-              : `chain ${m.chain} failed`;
+            const where =
+              m.stage === 'factory'
+                ? `model factory ${factory.exportName} (${factory.module}) failed`
+                : `chain ${m.chain} failed`;
             const err = new Error(`${where}: ${m.message}`);
             if (m.stack) err.stack = `${err.message}\n  worker stack:\n${m.stack}`;
             fail(err);
@@ -160,7 +176,11 @@ export function runChains(
       w.on('exit', (code) => {
         if (!retired.has(w) && !settled) {
           const chain = running.get(w);
-          fail(new Error(`sampler worker exited unexpectedly (code ${code})${chain ? ` while running chain ${chain}` : ''}`));
+          fail(
+            new Error(
+              `sampler worker exited unexpectedly (code ${code})${chain ? ` while running chain ${chain}` : ''}`,
+            ),
+          );
         }
       });
     }
@@ -177,6 +197,7 @@ export function runChainsSequential(
   const { chains } = resolveCounts({ ...options, cores: 1 });
   const out: ChainResult[] = [];
   const target = options.preconditioner ? new WhitenedModel(model, options.preconditioner) : model;
-  for (let k = 1; k <= chains; k++) out.push(sampleChain(target, settings, k, options.onProgress, options.starts?.[k - 1]));
+  for (let k = 1; k <= chains; k++)
+    out.push(sampleChain(target, settings, k, options.onProgress, options.starts?.[k - 1]));
   return out;
 }

@@ -5,7 +5,13 @@ import { familySpec } from '../../../src/model/families/spec';
 import { Rng } from '../../../src/util/rng';
 
 /** Group-intercept NB / Poisson data with a known spread and rows per level. */
-function simulate(family: 'poisson' | 'negbinomial', levels: number, perLevel: number, sd: number, seed: number) {
+function simulate(
+  family: 'poisson' | 'negbinomial',
+  levels: number,
+  perLevel: number,
+  sd: number,
+  seed: number,
+) {
   const rng = new Rng(seed);
   const y = new Float64Array(levels * perLevel);
   const codes = new Int32Array(levels * perLevel);
@@ -36,12 +42,29 @@ describe('design: automatic group parameterisation', () => {
   it("prepareModel's 'auto' sets the layout per group and rejects unknown choices", () => {
     const rich = simulate('poisson', 30, 200, 0.5, 3);
     const data = { y: Array.from(rich.y), g: Array.from(rich.codes, (c) => `lv${c}`) };
-    const auto = prepareModel({ data, formula: 'y ~ 1 + (1 | g)', family: 'poisson', groupParameterization: 'auto' });
+    const auto = prepareModel({
+      data,
+      formula: 'y ~ 1 + (1 | g)',
+      family: 'poisson',
+      groupParameterization: 'auto',
+    });
     expect(auto.layout.centered).to.deep.equal([true]);
-    const perGroup = prepareModel({ data, formula: 'y ~ 1 + (1 | g)', family: 'poisson', groupParameterization: { g: 'auto' } });
+    const perGroup = prepareModel({
+      data,
+      formula: 'y ~ 1 + (1 | g)',
+      family: 'poisson',
+      groupParameterization: { g: 'auto' },
+    });
     expect(perGroup.layout.centered).to.deep.equal([true]);
     const dflt = prepareModel({ data, formula: 'y ~ 1 + (1 | g)', family: 'poisson' });
     expect(dflt.layout.centered).to.deep.equal([false]);
-    expect(() => prepareModel({ data, formula: 'y ~ 1 + (1 | g)', family: 'poisson', groupParameterization: 'sideways' as never })).to.throw(/must be 'centered' or 'noncentered' \(or 'auto'/);
+    expect(() =>
+      prepareModel({
+        data,
+        formula: 'y ~ 1 + (1 | g)',
+        family: 'poisson',
+        groupParameterization: 'sideways' as never,
+      }),
+    ).to.throw(/must be 'centered' or 'noncentered' \(or 'auto'/);
   });
 });

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { NutsTransition, PhasePoint } from '../../../src/model/nuts';
-import { funnelTarget, gaussianTarget } from '../../../src/model/nuts/testTargets';
+import { funnelTarget, gaussianTarget } from '../../../src/model/nuts/test-targets';
 import type { CompiledModel } from '../../../src/model/types';
 import { Rng } from '../../../src/util/rng';
-import { StanReferenceNuts } from './stanReference';
+import { StanReferenceNuts } from './stan-reference';
 
 interface OneStep {
   nLeapfrog: number[];
@@ -55,16 +55,25 @@ function expectSameLaw(a: OneStep, b: OneStep): void {
     const [ma, sa] = meanSe(a[key]);
     const [mb, sb] = meanSe(b[key]);
     const se = Math.sqrt(sa * sa + sb * sb);
-    expect(Math.abs(ma - mb), `${key}: ours ${ma.toFixed(4)} vs Stan transliteration ${mb.toFixed(4)} (se ${se.toFixed(4)})`)
-      .to.be.at.most(4.5 * se + 1e-12);
+    expect(
+      Math.abs(ma - mb),
+      `${key}: ours ${ma.toFixed(4)} vs Stan transliteration ${mb.toFixed(4)} (se ${se.toFixed(4)})`,
+    ).to.be.at.most(4.5 * se + 1e-12);
   }
 }
 
-describe('model/nuts against a literal transliteration of Stan\'s base_nuts', function () {
+describe("model/nuts against a literal transliteration of Stan's base_nuts", function () {
   this.timeout(60000);
 
   it('gives the same one-transition law on a correlated Gaussian', () => {
-    const model = gaussianTarget({ mean: [0, 1, -1], cov: [[1, 0.9, 0.2], [0.9, 1, 0.1], [0.2, 0.1, 0.3]] });
+    const model = gaussianTarget({
+      mean: [0, 1, -1],
+      cov: [
+        [1, 0.9, 0.2],
+        [0.9, 1, 0.1],
+        [0.2, 0.1, 0.3],
+      ],
+    });
     const args: [number[], number, number[], number] = [[0.8, 2.1, -1.2], 0.25, [0.9, 1.1, 0.4], 4000];
     expectSameLaw(ours(model, ...args), reference(model, ...args));
   });

@@ -38,7 +38,11 @@ export class WindowedVarianceAdaptation {
   private windowSize: number;
   private nextWindowEnd: number;
 
-  constructor(readonly dim: number, readonly warmup: number, config: WindowConfig = STAN_WINDOWS) {
+  constructor(
+    readonly dim: number,
+    readonly warmup: number,
+    config: WindowConfig = STAN_WINDOWS,
+  ) {
     this.windows = resolveWindows(warmup, config);
     this.estimator = new WelfordVariance(dim);
     this.windowSize = this.windows?.baseWindow ?? 0;
@@ -47,8 +51,12 @@ export class WindowedVarianceAdaptation {
 
   private inSlowWindow(): boolean {
     const w = this.windows;
-    return w !== null && this.counter >= w.initBuffer && this.counter < this.warmup - w.termBuffer
-      && this.counter !== this.warmup;
+    return (
+      w !== null &&
+      this.counter >= w.initBuffer &&
+      this.counter < this.warmup - w.termBuffer &&
+      this.counter !== this.warmup
+    );
   }
 
   private atWindowEnd(): boolean {

@@ -4,12 +4,12 @@
  * 1000 post-warmup iterations, `reps` runs per Stan chain. Prints per-chain and pooled
  * divergences / accept_stat / n_leapfrog against Stan's single run of each chain.
  *
- *   npx tsc -p tsconfig.json && node dist/bench/nuts/funnelStanAdapt.js [reps]
+ *   npx tsc -p tsconfig.json && node dist/bench/nuts/funnel-stan-adapt.js [reps]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sampleChain } from '../../src/model/nuts';
-import { funnelTarget } from '../../src/model/nuts/testTargets';
+import { funnelTarget } from '../../src/model/nuts/test-targets';
 
 interface StanChain {
   seed: number;
@@ -38,11 +38,17 @@ const stan = { div: [] as number[], acc: [] as number[], leap: [] as number[] };
 const ours = { div: [] as number[], acc: [] as number[], leap: [] as number[] };
 for (const r of runs) {
   for (let rep = 0; rep < reps; rep++) {
-    const res = sampleChain(model, { seed: 1000 + rep, iter: 1000, warmup: 0 }, r.seed * 10 + r.chain, undefined, {
-      init: r.init,
-      invMetric: r.inv_metric,
-      stepSize: r.stepsize,
-    });
+    const res = sampleChain(
+      model,
+      { seed: 1000 + rep, iter: 1000, warmup: 0 },
+      r.seed * 10 + r.chain,
+      undefined,
+      {
+        init: r.init,
+        invMetric: r.inv_metric,
+        stepSize: r.stepsize,
+      },
+    );
     ours.div.push(res.stats.divergent.reduce((a, b) => a + b, 0));
     ours.acc.push(mean(Array.from(res.stats.acceptStat)));
     ours.leap.push(mean(Array.from(res.stats.nLeapfrog)));
@@ -52,7 +58,10 @@ for (const r of runs) {
   stan.leap.push(r.n_leapfrog);
 }
 const zero = (x: number[]) => x.filter((d) => d === 0).length / x.length;
-for (const [name, s] of [['Stan', stan], ['ours', ours]] as const) {
+for (const [name, s] of [
+  ['Stan', stan],
+  ['ours', ours],
+] as const) {
   console.log(
     `${name.padEnd(5)} chains ${String(s.div.length).padStart(4)} | divergences per chain ${mean(s.div).toFixed(2)} ` +
       `(share with none ${zero(s.div).toFixed(2)}, max ${Math.max(...s.div)}) | accept_stat ${mean(s.acc).toFixed(3)} | n_leapfrog ${mean(s.leap).toFixed(1)}`,

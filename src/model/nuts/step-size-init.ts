@@ -6,7 +6,7 @@
  */
 import type { LogDensity } from '../types';
 import type { Rng } from '../../util/rng';
-import { PhasePoint } from './phasePoint';
+import { PhasePoint } from './phase-point';
 import { leapfrog } from './integrator';
 import { hamiltonian, sampleMomentum } from './metric';
 
@@ -39,10 +39,14 @@ export function initStepSize(
     if (direction === -1 && !(deltaH < LOG_08)) break;
     stepSize = direction === 1 ? 2 * stepSize : 0.5 * stepSize;
     if (stepSize > 1e7) {
-      throw new Error('Step size initialisation: the posterior is improper (step size grew past 1e7). Check the model and its priors.');
+      throw new Error(
+        'Step size initialisation: the posterior is improper (step size grew past 1e7). Check the model and its priors.',
+      );
     }
     if (stepSize === 0) {
-      throw new Error('Step size initialisation: no acceptably small step size could be found. Perhaps the posterior is not continuous?');
+      throw new Error(
+        'Step size initialisation: no acceptably small step size could be found. Perhaps the posterior is not continuous?',
+      );
     }
   }
   return stepSize;

@@ -3,7 +3,7 @@
  * reads bench/nuts/results/stan.json (from stan-compare.R), runs ours with the same
  * settings over its own seeds, and writes bench/nuts/results/nuts-vs-stan.md.
  *
- *   Rscript bench/nuts/stan-compare.R && npx tsc -p tsconfig.json && node dist/bench/nuts/stanCompare.js
+ *   Rscript bench/nuts/stan-compare.R && npx tsc -p tsconfig.json && node dist/bench/nuts/stan-compare.js
  *
  * Seeds cannot match across RNGs: compare the ranges over seeds. If the adaptation
  * schedule, the dual averaging, the tree building or the termination criterion differed
@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runChainsSequential } from '../../src/model/sampler';
-import { funnelTarget, gaussianTarget, poissonGammaTarget } from '../../src/model/nuts/testTargets';
+import { funnelTarget, gaussianTarget, poissonGammaTarget } from '../../src/model/nuts/test-targets';
 import type { ChainResult, CompiledModel } from '../../src/model/types';
 
 interface RunStats {
@@ -39,7 +39,11 @@ const resultsDir = path.join(root, 'bench/nuts/results');
 const d = 10;
 const sc = Array.from({ length: d }, (_, i) => Math.exp(-1.5 + (3 * i) / (d - 1)));
 const targets: Record<string, () => CompiledModel> = {
-  gauss10: () => gaussianTarget({ mean: new Array(d).fill(0), cov: sc.map((a, i) => sc.map((b, j) => a * b * 0.5 ** Math.abs(i - j))) }),
+  gauss10: () =>
+    gaussianTarget({
+      mean: new Array(d).fill(0),
+      cov: sc.map((a, i) => sc.map((b, j) => a * b * 0.5 ** Math.abs(i - j))),
+    }),
   funnel10: () => funnelTarget({ dim: 10 }),
   gammapoisson: () => poissonGammaTarget({ a: 2, b: 0.5, y: [3, 5, 2, 4, 6, 1, 0, 3] }),
 };
@@ -67,19 +71,46 @@ function range(xs: number[], digits: number): string {
 }
 
 function row(label: string, runs: RunStats[]): string {
-  return `| ${label} | ${runs.length} | ${range(runs.flatMap((r) => r.stepsize), 3)} | ${range(runs.map((r) => r.accept_stat), 3)} | ` +
-    `${range(runs.map((r) => r.treedepth), 2)} | ${range(runs.map((r) => r.n_leapfrog), 1)} | ${range(runs.map((r) => r.divergent), 0)} | ` +
-    `${range(runs.map((r) => r.warmup_divergent), 0)} | ${range(runs.map((r) => r.max_treedepth_hits), 0)} |`;
+  return (
+    `| ${label} | ${runs.length} | ${range(
+      runs.flatMap((r) => r.stepsize),
+      3,
+    )} | ${range(
+      runs.map((r) => r.accept_stat),
+      3,
+    )} | ` +
+    `${range(
+      runs.map((r) => r.treedepth),
+      2,
+    )} | ${range(
+      runs.map((r) => r.n_leapfrog),
+      1,
+    )} | ${range(
+      runs.map((r) => r.divergent),
+      0,
+    )} | ` +
+    `${range(
+      runs.map((r) => r.warmup_divergent),
+      0,
+    )} | ${range(
+      runs.map((r) => r.max_treedepth_hits),
+      0,
+    )} |`
+  );
 }
 
 function main(): void {
   const stanFile = path.join(resultsDir, 'stan.json');
-  if (!fs.existsSync(stanFile)) throw new Error(`${stanFile} is missing: run Rscript bench/nuts/stan-compare.R first`);
-  const stan = JSON.parse(fs.readFileSync(stanFile, 'utf8')) as { stan_version: string; targets: Record<string, RunStats[]> };
+  if (!fs.existsSync(stanFile))
+    throw new Error(`${stanFile} is missing: run Rscript bench/nuts/stan-compare.R first`);
+  const stan = JSON.parse(fs.readFileSync(stanFile, 'utf8')) as {
+    stan_version: string;
+    targets: Record<string, RunStats[]>;
+  };
   const lines = [
-    '# Our NUTS against Stan\'s, sampler statistics',
+    "# Our NUTS against Stan's, sampler statistics",
     '',
-    `Made by \`bench/nuts/stanCompare.ts\` from \`bench/nuts/results/stan.json\` (rstan, Stan ${stan.stan_version}, ` +
+    `Made by \`bench/nuts/stan-compare.ts\` from \`bench/nuts/results/stan.json\` (rstan, Stan ${stan.stan_version}, ` +
       '`bench/nuts/stan-compare.R`). Each run: 4 chains × 2000 iterations (1000 warmup), adapt_delta 0.8, ' +
       'max_treedepth 10, diagonal metric. Cells: median [min, max] over runs (seeds); step size over chains, ' +
       'the others per run (means over the 4000 saved draws; divergences and treedepth-10 hits are counts per run).',
@@ -92,7 +123,9 @@ function main(): void {
     if (!stanRuns) throw new Error(`stan.json has no target ${name}`);
     const ourRuns: RunStats[] = [];
     for (let seed = 1; seed <= Math.max(stanRuns.length, 8); seed++) {
-      ourRuns.push(ours(runChainsSequential(make(), { seed, iter: 2000, warmup: 1000 }, { chains: 4 }), seed));
+      ourRuns.push(
+        ours(runChainsSequential(make(), { seed, iter: 2000, warmup: 1000 }, { chains: 4 }), seed),
+      );
     }
     lines.push(row(`${name} / Stan`, stanRuns), row(`${name} / ours`, ourRuns));
   }
