@@ -1,5 +1,5 @@
 /**
- * Benchmark: the audit over a large snapshot (design.md target: status + time + geography
+ * Benchmark: the audit over a large snapshot (README target: status + time + geography
  * over 2.5M members ≤ 3 s once loaded; loading ≤ 2 s).
  *
  *   node dist/bench/audit.js [--members N] [--runs K] [--dir DIR]

@@ -1,5 +1,5 @@
 /**
- * Benchmark: the emulator is never the bottleneck (issue 3: serve ≥ 300k fielded members
+ * Benchmark: the emulator is never the bottleneck (target: ≥ 300k fielded members
  * per second to a local client on the 2-core machine; 2.5M members generated well under
  * a minute).
  *

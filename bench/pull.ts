@@ -1,5 +1,5 @@
 /**
- * Benchmark: pulling 2.5M members (issue 4; targets in design.md).
+ * Benchmark: pulling 2.5M members (targets in the README, "Benchmarks").
  *
  *   node dist/bench/pull.js [--members N] [--runs K] [--scenario limited,unlimited,client,client-limited] [--in-flight D]
  *

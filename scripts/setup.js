@@ -40,7 +40,7 @@ function quiet(cmd, argv) {
 
 function checkNode() {
   const [major, minor] = process.versions.node.split('.').map(Number);
-  // require(esm) for arquero and chai needs Node 20.19+ (reference/notebooks.md).
+  // require(esm) for arquero and chai needs Node 20.19+ (docs/toolchain.md).
   if (major < 20 || (major === 20 && minor < 19))
     fail(`Node ${process.versions.node} is too old: install Node 20.19 or newer.`);
 }

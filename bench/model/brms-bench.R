@@ -1,7 +1,7 @@
-# brms/rstan side of the model benchmark (design.md: ≥ 30× faster end to end, same posterior).
+# brms/rstan side of the model benchmark (README, "Benchmarks": ≥ 30× faster end to end, same posterior).
 # Usage: Rscript bench/model/brms-bench.R <data.csv> <out.json> [chains] [iter] [cores]
 # Priors: brms 2.18 (Debian) defaults except the negbinomial shape, set to brms ≥ 2.21's
-# inv_gamma(0.4, 0.3) so both engines sample the same posterior (reference/bayes.md).
+# inv_gamma(0.4, 0.3) so both engines sample the same posterior (docs/model-engine.md).
 suppressMessages({ library(brms); library(posterior); library(jsonlite) })
 args <- commandArgs(trailingOnly = TRUE)
 data_file <- args[1]; out_file <- args[2]

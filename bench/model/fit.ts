@@ -1,5 +1,5 @@
 /**
- * End-to-end model benchmark (issue 7): the follower model (negative binomial, 8 profile
+ * End-to-end model benchmark: the follower model (negative binomial, 8 profile
  * predictors, 300-level first-name intercept) fitted by this engine with brms's settings
  * (4 chains × 2000, 2 cores), next to brms/rstan on the same CSV when its result exists
  * (bench/model/brms-bench.R → bench/results/brms-<label>.json).

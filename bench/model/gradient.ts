@@ -1,6 +1,6 @@
 /**
- * Gradient throughput of the follower model's log density (issue 7: "report gradient
- * evaluations per second, ns per row and per cell"), with and without the exact
+ * Gradient throughput of the follower model's log density (gradient
+ * evaluations per second, ns per row and per cell), with and without the exact
  * likelihood compression, at benchmark sizes. Usage:
  *   node dist/bench/model/gradient.js [rows...]     (default 50000 2100000)
  */

@@ -3,8 +3,8 @@
  * in a single pass, so the summaries are plain loops over typed arrays.
  *
  * Why not arquero verbs for everything: at 2.5M members a derive/groupby over several
- * columns costs ~1 s each (reference/notebooks.md), and status + time + geography must
- * finish in ≤ 3 s together (design.md performance targets). Reading each needed column
+ * columns costs ~1 s each (docs/toolchain.md), and status + time + geography must
+ * finish in ≤ 3 s together (README, "Benchmarks"). Reading each needed column
  * once into a typed array and looping is several times faster (measured in
  * bench/audit.ts). Results are still returned as tidy arquero tables.
  *

@@ -2,7 +2,7 @@
  * Where followers live: members per stated city, split by sex, the share of live members
  * who state a city, the female share per city with intervals, and coordinates for a map.
  *
- * Population: live profiles only (reference/audit.md: deactivated profiles carry no
+ * Population: live profiles only (docs/geography.md: deactivated profiles carry no
  * reliable city or sex). "States a city" = `city_id` > 0 (VK's id; 0 or null = none).
  * Privacy: cities with fewer than `minCount` live members are pooled into one "other"
  * row, so no table or figure exposes a tiny group; the pooled row reports how many

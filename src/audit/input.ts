@@ -3,7 +3,7 @@
  *
  * The reference time of every rule is the manifest's `snapshot_time` (when the pull
  * started), never the clock of the machine that runs the audit: re-running a report a
- * year later must give the same numbers (reference/audit.md; issue 5).
+ * year later must give the same numbers (docs/status.md).
  */
 import type { ColumnTable } from 'arquero';
 import type { SnapshotManifest } from '../snapshot/schema';

@@ -1,6 +1,6 @@
 /**
  * The audit's own parameters for notebooks 02–04, read from environment variables like
- * every study parameter (design.md: nbconvert passes the environment to the kernel).
+ * every study parameter (nbconvert passes the environment to the kernel: docs/toolchain.md).
  * Documented in environment.md:
  *   AUDIT_INACTIVE_DAYS     inactive = live and not seen for more than N days (default 183)
  *   AUDIT_MIN_CITY_COUNT    cities with fewer live members are pooled as "other" (default 50)

@@ -2,7 +2,7 @@
  * Profile-quality signals for live accounts and a low-quality score built from them.
  *
  * What this is NOT: a fake or bot rate. No labelled VK data ships with the project, so
- * no rule here has a measured error rate, and reference/audit.md is blunt about such
+ * no rule here has a measured error rate, and docs/status.md is blunt about such
  * rules: practitioners' rule sets scored MCC ≈ 0.18 on labelled Twitter data (Cresci et
  * al. 2015), one rule even pointed the wrong way, and "a score with no measured error is
  * an opinion". The score is an indicator: its definition and its distribution are

@@ -1,7 +1,7 @@
 /**
  * Status of each follower: deleted, banned, inactive, active, or last-seen hidden.
  *
- * The rules, in the order they are applied (reference/audit.md, reference/vk-api.md):
+ * The rules, in the order they are applied (docs/status.md, docs/vk-api.md):
  *  1. `deactivated` = "deleted" → deleted; "banned" → banned. A deactivated profile is
  *     never anything else, whatever partial fields VK still sent with it (it often still
  *     carries first_name "DELETED", sex, even a last_seen).
@@ -16,7 +16,7 @@
  *     "long_ago" means "more than a month", not "more than six months", so the
  *     inactive-by-status count leans towards more inactivity than the threshold rule.
  *  4. Everything else live ("not_show", no online_info, an unrecognised status) →
- *     hidden: kept apart, never counted as deleted (the mistake reference/audit.md
+ *     hidden: kept apart, never counted as deleted (the mistake docs/status.md
  *     names) and never as inactive.
  *
  * Denominator of every share in `statusTable`: all members in the snapshot (N rows).
@@ -297,7 +297,7 @@ export interface Headline {
 const pct = (x: number, digits = 1): string => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : 'n/a');
 const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 
-/** The study's headline in computed numbers (design.md: "~14% deleted or banned, ~34% not seen…"). */
+/** The study's headline in computed numbers (docs/study.md: "~14% deleted or banned, ~34% not seen…"). */
 export function headline(s: StatusSummary): Headline {
   const r = statusRates(s);
   const [db, ns, ac] = r;

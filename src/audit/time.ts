@@ -2,7 +2,7 @@
  * When followers were last seen: time of day in half-hour bins (UTC and Moscow time), by
  * sex, by platform, and by day of week; the peak with a bootstrap interval.
  *
- * Caveat, stated in every report (reference/audit.md): `last_seen` is one timestamp per
+ * Caveat, stated in every report (docs/time-of-day.md): `last_seen` is one timestamp per
  * member — the last visit — not an activity log. A histogram of it shows when members
  * were last seen, which for daily users leans towards the hours just before the snapshot
  * was taken; `snapshotClock` is returned so the report can show that hour next to the peak.

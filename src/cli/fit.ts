@@ -4,7 +4,7 @@
  *
  * Fits the model with our NUTS, prints brms's summary (warnings included) and, with
  * --json, writes one entry per parameter named as brms names its draws, plus sampler
- * diagnostics and timings, atomically (design.md §Contracts).
+ * diagnostics and timings, atomically (README, "The model engine").
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * `npm run pull -- --group <id|screen_name> [--out DIR]` — pull a community's members into
- * a snapshot directory (issue 4). Environment: VK_TOKEN (required), VK_API_BASE (default
+ * a snapshot directory. Environment: VK_TOKEN (required), VK_API_BASE (default
  * https://api.vk.com/method). Progress on stderr, summary on stdout. See USAGE for the
  * exit codes.
  */

@@ -1,7 +1,7 @@
 /**
  * The VK methods the emulator implements, independent of HTTP: `groups.getById`,
  * `groups.getMembers` and `execute` (through vkscript.ts). Parameters arrive as strings,
- * as VK receives them. Shapes: reference/vk-api.md.
+ * as VK receives them. Shapes: docs/vk-api.md.
  */
 import { MemberRecord, emptyRecord } from './generator';
 import type { MemberSource } from './member-store';

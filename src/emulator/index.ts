@@ -1,6 +1,6 @@
 /**
  * The VK API emulator serving the synthetic community: the programmatic API fixed by the
- * project (/work/briefs/emulator-api.md; tests, notebook 01 and the pull code against it).
+ * project (tests, notebook 01 and the pull code run against it).
  * Implementation: server.ts (HTTP), api.ts (methods), generator.ts (profiles),
  * membership.ts (drift), truth.ts (calibration and model truth).
  */
@@ -27,7 +27,7 @@ export interface EmulatorOptions {
   rateLimitPerSecond?: number; // per token, default 3; 0 = unlimited
   maxResponseBytes?: number; // execute answers above this → error 13 (default 5 MB)
   hideMembers?: boolean; // getMembers → error 15
-  /** Added: a closed community the token owner may not see → getMembers error 203 (reference/vk-api.md marks the code [U]). */
+  /** A closed community the token owner may not see → getMembers error 203 (docs/vk-api.md marks the code [U]). */
   accessDenied?: boolean;
   faults?: EmulatorFaults;
   drift?: EmulatorDrift;
@@ -39,7 +39,7 @@ export interface EmulatorOptions {
    */
   now?: () => number;
   /**
-   * Added: generate the community ahead of the requests on a worker thread (member-store.ts).
+   * Generate the community ahead of the requests on a worker thread (member-store.ts).
    * Default: from 20,000 members on (server.ts PREGENERATE_MIN_MEMBERS). Answers are the
    * same bytes either way.
    */
@@ -52,9 +52,9 @@ export interface EmulatorTruth {
   presentThroughout(fromRequest: number, toRequest: number): Int32Array;
   requestCounter(): number; // number of API requests served so far
   user(id: number, fields: readonly string[]): Record<string, unknown> | undefined; // VK-shaped object
-  /** Added: the reference time (unix seconds) last_seen values were generated back from. */
+  /** The reference time (unix seconds) last_seen values were generated back from. */
   referenceTime(): number;
-  /** Added: the true model parameters, named as brms names its draws (truth.ts). */
+  /** The true model parameters, named as brms names its draws (truth.ts). */
   modelTruth(): Record<string, number>;
 }
 export interface EmulatorHandle {
@@ -73,7 +73,7 @@ export interface EmulatorHandle {
     >,
   ): void;
   stats(): { requests: number; byMethod: Record<string, number>; errors: Record<string, number> };
-  /** Added: the store a worker fills ahead, when `pregenerate` is on (benchmark and tests). */
+  /** The store a worker fills ahead, when `pregenerate` is on (benchmark and tests). */
   store?: Pick<MemberStore, 'storedCount' | 'whenFilled' | 'error' | 'capacity'>;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 /**
- * Per-token rate limit as VK applies it (reference/vk-api.md: a user token gets at most 3
+ * Per-token rate limit as VK applies it (docs/vk-api.md: a user token gets at most 3
  * requests per second; more → error 6). A sliding one-second window per token; rejected
  * requests are not counted, so a client that backs off is served again after the window.
  */

@@ -4,7 +4,7 @@
  * serves hundreds of thousands of them per second, so no intermediate object or string is
  * built on the hot path.
  *
- * Shapes follow reference/vk-api.md: deactivated profiles carry `deactivated`, "DELETED"
+ * Shapes follow docs/vk-api.md: deactivated profiles carry `deactivated`, "DELETED"
  * names for deleted ones, `sex`, `online: 0`, `can_write_private_message: 0` and the
  * deactivated photo placeholder; live profiles without a photo get the camera placeholder;
  * closed profiles the caller cannot access hide relation, education and occupation.

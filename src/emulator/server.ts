@@ -192,7 +192,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
     const method = m[1];
     const params = new Map<string, string>(url.searchParams);
     const type = (req.headers['content-type'] ?? '').toLowerCase();
-    // VK reads form bodies only (JSON bodies are not accepted: reference/vk-api.md).
+    // VK reads form bodies only (JSON bodies are not accepted: docs/vk-api.md).
     if (body && (type === '' || type.startsWith('application/x-www-form-urlencoded'))) {
       for (const [k, v] of new URLSearchParams(body)) params.set(k, v);
     }

@@ -4,7 +4,7 @@
  *
  * Two kinds of numbers live here:
  *  - CALIBRATION: marginal shares that make the synthetic audience look like the study
- *    (/work/shared/design.md: RIA Novosti's 2.5M followers — ~14% deleted or banned, ~34%
+ *    (docs/study.md: RIA Novosti's 2.5M followers — ~14% deleted or banned, ~34%
  *    not seen for > 6 months counting the deactivated, activity peaking ~11:30 UTC, Moscow
  *    then Saint Petersburg with a female majority). Values the study does not publish are
  *    stated assumptions, each with its reason.

@@ -1,8 +1,7 @@
 /**
  * A safe interpreter for the subset of VKScript (the language of VK's `execute` method)
  * that paging clients send: vk-io's `collect/execute-code.ts` loop and python vk_api's
- * `VkTools.get_all_iter` / old `VK_SCRIPT_GET_ALL` functions (read via the search tools;
- * see test/emulator/vkscript.test.ts for the shapes we accept).
+ * `VkTools.get_all_iter` / old `VK_SCRIPT_GET_ALL` functions (see test/emulator/vkscript.test.ts for the shapes we accept).
  *
  * The request text is tokenised and parsed into a small AST and walked by this file;
  * nothing is ever handed to `eval` / `new Function`. Unsupported syntax is a compile error

@@ -9,7 +9,7 @@
  * column-wise coding equals `modelCovariates` row by row.
  *
  * Reference levels are the first level in R's sorted order, as brms codes factors
- * (per reference/bayes.md: treatment contrasts, reference = first level).
+ * (per docs/model-engine.md: treatment contrasts, reference = first level).
  */
 import {
   MODEL_FAMILY,

@@ -1,6 +1,6 @@
 /**
  * Pooled posterior draws of one reported parameter and their quantiles (type-7, as
- * brms / posterior report them: reference/bayes.md §brms defaults).
+ * brms / posterior report them: docs/model-engine.md §brms defaults).
  */
 import type { ChainResult } from '../model/types';
 import { quantiles } from '../model/diagnostics';

@@ -1,7 +1,7 @@
 /**
  * Posterior predictive check on a log axis: the distribution of observed followers
  * against the distributions of replicated data sets (brms pp_check's density overlay with
- * 10 draws: reference/bayes.md), as shares of profiles per logarithmic bin of followers + 1.
+ * 10 draws: docs/model-engine.md), as shares of profiles per logarithmic bin of followers + 1.
  *
  * Bins: edges at 2^(k/2) on followers + 1 (k = 0, 1, …), rounded up to whole counts and
  * de-duplicated, so 0 followers is a bin of its own and each later bin spans about ×1.41.

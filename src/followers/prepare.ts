@@ -4,7 +4,7 @@
  *
  *  1. Live profiles only: the audit's status classification (src/audit/status.ts) decides;
  *     deleted and banned profiles are left out (the study analysed the ~2.1M
- *     non-deactivated profiles, design.md).
+ *     non-deactivated profiles, docs/study.md).
  *  2. Rows the truth leaves out are left out too (truth.ts `modelCovariates`): sex not
  *     stated (0 / missing), no first name; and rows without `followers_count` (nothing to
  *     model). Each exclusion is counted.

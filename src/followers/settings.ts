@@ -1,6 +1,6 @@
 /**
  * The follower model's run settings, read from environment variables (the notebooks'
- * parameters: design.md §Contracts). One place for the defaults, so the notebook, the
+ * parameters: environment.md). One place for the defaults, so the notebook, the
  * tests and the documentation agree.
  *
  *   MODEL_CHAINS          chains (default 4, as brms)

@@ -1,6 +1,6 @@
 /**
  * The diagnostics verdict in plain words: can the fit be trusted?
- * Targets (reference/bayes.md §Diagnostics): R-hat < 1.01, bulk and tail ESS > 400; no
+ * Targets (docs/model-engine.md §Diagnostics): R-hat < 1.01, bulk and tail ESS > 400; no
  * divergent transitions after warmup; tree depth not saturated; E-BFMI ≥ 0.3.
  * R-hat and ESS are checked over every reported parameter, first-name effects included.
  */

@@ -1,7 +1,7 @@
 /**
  * fitModel: formula + data → brms-style results, combining the density stage
  * (prepareModel, compileModel on the workers), the sampler (runChains) and the
- * diagnostics/summary stages. Defaults are brms's (reference/bayes.md §Sampling):
+ * diagnostics/summary stages. Defaults are brms's (docs/model-engine.md §Sampling):
  * 4 chains, iter 2000, warmup iter/2, adapt_delta 0.8, max_treedepth 10, inits U(−2, 2).
  */
 import * as os from 'os';
@@ -42,7 +42,7 @@ export interface FitOptions {
   onProgress?: (p: ChainProgress) => void;
   /** Shown in the summary's "Data:" line (brms shows the data argument's name). */
   dataName?: string;
-  /** Exact likelihood compression (reference/bayes.md): 'auto' (default), true or false. */
+  /** Exact likelihood compression (docs/model-engine.md): 'auto' (default), true or false. */
   compress?: Parameters<typeof prepareModel>[0]['compress'];
   /** Sampler coordinates of group effects (same posterior): 'noncentered' (brms), 'centered', 'auto'. */
   groupParameterization?: Parameters<typeof prepareModel>[0]['groupParameterization'];
@@ -316,7 +316,7 @@ function statsJson(p: ParameterSummary): JsonStats {
   };
 }
 
-/** The fit command's JSON document (design.md §Contracts). */
+/** The fit command's JSON document (README, "The model engine"). */
 export function fitJson(fit: FitResult, data: { file: string; rows: number }): Record<string, unknown> {
   return {
     formula: fit.formula,

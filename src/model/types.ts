@@ -29,7 +29,7 @@ export interface CompiledModel extends LogDensity {
   /**
    * Reported parameters, named as brms names its draws, in this order:
    * b_Intercept, b_<term>…, sd_<group>__Intercept…, shape | sigma, then
-   * r_<group>[<level>,Intercept]… (see ../shared/reference/bayes.md).
+   * r_<group>[<level>,Intercept]… (see docs/model-engine.md).
    */
   readonly outputNames: readonly string[];
   /** Writes the reported parameters at `theta` into `out` (length outputNames.length). */

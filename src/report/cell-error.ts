@@ -1,6 +1,6 @@
 /**
  * Turning a failed cell into a message a person can act on. nbconvert reports a failing
- * tslab cell with an empty error name and value (reference/notebooks.md); the real message
+ * tslab cell with an empty error name and value (docs/toolchain.md); the real message
  * is in the cell's stderr stream, which our nbconvert hook (nbconvert-hook.ts) saves.
  */
 

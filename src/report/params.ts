@@ -4,12 +4,12 @@
  *
  * Notebooks receive parameters as environment variables because papermill has no
  * TypeScript translator and nbconvert passes the environment to the kernel
- * (reference/notebooks.md). Every variable is documented in environment.md.
+ * (docs/toolchain.md). Every variable is documented in environment.md.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** Default community size: keeps the whole report within the 3-minute target (design.md). */
+/** Default community size: keeps the whole report within the 3-minute target (README, "Benchmarks"). */
 export const DEFAULT_MEMBERS = 20000;
 export const DEFAULT_SEED = 1;
 /** The real API; only used when a VK token is given. */

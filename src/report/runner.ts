@@ -1,7 +1,7 @@
 /**
  * The report runner: executes the study's notebooks in order through
  * `jupyter nbconvert --to html --execute` on the tslab kernel (never --allow-errors: tslab
- * then silently aborts every later cell — reference/notebooks.md), into a staging folder,
+ * then silently aborts every later cell — docs/toolchain.md), into a staging folder,
  * writes index.html, then swaps the folder into place. A failing cell stops the run with an
  * error naming the notebook, the cell and the real message.
  */

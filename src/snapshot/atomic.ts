@@ -1,7 +1,7 @@
 /**
  * Atomic file writes: write a temp file in the same directory, fsync it, rename it over
  * the target, fsync the directory. A reader (or a resumed pull) sees the old file or the
- * new one, never a torn one — required for checkpoints and the manifest (issue 4).
+ * new one, never a torn one — required for checkpoints and the manifest.
  */
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';

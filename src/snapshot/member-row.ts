@@ -1,7 +1,7 @@
 /**
  * VK user object (as `groups.getMembers` returns it with `MEMBER_FIELDS`) → `MemberRow`.
  *
- * Per reference/vk-api.md: "never rely on a field being absent or present" — deleted
+ * Per docs/vk-api.md: "never rely on a field being absent or present" — deleted
  * profiles often still carry `first_name:"DELETED"`, `sex`, `online`…, hidden fields are
  * simply missing, and flags come as 0/1 numbers (sometimes booleans). So every field is
  * read defensively: a value of the wrong shape becomes `null` (unknown), never a guess.

@@ -1,6 +1,6 @@
 /**
  * Showing a Plotly figure from a tslab cell so it renders both in the exported HTML and in
- * JupyterLab (trusted notebook). Per reference/notebooks.md: nbconvert's HTML export
+ * JupyterLab (trusted notebook). Per docs/toolchain.md: nbconvert's HTML export
  * ignores the plotly MIME type and drops text/javascript, so the first figure of a kernel
  * inlines plotly.min.js once in a text/html output, then each figure is one <div> plus a
  * <script>Plotly.newPlot(...)</script>. Nothing is fetched from the network.
@@ -27,7 +27,7 @@ function state(): PlotlyState {
   return host[STATE];
 }
 
-/** Path of the minified plotly.js bundle (plotly.js ≥ 3 is required under require.js: reference/notebooks.md). */
+/** Path of the minified plotly.js bundle (plotly.js ≥ 3 is required under require.js: docs/toolchain.md). */
 export function plotlyBundlePath(): string {
   return require.resolve('plotly.js-dist-min/plotly.min.js');
 }

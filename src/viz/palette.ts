@@ -35,7 +35,7 @@ export const SEX_COLORS: Readonly<Record<SexCategory, string>> = {
   male: OKABE_ITO.blue,
   unknown: OKABE_ITO.grey,
 };
-/** VK `sex` codes (reference/vk-api.md): 0 unknown, 1 female, 2 male. */
+/** VK `sex` codes (docs/vk-api.md): 0 unknown, 1 female, 2 male. */
 export function sexCategory(code: number | null | undefined): SexCategory {
   return code === 1 ? 'female' : code === 2 ? 'male' : 'unknown';
 }
@@ -53,7 +53,7 @@ export const STATUS_ORDER: readonly StatusCategory[] = ['active', 'inactive', 'h
 
 export type PlatformCategory =
   'mobile web' | 'iPhone' | 'iPad' | 'Android' | 'Windows Phone' | 'Windows app' | 'full web' | 'unknown';
-/** VK `last_seen.platform` codes 1…7 (reference/vk-api.md). */
+/** VK `last_seen.platform` codes 1…7 (docs/vk-api.md). */
 export const PLATFORM_BY_CODE: Readonly<Record<number, PlatformCategory>> = {
   1: 'mobile web',
   2: 'iPhone',

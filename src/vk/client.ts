@@ -1,6 +1,6 @@
 /**
  * VK API client: form-encoded POST to `${base}/<method>` with `v=5.199` (per
- * reference/vk-api.md: JSON bodies are not accepted, `v` is mandatory), the token in the
+ * docs/vk-api.md: JSON bodies are not accepted, `v` is mandatory), the token in the
  * body (`access_token`) or an `Authorization: Bearer` header — never in the URL, which ends
  * up in logs and error messages.
  *

@@ -7,7 +7,7 @@
  * (VK's error_msg, a socket error) is passed through `redact`.
  */
 
-/** Error codes per reference/vk-api.md. */
+/** Error codes per docs/vk-api.md. */
 export const VK_ERROR = {
   UNKNOWN: 1,
   AUTH_FAILED: 5,

@@ -1,6 +1,6 @@
 /**
  * The community being pulled: `groups.getById` (API 5.199 answers `{groups: [...],
- * profiles: [...]}`; older versions a bare array — both accepted, per reference/vk-api.md).
+ * profiles: [...]}`; older versions a bare array — both accepted, per docs/vk-api.md).
  *
  * The project's emulator marks its community in `description` with
  * `[vk-audience-study synthetic community] seed=<n> members=<n>`: such a snapshot is

@@ -1,7 +1,7 @@
 /**
  * Request spacing per token.
  *
- * Per reference/vk-api.md: a user token may make 3 requests/s, and an even 1000/3 ms
+ * Per docs/vk-api.md: a user token may make 3 requests/s, and an even 1000/3 ms
  * spacing still drew error 6, so vk-io spaces requests over a 1133 ms window: one
  * request every 1133/3 ≈ 378 ms. Every call made with a token — retries included — goes
  * through that token's one limiter (`limiterForToken`), so parallel callers in one process

@@ -1,5 +1,5 @@
 /**
- * The VKScript sent to `execute` to page `groups.getMembers` (per reference/vk-api.md: up
+ * The VKScript sent to `execute` to page `groups.getMembers` (per docs/vk-api.md: up
  * to 25 API calls per execute, one execute = one request; loop as in vk-io's
  * collect/execute-code.ts). Differences from vk-io, and why:
  *

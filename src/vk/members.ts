@@ -1,5 +1,5 @@
 /**
- * Pull every member of a community into a snapshot directory (issue 4).
+ * Pull every member of a community into a snapshot directory.
  *
  * groups.getById → the group (and whether it is the synthetic one) → `execute` with a
  * VKScript paging loop (25 × groups.getMembers × 1000, sort id_asc, the study's fields) →
@@ -7,7 +7,7 @@
  * (snapshot/member-row.ts) and appended to the snapshot as one Arrow record batch per
  * answer → checkpoint → … → manifest.
  *
- * Adapting to the API, as reference/vk-api.md describes it:
+ * Adapting to the API, as docs/vk-api.md describes it:
  * - error 28 on execute (a service token): fall back to plain groups.getMembers calls;
  * - error 13 / an oversized answer: halve the calls per execute (down to 1, then halve the
  *   page), grow back by one call after a run of successes, never above a size that failed

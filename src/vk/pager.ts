@@ -5,7 +5,7 @@
  * and a page is a contiguous run of it at the moment it was read. Members who leave
  * before our position shift the rest left (a plain `offset += 1000` then skips people);
  * members who join before it shift them right (duplicates). python vk_api's
- * `get_all_iter` (reference/vk-api.md, vk_api PR #121) moves the offset by the change of
+ * `get_all_iter` (docs/vk-api.md, vk_api PR #121) moves the offset by the change of
  * `count`; that fails when joins and leaves cancel out. Here:
  *
  * - Dedupe: only ids above the highest id written so far are kept (`last_id`), so nobody

@@ -1,5 +1,5 @@
 /**
- * Requests sent ahead of the answers (issue 4: the request in flight must leave when the
+ * Requests sent ahead of the answers (the request in flight must leave when the
  * rate limiter allows, not after the previous answer is written).
  *
  * The offset of the next page is only known once the previous answer was checked (the
@@ -13,7 +13,7 @@
  * so its proof holds as it is. A request that starts later (the pager stepped back, or
  * wants more overlap) is cancelled with every one behind it, and paging goes on from the
  * pager's offset. A wrong guess costs requests, never members. vk-io's collect iterator
- * similarly keeps `parallelRequests` in flight (reference/vk-api.md).
+ * similarly keeps `parallelRequests` in flight (docs/vk-api.md).
  */
 
 export interface Issued<A> {

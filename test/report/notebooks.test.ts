@@ -39,7 +39,7 @@ describe('notebooks/', () => {
       const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => c.source.join(''));
       expect(code[0]).to.match(/startNotebook|printParams|studyParams/);
       expect(code.join('\n')).to.contain('recordSummary');
-      expect(code.join('\n')).to.not.match(/from '\.\.\/src\//); // tslab's rootDir: import ../dist (reference/notebooks.md)
+      expect(code.join('\n')).to.not.match(/from '\.\.\/src\//); // tslab's rootDir: import ../dist (docs/toolchain.md)
     });
   }
 

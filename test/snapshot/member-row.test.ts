@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { MemberConversionError, parseBdate, toMemberRow } from '../../src/snapshot/member-row';
 import { MEMBER_COLUMNS } from '../../src/snapshot/schema';
 
-// VK-shaped objects as in reference/vk-api.md (API 5.199).
+// VK-shaped objects as in docs/vk-api.md (API 5.199).
 const live = {
   id: 12345,
   first_name: 'Анастасия',

@@ -30,7 +30,7 @@ describe('viz/palette', () => {
     expect([...STATUS_ORDER].sort()).to.deep.equal(Object.keys(STATUS_COLORS).sort());
   });
 
-  it('maps VK codes to categories as reference/vk-api.md defines them', () => {
+  it('maps VK codes to categories as docs/vk-api.md defines them', () => {
     expect([0, 1, 2, null, undefined, 7].map(sexCategory)).to.deep.equal([
       'unknown',
       'female',

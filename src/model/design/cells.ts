@@ -1,7 +1,7 @@
 import { allocate, type TermSparseDesign } from './build';
 
 /**
- * Exact likelihood compression (reference/bayes.md, "Exact compression of the
+ * Exact likelihood compression (docs/model-engine.md, "Exact compression of the
  * likelihood"): rows sharing every covariate — all design entries and every group
  * level — share one linear predictor η_c, so a cell keeps only what the family's
  * log-likelihood needs from its rows: n_c, Σy and (Gaussian / lognormal) the

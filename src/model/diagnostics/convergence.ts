@@ -1,7 +1,7 @@
 /**
  * Rank-normalised split R-hat with folding, bulk- and tail-ESS, exactly as the posterior
  * R package (R/convergence.R: rhat, ess_bulk, ess_tail, .rhat, .ess, z_scale, fold_draws,
- * .split_chains) and Vehtari et al. (2021); see reference/bayes.md §Diagnostics.
+ * .split_chains) and Vehtari et al. (2021); see docs/model-engine.md §Diagnostics.
  *
  * Draws of one parameter are given as one array per chain (equal lengths). Where posterior
  * returns NA (non-finite draws, a constant parameter, fewer than 3 draws per split chain)

@@ -1,5 +1,5 @@
 /**
- * Autocovariance by FFT, as posterior's `autocovariance()` (reference/bayes.md §Diagnostics 6).
+ * Autocovariance by FFT, as posterior's `autocovariance()` (docs/model-engine.md §Diagnostics 6).
  *
  * posterior zero-pads to 2·nextn(N) (a 2-3-5-smooth length) and rescales so that lag 0
  * equals the biased variance; any padding ≥ 2N gives the same *linear* autocorrelation,

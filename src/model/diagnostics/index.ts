@@ -1,4 +1,4 @@
-/** Convergence and sampler diagnostics (reference/bayes.md §Diagnostics). */
+/** Convergence and sampler diagnostics (docs/model-engine.md §Diagnostics). */
 export * from './convergence';
 export * from './sampler';
 export { autocovariance, fftInPlace } from './fft';

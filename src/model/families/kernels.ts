@@ -58,7 +58,7 @@ const poisson: Kernel = (eta, expEta, gEta, s, _u, out) => {
 };
 
 /**
- * negbinomial (NB2, log link, shape φ = e^u), reference/bayes.md. Per cell, with
+ * negbinomial (NB2, log link, shape φ = e^u), docs/model-engine.md. Per cell, with
  * m = μ/φ = e^{η − u} and sp = log1p(m) = log(1 + μ/φ):
  *   S (η − u) − (S + nφ) sp
  * plus, through the global histogram of y > 0, Σ_y count·[lgamma(y + φ) − lgamma(φ)]

@@ -4,7 +4,7 @@
  * has a constant Jacobian, so the posterior — and every draw reported through `constrain` —
  * is the model's own; only the geometry NUTS sees changes: where the approximation is good
  * the coordinates u are uncorrelated with unit scale, which is what Stan's diagonal metric
- * adaptation (reference/bayes.md) can then fine-tune. At 2.1M rows the follower model's
+ * adaptation (docs/model-engine.md) can then fine-tune. At 2.1M rows the follower model's
  * intercept and its 300 name effects are strongly correlated; a diagonal metric alone
  * needs 63–127 leapfrog steps per iteration there (bench/model/warmup-trace.ts).
  *

@@ -1,6 +1,6 @@
 /**
  * One chain of adaptive NUTS, the way Stan's run_adaptive_sampler drives it (per
- * reference/bayes.md): random inits, step-size initialisation, warmup with dual averaging
+ * docs/model-engine.md): random inits, step-size initialisation, warmup with dual averaging
  * and windowed metric adaptation, then sampling with the adapted step size and metric.
  */
 import type { ChainProgress, ChainResult, CompiledModel, LogDensity, SamplerSettings } from '../types';

@@ -1,6 +1,6 @@
 /**
  * Nesterov dual averaging of log(step size) toward a target acceptance statistic
- * (Hoffman & Gelman 2014; Stan's stepsize_adaptation, per reference/bayes.md):
+ * (Hoffman & Gelman 2014; Stan's stepsize_adaptation, per docs/model-engine.md):
  *   η = 1/(t + t0),  s̄ ← (1−η) s̄ + η (δ − a),  x = μ − s̄ √t / γ,
  *   w = t^−κ,  x̄ ← (1−w) x̄ + w x,  ε = exp(x);  after warmup ε = exp(x̄).
  */

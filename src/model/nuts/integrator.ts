@@ -1,7 +1,7 @@
 /**
  * Leapfrog (velocity Verlet) for a separable Hamiltonian with a diagonal metric:
  * half step in p, full step in q, half step in p (Stan's expl_leapfrog, per
- * reference/bayes.md). One log density + gradient evaluation per step.
+ * docs/model-engine.md). One log density + gradient evaluation per step.
  *
  * Split in two so the tree builder can fuse the closing half step with its own pass over
  * p (the sampler's overhead is a handful of passes over the parameter vector per step).

@@ -1,5 +1,5 @@
 /**
- * Diagonal Euclidean metric (Stan's diag_e_metric, per reference/bayes.md):
+ * Diagonal Euclidean metric (Stan's diag_e_metric, per docs/model-engine.md):
  * T(p) = ½ Σ invM_i p_i², p ~ N(0, M) with M = diag(1 / invM).
  */
 import type { Rng } from '../../util/rng';

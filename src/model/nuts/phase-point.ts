@@ -1,7 +1,7 @@
 /**
  * A point in phase space: position q (unconstrained parameters), momentum p, and the
  * log density with its gradient at q, cached so a leapfrog step needs exactly one
- * gradient evaluation (per reference/bayes.md, as Stan's ps_point carries V and g).
+ * gradient evaluation (per docs/model-engine.md, as Stan's ps_point carries V and g).
  *
  * Points are allocated once per sampler and then only copied into (`copyFrom`): the tree
  * builder must not allocate (the hot loop runs millions of times per fit).

@@ -1,5 +1,5 @@
 /**
- * Multinomial proposal weights on the log scale (per reference/bayes.md):
+ * Multinomial proposal weights on the log scale (per docs/model-engine.md):
  * each state's weight is exp(H0 − h); subtrees are merged with log-sum-exp.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Sampler settings with brms's defaults (per reference/bayes.md: iter 2000, warmup
+ * Sampler settings with brms's defaults (per docs/model-engine.md: iter 2000, warmup
  * iter/2, adapt_delta 0.8, max_treedepth 10, inits uniform(−2, 2)) and validation that
  * names the bad setting and says what to do.
  */

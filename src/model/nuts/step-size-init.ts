@@ -1,6 +1,6 @@
 /**
  * Stan's heuristic step-size initialisation (base_hmc::init_stepsize, per
- * reference/bayes.md): from the current point, take one leapfrog step from a fresh
+ * docs/model-engine.md): from the current point, take one leapfrog step from a fresh
  * momentum; if the energy change is better than log(0.8) keep doubling the step size,
  * otherwise keep halving it, each try with a fresh momentum, until it crosses.
  */

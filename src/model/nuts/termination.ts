@@ -1,6 +1,6 @@
 /**
  * The generalized No-U-Turn criterion (Betancourt 2017; Stan's compute_criterion, per
- * reference/bayes.md): a trajectory segment with summed momentum rho keeps going while
+ * docs/model-engine.md): a trajectory segment with summed momentum rho keeps going while
  * both end velocities still point along rho: p#⁺·rho > 0 && p#⁻·rho > 0.
  */
 

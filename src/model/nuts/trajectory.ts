@@ -1,5 +1,5 @@
 /**
- * One NUTS transition as Stan's base_nuts does it (per reference/bayes.md; read from
+ * One NUTS transition as Stan's base_nuts does it (per docs/model-engine.md; read from
  * stan-dev/stan src/stan/mcmc/hmc/nuts/base_nuts.hpp, not copied):
  *
  * - the trajectory doubles, each time in a uniformly chosen direction, by building a

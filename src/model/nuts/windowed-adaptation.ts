@@ -1,6 +1,6 @@
 /**
  * Windowed diagonal-metric adaptation (Stan's windowed_adaptation + var_adaptation, per
- * reference/bayes.md): an initial fast buffer (75) where only the step size adapts, then
+ * docs/model-engine.md): an initial fast buffer (75) where only the step size adapts, then
  * slow windows (25, doubling; the last one stretched to the terminal buffer) whose draws
  * estimate the variance, then a terminal fast buffer (50). With fewer than 150 warmup
  * iterations the stages become 15% / 75% / 10%; below 20 the metric is not adapted.

@@ -45,7 +45,7 @@ const def = (dist: PriorDist): ResolvedPrior => ({ dist, text: formatDist(dist),
 const usr = (p: UserPrior): ResolvedPrior => ({ dist: p.dist, text: formatDist(p.dist), source: 'user' });
 
 /**
- * brms's default priors (reference/bayes.md; R/priors.R): Intercept
+ * brms's default priors (docs/model-engine.md; R/priors.R): Intercept
  * student_t(3, location, scale) on the centered intercept; b flat; sd and sigma half
  * student_t(3, 0, scale); negbinomial shape inv_gamma(0.4, 0.3) (brms ≥ 2.21) — then the
  * user's priors by class, group and coefficient, the most specific winning.

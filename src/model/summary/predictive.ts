@@ -1,6 +1,6 @@
 /**
  * Predictions from a fit, as brms computes them: posterior_epred, posterior_predict,
- * pp_check's overlay draws and conditional_effects (reference/bayes.md §brms defaults).
+ * pp_check's overlay draws and conditional_effects (docs/model-engine.md §brms defaults).
  * Built on the density stage's expectedValue / predictDraw / conditionalGrid.
  */
 import { conditionalGrid, expectedValue, predictDraw, type PreparedModel } from '../density';

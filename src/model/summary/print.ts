@@ -1,5 +1,5 @@
 /**
- * brms's printed summary (print.brmssummary, brms ≥ 2.21 section names; reference/bayes.md
+ * brms's printed summary (print.brmssummary, brms ≥ 2.21 section names; docs/model-engine.md
  * §brms defaults): header, "Multilevel Hyperparameters", "Regression Coefficients",
  * "Further Distributional Parameters", the closing note, then warnings.
  */

@@ -26,7 +26,7 @@ describe('families: brms families and their kernels', () => {
     expect(() => familySpec('student')).to.throw(/family 'student' is not supported/);
   });
 
-  it('NB2 per cell equals the row-wise neg_binomial_2_log density of reference/bayes.md', () => {
+  it('NB2 per cell equals the row-wise neg_binomial_2_log density of docs/model-engine.md', () => {
     // One row per cell: the kernel must equal Σ [lgamma(y+φ) − lgamma(φ) + y(η − log(μ+φ)) + φ(log φ − log(μ+φ))].
     const ys = [0, 1, 3, 7, 40, 41, 500];
     const eta = Float64Array.from([-1, 0.2, 1.1, 2, 3.5, 3.7, 6]);

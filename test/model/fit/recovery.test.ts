@@ -1,6 +1,5 @@
 /**
- * Parameter recovery on simulated multilevel data, one model per family (issue 6,
- * Correctness): the 95% intervals must cover the known truth at about the nominal rate
+ * Parameter recovery on simulated multilevel data, one model per family: the 95% intervals must cover the known truth at about the nominal rate
  * and no estimate may sit far from the truth.
  *
  * CI runs one data set per family with short chains. The longer version runs more seeds:
