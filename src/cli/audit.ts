@@ -11,7 +11,7 @@ import { loadCities } from '../audit/cities';
 import { DEFAULT_MIN_CITY_COUNT, topCities } from '../audit/geography';
 import { auditJson, runAudit, type AuditOptions } from '../audit/run';
 import { DEFAULT_INACTIVE_DAYS } from '../audit/status';
-import { writeJsonAtomic } from '../snapshot/atomic';
+import { writeJsonAtomic } from '../util/atomic-write';
 import { readSnapshot } from '../snapshot/read';
 
 const USAGE = `usage: npm run audit -- --snapshot DIR [--json OUT] [--inactive-days N] [--min-city-count N]

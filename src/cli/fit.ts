@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readDataFile } from '../model/data';
 import { fitJson, fitModel, fitSummary } from '../model/fit';
-import { writeJsonAtomic } from '../snapshot/atomic';
+import { writeJsonAtomic } from '../util/atomic-write';
 import type { ChainProgress } from '../model/types';
 
 const USAGE = `usage: npm run fit -- --data FILE --formula "y ~ x + (1 | g)" --family NAME [options]

@@ -31,7 +31,7 @@ import {
   type FitInit,
 } from '../model/fit';
 import type { ChainProgress, ChainResult, SamplerStats } from '../model/types';
-import { writeFileAtomic } from '../snapshot/atomic';
+import { writeFileAtomic } from '../util/atomic-write';
 import type { FollowerTable } from './prepare';
 import { PREDICTORS } from './coding';
 

@@ -15,7 +15,7 @@ import { NBCONVERT_HOOK_PY } from './nbconvert-hook';
 import { studyParams, type Env } from './params';
 import { readSummary } from './summary';
 import { makeStagingDir, swapIntoPlace } from './swap';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../util/atomic-write';
 import { containsSecret, redact, secretValues } from './secrets';
 
 export const REPORT_TITLE = 'VK audience study';

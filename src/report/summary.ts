@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../util/atomic-write';
 import { studyParams, type Env } from './params';
 
 export interface SummaryItem {

@@ -9,6 +9,7 @@ import {
   SNAPSHOT_FORMAT_VERSION,
   type SnapshotManifest,
 } from './schema';
+import { isObject } from '../util/json-shape';
 
 export class SnapshotError extends Error {
   constructor(message: string) {
@@ -19,10 +20,6 @@ export class SnapshotError extends Error {
 
 export function manifestColumns(): SnapshotManifest['columns'] {
   return MEMBER_COLUMNS.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable }));
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Parse and check a manifest; `where` names the file in error messages. */

@@ -11,6 +11,7 @@
  * birth and occupation names are deliberately not copied.
  */
 import type { MemberRow } from './schema';
+import { isObject } from '../util/json-shape';
 
 /** The VK user object as it arrives: any JSON. */
 export type VkUser = Record<string, unknown>;
@@ -23,10 +24,6 @@ export class MemberConversionError extends Error {
 }
 
 export const INT32_MAX = 2147483647;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** An integer in [min, max], or null. VK sometimes sends numbers as strings: accept those. */
 export function int(v: unknown, min: number, max: number): number | null {

@@ -20,7 +20,7 @@
 import * as fs from 'node:fs';
 import { ArrowBlock, encodeBatch, fileHeader, fileTrailer, type Members } from './arrow-ipc';
 import { promisify } from 'node:util';
-import { fsyncDir, writeJsonAtomic, writeJsonAtomicAsync } from './atomic';
+import { fsyncDir, writeJsonAtomic, writeJsonAtomicAsync } from '../util/atomic-write';
 import { snapshotPaths, type SnapshotPaths } from './layout';
 import { SnapshotError, manifestColumns, parseManifest } from './manifest';
 import {

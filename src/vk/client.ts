@@ -24,6 +24,7 @@ import {
   redact,
 } from './errors';
 import { VK_WINDOW_MS, limiterForToken, type RateLimiter } from './limiter';
+import { isObject } from '../util/json-shape';
 
 export const VK_API_VERSION = '5.199';
 export const DEFAULT_VK_API_BASE = 'https://api.vk.com/method';
@@ -100,10 +101,6 @@ export function classifyTransportError(e: unknown, method: string, token: string
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return new VkNetworkError('dns', method, code, { token, retryable: code === 'EAI_AGAIN' });
   return new VkNetworkError('other', method, code || message, { token });
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Turn a raw HTTP answer into the `response` value or a typed error. */

@@ -8,6 +8,7 @@
  */
 import type { VkClient } from './client';
 import { VkResponseError } from './errors';
+import { isObject } from '../util/json-shape';
 
 export const SYNTHETIC_MARKER = '[vk-audience-study synthetic community]';
 
@@ -39,10 +40,6 @@ export function parseSyntheticMarker(description: unknown): GroupInfo['synthetic
   const seed = /\bseed=(-?\d+)/.exec(description);
   const members = /\bmembers=(\d+)/.exec(description);
   return { seed: seed ? Number(seed[1]) : NaN, members: members ? Number(members[1]) : NaN };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export async function resolveGroup(

@@ -27,6 +27,7 @@ import {
 } from '../snapshot/member-row';
 import type { MemberBatchBuilder } from '../snapshot/member-batch';
 import type { MemberRow } from '../snapshot/schema';
+import { isObject } from '../util/json-shape';
 
 export type ScriptShape = 'columns' | 'objects';
 
@@ -113,10 +114,6 @@ export function membersScript(p: MembersScriptParams): string {
     );
   }
   return lines.join('\n');
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export class ShapeMismatchError extends Error {}

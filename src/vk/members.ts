@@ -46,6 +46,7 @@ import {
 import { DecodedColumns, decodeColumnsAnswer } from './columns-decoder';
 import { MAX_MARGIN, Pager, type AcceptedRange, type Page, type PagerTuning } from './pager';
 import { ReadAhead } from './read-ahead';
+import { isObject } from '../util/json-shape';
 
 export const MAX_CALLS_PER_EXECUTE = 25;
 export const PAGE_SIZE = 1000;
@@ -172,10 +173,6 @@ function typedAccepted(answer: Answer, batch: TypedBatch, ranges: readonly Accep
 
 function idsOf(items: readonly unknown[]): unknown[] {
   return items.map((u) => (typeof u === 'object' && u !== null ? (u as { id?: unknown }).id : undefined));
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Is this failure the execute answer being too big (error 13, or HTML 404/500 for it)? */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { writeFileAtomic } from '../../src/report/atomic';
+import { writeFileAtomic } from '../../src/util/atomic-write';
 import { makeStagingDir, swapIntoPlace } from '../../src/report/swap';
 
 describe('report/swap and atomic writes', () => {

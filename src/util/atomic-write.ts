@@ -1,7 +1,9 @@
 /**
- * Atomic file writes: write a temp file in the same directory, fsync it, rename it over
- * the target, fsync the directory. A reader (or a resumed pull) sees the old file or the
- * new one, never a torn one — required for checkpoints and the manifest.
+ * The one atomic write of the project (snapshots, checkpoints, reports, the fit cache, every
+ * JSON a command writes): write a temp file in the target's directory, fsync it, rename it
+ * over the target, fsync the directory. A reader (or a resumed pull) sees the old file or
+ * the new one, never a torn one, and a failure leaves no temp file behind. The target's
+ * directory is created when missing.
  */
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
@@ -28,18 +30,21 @@ export function fsyncDir(dir: string): void {
 }
 
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = tempPathFor(target);
   const fd = fs.openSync(tmp, 'w', 0o644);
   try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, target);
   } catch (e) {
-    fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
     throw e;
   }
-  fs.closeSync(fd);
-  fs.renameSync(tmp, target);
   fsyncDir(path.dirname(target));
 }
 
@@ -64,18 +69,21 @@ export async function fsyncDirAsync(dir: string): Promise<void> {
  * converting answers while a checkpoint reaches the disk. Same guarantees.
  */
 export async function writeFileAtomicAsync(target: string, data: string | Uint8Array): Promise<void> {
+  await fsp.mkdir(path.dirname(target), { recursive: true });
   const tmp = tempPathFor(target);
   const fh = await fsp.open(tmp, 'w', 0o644);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, target);
   } catch (e) {
-    await fh.close();
     await fsp.rm(tmp, { force: true });
     throw e;
   }
-  await fh.close();
-  await fsp.rename(tmp, target);
   await fsyncDirAsync(path.dirname(target));
 }
 
