@@ -7,27 +7,7 @@
  * (VK's error_msg, a socket error) is passed through `redact`.
  */
 
-/** Error codes per docs/vk-api.md. */
-export const VK_ERROR = {
-  UNKNOWN: 1,
-  AUTH_FAILED: 5,
-  TOO_MANY_REQUESTS: 6,
-  FLOOD_CONTROL: 9,
-  INTERNAL: 10,
-  EXECUTE_COMPILE: 12,
-  EXECUTE_RUNTIME: 13,
-  CAPTCHA: 14,
-  ACCESS_DENIED: 15,
-  VALIDATION_REQUIRED: 17,
-  USER_DELETED: 18,
-  APP_AUTH_FAILED: 28,
-  RATE_LIMIT_REACHED: 29,
-  PRIVATE_PROFILE: 30,
-  INVALID_PARAM: 100,
-  INVALID_USER_ID: 113,
-  INVALID_GROUP_ID: 125,
-  GROUP_ACCESS_DENIED: 203,
-} as const;
+export { VK_ERROR, type VkErrorCode } from './error-codes';
 
 /** Transient server-side conditions: retried with backoff (bounded). */
 export const RETRYABLE_VK_CODES: ReadonlySet<number> = new Set([6, 9, 10]);
