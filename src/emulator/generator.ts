@@ -1,7 +1,8 @@
 /**
  * The synthetic community: member `index` → a VK-shaped profile, generated on demand from
  * `Rng.forKey(seed, index)` so any page can be produced without generating (or holding)
- * the others. Calibration constants and the followers model come from `truth.ts`.
+ * the others. Calibration constants and the true model come from `truth.ts`
+ * (docs/synthetic-community.md), the model's coding from src/followers/spec.ts.
  *
  * Records share their nested objects (city, university, faculty, occupation) with other
  * records: they are frozen, read them only.
@@ -10,6 +11,7 @@
  * The generator itself is pure: the same (seed, index, referenceSec) always gives the same
  * profile. The emulator chooses the reference time (see index.ts).
  */
+import type { CovariateSource } from '../followers/spec';
 import { Rng, hash32 } from '../util/rng';
 import { City, FirstName, cumulative, loadCities, loadFirstNames } from './reference-data';
 import * as T from './truth';
@@ -719,7 +721,7 @@ export function emptyRecord(): MemberRecord {
  * The model's inputs as the API shows them to a caller with `MEMBER_FIELDS`: closed
  * profiles the caller cannot access hide relation and education (so they read as "none").
  */
-export function visibleCovariateSource(rec: MemberRecord): T.CovariateSource {
+export function visibleCovariateSource(rec: MemberRecord): CovariateSource {
   const open = !rec.isClosed || rec.canAccessClosed;
   return {
     deactivated: rec.deactivated === 1 ? 'deleted' : rec.deactivated === 2 ? 'banned' : null,

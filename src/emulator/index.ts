@@ -81,12 +81,4 @@ export interface EmulatorHandle {
 export { startEmulator } from './server';
 export { SYNTHETIC_MARKER } from './api';
 export { CommunityGenerator, GENERATOR_EPOCH_SEC } from './generator';
-export {
-  MODEL_FORMULA,
-  MODEL_FAMILY,
-  MODEL_LEVELS,
-  modelCovariates,
-  covariateSourceFromVk,
-  trueDraws,
-} from './truth';
-export type { ModelCovariates, CovariateSource } from './truth';
+export { trueDraws } from './truth';
