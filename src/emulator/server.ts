@@ -290,7 +290,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
       }
       countError('internal');
       const msg = err instanceof Error ? err.message : String(err);
-      sendJson(res, errorBody(new VkApiError(10, `Internal server error: ${msg}`), method, params));
+      sendJson(res, errorBody(vkErrors.internal(msg), method, params));
     }
   };
 
