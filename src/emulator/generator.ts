@@ -13,6 +13,7 @@
  */
 import type { CovariateSource } from '../followers/spec';
 import { Rng, hash32 } from '../util/rng';
+import { Picker } from './fast/picker';
 import { City, FirstName, cumulative, loadCities, loadFirstNames } from './reference-data';
 import * as T from './truth';
 
@@ -50,7 +51,7 @@ export interface Occupation {
   name: string;
 }
 
-/** Everything about one member, compact; `serialize.ts` turns it into VK JSON. */
+/** Everything about one member, compact; serialize.ts's field table turns it into a VK user object. */
 export interface MemberRecord {
   index: number;
   id: number;
@@ -336,7 +337,8 @@ export function dailyDensity(hourUtc: number): number {
 const U32 = 2.3283064365386963e-10;
 const u = (r: Rng): number => r.nextU32() * U32;
 const intBelow = (r: Rng, n: number): number => Math.floor(r.nextU32() * U32 * n);
-function pick(r: Rng, cum: Float64Array): number {
+/** The first entry whose cumulative weight exceeds a uniform point of the total (fast/picker.ts does the same in near-constant time). */
+export function pick(r: Rng, cum: Float64Array): number {
   const x = r.nextU32() * U32 * cum[cum.length - 1];
   let lo = 0;
   let hi = cum.length - 1;
@@ -349,42 +351,14 @@ function pick(r: Rng, cum: Float64Array): number {
 }
 
 /**
- * `pick` for long tables (names, cities, minutes of the day) in near-constant time: a
- * guide table gives, for each of `n` equal slices of the total weight, the first entry
- * that can hold a point of that slice, and a short scan finishes. It returns exactly what
- * `pick`'s binary search returns (the first entry whose cumulative weight exceeds the
- * point) for the same draw, so the community is unchanged; it saves the ~10 hard-to-
- * predict branches of a binary search over hundreds of entries.
+ * What the API layer needs of a member source: the generator, or the store a worker fills
+ * ahead of the requests (fast/member-store.ts), which answers with the same records.
  */
-export class Picker {
-  private readonly guide: Int32Array;
-  private readonly slicesPerWeight: number;
-  private readonly last: number;
-  constructor(readonly cum: Float64Array) {
-    const n = cum.length;
-    const total = cum[n - 1];
-    this.last = n - 1;
-    this.guide = new Int32Array(n);
-    this.slicesPerWeight = n / total;
-    let i = 0;
-    for (let k = 0; k < n; k++) {
-      const start = (k * total) / n;
-      while (i < n - 1 && cum[i] <= start) i++;
-      this.guide[k] = i;
-    }
-  }
-
-  pick(r: Rng): number {
-    const cum = this.cum;
-    const x = r.nextU32() * U32 * cum[this.last];
-    let k = Math.floor(x * this.slicesPerWeight);
-    if (k > this.last) k = this.last;
-    let i = this.guide[k];
-    // The guide is a start, not the answer: step back over rounding at a slice edge, then forward.
-    while (i > 0 && cum[i - 1] > x) i--;
-    while (i < this.last && cum[i] <= x) i++;
-    return i;
-  }
+export interface MemberSource {
+  readonly referenceSec: number;
+  idOf(index: number): number;
+  member(index: number): MemberRecord;
+  memberInto(index: number, rec: MemberRecord): MemberRecord;
 }
 
 export interface GeneratorOptions {
@@ -393,7 +367,7 @@ export interface GeneratorOptions {
   referenceSec: number;
 }
 
-export class CommunityGenerator {
+export class CommunityGenerator implements MemberSource {
   readonly seed: number;
   readonly referenceSec: number;
   private readonly refDayStart: number;
@@ -648,7 +622,7 @@ export class CommunityGenerator {
 
 /**
  * Every shared value a record can hold, in a fixed order (the same in every thread): the
- * member store (member-store.ts) keeps a record as small codes into these lists.
+ * member store (fast/member-store.ts) keeps a record as small codes into these lists.
  */
 export interface RecordCatalog {
   firstNames: readonly string[];
