@@ -1,6 +1,6 @@
 /**
  * VK API errors as the emulator returns them. Codes and messages follow
- * docs/vk-api.md ("Rate limits and errors") and what real answers say; where VK's
+ * docs/vk-api.md ("Errors and how the client reacts") and what real answers say; where VK's
  * exact wording is not documented the message is ours and says what happened.
  */
 import { VK_ERROR, type VkErrorCode } from '../vk/error-codes';

@@ -178,7 +178,7 @@ export const TRUE_SD_FIRST_NAME = 0.25;
 export const TRUE_SHAPE = 0.9;
 /**
  * Study: names such as Anastasia, Ekaterina and Yulia go with more followers. These three
- * get fixed positive effects (≈ +1.2–1.4 SD); every other name's effect is drawn from
+ * get fixed positive effects (≈ +1.1–1.4 SD); every other name's effect is drawn from
  * normal(0, TRUE_SD_FIRST_NAME) with a fixed seed, independent of the community seed.
  */
 export const FIXED_NAME_EFFECTS: Readonly<Record<string, number>> = {
