@@ -7,12 +7,14 @@
  *   and the script returns each page's `count` and length. The puller checks that every
  *   page starts at or before the last member it already has — the proof that nobody was
  *   skipped while members joined or left (see pager.ts).
- * - "columns" shape: instead of whole user objects the script returns one array per
- *   needed field (`items@.field`, VKScript's projection). That drops key names, last
- *   names, photo URLs and education names, so 25 000 members fit under the 5 MB execute
- *   answer limit (error 13) that whole objects exceed (~500 B each). If an API returns
- *   projections misaligned (arrays of different lengths), the puller switches to the
- *   "objects" shape, which returns the items as they are.
+ * - "columns" shape: instead of whole user objects the script returns one array per VK
+ *   path of the member schema (`items@.city@.id`, VKScript's projection), in the schema's
+ *   order. That drops key names, last names, photo URLs and education names, so 25 000
+ *   members fit under the 5 MB execute answer limit (error 13) that whole objects exceed
+ *   (~500 B each). A projection returns the values as they are — a whole array for a
+ *   `count` column — and the converters (or the decoder) apply the column's rule. If an
+ *   API returns projections misaligned (arrays of different lengths), the puller switches
+ *   to the "objects" shape, which returns the items as they are.
  */
 
 import { convert, missingValue } from '../snapshot/member-row';
