@@ -21,7 +21,7 @@ export const EVERY_KIND: MemberSchema = memberSchema([
       ['status_given', 'bool', ['status'], { kind: 'non_empty' }],
       ['home_town_length', 'int32', ['home_town'], { kind: 'length' }],
       ['site_given', 'bool', ['site'], { kind: 'non_empty' }],
-      ['counters_friends', 'int32', ['counters', 'friends'], { kind: 'int', min: 0, max: 1_000_000 }],
+      ['online_on_mobile', 'bool', ['online_info', 'is_mobile'], { kind: 'flag' }],
     ] as const
   )
     .filter(([name]) => !MEMBER_COLUMNS.some((c) => (c.name as string) === name))

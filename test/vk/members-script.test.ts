@@ -70,7 +70,7 @@ describe('vk/members-script: the execute paging script and its columns answer', 
       { groupId: 1, start: 0, page: 1000, overlap: 1, calls: 2, fields: EVERY_KIND.fields, shape: 'columns' },
       EVERY_KIND,
     );
-    expect(more).to.contain('r.items@.counters@.friends;');
+    expect(more).to.contain('r.items@.online_info@.is_mobile;');
     expect(more).to.contain('"fields":"' + EVERY_KIND.fields.join(','));
   });
 
