@@ -13,12 +13,10 @@
  * Personal data minimisation: only the paths the schema names are read, so last names,
  * photo URLs, day and month of birth and occupation names are never copied.
  */
-import { INT32_MAX, MEMBERS, type ColumnSpec, type MemberRow, type MemberSchema, type Rule } from './schema';
+import { MEMBERS, type ColumnSpec, type MemberRow, type MemberSchema, type Rule } from './schema';
 import type { MemberBatch } from './member-batch';
 import type { ColumnValue } from './typed-column';
 import { isObject } from '../util/json-shape';
-
-export { INT32_MAX };
 
 /** The VK user object as it arrives: any JSON. */
 export type VkUser = Record<string, unknown>;
