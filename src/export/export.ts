@@ -190,6 +190,9 @@ async function writeOne(
           'vk_audience_study.manifest': JSON.stringify(snapshot.manifest),
         })
       : await writeCsvFile(batches, file);
+  if (info.rows !== snapshot.table.numRows()) {
+    throw new Error(`${file}: ${info.rows} rows written, the snapshot has ${snapshot.table.numRows()}`);
+  }
   fsyncDir(path.dirname(file));
   writeJsonAtomic(path.join(staging, ...manifestFile.split('/')), snapshot.manifest);
   const m = snapshot.manifest;
@@ -265,6 +268,7 @@ export async function exportSnapshots(options: ExportOptions): Promise<ExportRes
       bytes: snapshots.reduce((a, s) => a + s.bytes, 0),
     };
     writeJsonAtomic(path.join(staging, EXPORT_FILE), exportDocument(result));
+    signal?.throwIfAborted(); // an interrupt up to the last moment still leaves nothing
     swapIntoPlace(staging, out);
     fsyncDir(path.dirname(out));
     return result;

@@ -14,6 +14,7 @@
  * REQUIRED. The Arrow schema is stored too (key ARROW:schema), so pyarrow, pandas and R
  * arrow get back exactly int8/int16 rather than a widened integer.
  */
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { tableToIPC } from '@uwdata/flechette';
 import type { Table } from '@uwdata/flechette';
@@ -35,6 +36,17 @@ async function parquetWasm(): Promise<ParquetWasm> {
 
 /** The library, as recorded in export.json (each file's `created_by` names the Rust crate's version). */
 export const PARQUET_WRITER = 'parquet-wasm';
+
+/** The file ends in a footer that counts exactly the rows written (a whole Parquet file). */
+async function checkFooter(pw: ParquetWasm, file: string, rows: number): Promise<void> {
+  const parquet = await pw.ParquetFile.fromFile(await fs.openAsBlob(file));
+  try {
+    const n = parquet.metadata().fileMetadata().numRows();
+    if (n !== rows) throw new Error(`${file}: the Parquet footer counts ${n} rows, ${rows} were written`);
+  } finally {
+    parquet.free();
+  }
+}
 
 export interface ParquetFileInfo {
   rows: number;
@@ -88,30 +100,43 @@ export async function writeParquetFile(
       await fh.write(pw.writeParquet(pw.Table.fromIPCStream(schemaOnly), props()));
     } else {
       let pending = first;
+      // The writer ends its output cleanly when its input stream errors (a truncated file
+      // that looks whole), so a failure of the batches is kept here and rethrown.
+      let failure: { error: unknown } | null = null;
       const source = new ReadableStream<RecordBatch>(
         {
           pull(controller) {
-            while (pending.length === 0) {
-              const next = iterator.next();
-              if (next.done) {
-                controller.close();
-                return;
+            try {
+              while (pending.length === 0) {
+                const next = iterator.next();
+                if (next.done) {
+                  controller.close();
+                  return;
+                }
+                rows += next.value.numRows;
+                pending = toWasm(next.value);
               }
-              rows += next.value.numRows;
-              pending = toWasm(next.value);
+              for (const b of pending) controller.enqueue(b);
+              pending = [];
+            } catch (error) {
+              failure = { error };
+              controller.error(error);
             }
-            for (const b of pending) controller.enqueue(b);
-            pending = [];
           },
         },
         { highWaterMark: 1 },
       );
       const bytes = await pw.transformParquetStream(source, props());
-      for await (const chunk of bytes as AsyncIterable<Uint8Array>) await fh.write(chunk);
+      for await (const chunk of bytes as AsyncIterable<Uint8Array>) {
+        if (failure !== null) break;
+        await fh.write(chunk);
+      }
+      if (failure !== null) throw (failure as { error: unknown }).error;
     }
     await fh.sync();
     const { size } = await fh.stat();
     await fh.close();
+    await checkFooter(pw, file, rows);
     return { rows, bytes: size };
   } catch (e) {
     await fh.close().catch(() => undefined);

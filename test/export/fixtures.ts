@@ -8,7 +8,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { expect } from 'chai';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { snapshotSeconds } from '../../src/audit/input';
+import { classifyStatus, STATUSES, summarizeStatus, type MemberStatus } from '../../src/audit/status';
+import { EXPORT_COLUMNS } from '../../src/export/columns';
+import { readSnapshot } from '../../src/snapshot/read';
 import { startEmulator } from '../../src/emulator/index';
 import type { MemberRow } from '../../src/snapshot/schema';
 import { SnapshotWriter } from '../../src/snapshot/writer';
@@ -211,4 +216,40 @@ export function docSnippet(name: string): string {
   const m = /```[a-z]*\n([\s\S]*?)```/.exec(doc.slice(at + marker.length));
   if (!m) throw new Error(`docs/export.md: no code block after "${marker}"`);
   return m[1];
+}
+
+/** The audit's own status counts for a snapshot. */
+export function auditCounts(dir: string): Record<MemberStatus, number> {
+  const s = readSnapshot(dir);
+  return summarizeStatus(classifyStatus({ table: s.table, manifest: s.manifest })).counts;
+}
+
+/** Status counts from rows of (status, members), zero for a status with no row. */
+export function countsOf(rows: Record<string, unknown>[]): Record<MemberStatus, number> {
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<MemberStatus, number>;
+  for (const r of rows) {
+    expect(STATUSES).to.include(r.status);
+    counts[r.status as MemberStatus] = r.members as number;
+  }
+  return counts;
+}
+
+/** Every exported cell equals the snapshot's (and snapshot_time its manifest's). */
+export async function expectSameValues(
+  con: DuckDBConnection,
+  from: string,
+  snapshotDir: string,
+): Promise<void> {
+  const snap = readSnapshot(snapshotDir);
+  const rows = await query(con, `SELECT * FROM ${from} ORDER BY id`);
+  expect(rows.length).to.equal(snap.table.numRows());
+  const t = snapshotSeconds(snap.manifest);
+  const ids = snap.table.array('id') as ArrayLike<number>;
+  const order = Array.from({ length: ids.length }, (_, i) => i).sort((a, b) => ids[a] - ids[b]);
+  for (const c of EXPORT_COLUMNS) {
+    const values = c.origin === 'export' ? null : (snap.table.array(c.name) as ArrayLike<unknown>);
+    const want = order.map((i) => (values === null ? t : values[i]));
+    const got = rows.map((r) => r[c.name]);
+    expect(got, c.name).to.deep.equal(want);
+  }
 }

@@ -1,15 +1,23 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableFromIPC } from '@uwdata/flechette';
 import { readParquet } from 'parquet-wasm/node';
-import { snapshotSeconds } from '../../src/audit/input';
-import { classifyStatus, STATUSES, summarizeStatus, type MemberStatus } from '../../src/audit/status';
 import { EXPORT_COLUMNS } from '../../src/export/columns';
 import { exportSnapshots } from '../../src/export/export';
 import { readSnapshot } from '../../src/snapshot/read';
-import { docSnippet, duckdb, edgeRows, pullSynthetic, query, tmpDir, writeSnapshot } from './fixtures';
+import {
+  auditCounts,
+  countsOf,
+  docSnippet,
+  duckdb,
+  edgeRows,
+  expectSameValues,
+  pullSynthetic,
+  query,
+  tmpDir,
+  writeSnapshot,
+} from './fixtures';
 
 const SQL_TYPES = {
   int32: 'INTEGER',
@@ -19,36 +27,6 @@ const SQL_TYPES = {
   bool: 'BOOLEAN',
   utf8: 'VARCHAR',
 } as const;
-
-function auditCounts(dir: string): Record<MemberStatus, number> {
-  const s = readSnapshot(dir);
-  return summarizeStatus(classifyStatus({ table: s.table, manifest: s.manifest })).counts;
-}
-
-function countsOf(rows: Record<string, unknown>[]): Record<MemberStatus, number> {
-  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<MemberStatus, number>;
-  for (const r of rows) {
-    expect(STATUSES).to.include(r.status);
-    counts[r.status as MemberStatus] = r.members as number;
-  }
-  return counts;
-}
-
-/** Every exported cell equals the snapshot's (and snapshot_time its manifest's). */
-async function expectSameValues(con: DuckDBConnection, from: string, snapshotDir: string): Promise<void> {
-  const snap = readSnapshot(snapshotDir);
-  const rows = await query(con, `SELECT * FROM ${from} ORDER BY id`);
-  expect(rows.length).to.equal(snap.table.numRows());
-  const t = snapshotSeconds(snap.manifest);
-  const ids = snap.table.array('id') as ArrayLike<number>;
-  const order = Array.from({ length: ids.length }, (_, i) => i).sort((a, b) => ids[a] - ids[b]);
-  for (const c of EXPORT_COLUMNS) {
-    const values = c.origin === 'export' ? null : (snap.table.array(c.name) as ArrayLike<unknown>);
-    const want = order.map((i) => (values === null ? t : values[i]));
-    const got = rows.map((r) => r[c.name]);
-    expect(got, c.name).to.deep.equal(want);
-  }
-}
 
 describe('export: Parquet files read back by DuckDB', function () {
   this.timeout(60_000);
