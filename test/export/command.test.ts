@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { main } from '../../src/export/cli';
 import { exportSnapshots } from '../../src/export/export';
 import { edgeRows, tmpDir, writeSnapshot } from './fixtures';
 
@@ -32,6 +33,14 @@ function run(
   });
 }
 
+/** The same command in this process (its exit code and output lines): no node start-up per case. */
+async function runHere(args: string[]): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, stdout: out.map((l) => l + '\n').join(''), stderr: err.map((l) => l + '\n').join('') };
+}
+
 /** Every file under `dir` with its bytes, for "nothing changed" checks. */
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -56,7 +65,7 @@ function expectOneLineError(r: Run, code: number, pattern: RegExp): void {
   expect(r.stderr).to.not.match(/\n\s+at /); // no stack trace
 }
 
-describe('export command (child processes)', function () {
+describe('export command (exit codes and messages; child processes where the process matters)', function () {
   this.timeout(60_000);
   const root = tmpDir('cli');
   const T = '2026-11-01T08:00:00Z';
@@ -83,18 +92,18 @@ describe('export command (child processes)', function () {
   });
 
   it('bad arguments: one line naming the problem, exit 2', async () => {
-    expectOneLineError(await run([]), 2, /--snapshot DIR is required/);
-    expectOneLineError(await run(['--snapshot', a]), 2, /--format is required/);
+    expectOneLineError(await runHere([]), 2, /--snapshot DIR is required/);
+    expectOneLineError(await runHere(['--snapshot', a]), 2, /--format is required/);
     expectOneLineError(
-      await run(['--snapshot', a, '--format', 'xlsx']),
+      await runHere(['--snapshot', a, '--format', 'xlsx']),
       2,
       /--format must be parquet or csv, got "xlsx"/,
     );
     expectOneLineError(await run(['--snapshot', a, '--format', 'csv', '--frobnicate']), 2, /--frobnicate/);
-    expectOneLineError(await run(['--snapshot', a, '--format', 'csv', 'stray']), 2, /stray/);
-    expectOneLineError(await run(['--snapshot', '--format', 'csv']), 2, /--snapshot/);
+    expectOneLineError(await runHere(['--snapshot', a, '--format', 'csv', 'stray']), 2, /stray/);
+    expectOneLineError(await runHere(['--snapshot', '--format', 'csv']), 2, /--snapshot/);
     expectOneLineError(
-      await run(['--snapshot', a, '--snapshot', b, '--format', 'csv']),
+      await runHere(['--snapshot', a, '--snapshot', b, '--format', 'csv']),
       2,
       /--format parquet/,
     );
@@ -110,7 +119,7 @@ describe('export command (child processes)', function () {
     const unfinished = path.join(root, 'unfinished');
     fs.mkdirSync(path.join(unfinished, '.pull-partial'), { recursive: true });
     expectOneLineError(
-      await run(['--snapshot', unfinished, '--format', 'parquet', '--out', out]),
+      await runHere(['--snapshot', unfinished, '--format', 'parquet', '--out', out]),
       5,
       /unfinished/,
     );
@@ -150,9 +159,9 @@ describe('export command (child processes)', function () {
     const out = path.join(root, 'precious');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'notes.txt'), 'mine');
-    expectOneLineError(await run(['--snapshot', a, '--format', 'csv', '--out', out]), 2, /not an export/);
+    expectOneLineError(await runHere(['--snapshot', a, '--format', 'csv', '--out', out]), 2, /not an export/);
     expect(tree(out)).to.deep.equal({ 'notes.txt': Buffer.from('mine').toString('base64') });
-    expectOneLineError(await run(['--snapshot', a, '--format', 'csv', '--out', a]), 2, /overlap/);
+    expectOneLineError(await runHere(['--snapshot', a, '--format', 'csv', '--out', a]), 2, /overlap/);
     expect(fs.existsSync(path.join(a, 'members.csv'))).to.equal(false);
   });
 
@@ -177,7 +186,7 @@ describe('export command (child processes)', function () {
   });
 
   it('Ctrl-C (SIGINT) while writing: exit 130, nothing written', async () => {
-    const big = await writeSnapshot(path.join(root, 'big'), edgeRows(Date.parse(T) / 1000, 60_000, 3), {
+    const big = await writeSnapshot(path.join(root, 'big'), edgeRows(Date.parse(T) / 1000, 40_000, 3), {
       groupId: 3,
       snapshotTime: T,
     });
