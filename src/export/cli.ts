@@ -64,6 +64,12 @@ export function parseExportArgs(argv: readonly string[]): ExportCliArgs | 'help'
   return { snapshots, format: values.format as ExportFormat, out: values.out ?? null };
 }
 
+/** Relative to the working directory when inside it, else absolute. */
+function shortPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+}
+
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
@@ -102,7 +108,7 @@ export async function main(argv: readonly string[], io: CliIo = consoleIo): Prom
     const what =
       r.layout === 'single' ? r.snapshots[0].members : 'members/ (Hive-partitioned by group, snapshot)';
     io.out(
-      `wrote ${path.relative(process.cwd(), r.out) || '.'}: ${what}, ${r.rows} members from ${r.snapshots.length} snapshot(s), ${mb} MB, in ${seconds} s` +
+      `wrote ${shortPath(r.out)}: ${what}, ${r.rows} members from ${r.snapshots.length} snapshot(s), ${mb} MB, in ${seconds} s` +
         (r.snapshots.some((s) => s.synthetic) ? ' (SYNTHETIC data from the project emulator)' : ''),
     );
     return 0;

@@ -3,8 +3,9 @@
  * Hive-partitioned Parquet dataset, each with its manifest (layout.ts).
  *
  * Nothing half-written is ever in place: the whole export is built in a hidden sibling
- * folder and renamed to `out` only once every file is written and synced (the previous
- * export at `out`, if any, is replaced in the same step). A failure or an abort removes the
+ * folder and renamed to `out` only once every file is written and synced. A previous
+ * export at `out` is moved aside first and removed after (for the instant between the two
+ * renames there is none, never a partial one). A failure or an abort removes the staging
  * folder and leaves `out` as it was. `out` is replaced only when it holds an earlier
  * export (its export.json says so) or is an empty folder: never a folder of something else.
  *
@@ -85,7 +86,10 @@ interface Source {
 }
 
 /** `data/exports/<snapshot folder>-<format>`, or `data/exports/dataset-<first>-to-<last date>`. */
-export function defaultOut(sources: readonly { dir: string; partition: Partition }[], format: ExportFormat) {
+export function defaultOut(
+  sources: readonly { dir: string; partition: Partition }[],
+  format: ExportFormat,
+): string {
   if (sources.length === 1) {
     return path.join('data', 'exports', `${path.basename(path.resolve(sources[0].dir))}-${format}`);
   }
