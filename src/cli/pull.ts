@@ -12,7 +12,7 @@ import { normaliseGroupArg } from '../vk/group';
 import { pullMembers, type PullProgress } from '../vk/members';
 import { progressLine } from '../vk/progress';
 import { SnapshotError } from '../snapshot/manifest';
-import { findRepoRoot } from '../report/params';
+import { findRepoRoot } from '../util/repo-root';
 import { MemberConversionError } from '../snapshot/member-row';
 import { PagingError } from '../vk/pager';
 

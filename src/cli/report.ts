@@ -5,7 +5,7 @@
  * 2 bad arguments, parameters or setup; 130 interrupted (SIGINT/SIGTERM).
  */
 import * as path from 'path';
-import { findRepoRoot } from '../report/params';
+import { findRepoRoot } from '../util/repo-root';
 import {
   DEFAULT_CELL_TIMEOUT_S,
   NotebookFailedError,

@@ -2,9 +2,9 @@
  * reports/index.html: title, date, data source, and per notebook its computed summary and
  * a link. Pure HTML with inline CSS and no scripts, so it is offline by construction.
  */
-import type { DataSource } from './manifest';
-import { sourceBannerHtml } from './manifest';
-import type { NotebookSummary } from './summary';
+import type { DataSource } from '../notebook/source';
+import { sourceBannerHtml } from '../notebook/source';
+import type { NotebookSummary } from '../notebook/summary';
 
 export interface IndexEntry {
   /** File name without extension, e.g. "02-status". */

@@ -3,7 +3,7 @@
  * reaches the kernels (notebook 01 needs it), so a careless cell could print it: the runner
  * redacts it from messages and refuses to publish a page that contains it.
  */
-import type { Env } from './params';
+import type { Env } from '../util/env';
 
 /** Secret values from the environment worth searching for (very short values would match by chance). */
 export function secretValues(env: Env): string[] {

@@ -211,7 +211,9 @@ describe('followers/present: notebook text from computed values', () => {
     expect(() => followerSettings({ MODEL_ITER: '100', MODEL_WARMUP: '100' }, '/repo')).to.throw(
       /MODEL_WARMUP=100 must be smaller than MODEL_ITER=100/,
     );
-    expect(() => followerSettings({ MODEL_CHAINS: '0' }, '/repo')).to.throw(/MODEL_CHAINS=0 is out of range/);
+    expect(() => followerSettings({ MODEL_CHAINS: '0' }, '/repo')).to.throw(
+      /MODEL_CHAINS="0" is out of range/,
+    );
     expect(formatFollowerSettings(s, '/repo', { MODEL_CHAINS: '2' }))
       .to.match(/MODEL_CHAINS {10}= 2\n/)
       .and.match(/MODEL_SEED {12}= 1234 {2}\(default\)/);

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import { findRepoRoot } from '../../src/report/params';
+import { findRepoRoot } from '../../src/util/repo-root';
 import { listNotebooks } from '../../src/report/runner';
 
 const root = findRepoRoot(__dirname);

@@ -3,7 +3,7 @@
  * every notebook starts the same way and a synthetic run is labelled before anything else.
  */
 import type { SnapshotManifest } from '../snapshot/schema';
-import { describeSource, readManifestIfPresent, sourceBannerHtml, type DataSource } from './manifest';
+import { describeSource, readManifestIfPresent, sourceBannerHtml, type DataSource } from './source';
 import { formatParams, studyParams, type Env, type ParamName, type StudyParams } from './params';
 
 export interface NotebookStart {

@@ -3,9 +3,10 @@
  * report runner shows them on the index page. Written as JSON into STUDY_SUMMARY_DIR, a
  * folder the runner creates per run, so an index can never show numbers from another run.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write';
+import { figuresShown } from '../viz/display';
 import { studyParams, type Env } from './params';
 
 export interface SummaryItem {
@@ -36,7 +37,7 @@ export function summaryFile(dir: string, notebook: string): string {
 export function validateSummary(value: unknown, source: string): NotebookSummary {
   const fail = (what: string): never => {
     throw new Error(
-      `invalid notebook summary in ${source}: ${what}. Record it with recordSummary() from src/report/summary.`,
+      `invalid notebook summary in ${source}: ${what}. Record it with recordSummary() from src/notebook/summary.`,
     );
   };
   if (typeof value !== 'object' || value === null) return fail('not a JSON object');
@@ -96,18 +97,4 @@ export function readSummary(dir: string, notebook: string): NotebookSummary | nu
     });
   }
   return validateSummary(parsed, file);
-}
-
-// The figure counter lives on globalThis, not in this module, because a kernel may load
-// the viz and report modules through different paths; one kernel = one notebook.
-const COUNTER = Symbol.for('vk-audience-study.figuresShown');
-type CounterHost = { [COUNTER]?: number };
-
-export function figuresShown(): number {
-  return (globalThis as CounterHost)[COUNTER] ?? 0;
-}
-
-export function countFigureShown(): void {
-  const host = globalThis as CounterHost;
-  host[COUNTER] = (host[COUNTER] ?? 0) + 1;
 }
