@@ -16,6 +16,7 @@
  */
 import { parseArgs } from 'node:util';
 import { EnvError, envFlag, type Env } from '../util/env';
+import { SetupError } from '../util/errors';
 import { describeNumber, inRange, numberFromText, type Range } from '../util/number-text';
 
 /**
@@ -43,13 +44,7 @@ export class UsageError extends Error {
   }
 }
 
-/** The machine or the repository is not ready (a tool missing, a kernel not registered): exit 2. */
-export class SetupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SetupError';
-  }
-}
+export { SetupError } from '../util/errors';
 
 /** `--help` was given: the usage goes to stdout and the command exits 0. */
 export class HelpRequested extends Error {
@@ -280,6 +275,17 @@ function anticipated<O extends OptionSpecs>(cmd: Command<O>, e: unknown): boolea
   );
 }
 
+/** Errors the language raises on a programming mistake (not our messages, not the system's). */
+function isBug(e: unknown): boolean {
+  return (
+    !(e instanceof Error) ||
+    e instanceof TypeError ||
+    e instanceof ReferenceError ||
+    e instanceof RangeError ||
+    e instanceof SyntaxError
+  );
+}
+
 export interface RunOptions {
   /** Applied to every line printed on an error (the pull removes its token). */
   redact?: (text: string) => string;
@@ -318,10 +324,11 @@ export async function runCommand<O extends OptionSpecs>(
     if (advice) lines.push(advice);
     if (!anticipated(cmd, e)) {
       if (envFlag(opts.env ?? process.env, 'DEBUG') && e instanceof Error && e.stack) lines.push(e.stack);
-      else
+      else if (isBug(e))
         lines.push(
-          `(unexpected ${e instanceof Error ? e.name : 'error'}: rerun with DEBUG=1 for its stack trace, and please report it)`,
+          `(an unexpected ${(e as Error).name}: rerun with DEBUG=1 for the stack trace, and please report it)`,
         );
+      else lines.push('(rerun with DEBUG=1 for the stack trace)');
     }
     stderr(redact(lines.join('\n')) + '\n');
     return code;

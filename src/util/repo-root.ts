@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SetupError } from './errors';
 
 /**
  * Finds the repository root by walking up from `start` to the package.json named
@@ -19,7 +20,7 @@ export function findRepoRoot(start: string = __dirname): string {
     }
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw new Error(
+      throw new SetupError(
         `cannot find the vk-audience-study repository root above ${start}: run from inside the repository.`,
       );
     }

@@ -135,7 +135,7 @@ describe('cli/command', () => {
     });
     expect(r.code).to.equal(1);
     expect(r.err).to.match(
-      /^error: Cannot read properties of undefined \(reading 'x'\)\n\(unexpected TypeError: rerun with DEBUG=1 for its stack trace/,
+      /^error: Cannot read properties of undefined \(reading 'x'\)\n\(an unexpected TypeError: rerun with DEBUG=1 for the stack trace, and please report it\)\n$/,
     );
     expect(r.err).not.to.match(/\n\s+at /);
     r = await run(
@@ -146,6 +146,13 @@ describe('cli/command', () => {
       { DEBUG: '1' },
     );
     expect(r.err).to.match(/^error: boom\nTypeError: boom\n\s+at /);
+    r = await run(['--in', 'a'], () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    expect(r).to.deep.include({
+      code: 1,
+      err: 'error: ENOSPC: no space left on device, write\n(rerun with DEBUG=1 for the stack trace)\n',
+    });
     r = await run(['--in', 'a'], () => 3);
     expect(r).to.deep.include({ code: 3, err: '' });
   });
