@@ -1,8 +1,11 @@
 /**
- * Notebook-side helpers: the parameter cell and the first-screen data-source banner, so
- * every notebook starts the same way and a synthetic run is labelled before anything else.
+ * How every notebook starts: the first-screen data-source banner (so a synthetic run is
+ * labelled before anything else), the parameters it uses, and for the analysis notebooks
+ * the finished snapshot they analyse.
  */
+import * as path from 'node:path';
 import type { SnapshotManifest } from '../snapshot/schema';
+import { readSnapshot, SnapshotError, type Snapshot } from '../snapshot/read';
 import { describeSource, readManifestIfPresent, sourceBannerHtml, type DataSource } from './source';
 import { formatParams, studyParams, type Env, type ParamName, type StudyParams } from './params';
 
@@ -17,6 +20,12 @@ interface HtmlSink {
   html(s: string): void;
 }
 
+export interface StartOptions {
+  env?: Env;
+  sink?: HtmlSink;
+  print?: (s: string) => void;
+}
+
 /**
  * The parameter cell: shows the data-source banner (first output of the notebook), then
  * prints the parameters the notebook uses (VK_TOKEN only as set/not set).
@@ -24,7 +33,7 @@ interface HtmlSink {
  */
 export function startNotebook(
   names: readonly ParamName[],
-  opts: { useSnapshot?: boolean; env?: Env; sink?: HtmlSink; print?: (s: string) => void } = {},
+  opts: StartOptions & { useSnapshot?: boolean } = {},
 ): NotebookStart {
   const env = opts.env ?? process.env;
   const params = studyParams(env);
@@ -35,4 +44,38 @@ export function startNotebook(
   sink.html(sourceBannerHtml(source));
   (opts.print ?? console.log)(formatParams(params, names, env));
   return { params, manifest, source };
+}
+
+/** The parameters an analysis notebook (02–05) shows: the community and where its snapshot is. */
+export const ANALYSIS_PARAMS: readonly ParamName[] = [
+  'STUDY_MEMBERS',
+  'STUDY_SEED',
+  'STUDY_SNAPSHOT',
+  'VK_GROUP',
+  'STUDY_SUMMARY_DIR',
+];
+
+export interface AnalysisStart extends NotebookStart {
+  manifest: SnapshotManifest;
+  snapshot: Snapshot;
+}
+
+/**
+ * The parameter cell of an analysis notebook: banner and parameters as `startNotebook`, then
+ * the finished snapshot. Without one the notebook stops here, saying how to make it: a page
+ * built from no data would be a report that hides a failure.
+ */
+export function startAnalysis(
+  names: readonly ParamName[] = ANALYSIS_PARAMS,
+  opts: StartOptions = {},
+): AnalysisStart {
+  const start = startNotebook(names, opts);
+  const { params, manifest } = start;
+  if (manifest === null) {
+    const rel = path.relative(params.repoRoot, params.snapshotDir);
+    throw new SnapshotError(
+      `No finished snapshot in ${rel.startsWith('..') ? params.snapshotDir : rel}: run notebook 01 (the pull) first — \`npm run report\` runs the notebooks in order — or point STUDY_SNAPSHOT at a folder written by \`npm run pull\`.`,
+    );
+  }
+  return { ...start, manifest, snapshot: readSnapshot(params.snapshotDir) };
 }

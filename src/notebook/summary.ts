@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write';
 import { figuresShown } from '../viz/display';
 import { studyParams, type Env } from './params';
+import type { DataSource } from './source';
 
 export interface SummaryItem {
   label: string;
@@ -97,4 +98,48 @@ export function readSummary(dir: string, notebook: string): NotebookSummary | nu
     });
   }
   return validateSummary(parsed, file);
+}
+
+/** The summary as a notebook shows it: the headline in bold, then one line per item. */
+export function summaryMarkdown(s: Pick<NotebookSummary, 'headline' | 'items'>): string {
+  return [`**${s.headline}**`, '', ...s.items.map((i) => `- ${i.label}: ${i.value}`)].join('\n');
+}
+
+/** Said after a comparison with the original study when the community is synthetic. */
+export const SYNTHETIC_AGREEMENT =
+  "This community is synthetic and calibrated to the study's figures: agreement checks the pipeline, not the world.";
+
+interface MarkdownSink {
+  markdown(s: string): void;
+}
+
+/**
+ * The "what we learned" cell: records the summary for the index page (the data source
+ * first), shows it, then the comparison with the original study if the notebook makes one,
+ * with the synthetic caveat when it applies.
+ */
+export function finishNotebook(
+  s: {
+    notebook: string;
+    headline: string;
+    items: SummaryItem[];
+    source: DataSource;
+    /** A sentence setting this notebook's numbers beside the original study's. */
+    study?: string;
+  },
+  opts: { env?: Env; sink?: MarkdownSink } = {},
+): NotebookSummary {
+  const summary = recordSummary(
+    {
+      notebook: s.notebook,
+      headline: s.headline,
+      items: [{ label: 'data source', value: s.source.label }, ...s.items],
+    },
+    opts.env,
+  );
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sink = opts.sink ?? (require('tslab') as { display: MarkdownSink }).display;
+  sink.markdown(summaryMarkdown(summary));
+  if (s.study) sink.markdown(s.source.kind === 'synthetic' ? `${s.study} (${SYNTHETIC_AGREEMENT})` : s.study);
+  return summary;
 }

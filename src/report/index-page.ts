@@ -5,6 +5,7 @@
 import type { DataSource } from '../notebook/source';
 import { sourceBannerHtml } from '../notebook/source';
 import type { NotebookSummary } from '../notebook/summary';
+import { escapeHtml } from '../util/html';
 
 export interface IndexEntry {
   /** File name without extension, e.g. "02-status". */
@@ -24,14 +25,6 @@ export interface IndexPage {
   entries: IndexEntry[];
   totalSeconds: number;
 }
-
-export const escapeHtml = (s: string): string =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 
 function entryHtml(e: IndexEntry): string {
   const s = e.summary;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { auditParams, formatAuditParams } from '../../src/audit/params';
-import { escapeHtml, htmlTable, int, pct, pctRange } from '../../src/viz/audit/tables';
+import { htmlTable, int, pct, pctRange } from '../../src/viz/audit/tables';
+import { escapeHtml } from '../../src/util/html';
 
 describe('audit/params and table helpers', () => {
   it('reads AUDIT_* variables with defaults and clear errors', () => {
