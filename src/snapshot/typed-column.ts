@@ -1,12 +1,14 @@
 /**
- * Members held as Arrow-ready buffers: per column a typed array of values (UTF-8 bytes and
+ * One column of members as Arrow-ready buffers: a typed array of values (UTF-8 bytes and
  * offsets for text) and one validity byte per row. The pull's fast path
  * (vk/columns-decoder.ts) decodes an execute answer straight into these, and the Arrow
  * encoder (arrow-ipc.ts) only packs the validity bytes into bits — no JS value per field
- * ever exists. `MemberBatch` (member-batch.ts) stays the general form (row objects, whole
- * user objects, tests).
+ * ever exists on that path.
  */
-import { MEMBER_COLUMNS, type ColumnType, type MemberRow } from './schema';
+import type { ColumnType } from './schema';
+
+/** A stored value as JS sees it (`MemberRow`'s values). */
+export type ColumnValue = number | boolean | string | null;
 
 /**
  * One growable column. Values live in one array per representation — integers of every
@@ -189,8 +191,17 @@ export class TypedColumn {
     }
   }
 
+  /** A JS value of the column's type, or null (rows, tests). */
+  push(v: ColumnValue): void {
+    if (v === null) this.pushNull();
+    else if (this.kind === 'utf8') this.pushString(v as string);
+    else if (this.kind === 'bool') this.pushBool(v as boolean);
+    else if (this.kind === 'float64') this.pushFloat(v as number);
+    else this.pushInt(v as number);
+  }
+
   /** Row `i` as the JS value `MemberRow` would hold (tests, checks). */
-  get(i: number): number | boolean | string | null {
+  get(i: number): ColumnValue {
     if (!this.valid[i]) return null;
     switch (this.kind) {
       case 'utf8':
@@ -202,62 +213,5 @@ export class TypedColumn {
       default:
         return this.ints[i];
     }
-  }
-}
-
-export type TypedColumns = { [K in keyof MemberRow]: TypedColumn };
-
-export interface TypedBatch {
-  kind: 'typed';
-  length: number;
-  columns: TypedColumns;
-}
-
-export function typedBatch(capacity: number): TypedBatch {
-  const columns = {} as Record<string, TypedColumn>;
-  for (const c of MEMBER_COLUMNS) columns[c.name] = new TypedColumn(c.type, capacity);
-  return { kind: 'typed', length: 0, columns: columns as TypedColumns };
-}
-
-/**
- * Keep only rows [from, to) of each range (increasing, not overlapping), moving them down
- * in place: an answer's batch is used once, and not allocating a second one per answer
- * spares the garbage collector ~10 MB of buffers.
- */
-export function keepRows(batch: TypedBatch, ranges: readonly (readonly [number, number])[]): TypedBatch {
-  if (ranges.length === 1 && ranges[0][0] === 0 && ranges[0][1] === batch.length) return batch;
-  let n = 0;
-  for (const c of MEMBER_COLUMNS) n = batch.columns[c.name].keep(ranges);
-  batch.length = n;
-  return batch;
-}
-
-/** Row `i` as a `MemberRow` (tests, small views). */
-export function typedRowOf(batch: TypedBatch, i: number): MemberRow {
-  const row = {} as Record<string, unknown>;
-  for (const c of MEMBER_COLUMNS) row[c.name] = batch.columns[c.name].get(i);
-  return row as unknown as MemberRow;
-}
-
-/**
- * Batches to decode answers into, reused once their rows are encoded (the Arrow encoder
- * copies them): a 25k-member batch is ~5 MB of typed arrays, and allocating one per
- * answer kept the garbage collector busy. Owned by one pull.
- */
-export class BatchPool {
-  private free: TypedBatch[] = [];
-
-  constructor(private readonly keep = 4) {}
-
-  take(capacity: number): TypedBatch {
-    return this.free.pop() ?? typedBatch(capacity);
-  }
-
-  /** Give a batch back; it must not be used afterwards. */
-  release(batch: TypedBatch): void {
-    if (this.free.length >= this.keep || this.free.includes(batch)) return;
-    for (const c of MEMBER_COLUMNS) batch.columns[c.name].clear();
-    batch.length = 0;
-    this.free.push(batch);
   }
 }
