@@ -14,7 +14,7 @@ import { DEFAULT_INACTIVE_DAYS } from '../audit/status';
 import { DEFAULT_RECENT_MINUTES } from '../audit/time';
 import { writeJsonAtomic } from '../util/atomic-write';
 import { readSnapshot, SnapshotError } from '../snapshot/read';
-import { EXIT, defineCommand, oneOf, runMain, wholeNumber, type Values } from './command';
+import { EXIT, defineCommand, oneOf, outputFile, runMain, wholeNumber, type Values } from './command';
 
 export const auditCommand = defineCommand({
   name: 'audit',
@@ -28,7 +28,7 @@ export const auditCommand = defineCommand({
       required: true,
       help: 'a snapshot written by `npm run pull` (manifest.json + members.arrow)',
     },
-    json: { type: 'string', value: 'OUT', help: 'also write the results as JSON to OUT' },
+    json: { type: 'string', value: 'OUT', read: outputFile(), help: 'also write the results as JSON to OUT' },
     'inactive-days': {
       type: 'string',
       value: 'N',

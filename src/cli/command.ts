@@ -14,6 +14,8 @@
  *   the command documents for that kind of error (`EXIT`); an error nobody anticipated exits 1
  *   and says how to see its stack trace (`DEBUG=1`).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EnvError, envFlag, type Env } from '../util/env';
 import { SetupError } from '../util/errors';
@@ -162,6 +164,42 @@ export function oneOf<const T extends string>(choices: readonly T[]): ValueReade
 export function nonBlank(): ValueReader<string> {
   return (raw, flag) => {
     if (raw.trim() === '') throw new UsageError(`${flag} needs a value, got ""`);
+    return raw;
+  };
+}
+
+/** Why `target` cannot be written as a file, or null when it can (its folders may be created). */
+export function outputFileProblem(target: string): string | null {
+  const abs = path.resolve(target);
+  const stat = (p: string): fs.Stats | null => {
+    try {
+      return fs.statSync(p);
+    } catch {
+      return null;
+    }
+  };
+  const st = stat(abs);
+  if (st?.isDirectory()) return 'is a folder: give a file path';
+  let dir = st ? abs : path.dirname(abs);
+  while (stat(dir) === null && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  if (!st && !stat(dir)?.isDirectory()) return `cannot be created: ${dir} is not a folder`;
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    return `cannot be written: ${dir} is not writable`;
+  }
+  return null;
+}
+
+/**
+ * A file the command will write (`--json OUT`): refused while parsing, so that a path that
+ * cannot be written does not surface after the work is done. The text is kept as given.
+ */
+export function outputFile(): ValueReader<string> {
+  return (raw, flag) => {
+    if (raw.trim() === '') throw new UsageError(`${flag} needs a file path, got ""`);
+    const problem = outputFileProblem(raw);
+    if (problem) throw new UsageError(`${flag} ${JSON.stringify(raw)} ${problem}`);
     return raw;
   };
 }

@@ -1,8 +1,8 @@
 /**
  * `npm run pull -- --group <id|screen_name> [--out DIR]` — pull a community's members into
  * a snapshot directory. Environment: VK_TOKEN (required), VK_API_BASE (default
- * https://api.vk.com/method). Progress on stderr, summary on stdout. See USAGE for the
- * exit codes.
+ * https://api.vk.com/method). Progress on stderr, summary on stdout; `--help` lists the
+ * options and exit codes.
  */
 import * as path from 'node:path';
 import { AbortedError } from '../vk/clock';

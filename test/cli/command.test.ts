@@ -7,9 +7,14 @@ import {
   decimalNumber,
   defineCommand,
   oneOf,
+  outputFile,
+  outputFileProblem,
   runCommand,
   wholeNumber,
 } from '../../src/cli/command';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { EnvError } from '../../src/util/env';
 
 class DamagedInput extends Error {}
@@ -90,6 +95,29 @@ describe('cli/command', () => {
     fails(['--in'], /^--in needs a value$/);
     fails(['--in', '--quiet'], /^--in needs a value$/);
     fails(['--in', 'a', '--quiet=yes'], /^--quiet takes no value, got "yes"$/);
+  });
+
+  it('refuses an output file that cannot be written before any work', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vkas-out-'));
+    try {
+      const file = path.join(dir, 'a.json');
+      fs.writeFileSync(file, '{}');
+      expect(outputFileProblem(path.join(dir, 'new', 'deeper', 'b.json'))).to.equal(null);
+      expect(outputFileProblem(file)).to.equal(null);
+      expect(outputFileProblem(dir)).to.equal('is a folder: give a file path');
+      expect(outputFileProblem(path.join(file, 'c.json'))).to.equal(
+        `cannot be created: ${file} is not a folder`,
+      );
+      const read = outputFile();
+      expect(read('rel/out.json', '--json')).to.equal('rel/out.json');
+      expect(() => read(dir, '--json')).to.throw(
+        UsageError,
+        `--json ${JSON.stringify(dir)} is a folder: give a file path`,
+      );
+      expect(() => read(' ', '--json')).to.throw(UsageError, '--json needs a file path, got ""');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--help anywhere asks for the usage, which lists options, sections and exit codes', () => {
