@@ -81,7 +81,8 @@ export function crossTabsAll(sets: readonly MemberSet[]): PairTables {
     lo = Math.min(lo, s.ids[0]);
     hi = Math.max(hi, s.ids[s.ids.length - 1]);
   }
-  for (let base = lo; base <= hi; base += W) {
+  // Each window starts at the smallest id not yet read, so empty stretches of the id range cost nothing.
+  for (let base = lo; base <= hi;) {
     const end = base + W;
     let nt = 0;
     for (let c = 0; c < k; c++) {
@@ -114,6 +115,9 @@ export function crossTabsAll(sets: readonly MemberSet[]): PairTables {
         }
       }
     }
+    base = Infinity;
+    for (let c = 0; c < k; c++)
+      if (pos[c] < sets[c].ids.length && sets[c].ids[pos[c]] < base) base = sets[c].ids[pos[c]];
   }
   const check = (i: number, j: number): number => {
     if (!(Number.isInteger(i) && Number.isInteger(j) && 0 <= i && i < j && j < k)) {

@@ -7,7 +7,7 @@ import {
   pairedDifference,
   pairedPhi,
 } from '../../src/compare/mover';
-import { Rng } from '../../src/util/rng';
+import { differenceCoverage } from '../../src/compare/coverage';
 
 describe('compare: differences of shares (MOVER, Newcombe)', () => {
   it("gives Newcombe's hybrid score intervals for his eight examples (1998, Table II, method 10)", () => {
@@ -79,79 +79,29 @@ describe('compare: differences of shares (MOVER, Newcombe)', () => {
     );
   });
 
-  /**
-   * Coverage of the rate difference π_A − π_B, where a community's rate is what its members'
-   * statuses are drawn from, conditional on who follows which community (docs/compare.md).
-   * Shared members' statuses in A and B agree except with probability `flip` (statuses
-   * observed at two times).
-   */
-  function coverage(
-    nAo: number,
-    nBo: number,
-    nC: number,
-    pAo: number,
-    pBo: number,
-    pC: number,
-    flip: number,
-    reps: number,
-    seed: number,
-  ): { overlap: number; independent: number; width: number; widthInd: number } {
-    const rng = new Rng(seed);
-    const nA = nAo + nC;
-    const nB = nBo + nC;
-    // E[shared member counts in A] = pC; in B: pC moved by flips both ways.
-    const qB = pC * (1 - flip) + (1 - pC) * flip;
-    const truth = (nAo * pAo + nC * pC) / nA - (nBo * pBo + nC * qB) / nB;
-    let cov = 0;
-    let covInd = 0;
-    let width = 0;
-    let widthInd = 0;
-    const binom = (n: number, p: number): number => {
-      let x = 0;
-      for (let i = 0; i < n; i++) if (rng.uniform() < p) x++;
-      return x;
-    };
-    for (let r = 0; r < reps; r++) {
-      const xAo = binom(nAo, pAo);
-      const xBo = binom(nBo, pBo);
-      let a = 0;
-      let b = 0;
-      let c = 0;
-      let d = 0;
-      for (let i = 0; i < nC; i++) {
-        const sA = rng.uniform() < pC;
-        const sB = rng.uniform() < flip ? !sA : sA;
-        if (sA && sB) a++;
-        else if (sA) b++;
-        else if (sB) c++;
-        else d++;
-      }
-      const k = { nA, xA: xAo + a + b, nB, xB: xBo + a + c, a, b, c, d };
-      const o = overlapDifference(k);
-      const ind = newcombeDifference(k.xA, nA, k.xB, nB);
-      if (o.lo <= truth && truth <= o.hi) cov++;
-      if (ind.lo <= truth && truth <= ind.hi) covInd++;
-      width += o.hi - o.lo;
-      widthInd += ind.hi - ind.lo;
-    }
-    return {
-      overlap: cov / reps,
-      independent: covInd / reps,
-      width: width / reps,
-      widthInd: widthInd / reps,
-    };
-  }
-
   it('covers the rate difference at about 95% when audiences overlap (simulation, 2000 replications)', () => {
     // 2000 replications: the Monte Carlo standard error of a 95% coverage is 0.5 points.
-    const heavy = coverage(150, 350, 250, 0.12, 0.2, 0.15, 0.02, 2000, 11);
-    expect(heavy.overlap).to.be.within(0.93, 0.97);
+    const heavy = differenceCoverage(
+      { onlyA: 150, onlyB: 350, shared: 250, pOnlyA: 0.12, pOnlyB: 0.2, pShared: 0.15, flip: 0.02 },
+      2000,
+      11,
+    );
+    expect(heavy.coverage).to.be.within(0.93, 0.97);
     // Ignoring the overlap is conservative here: wider, covering more often.
-    expect(heavy.independent).to.be.greaterThan(heavy.overlap);
-    expect(heavy.widthInd).to.be.greaterThan(1.1 * heavy.width);
-    const disjoint = coverage(300, 200, 0, 0.3, 0.25, 0, 0, 2000, 12);
-    expect(disjoint.overlap).to.be.within(0.93, 0.97);
-    const rare = coverage(400, 400, 200, 0.03, 0.02, 0.025, 0.01, 2000, 13);
-    expect(rare.overlap).to.be.within(0.93, 0.975);
+    expect(heavy.coverageIndependent).to.be.greaterThan(heavy.coverage);
+    expect(heavy.meanWidthIndependent).to.be.greaterThan(1.1 * heavy.meanWidth);
+    const disjoint = differenceCoverage(
+      { onlyA: 300, onlyB: 200, shared: 0, pOnlyA: 0.3, pOnlyB: 0.25, pShared: 0, flip: 0 },
+      2000,
+      12,
+    );
+    expect(disjoint.coverage).to.be.within(0.93, 0.97);
+    expect(disjoint.coverage).to.equal(disjoint.coverageIndependent);
+    const rare = differenceCoverage(
+      { onlyA: 400, onlyB: 400, shared: 200, pOnlyA: 0.03, pOnlyB: 0.02, pShared: 0.025, flip: 0.01 },
+      2000,
+      13,
+    );
+    expect(rare.coverage).to.be.within(0.93, 0.975);
   });
 });
