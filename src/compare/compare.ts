@@ -74,7 +74,8 @@ export function planComparison(list: readonly Community[]): {
     sideBySide.push(g[g.length - 1]);
   }
   // Keep the order the user gave, by each community's first appearance.
-  sideBySide.sort((x, y) => list.indexOf(x) - list.indexOf(y));
+  const first = (c: Community): number => list.findIndex((d) => d.summary.group.id === c.summary.group.id);
+  sideBySide.sort((x, y) => first(x) - first(y));
   return { sideBySide, overTime };
 }
 

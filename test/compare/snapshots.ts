@@ -5,8 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { MemberRow } from '../../src/snapshot/schema';
-import { member } from '../audit/fixtures';
+import { type Community, communityOf, type CommunityOptions } from '../../src/compare/community';
+import type { MemberRow, SnapshotManifest } from '../../src/snapshot/schema';
+import { member, plainTable } from '../audit/fixtures';
 import { writeSnapshotDir } from '../audit/snapshot-dir';
 import { personStatus } from './helpers';
 
@@ -93,4 +94,35 @@ export function samplePages(
       pages,
     },
   };
+}
+
+/** A community in memory (no directory): the audit's input built from rows. */
+export function memoryCommunity(
+  rows: MemberRow[],
+  spec: CommunitySpec,
+  options: CommunityOptions = {},
+): Community {
+  const manifest = {
+    format: 'vk-audience-study/snapshot',
+    format_version: 1,
+    group: { id: spec.id, screen_name: spec.screen_name, name: `Community ${spec.screen_name}` },
+    snapshot_time: spec.snapshotTime,
+    finished_time: spec.snapshotTime,
+    source: {
+      kind: 'synthetic',
+      api_base: 'http://127.0.0.1:1/method',
+      synthetic: { seed: 1, members: rows.length },
+    },
+    api_version: '5.199',
+    counts: { reported_at_start: rows.length, reported_at_end: rows.length, rows_written: rows.length },
+    fields: [],
+    columns: [],
+    files: { members: 'members.arrow' },
+    tool: { name: 'vk-audience-study', version: 'test' },
+    ...(spec.sample ? { sample: spec.sample } : {}),
+  } as SnapshotManifest;
+  return communityOf({ table: plainTable(rows), manifest }, `memory:${spec.screen_name}`, {
+    bootstrapReplicates: 200,
+    ...options,
+  });
 }
