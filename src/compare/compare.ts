@@ -198,7 +198,7 @@ export function compareCommunities(
       `${c.summary.key} is a ${c.summary.sample!.text}: its shares are estimated over its pages (design-based intervals); ` +
         `its differences with other communities combine the two intervals as independent, because its shared members cannot be paired ` +
         `(conservative when audiences overlap); its overlap with a census is estimated from its pages, with another sample it cannot be; ` +
-        `it is left out of the shared-audience (UpSet) counts.`,
+        `it is left out of the shared-audience (UpSet) counts; its activity peak and top cities are those of the sampled members.`,
     );
   }
   let upset: UpsetData | null = null;
