@@ -6,6 +6,7 @@
  */
 import type { ColumnTable } from 'arquero';
 import { readNumber } from '../audit/columns';
+import { SnapshotError } from '../snapshot/read';
 import { STATUS_COUNT } from './rates';
 
 export interface MemberSet {
@@ -39,8 +40,8 @@ export function checkMemberSet(s: MemberSet): MemberSet {
 
 /**
  * The set of a members table and its status codes (`classifyStatus(...).codes`, aligned
- * with the rows). Rows out of id order are sorted; a repeated or non-integer id is an
- * error naming the community, since every count of the comparison would be wrong.
+ * with the rows). Rows out of id order are sorted; a repeated or non-integer id is a
+ * SnapshotError naming the community (a damaged snapshot: every count would be wrong).
  */
 export function memberSetOf(
   key: string,
@@ -58,7 +59,9 @@ export function memberSetOf(
   for (let i = 0; i < raw.length; i++) {
     const v = raw[i];
     if (!(Number.isInteger(v) && v > 0 && v <= 0x7fffffff)) {
-      throw new Error(`${key}: row ${i} has member id ${v}; VK user ids are positive 32-bit integers.`);
+      throw new SnapshotError(
+        `${key}: row ${i} has member id ${v}; VK user ids are positive 32-bit integers.`,
+      );
     }
     if (i > 0 && v <= raw[i - 1]) sorted = false;
   }
@@ -85,7 +88,7 @@ export function memberSetOf(
   }
   for (let i = 1; i < ids.length; i++) {
     if (ids[i] === ids[i - 1]) {
-      throw new Error(
+      throw new SnapshotError(
         `${key}: member id ${ids[i]} appears more than once; a snapshot lists each member once — pull it again.`,
       );
     }

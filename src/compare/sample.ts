@@ -25,6 +25,7 @@
 import quantile from '@stdlib/stats-base-dists-normal-quantile';
 import { zFor } from '../audit/intervals';
 import { Rng } from '../util/rng';
+import { SnapshotError } from '../snapshot/read';
 import { isObject } from '../util/json-shape';
 import { countOf, type RateDefinition, STATUS_COUNT } from './rates';
 
@@ -43,12 +44,14 @@ export interface PageSampleDesign {
   pages: { offset: number; rows: number }[];
 }
 
-/** The sample design of a manifest, or null for a census; a malformed one is an error naming `where`. */
+/** The sample design of a manifest, or null for a census; a malformed one is a SnapshotError naming `where`. */
 export function sampleDesignOf(manifest: unknown, where: string): PageSampleDesign | null {
   if (!isObject(manifest) || manifest.sample === undefined || manifest.sample === null) return null;
   const s = manifest.sample;
   const bad = (what: string): never => {
-    throw new Error(`${where}: the manifest's "sample" ${what}; pull the sample again with this version.`);
+    throw new SnapshotError(
+      `${where}: the manifest's "sample" ${what}; pull the sample again with this version.`,
+    );
   };
   if (!isObject(s)) return bad('is not an object');
   if (s.method !== 'pages') bad(`method is ${JSON.stringify(s.method)}, expected "pages"`);
@@ -94,7 +97,7 @@ export function describeSample(d: PageSampleDesign): string {
 /** The page (index into `d.pages`) of each stored row: pages are stored one after another. */
 export function pageOfRows(d: PageSampleDesign, rows: number): Int32Array {
   if (sampleRows(d) !== rows) {
-    throw new Error(
+    throw new SnapshotError(
       `sample: the manifest's "sample.pages" hold ${sampleRows(d)} rows but members.arrow has ${rows}; the snapshot is damaged — pull the sample again.`,
     );
   }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { compareAll } from '../../src/compare/compare';
 import type { CompareResult } from '../../src/compare/types';
+import { compareText } from '../../src/compare/text';
 import { unusualFindings } from '../../src/compare/unusual';
 import { overlapHeatmapFigure } from '../../src/viz/compare/overlap';
 import { transitionsSankeyFigure } from '../../src/viz/compare/sankey';
@@ -108,5 +109,21 @@ describe('compare: figures and findings in words', () => {
     expect(text.some((s) => /news: deleted or banned went from/.test(s))).to.equal(true);
     // Differences under two points are not news.
     expect(unusualFindings(r, { minDifference: 1 }).some((s) => s.includes(' above '))).to.equal(false);
+  });
+});
+
+describe('compare: text for a terminal', () => {
+  it('tables the communities, the overlaps and the over-time section from the result', () => {
+    const T = '2024-06-01T12:00:00Z';
+    const a = memoryCommunity(rowsFor(range(1, 1001), T), { id: 1, screen_name: 'alpha', snapshotTime: T });
+    const b = memoryCommunity(rowsFor(range(501, 1201), T), { id: 2, screen_name: 'beta', snapshotTime: T });
+    const r = compareAll([a, b]);
+    const text = compareText(r);
+    const s = r.communities[0].shares[0];
+    const cell = `${(100 * s.share).toFixed(1)}% (${(100 * s.lo).toFixed(1)}%–${(100 * s.hi).toFixed(1)}%)`;
+    const row = text.split('\n').find((l) => l.startsWith('alpha '))!;
+    expect(row.split(/\s{2,}/).slice(0, 5)).to.deep.equal(['alpha', 'census', '1,000', '2024-06-01', cell]);
+    expect(text).to.match(/alpha\s+beta\s+500\s+50\.0%\s+71\.4%\s+0\.417\s+exact/);
+    expect(text).to.contain('What is unusual');
   });
 });
