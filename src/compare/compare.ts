@@ -9,7 +9,7 @@
  * overlap with a census is estimated from its pages, and neither its overlap with another
  * sample nor its churn can be counted.
  */
-import { readSnapshot } from '../snapshot/read';
+import { readSnapshot, SnapshotError } from '../snapshot/read';
 import { BANNED, DELETED, type MemberStatus, STATUSES } from '../audit/status';
 import { becameBetween, churn, sankeyData, transitionRows } from './churn';
 import { type Community, COMPARE_COLUMNS, communityOf, type CommunityOptions } from './community';
@@ -45,6 +45,11 @@ const byStatus = (a: ArrayLike<number>): Record<MemberStatus, number> =>
 /** Loads and audits one snapshot directory (a missing or unfinished one is named by readSnapshot). */
 export function loadCommunity(dir: string, options: CommunityOptions = {}): Community {
   const snap = readSnapshot(dir, { columns: COMPARE_COLUMNS });
+  if (snap.table.numRows() === 0) {
+    throw new SnapshotError(
+      `${dir} holds no members (0 rows), so there is nothing to compare; check the pull (manifest counts) or leave it out.`,
+    );
+  }
   return communityOf({ table: snap.table, manifest: snap.manifest }, dir, options);
 }
 

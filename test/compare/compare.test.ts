@@ -11,6 +11,7 @@ import {
   compareSnapshots,
   loadCommunity,
 } from '../../src/compare/compare';
+import { SnapshotError } from '../../src/snapshot/read';
 import { Rng } from '../../src/util/rng';
 import { personStatus } from './helpers';
 import { communityDir, rowFor, rowsFor, samplePages } from './snapshots';
@@ -147,12 +148,17 @@ describe('compare: snapshots side by side and over time', function () {
       .that.matches(new RegExp(`${dirA}.*news_a.*id 101.*${dirB}.*small_b.*id 102.*different communities`));
   });
 
-  it('names a missing or unfinished snapshot, and a snapshot given twice', () => {
+  it('names a missing, unfinished or empty snapshot, and a snapshot given twice', async () => {
     const missing = path.join(os.tmpdir(), 'vkas-compare-no-such-dir');
     expect(() => compareSnapshots([dirA, missing])).to.throw(new RegExp(`${missing} does not exist`));
     const unfinished = fs.mkdtempSync(path.join(os.tmpdir(), 'vkas-compare-partial-'));
     fs.mkdirSync(path.join(unfinished, '.pull-partial'));
     expect(() => compareSnapshots([dirA, unfinished])).to.throw(new RegExp(`${unfinished} is unfinished`));
+    const empty = await communityDir([], { id: 104, screen_name: 'empty', snapshotTime: T1 });
+    expect(() => compareSnapshots([dirA, empty])).to.throw(
+      SnapshotError,
+      new RegExp(`${empty} holds no members`),
+    );
     expect(() => compareSnapshots([dirA, dirA], opts)).to.throw(CompareError, /the same snapshot twice/);
     expect(() => compareSnapshots([dirA], opts)).to.throw(CompareError, /at least two snapshots/);
   });
