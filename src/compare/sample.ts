@@ -74,6 +74,8 @@ export function sampleDesignOf(manifest: unknown, where: string): PageSampleDesi
     pages,
   };
   if (new Set(pages.map((p) => p.offset)).size !== pages.length) bad('lists a page twice');
+  const over = pages.findIndex((p) => p.rows > design.page_size);
+  if (over >= 0) bad(`page ${over} holds ${pages[over].rows} rows, more than page_size ${design.page_size}`);
   if (pages.length > design.pages_total) bad(`lists ${pages.length} pages of ${design.pages_total}`);
   return design;
 }

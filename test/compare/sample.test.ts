@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { wilson } from '../../src/audit/intervals';
 import { clusteredCommunity, sampleCoverage } from '../../src/compare/coverage';
 import { rateDefinitions } from '../../src/compare/rates';
+import { SnapshotError } from '../../src/snapshot/read';
 import {
   describeSample,
   pageBootstrap,
@@ -50,6 +51,10 @@ describe('compare: sample audits over pages', () => {
     ).to.throw(/lists a page twice/);
     expect(() => sampleDesignOf({ sample: { ...design, page_size: 0 } }, 'A/manifest.json')).to.throw(
       /page_size/,
+    );
+    expect(() => sampleDesignOf({ sample: { ...design, page_size: 2 } }, 'A/manifest.json')).to.throw(
+      SnapshotError,
+      /page 0 holds 3 rows, more than page_size 2/,
     );
   });
 
