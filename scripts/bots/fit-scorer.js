@@ -10,7 +10,7 @@
 // The data set is read from --data (or BOTS_LABELLED_CSV); it is never copied into the
 // repository. Takes tens of minutes on a busy 2-core machine (nested CV of boosted trees).
 'use strict';
-const crypto = require('crypto');
+const { createHash } = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
@@ -47,7 +47,7 @@ const { calibrationFigure } = require(path.join(dist, 'viz', 'bots', 'calibratio
 const { figureHtml, plotlyLibraryHtml } = require(path.join(dist, 'viz', 'display.js'));
 
 const bytes = fs.readFileSync(dataFile);
-const sha1 = crypto.createHash('sha1').update(bytes).digest('hex');
+const sha1 = createHash('sha1').update(bytes).digest('hex');
 const profiles = parseLabelledProfiles(bytes.toString('utf8'), path.basename(dataFile));
 const options = {
   ...DEFAULT_STUDY,
