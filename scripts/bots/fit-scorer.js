@@ -5,7 +5,7 @@
 // plus the calibration chart (HTML, and PNG when Chromium is installed) for a person to look at.
 //
 //   npm run build && node scripts/bots/fit-scorer.js --data PATH/bots_vs_users.csv
-//       [--out data/bots] [--figures reports/bots] [--repeats 5] [--quick]
+//       [--out data/bots] [--figures reports/bots] [--repeats 5] [--ablation-repeats 5] [--quick]
 //
 // The data set is read from --data (or BOTS_LABELLED_CSV); it is never copied into the
 // repository. Takes tens of minutes on a busy 2-core machine (nested CV of boosted trees).
@@ -52,7 +52,7 @@ const profiles = parseLabelledProfiles(bytes.toString('utf8'), path.basename(dat
 const options = {
   ...DEFAULT_STUDY,
   repeats: Number(opt('--repeats', quick ? 1 : DEFAULT_STUDY.repeats)),
-  ablationRepeats: quick ? 1 : DEFAULT_STUDY.ablationRepeats,
+  ablationRepeats: Number(opt('--ablation-repeats', quick ? 1 : DEFAULT_STUDY.ablationRepeats)),
   quick,
 };
 const t0 = Date.now();
