@@ -299,12 +299,30 @@ export function compareOverTime(older: Community, newer: Community): OverTimeSec
   };
 }
 
+export interface CompareOptions {
+  /** At most this many communities in the shared-audience (UpSet) counts (default 6). */
+  upsetMax?: number;
+  /**
+   * The snapshots are meant as one community at successive times: a snapshot of another
+   * community is an error naming both, rather than a side-by-side comparison.
+   */
+  overTime?: boolean;
+}
+
 /** Everything, from communities already loaded (`loadCommunity` / `communityOf`). */
-export function compareAll(list: readonly Community[], options: { upsetMax?: number } = {}): CompareResult {
+export function compareAll(list: readonly Community[], options: CompareOptions = {}): CompareResult {
   if (list.length < 2) {
     throw new CompareError(
       `compare needs at least two snapshots (several communities, or one community at two times), got ${list.length}${list.length === 1 ? `: ${list[0].source}` : ''}.`,
     );
+  }
+  if (options.overTime) {
+    const other = list.find((c) => c.summary.group.id !== list[0].summary.group.id);
+    if (other) {
+      throw new CompareError(
+        `over time compares snapshots of one community, but ${named(list[0])} and ${named(other)} are different communities; leave out --over-time to compare them side by side.`,
+      );
+    }
   }
   const { inactiveDays, level } = checkSettings(list);
   const plan = planComparison(list);
@@ -326,7 +344,7 @@ export function compareAll(list: readonly Community[], options: { upsetMax?: num
 /** Loads every directory (each named in its own error) and compares them. */
 export function compareSnapshots(
   dirs: readonly string[],
-  options: CommunityOptions & { upsetMax?: number } = {},
+  options: CommunityOptions & CompareOptions = {},
 ): CompareResult {
   return compareAll(
     dirs.map((d) => loadCommunity(d, options)),
