@@ -113,7 +113,9 @@ function cliArgs(v: Values<typeof compareCommand.spec.options>): CompareCliArgs 
   for (const s of snapshots) {
     const abs = path.resolve(s);
     if (seen.has(abs))
-      throw new UsageError(`--snapshots names ${s} twice${seen.get(abs) !== s ? ` (as ${seen.get(abs)})` : ''}`);
+      throw new UsageError(
+        `--snapshots names ${s} twice${seen.get(abs) !== s ? ` (as ${seen.get(abs)})` : ''}`,
+      );
     seen.set(abs, s);
   }
   return {
@@ -155,7 +157,11 @@ function compare(args: CompareCliArgs, out: (s: string) => void): void {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     writeJsonAtomic(target, {
       ...compareJson(r),
-      snapshots: list.map((c) => ({ key: c.summary.key, dir: path.resolve(c.source) })),
+      snapshots: list.map((c) => ({
+        key: c.summary.key,
+        snapshot_time: c.summary.snapshot_time,
+        dir: path.resolve(c.source),
+      })),
     });
     out(`Wrote ${target}`);
   }

@@ -58,7 +58,15 @@ export function compareText(r: CompareResult, options: CompareTextOptions = {}):
   );
   out.push(
     ...table(
-      ['community', 'kind', 'members', 'snapshot', 'peak (UTC)', `${lv}% interval`, 'top cities (share of members stating a city)'],
+      [
+        'community',
+        'kind',
+        'members',
+        'snapshot',
+        'peak (UTC)',
+        `${lv}% interval`,
+        'top cities (share of members stating a city)',
+      ],
       r.communities.map((c) => {
         const p = c.peaks.find((x) => x.zone === 'UTC');
         return [
@@ -182,6 +190,7 @@ export function compareText(r: CompareResult, options: CompareTextOptions = {}):
   }
   const findings = unusualFindings(r);
   if (findings.length > 0) out.push('', 'What is unusual', ...findings.map((f) => `  - ${f}`));
-  if (r.notes.length > 0) out.push('', 'What this comparison can and cannot do', ...r.notes.map((n) => `  - ${n}`));
+  if (r.notes.length > 0)
+    out.push('', 'What this comparison can and cannot do', ...r.notes.map((n) => `  - ${n}`));
   return out.join('\n');
 }

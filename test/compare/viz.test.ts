@@ -121,8 +121,26 @@ describe('compare: text for a terminal', () => {
     const text = compareText(r);
     const s = r.communities[0].shares[0];
     const cell = `${(100 * s.share).toFixed(1)}% (${(100 * s.lo).toFixed(1)}%–${(100 * s.hi).toFixed(1)}%)`;
-    const row = text.split('\n').find((l) => l.startsWith('alpha '))!;
-    expect(row.split(/\s{2,}/).slice(0, 5)).to.deep.equal(['alpha', 'census', '1,000', '2024-06-01', cell]);
+    const rows = text.split('\n').filter((l) => l.startsWith('alpha '));
+    const peak = r.communities[0].peaks.find((p) => p.zone === 'UTC')!;
+    expect(rows[0].split(/\s{2,}/).slice(0, 6)).to.deep.equal([
+      'alpha',
+      'census',
+      '1,000',
+      '2024-06-01',
+      peak.start,
+      peak.interval,
+    ]);
+    expect(rows[0]).to.contain(`${r.communities[0].top_cities[0].city} `);
+    // The shares table: every share of the community with its interval.
+    expect(rows[1].split(/\s{2,}/)).to.have.length(1 + r.communities[0].shares.length);
+    expect(rows[1].split(/\s{2,}/)[1]).to.equal(cell);
+    // The differences table: one row per pair, each share's difference with its interval.
+    const d = r.differences.find((x) => x.key === 'active')!;
+    const pts = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
+    expect(rows[2])
+      .to.match(/^alpha\s+beta\s/)
+      .and.contain(`${pts(d.difference)} (${pts(d.lo)} to ${pts(d.hi)})`);
     expect(text).to.match(/alpha\s+beta\s+500\s+50\.0%\s+71\.4%\s+0\.417\s+exact/);
     expect(text).to.contain('What is unusual');
   });

@@ -52,7 +52,7 @@ describe('schemas/: the JSON documents validate against their schemas', function
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('every schema compiles in strict mode, and each document schema has its file', () => {
-    expect(Object.keys(v).sort()).to.deep.equal(['audit', 'common', 'export', 'fit']);
+    expect(Object.keys(v).sort()).to.deep.equal(['audit', 'common', 'compare', 'export', 'fit']);
   });
 
   it('audit: what `npm run audit -- --json` writes is valid', () => {
