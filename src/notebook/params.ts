@@ -18,6 +18,13 @@ export const MAX_MEMBERS = 5_000_000;
 
 export type StudyMode = 'synthetic' | 'vk';
 
+/** One community the study pulls, and the snapshot folder it goes to. */
+export interface StudyGroup {
+  /** Id or screen name of a real community; null for the emulator's synthetic community. */
+  group: string | null;
+  snapshotDir: string;
+}
+
 export interface StudyParams {
   /** 'synthetic' = local emulator community (no token); 'vk' = a real community via VK_TOKEN. */
   mode: StudyMode;
@@ -27,8 +34,15 @@ export interface StudyParams {
   seed: number;
   /** STUDY_SNAPSHOT: absolute snapshot directory that 01 writes and 02–05 read. */
   snapshotDir: string;
-  /** VK_GROUP: id or screen name of the real community ('vk' mode), else null. */
+  /** VK_GROUP, or the first of VK_GROUPS: the real community 02–05 audit ('vk' mode), else null. */
   vkGroup: string | null;
+  /**
+   * The communities notebook 01 pulls, each into its own snapshot (VK_GROUPS=a,b,c, or VK_GROUP
+   * alone); the first is the one notebooks 02–05 audit, its folder is `snapshotDir`.
+   */
+  groups: StudyGroup[];
+  /** STUDY_COMPARE_WITH: further snapshot folders notebook 06 compares (an earlier pull: over time). */
+  compareWith: string[];
   /** VK_API_BASE: API base URL for 'vk' mode (the token never goes in it). */
   vkApiBase: string;
   /** Whether VK_TOKEN is set. The token itself is deliberately not part of this object. */
@@ -48,19 +62,64 @@ export function vkSnapshotDir(repoRoot: string, group: string): string {
 }
 
 /** Reads the study parameters from `env` (default: process.env). Pure apart from finding the root. */
+/** VK_GROUPS=a,b,c: the names in order, each once. */
+function groupList(env: Env): string[] | null {
+  const text = envText(env, 'VK_GROUPS');
+  if (text === null) return null;
+  const names = text.split(',').map((g) => g.trim());
+  if (names.some((g) => g === '')) {
+    throw new EnvError(
+      'VK_GROUPS',
+      `VK_GROUPS="${text}" has an empty name: set VK_GROUPS to community ids or screen names separated by commas, e.g. VK_GROUPS=ria,tass,lentaru.`,
+    );
+  }
+  const twice = names.find((g, i) => names.indexOf(g) !== i);
+  if (twice !== undefined) {
+    throw new EnvError(
+      'VK_GROUPS',
+      `VK_GROUPS="${text}" names ${twice} twice: name each community once (an earlier snapshot of one goes in STUDY_COMPARE_WITH).`,
+    );
+  }
+  return names;
+}
+
+/** STUDY_COMPARE_WITH=DIR[,DIR…]: folders, relative to the repository root. */
+function pathList(env: Env, name: string, base: string): string[] {
+  const text = envText(env, name);
+  if (text === null) return [];
+  const dirs = text.split(',').map((d) => d.trim());
+  if (dirs.some((d) => d === '')) {
+    throw new EnvError(
+      name,
+      `${name}="${text}" has an empty folder name: set ${name} to snapshot folders separated by commas, or unset it.`,
+    );
+  }
+  return dirs.map((d) => path.resolve(base, d));
+}
+
 export function studyParams(env: Env = process.env, repoRoot: string = findRepoRoot()): StudyParams {
   const vkTokenSet = envIsSet(env, 'VK_TOKEN');
-  const vkGroup = envText(env, 'VK_GROUP');
+  const single = envText(env, 'VK_GROUP');
+  const several = groupList(env);
+  if (single !== null && several !== null) {
+    throw new EnvError(
+      'VK_GROUPS',
+      `both VK_GROUP=${single} and VK_GROUPS=${several.join(',')} are set: set VK_GROUPS alone for several communities (the first is audited in 02–05), or VK_GROUP alone for one.`,
+    );
+  }
+  const names = several ?? (single === null ? null : [single]);
+  const vkGroup = names?.[0] ?? null;
+  const which = several !== null ? 'VK_GROUPS' : 'VK_GROUP';
   if (vkTokenSet && vkGroup === null) {
     throw new EnvError(
       'VK_GROUP',
-      'VK_TOKEN is set but VK_GROUP is not: set VK_GROUP to the community id or screen name to pull, or unset VK_TOKEN to run the synthetic study.',
+      'VK_TOKEN is set but VK_GROUP is not: set VK_GROUP to the community id or screen name to pull (or VK_GROUPS=a,b,c for several), or unset VK_TOKEN to run the synthetic study.',
     );
   }
   if (!vkTokenSet && vkGroup !== null) {
     throw new EnvError(
       'VK_TOKEN',
-      `VK_GROUP=${vkGroup} is set but VK_TOKEN is not: a real community needs a user token in VK_TOKEN (see environment.md), or unset VK_GROUP to run the synthetic study.`,
+      `${which}=${names!.join(',')} is set but VK_TOKEN is not: a real community needs a user token in VK_TOKEN (see environment.md), or unset ${which} to run the synthetic study.`,
     );
   }
   const mode: StudyMode = vkTokenSet ? 'vk' : 'synthetic';
@@ -76,12 +135,21 @@ export function studyParams(env: Env = process.env, repoRoot: string = findRepoR
         ? vkSnapshotDir(repoRoot, vkGroup as string)
         : path.join(repoRoot, 'data', 'snapshots', `synthetic-${members}-${seed}`),
   });
+  const groups: StudyGroup[] =
+    mode === 'vk'
+      ? (names as string[]).map((g, i) => ({
+          group: g,
+          snapshotDir: i === 0 ? snapshotDir : vkSnapshotDir(repoRoot, g),
+        }))
+      : [{ group: null, snapshotDir }];
   return {
     mode,
     members,
     seed,
     snapshotDir,
     vkGroup,
+    groups,
+    compareWith: pathList(env, 'STUDY_COMPARE_WITH', repoRoot),
     vkApiBase,
     vkTokenSet,
     summaryDir: envPath(env, 'STUDY_SUMMARY_DIR', { base: repoRoot, default: null }),
@@ -100,6 +168,8 @@ export type ParamName =
   | 'STUDY_SNAPSHOT'
   | 'VK_TOKEN'
   | 'VK_GROUP'
+  | 'VK_GROUPS'
+  | 'STUDY_COMPARE_WITH'
   | 'VK_API_BASE'
   | 'STUDY_SUMMARY_DIR';
 
@@ -109,6 +179,8 @@ export const ALL_PARAMS: readonly ParamName[] = [
   'STUDY_SNAPSHOT',
   'VK_TOKEN',
   'VK_GROUP',
+  'VK_GROUPS',
+  'STUDY_COMPARE_WITH',
   'VK_API_BASE',
   'STUDY_SUMMARY_DIR',
 ];
@@ -138,6 +210,12 @@ export function formatParams(
         return p.vkTokenSet ? 'set' : 'not set';
       case 'VK_GROUP':
         return p.vkGroup ?? '(none: synthetic community)';
+      case 'VK_GROUPS':
+        return p.mode === 'vk'
+          ? p.groups.map((g) => g.group).join(',')
+          : '(none: the synthetic community only)';
+      case 'STUDY_COMPARE_WITH':
+        return p.compareWith.length === 0 ? '(none)' : p.compareWith.map(rel).join(', ');
       case 'VK_API_BASE':
         return p.mode === 'vk' ? p.vkApiBase : `${p.vkApiBase} (unused: in-process emulator)`;
       // The runner's staging folder is gone once the report is swapped in: printing it would confuse.
