@@ -48,6 +48,8 @@ export interface CompareStart {
   result: CompareResult | null;
   reason: string | null;
   sink: Sink;
+  /** Whether the reason there is nothing to compare has been shown already. */
+  saidWhy: boolean;
 }
 
 const int = (x: number | null): string =>
@@ -139,13 +141,18 @@ export function startCompare(
       ),
     ].join('\n'),
   );
-  return { params, audit, source, snapshots, result, reason, sink };
+  return { params, audit, source, snapshots, result, reason, sink, saidWhy: false };
 }
 
-/** Shows `text` when there is no result (or the section does not apply) and says so. */
+/**
+ * True (and says why) when the section has nothing to show: no comparison at all (the reason
+ * in full the first time, then a pointer to it), or `why` this section does not apply.
+ */
 function notApplicable(c: CompareStart, why: string | null): boolean {
   if (c.result && why === null) return false;
-  c.sink.markdown(`*${c.reason ?? why}*`);
+  if (c.result) c.sink.markdown(`*${why}*`);
+  else c.sink.markdown(c.saidWhy ? '*Nothing to compare (see above).*' : `*${c.reason}*`);
+  c.saidWhy = true;
   return true;
 }
 
@@ -266,9 +273,12 @@ export function showUpset(c: CompareStart, figure: (f: Figure) => void = showFig
   );
 }
 
-/** "What is unusual", as sentences from the numbers, and the comparison's notes. */
-export function showUnusual(c: CompareStart): string[] {
-  if (notApplicable(c, null)) return [];
+/**
+ * "What is unusual", as sentences from the numbers, and the comparison's notes. Returns
+ * nothing, so that the notebook cell shows only the sentences.
+ */
+export function showUnusual(c: CompareStart): void {
+  if (notApplicable(c, null)) return;
   const r = c.result!;
   const findings = unusualFindings(r);
   c.sink.markdown(
@@ -283,7 +293,6 @@ export function showUnusual(c: CompareStart): string[] {
         : []),
     ].join('\n'),
   );
-  return findings;
 }
 
 function overTimeTable(o: OverTimeSection, level: number): string {
@@ -336,8 +345,15 @@ export function showOverTime(c: CompareStart, figure: (f: Figure) => void = show
   }
 }
 
-/** The "what we learned" cell of notebook 06. */
+/** The "what we learned" cell of notebook 06: records the summary for the index page and shows it. */
 export function finishCompare(
+  c: CompareStart,
+  opts: { env?: Env; sink?: Pick<Sink, 'markdown'> } = {},
+): void {
+  summarizeCompare(c, opts);
+}
+
+export function summarizeCompare(
   c: CompareStart,
   opts: { env?: Env; sink?: Pick<Sink, 'markdown'> } = {},
 ): NotebookSummary {
