@@ -1,8 +1,12 @@
 /**
  * fitModel: formula + data → brms-style results, combining the density stage
  * (prepareModel, compileModel on the workers), the sampler (runChains) and the
- * diagnostics/summary stages. Defaults are brms's (docs/model-engine.md §Sampling):
- * 4 chains, iter 2000, warmup iter/2, adapt_delta 0.8, max_treedepth 10, inits U(−2, 2).
+ * diagnostics/summary stages. Sampler settings are brms's (docs/model-engine.md §Sampling):
+ * 4 chains, iter 2000, warmup iter/2, adapt_delta 0.8, max_treedepth 10. Where chains start
+ * and which coordinates they sample in follow the preset: 'fast' (default) uses the
+ * posterior-preserving speed-ups (group effects centered where the data are rich, the
+ * Laplace-whitened warm start where the posterior is near normal at its mode, else Stan's
+ * inits with the reason); 'brms' is brms's literal sampler (non-centered, inits U(−2, 2)).
  */
 import * as os from 'os';
 import { prepareModel, modelFactory, compileModel, type PreparedModel } from './density';
@@ -51,12 +55,33 @@ export interface FitOptions {
    * 'laplace' (chains sample in coordinates whitened by the Laplace approximation at the
    * mode, from overdispersed draws around it, when the posterior is near normal there:
    * init/starts.ts; same posterior, far shorter warmup on large data). With 'laplace' the
-   * chains' `invMetric` is in the whitened coordinates.
+   * chains' `invMetric` is in the whitened coordinates. Default: the preset's.
    */
   init?: InitKind;
+  /**
+   * 'fast' (default): init 'laplace' and groupParameterization 'auto'; 'brms': brms's literal
+   * behaviour, init 'random' and groupParameterization 'noncentered'. Explicit `init` /
+   * `groupParameterization` options win over the preset.
+   */
+  preset?: FitPreset;
 }
 
 export type InitKind = 'random' | 'laplace';
+export type FitPreset = 'fast' | 'brms';
+type GroupParam = NonNullable<FitOptions['groupParameterization']>;
+
+/** What a preset means for the options it sets. */
+export const PRESETS: Record<FitPreset, { init: InitKind; groupParameterization: 'auto' | 'noncentered' }> = {
+  fast: { init: 'laplace', groupParameterization: 'auto' },
+  brms: { init: 'random', groupParameterization: 'noncentered' },
+};
+
+function presetOf(o: { preset?: FitPreset }): FitPreset {
+  const p = o.preset ?? 'fast';
+  if (p !== 'fast' && p !== 'brms')
+    throw new Error(`fitModel: preset must be 'fast' or 'brms', got ${JSON.stringify(o.preset)}`);
+  return p;
+}
 
 /** How the chains were started (printed with the fit; part of a cached fit's identity). */
 export interface FitInit {
@@ -76,6 +101,8 @@ export interface FitSettings extends SamplerSettings {
   chains: number;
   cores: number;
   init: InitKind;
+  preset: FitPreset;
+  groupParameterization: GroupParam;
 }
 
 export interface FitTimings {
@@ -134,10 +161,31 @@ export function resolveFitSettings(o: Omit<FitOptions, 'data' | 'formula' | 'fam
   if (!(adaptDelta > 0 && adaptDelta < 1))
     throw new Error(`fitModel: adaptDelta must be in (0, 1), got ${o.adaptDelta}`);
   const maxTreedepth = positiveInt('maxTreedepth', o.maxTreedepth, 10);
-  const init = o.init ?? 'random';
+  const preset = presetOf(o);
+  const init = o.init ?? PRESETS[preset].init;
   if (init !== 'random' && init !== 'laplace')
     throw new Error(`fitModel: init must be 'random' or 'laplace', got ${JSON.stringify(o.init)}`);
-  return { chains, cores, iter, warmup, thin, seed, adaptDelta, maxTreedepth, initRadius: 2, init };
+  const groupParameterization = o.groupParameterization ?? PRESETS[preset].groupParameterization;
+  return {
+    chains,
+    cores,
+    iter,
+    warmup,
+    thin,
+    seed,
+    adaptDelta,
+    maxTreedepth,
+    initRadius: 2,
+    init,
+    preset,
+    groupParameterization,
+  };
+}
+
+/** The per-chain sampler settings inside the fit's settings. */
+function samplerSettings(s: FitSettings): SamplerSettings {
+  const { iter, warmup, thin, adaptDelta, maxTreedepth, seed, initRadius } = s;
+  return { iter, warmup, thin, adaptDelta, maxTreedepth, seed, initRadius };
 }
 
 const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
@@ -147,7 +195,8 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
   const settings = resolveFitSettings(options);
   const prepared = prepareFitModel(options);
   const prepare = seconds(t0);
-  const { chains: nChains, cores, init: initKind, ...sampler } = settings;
+  const { chains: nChains, cores, init: initKind } = settings;
+  const sampler = samplerSettings(settings);
   const { starts, preconditioner, init } = chainStarts(prepared, initKind, nChains, settings.seed);
   const chains = await runChains(modelFactory(prepared), sampler, {
     chains: nChains,
@@ -210,7 +259,7 @@ export function prepareFitModel(options: FitOptions): PreparedModel {
     family: options.family,
     priors: options.priors ?? [],
     compress: options.compress,
-    groupParameterization: options.groupParameterization,
+    groupParameterization: options.groupParameterization ?? PRESETS[presetOf(options)].groupParameterization,
   });
 }
 
