@@ -26,6 +26,7 @@ import {
   type RanefRow,
 } from './summary';
 import type { DataColumns } from './data';
+import { bayesR2, formatLoo, loo, type BayesR2, type LooResult } from './loo';
 
 export interface FitOptions {
   /** An arquero table or plain columns (see readDataFile for files). */
@@ -365,9 +366,72 @@ function statsJson(p: ParameterSummary): JsonStats {
   };
 }
 
-/** The fit command's JSON document (README, "The model engine"). */
-export function fitJson(fit: FitResult, data: { file: string; rows: number }): Record<string, unknown> {
+/** PSIS-LOO of a fit (loo's loo(fit) as brms computes it, r_eff included). */
+export function fitLoo(fit: FitResult): LooResult {
+  return loo(fit);
+}
+
+/** brms's bayes_R2 of a fit. */
+export function fitBayesR2(fit: FitResult): BayesR2 {
+  return bayesR2(fit);
+}
+
+/** What `npm run fit -- --loo` prints after the summary: loo's print and bayes_R2. */
+export function criteriaSummary(l: LooResult, r2: BayesR2): string {
+  const f = (x: number): string => x.toFixed(2);
+  return (
+    formatLoo(l) +
+    `
+Bayes R2: Estimate ${f(r2.Estimate)}, Est.Error ${f(r2['Est.Error'])}, 95% interval ${f(r2['Q2.5'])} to ${f(r2['Q97.5'])}
+`
+  );
+}
+
+/** The `loo` and `bayes_R2` entries of the fit JSON. */
+export function criteriaJson(
+  l: LooResult,
+  r2: BayesR2,
+): { loo: Record<string, unknown>; bayes_R2: Record<string, unknown> } {
+  const n = (x: number): number | null => (Number.isFinite(x) ? x : null);
+  const est = (e: { estimate: number; se: number }) => ({ estimate: n(e.estimate), se: n(e.se) });
   return {
+    loo: {
+      draws: l.draws,
+      observations: l.observations,
+      elpd_loo: est(l.elpd_loo),
+      p_loo: est(l.p_loo),
+      looic: est(l.looic),
+      mcse_elpd_loo: n(l.mcse_elpd_loo),
+      k_threshold: l.kThreshold,
+      pareto_k: l.paretoK.map((r) => ({
+        range: r.range,
+        label: r.label,
+        count: r.count,
+        proportion: r.proportion,
+        min_ess: r.minEss === null ? null : n(r.minEss),
+      })),
+      r_eff: { min: n(l.rEff.min), max: n(l.rEff.max) },
+      warnings: l.warnings,
+    },
+    bayes_R2: {
+      Estimate: n(r2.Estimate),
+      'Est.Error': n(r2['Est.Error']),
+      'Q2.5': n(r2['Q2.5']),
+      'Q97.5': n(r2['Q97.5']),
+    },
+  };
+}
+
+/**
+ * The fit command's JSON document (README, "The model engine"); with `criteria` (from
+ * fitLoo and fitBayesR2) it carries the `loo` and `bayes_R2` keys.
+ */
+export function fitJson(
+  fit: FitResult,
+  data: { file: string; rows: number },
+  criteria?: { loo: LooResult; bayesR2: BayesR2 },
+): Record<string, unknown> {
+  const doc: Record<string, unknown> = {
     formula: fit.formula,
     family: fit.family,
     data,
@@ -391,4 +455,6 @@ export function fitJson(fit: FitResult, data: { file: string; rows: number }): R
       per_chain: fit.timings.perChain,
     },
   };
+  if (criteria) Object.assign(doc, criteriaJson(criteria.loo, criteria.bayesR2));
+  return doc;
 }

@@ -4,10 +4,12 @@
  * log-likelihood, ∂/∂η and its scatter to the pattern (gPop) and the level (acc) happen
  * in registers, where the general path (compile.ts: linear predictors, families/kernels.ts,
  * back-propagation) writes and re-reads three arrays per cell. Same formulas, same order
- * of the cells; only the rounding of e^{η − u} differs (e^{pop − u}·e^{r} here,
- * (e^{pop}·e^{r})·e^{−u} there). test/model/density/fused.test.ts compares the two.
+ * of the cells; only roundings differ: e^{η − u} (e^{pop − u}·e^{r} here, (e^{pop}·e^{r})·e^{−u}
+ * there) and log1p (the inline fast-log.ts here, within 2 ulp of Math.log1p).
+ * test/model/density/slopes.test.ts compares the two paths.
  */
 import { histogramTerms, type CellStats } from '../families/kernels';
+import { log1pFast } from './fast-log';
 import type { FamilyName } from '../families/spec';
 
 /**
@@ -27,6 +29,19 @@ export type FusedKernel = (
   out: Float64Array,
 ) => number;
 
+// The rare overflow fallbacks live out of line: with Math.exp inline in the loop, V8 ran it
+// for every cell (one exp per cell, measured with callgrind), not only when the product of
+// exponentials overflowed.
+function expSlow(x: number): number {
+  return Math.exp(x);
+}
+
+/** log(1 + e^x) and σ(x) from x itself, when e^{pop}·e^{r} overflowed. */
+function softplusSlow(x: number): [number, number] {
+  const m = Math.exp(x);
+  return m < Infinity ? [Math.log1p(m), m / (1 + m)] : [x, 1];
+}
+
 export function fusedKernel(family: FamilyName): FusedKernel | null {
   let eR = new Float64Array(0);
   const expR = (r: Float64Array): Float64Array => {
@@ -37,7 +52,7 @@ export function fusedKernel(family: FamilyName): FusedKernel | null {
   switch (family) {
     case 'poisson':
       // Σ S η − n e^η;  ∂/∂η = S − n e^η.
-      return (P, runStart, etaPop, r, gIdx, s, _u, acc, gPop, out) => {
+      return function poissonFused(P, runStart, etaPop, r, gIdx, s, _u, acc, gPop, out) {
         const e = expR(r);
         const { n, sumY } = s;
         let ll = 0;
@@ -50,7 +65,7 @@ export function fusedKernel(family: FamilyName): FusedKernel | null {
             const j = gIdx[c];
             const x = e0 + r[j];
             let mu = m0 * e[j];
-            if (!(mu < Infinity)) mu = Math.exp(x);
+            if (!(mu < Infinity)) mu = expSlow(x);
             const S = sumY[c];
             const nmu = n[c] * mu;
             ll += S * x - nmu;
@@ -65,7 +80,7 @@ export function fusedKernel(family: FamilyName): FusedKernel | null {
       };
     case 'negbinomial':
       // families/kernels.ts negbinomial, cell by cell with m = e^{η − u}, sp = log1p(m).
-      return (P, runStart, etaPop, r, gIdx, s, u, acc, gPop, out) => {
+      return function negbinomialFused(P, runStart, etaPop, r, gIdx, s, u, acc, gPop, out) {
         const e = expR(r);
         const { n, sumY } = s;
         const phi = Math.exp(u);
@@ -79,16 +94,14 @@ export function fusedKernel(family: FamilyName): FusedKernel | null {
           for (let c = runStart[p]; c < end; c++) {
             const j = gIdx[c];
             const x = e0 + r[j];
-            let m = m0 * e[j];
-            if (!(m < Infinity)) m = Math.exp(x);
+            const m = m0 * e[j];
             let sp: number;
             let sg: number;
             if (m < Infinity) {
-              sp = Math.log1p(m);
+              sp = log1pFast(m);
               sg = m / (1 + m);
             } else {
-              sp = x;
-              sg = 1;
+              [sp, sg] = softplusSlow(x);
             }
             const S = sumY[c];
             const nphi = n[c] * phi;
@@ -107,7 +120,7 @@ export function fusedKernel(family: FamilyName): FusedKernel | null {
       };
     case 'bernoulli':
       // Σ S η − n log(1 + e^η);  ∂/∂η = S − n σ(η).
-      return (P, runStart, etaPop, r, gIdx, s, _u, acc, gPop, out) => {
+      return function bernoulliFused(P, runStart, etaPop, r, gIdx, s, _u, acc, gPop, out) {
         const e = expR(r);
         const { n, sumY } = s;
         let ll = 0;
@@ -119,16 +132,14 @@ export function fusedKernel(family: FamilyName): FusedKernel | null {
           for (let c = runStart[p]; c < end; c++) {
             const j = gIdx[c];
             const x = e0 + r[j];
-            let m = m0 * e[j];
-            if (!(m < Infinity)) m = Math.exp(x);
+            const m = m0 * e[j];
             let sp: number;
             let sg: number;
             if (m < Infinity) {
-              sp = Math.log1p(m);
+              sp = log1pFast(m);
               sg = m / (1 + m);
             } else {
-              sp = x;
-              sg = 1;
+              [sp, sg] = softplusSlow(x);
             }
             const S = sumY[c];
             ll += S * x - n[c] * sp;

@@ -11,6 +11,7 @@ import { buildDesign, type TermSparseDesign, type VariableValues } from '../desi
 import type { VariableSpec } from '../design/coding';
 import type { Rng } from '../../util/rng';
 import type { PreparedModel } from './prepared';
+import type { FamilyName } from '../families/spec';
 
 export interface PredictOptions {
   /** Include group-level effects r (brms `re_formula = NULL`); false = `re_formula = NA`. Default true. */
@@ -23,7 +24,7 @@ export interface PredictOptions {
   allowNewLevels?: boolean;
 }
 
-interface RowsView {
+export interface RowsView {
   nRows: number;
   design: TermSparseDesign;
   /** nRows × G codes, -1 = no group effect for that row and group. */
@@ -125,43 +126,66 @@ export function linearPredictor(
     );
   }
   const view = newdata === undefined ? trainingView(pm) : newdataView(pm, newdata, options);
-  const o = pm.layout.out;
-  const T = view.design.nTerms;
-  const G = pm.groups.length;
-  const withGroups = options.groups !== false;
-  const b0 = o.intercept >= 0 ? params[o.intercept] : 0;
-  const nSlopes = pm.cells.nSlopes;
-  // Compute per design row (cells for training data), then map to rows.
-  const nDesign = view.design.nRows;
-  const etaDesign = new Float64Array(nDesign);
-  for (let c = 0; c < nDesign; c++) {
-    let e = b0;
-    for (let t = 0; t < T; t++) {
-      const k = view.design.col[c * T + t];
-      if (k >= 0) e += view.design.val[c * T + t] * params[o.b + k];
-    }
-    if (withGroups) {
-      pm.terms.forEach((term, b) => {
-        const code = view.codes[c * G + term.group];
-        if (code < 0) return;
-        const J = pm.groups[term.group].levels.length;
-        const base = o.r[b] + code;
-        term.coefs.forEach((_, m) => {
-          const z =
-            term.intercept && m === 0
-              ? 1
-              : view.slopes[c * nSlopes + term.slopeOffset + m - (term.intercept ? 1 : 0)];
-          e += z * params[base + m * J];
-        });
-      });
-    }
-    etaDesign[c] = e;
-  }
+  // Per design row (cells for training data), then mapped to rows.
+  const etaDesign = new Float64Array(view.design.nRows);
+  designEta(pm, view, params, 0, view.design.nRows, etaDesign, options.groups !== false);
   if (newdata !== undefined || !pm.cells.compressed) return etaDesign;
   const eta = new Float64Array(pm.nRows);
   const rowCell = pm.cells.rowCell;
   for (let i = 0; i < pm.nRows; i++) eta[i] = etaDesign[rowCell[i]];
   return eta;
+}
+
+/**
+ * η of design rows c0 … c1 − 1 of a view (the cells of the training data, or new data) at
+ * one draw of the reported parameters, into out[0 …]: the one definition of the linear
+ * predictor that predictions and LOO share.
+ */
+export function designEta(
+  pm: PreparedModel,
+  view: RowsView,
+  params: ArrayLike<number>,
+  c0: number,
+  c1: number,
+  out: Float64Array,
+  withGroups = true,
+): void {
+  const o = pm.layout.out;
+  const T = view.design.nTerms;
+  const G = pm.groups.length;
+  const b0 = o.intercept >= 0 ? params[o.intercept] : 0;
+  const nSlopes = pm.cells.nSlopes;
+  const { col, val } = view.design;
+  for (let c = c0; c < c1; c++) {
+    let e = b0;
+    for (let t = 0; t < T; t++) {
+      const k = col[c * T + t];
+      if (k >= 0) e += val[c * T + t] * params[o.b + k];
+    }
+    if (withGroups) {
+      for (let b = 0; b < pm.terms.length; b++) {
+        const term = pm.terms[b];
+        const code = view.codes[c * G + term.group];
+        if (code < 0) continue;
+        const J = pm.groups[term.group].levels.length;
+        const base = o.r[b] + code;
+        const M = term.coefs.length;
+        for (let m = 0; m < M; m++) {
+          const z =
+            term.intercept && m === 0
+              ? 1
+              : view.slopes[c * nSlopes + term.slopeOffset + m - (term.intercept ? 1 : 0)];
+          e += z * params[base + m * J];
+        }
+      }
+    }
+    out[c - c0] = e;
+  }
+}
+
+/** The training data's cells as a view for designEta. */
+export function cellView(pm: PreparedModel): RowsView {
+  return trainingView(pm);
 }
 
 /** brms's posterior_epred per row: the mean of the response given η. */
@@ -174,38 +198,34 @@ export function expectedValue(
   const eta = linearPredictor(pm, params, newdata, options);
   const aux = pm.layout.out.aux >= 0 ? params[pm.layout.out.aux] : NaN;
   const mix = pm.layout.out.mix >= 0 ? params[pm.layout.out.mix] : NaN;
-  for (let i = 0; i < eta.length; i++) {
-    const e = eta[i];
-    switch (pm.family) {
-      case 'poisson':
-      case 'negbinomial':
-        eta[i] = Math.exp(e);
-        break;
-      case 'zero_inflated_poisson':
-      case 'zero_inflated_negbinomial':
-        eta[i] = (1 - mix) * Math.exp(e);
-        break;
-      case 'hurdle_poisson':
-        // (1 − hu) μ / (1 − e^−μ)
-        eta[i] = ((1 - mix) * Math.exp(e)) / -Math.expm1(-Math.exp(e));
-        break;
-      case 'hurdle_negbinomial': {
-        // (1 − hu) μ / (1 − (φ/(μ + φ))^φ)
-        const mu = Math.exp(e);
-        eta[i] = ((1 - mix) * mu) / -Math.expm1(-aux * Math.log1p(mu / aux));
-        break;
-      }
-      case 'gaussian':
-        break;
-      case 'lognormal':
-        eta[i] = Math.exp(e + 0.5 * aux * aux);
-        break;
-      case 'bernoulli':
-        eta[i] = 1 / (1 + Math.exp(-e));
-        break;
-    }
-  }
+  for (let i = 0; i < eta.length; i++) eta[i] = responseMean(pm.family, eta[i], aux, mix);
   return eta;
+}
+
+/** E[y | η] for a family (brms's posterior_epred), given its shape/sigma and zi/hu. */
+export function responseMean(family: FamilyName, e: number, aux: number, mix: number): number {
+  switch (family) {
+    case 'poisson':
+    case 'negbinomial':
+      return Math.exp(e);
+    case 'zero_inflated_poisson':
+    case 'zero_inflated_negbinomial':
+      return (1 - mix) * Math.exp(e);
+    case 'hurdle_poisson':
+      // (1 − hu) μ / (1 − e^−μ)
+      return ((1 - mix) * Math.exp(e)) / -Math.expm1(-Math.exp(e));
+    case 'hurdle_negbinomial': {
+      // (1 − hu) μ / (1 − (φ/(μ + φ))^φ)
+      const mu = Math.exp(e);
+      return ((1 - mix) * mu) / -Math.expm1(-aux * Math.log1p(mu / aux));
+    }
+    case 'gaussian':
+      return e;
+    case 'lognormal':
+      return Math.exp(e + 0.5 * aux * aux);
+    case 'bernoulli':
+      return 1 / (1 + Math.exp(-e));
+  }
 }
 
 /** brms's posterior_predict per row: one draw of the response given one parameter draw. */

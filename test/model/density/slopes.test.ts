@@ -310,3 +310,52 @@ describe('density: the fused single-pass loop equals the general path', () => {
     });
   }
 });
+
+describe("density: brms's 0 + Intercept", () => {
+  it('an uncentred intercept column named Intercept, class b priors, factors coded next to it as with an intercept', () => {
+    const d = simulate('poisson', 300, 14, 0);
+    const pm = prepareModel({
+      data: d,
+      formula: 'y ~ 0 + Intercept + x + sex + (1 | name)',
+      family: 'poisson',
+      priors: ['prior(normal(1, 0.5), class = b, coef = Intercept)'],
+    });
+    expect(pm.intercept).to.equal(false);
+    expect(pm.interceptTerm).to.equal(true);
+    expect(pm.outputNames.slice(0, 4)).to.deep.equal([
+      'b_Intercept',
+      'b_x',
+      'b_sexmale',
+      'sd_name__Intercept',
+    ]);
+    expect(pm.priors.intercept).to.equal(null);
+    expect(pm.priors.b.map((p) => p.text)).to.deep.equal(['normal(1, 0.5)', '(flat)', '(flat)']);
+    const m = compileModel(pm);
+    expect(gradientError(m, randomTheta(m.dim, 3)).maxRel).to.be.below(1e-6);
+    // Not centred: η = b_Intercept + b_x x + b_sexmale [male] + r, the prior on b_Intercept itself.
+    const names = m.unconstrainedNames;
+    const naive = (th: Float64Array) => {
+      const at = (n: string) => th[names.indexOf(n)];
+      const sd = Math.exp(at('log_sd_name'));
+      let lp = 0;
+      d.y.forEach((y, i) => {
+        const eta =
+          at('b[Intercept]') +
+          d.x[i] * at('b[x]') +
+          (d.sex[i] === 'male' ? at('b[sexmale]') : 0) +
+          sd * at(`z_name[${d.name[i]}]`);
+        lp += y * eta - Math.exp(eta);
+      });
+      return lp - 0.5 * ((at('b[Intercept]') - 1) / 0.5) ** 2;
+    };
+    const g = new Float64Array(m.dim);
+    const base = randomTheta(m.dim, 1);
+    const d0 = m.logDensityGradient(base, g) - naive(base);
+    for (const seed of [2, 3]) {
+      const th = randomTheta(m.dim, seed);
+      for (const n of ['log_sd_name', ...names.filter((x) => x.startsWith('z_'))])
+        th[names.indexOf(n)] = base[names.indexOf(n)];
+      expect(m.logDensityGradient(th, g) - naive(th) - d0).to.be.closeTo(0, 1e-8 * Math.abs(naive(th)));
+    }
+  });
+});
