@@ -19,7 +19,7 @@ import { qualitySignals } from '../src/audit/quality';
 import { classifyStatus, statusTable, summarizeStatus } from '../src/audit/status';
 import { activityCounts, peaks, timeOfDayBySex } from '../src/audit/time';
 import { readSnapshot } from '../src/snapshot/read';
-import type { MemberRow } from '../src/snapshot/schema';
+import { MEMBER_COLUMNS, type MemberRow } from '../src/snapshot/schema';
 import { SnapshotWriter } from '../src/snapshot/writer';
 import { Rng } from '../src/util/rng';
 
@@ -45,6 +45,9 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
+/** Every column null: the columns `row` does not set (and any added later) stay so. */
+const NULL_ROW = Object.fromEntries(MEMBER_COLUMNS.map((c) => [c.name, null])) as unknown as MemberRow;
+
 function row(rng: Rng, id: number, snap: number): MemberRow {
   const u = rng.uniform();
   const deactivated = u < 0.117 ? 'deleted' : u < 0.14 ? 'banned' : null;
@@ -63,6 +66,7 @@ function row(rng: Rng, id: number, snap: number): MemberRow {
       : 2_000_000 + rng.int(20_000)
     : null;
   return {
+    ...NULL_ROW,
     id,
     first_name: deactivated ? 'DELETED' : NAMES[rng.int(NAMES.length)],
     deactivated,
@@ -70,7 +74,6 @@ function row(rng: Rng, id: number, snap: number): MemberRow {
     can_access_closed: live ? true : null,
     sex,
     bdate_visibility: live ? (['full', 'no_year', null] as const)[rng.int(3)] : null,
-    birth_year: null,
     city_id: city,
     city_title: city === null ? null : `Город ${city}`,
     country_id: live ? 1 : null,
@@ -85,10 +88,6 @@ function row(rng: Rng, id: number, snap: number): MemberRow {
     can_write_private_message: live ? rng.uniform() < 0.5 : null,
     can_see_all_posts: live ? rng.uniform() < 0.8 : null,
     relation: live ? rng.int(9) : null,
-    university_id: null,
-    graduation_year: null,
-    education_status: null,
-    occupation_type: null,
     verified: live ? false : null,
   };
 }

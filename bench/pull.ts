@@ -32,8 +32,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startEmulator } from '../src/emulator/index';
-import { MEMBER_FIELDS } from '../src/snapshot/schema';
-import { PROJECTED, membersScript } from '../src/vk/members-script';
+import { MEMBERS, MEMBER_FIELDS } from '../src/snapshot/schema';
+import { membersScript } from '../src/vk/members-script';
 import { VkClient } from '../src/vk/client';
 import { DEFAULT_IN_FLIGHT, pullMembers } from '../src/vk/members';
 import { VK_WINDOW_MS } from '../src/vk/limiter';
@@ -113,7 +113,7 @@ async function serveCanned(members: number): Promise<void> {
     const step = Number(/o = o \+ (\d+);/.exec(script)?.[1] ?? page);
     const counts: number[] = [];
     const lens: number[] = [];
-    const parts: string[][] = PROJECTED.map(() => []);
+    const parts: string[][] = MEMBERS.projections.map(() => []);
     for (let k = 0; k < calls; k++) {
       const off = start + k * step;
       const len = Math.max(0, Math.min(page, members - off));
@@ -122,7 +122,7 @@ async function serveCanned(members: number): Promise<void> {
       const ids = new Array<number>(len);
       for (let i = 0; i < len; i++) ids[i] = idOf(off + i);
       if (len > 0) parts[0].push(ids.join(','));
-      for (let col = 1; col < PROJECTED.length && len > 0; col++) {
+      for (let col = 1; col < MEMBERS.projections.length && len > 0; col++) {
         const a = off % P;
         const b = a + len;
         if (b <= P) parts[col].push(slice(col, a, b));

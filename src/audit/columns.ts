@@ -45,7 +45,7 @@ export function requireColumns(table: ColumnTable, names: readonly string[], wha
   if (missing.length > 0) {
     throw new Error(
       `${what}: the members table has no column(s) ${missing.map((m) => `"${m}"`).join(', ')}; ` +
-        `it must follow src/snapshot/schema.ts (re-pull the snapshot, or add the columns as all-null).`,
+        `it must follow the snapshot format (docs/snapshot.md): re-pull the snapshot, or add the columns as all-null.`,
     );
   }
 }
@@ -129,7 +129,7 @@ function readNumberUncached(table: ColumnTable, name: string, what: string): Flo
   }
   if (bad !== undefined) {
     throw new Error(
-      `${what}: column "${name}" must hold numbers or nulls, found ${JSON.stringify(bad)}; check the snapshot against src/snapshot/schema.ts.`,
+      `${what}: column "${name}" must hold numbers or nulls, found ${JSON.stringify(bad)}; check the snapshot against its format (docs/snapshot.md).`,
     );
   }
   return out;

@@ -1,6 +1,6 @@
 /**
- * `npm run fit -- --data FILE(.csv|.arrow) --formula "..." --family NAME [--prior "..."]...
- *                 [--chains N --iter N --warmup N --seed N --cores N] [--json OUT]`
+ * `npm run fit -- --data FILE(.csv|.arrow) --formula "..." --family NAME [options]` (`--help`
+ * lists them).
  *
  * Fits the model with our NUTS, prints brms's summary (warnings included) and, with
  * --json, writes one entry per parameter named as brms names its draws, plus sampler
@@ -8,31 +8,121 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readDataFile } from '../model/data';
+import { DataFileError, readDataFile } from '../model/data';
 import { fitJson, fitModel, fitSummary } from '../model/fit';
+import { ModelSpecError } from '../model/formula/errors';
 import { writeJsonAtomic } from '../util/atomic-write';
 import type { ChainProgress } from '../model/types';
+import {
+  EXIT,
+  UsageError,
+  decimalNumber,
+  defineCommand,
+  oneOf,
+  outputFile,
+  runMain,
+  wholeNumber,
+  type Values,
+} from './command';
 
-const USAGE = `usage: npm run fit -- --data FILE --formula "y ~ x + (1 | g)" --family NAME [options]
+export { UsageError } from './command';
 
-  --data FILE        a .csv file (typed as R's read.csv) or an Arrow IPC file (.arrow)
-  --formula TEXT     brms/lme4 formula, e.g. "count ~ zAge + zBase * Trt + (1 | patient)"
-  --family NAME      poisson | negbinomial | gaussian | lognormal | bernoulli
-  --prior TEXT       a prior in brms notation, repeatable, e.g. --prior "prior(normal(0, 1), class = b)"
-  --chains N         chains (default 4)
-  --iter N           iterations per chain, warmup included (default 2000)
-  --warmup N         warmup iterations (default iter / 2)
-  --seed N           seed (default 1234); the same seed gives the same draws whatever --cores
-  --cores N          worker threads (default: all cores, at most one per chain)
-  --adapt-delta X    target acceptance statistic (default 0.8)
-  --max-treedepth N  maximum tree depth (default 10)
-  --init KIND        random (default: Stan's and brms's uniform(-2, 2) inits) | laplace (warm
-                     start from the posterior mode where the posterior is near normal there;
-                     same posterior, much shorter warmup on large data)
-  --param KIND       group effects' sampler coordinates: noncentered (default, as brms) |
-                     centered | auto (centered for data-rich groups); same posterior
-  --json OUT         also write the results as JSON to OUT
-  --quiet            no progress lines on stderr`;
+export const fitCommand = defineCommand({
+  name: 'fit',
+  synopsis: '--data FILE --formula "y ~ x + (1 | g)" --family NAME [options]',
+  about:
+    "Fits a brms-style model with the project's NUTS sampler and prints brms's summary (warnings included).",
+  options: {
+    data: {
+      type: 'string',
+      value: 'FILE',
+      required: true,
+      help: "a .csv file (typed as R's read.csv) or an Arrow IPC file (.arrow)",
+    },
+    formula: {
+      type: 'string',
+      value: 'TEXT',
+      required: true,
+      help: 'brms/lme4 formula, e.g. "count ~ zAge + zBase * Trt + (1 | patient)"',
+    },
+    family: {
+      type: 'string',
+      value: 'NAME',
+      required: true,
+      help: 'poisson | negbinomial | gaussian | lognormal | bernoulli',
+    },
+    prior: {
+      type: 'string',
+      value: 'TEXT',
+      multiple: true,
+      help: 'a prior in brms notation, repeatable, e.g. --prior "prior(normal(0, 1), class = b)"',
+    },
+    chains: { type: 'string', value: 'N', read: wholeNumber({ min: 1 }), help: 'chains (default 4)' },
+    iter: {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 2 }),
+      help: 'iterations per chain, warmup included (default 2000)',
+    },
+    warmup: {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 0 }),
+      help: 'warmup iterations (default iter / 2)',
+    },
+    seed: {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 0 }),
+      help: 'seed (default 1234); the same seed gives the same draws whatever --cores',
+    },
+    cores: {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 1 }),
+      help: 'worker threads (default: all cores, at most one per chain)',
+    },
+    'adapt-delta': {
+      type: 'string',
+      value: 'X',
+      read: decimalNumber({ min: 0, max: 1, exclusive: true }),
+      help: 'target acceptance statistic (default 0.8)',
+    },
+    'max-treedepth': {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 1 }),
+      help: 'maximum tree depth (default 10)',
+    },
+    init: {
+      type: 'string',
+      value: 'KIND',
+      read: oneOf(['random', 'laplace']),
+      help: "random (default: Stan's and brms's uniform(-2, 2) inits) | laplace (warm\nstart from the posterior mode where the posterior is near normal there;\nsame posterior, much shorter warmup on large data)",
+    },
+    param: {
+      type: 'string',
+      value: 'KIND',
+      read: oneOf(['noncentered', 'centered', 'auto']),
+      help: "group effects' sampler coordinates: noncentered (default, as brms) |\ncentered | auto (centered for data-rich groups); same posterior",
+    },
+    json: { type: 'string', value: 'OUT', read: outputFile(), help: 'also write the results as JSON to OUT' },
+    quiet: { type: 'boolean', help: 'no progress lines on stderr' },
+  },
+  exits: [
+    [EXIT.OK, 'fitted (and written with --json)'],
+    [EXIT.FAILED, 'unexpected error (a bug: please report it)'],
+    [
+      EXIT.USAGE,
+      'usage: bad arguments, or a formula, family or prior that does not fit the data\n(the message says which)',
+    ],
+    [EXIT.DATA, 'the data file is missing or unreadable'],
+  ],
+  errors: [
+    [ModelSpecError, EXIT.USAGE],
+    [DataFileError, EXIT.DATA],
+  ],
+});
 
 export interface FitCliArgs {
   data: string;
@@ -52,106 +142,36 @@ export interface FitCliArgs {
   quiet: boolean;
 }
 
-export class UsageError extends Error {}
-
-function intArg(flag: string, v: string | undefined, min: number): number {
-  const n = Number(v);
-  if (v === undefined || v.trim() === '' || !Number.isInteger(n) || n < min) {
-    throw new UsageError(
-      `${flag} needs a whole number >= ${min}, got ${v === undefined ? 'nothing' : `"${v}"`}`,
-    );
-  }
-  return n;
-}
-
-function choice<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(v))
-    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${v}"`);
-  return v as T;
-}
-
 export function parseFitArgs(argv: readonly string[]): FitCliArgs {
-  let data: string | null = null;
-  let formula: string | null = null;
-  let family: string | null = null;
-  const out: Omit<FitCliArgs, 'data' | 'formula' | 'family'> = { priors: [], json: null, quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || (v.startsWith('--') && v.length > 2 && !/^--?\d/.test(v)))
-        throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--data':
-        data = value();
-        break;
-      case '--formula':
-        formula = value();
-        break;
-      case '--family':
-        family = value();
-        break;
-      case '--prior':
-        out.priors.push(value());
-        break;
-      case '--chains':
-        out.chains = intArg(flag, value(), 1);
-        break;
-      case '--iter':
-        out.iter = intArg(flag, value(), 2);
-        break;
-      case '--warmup':
-        out.warmup = intArg(flag, value(), 0);
-        break;
-      case '--seed':
-        out.seed = intArg(flag, value(), 0);
-        break;
-      case '--cores':
-        out.cores = intArg(flag, value(), 1);
-        break;
-      case '--max-treedepth':
-        out.maxTreedepth = intArg(flag, value(), 1);
-        break;
-      case '--adapt-delta': {
-        const v = value();
-        const x = Number(v);
-        if (!(x > 0 && x < 1)) throw new UsageError(`--adapt-delta needs a number in (0, 1), got "${v}"`);
-        out.adaptDelta = x;
-        break;
-      }
-      case '--init':
-        out.init = choice(flag, value(), ['random', 'laplace'] as const);
-        break;
-      case '--param':
-        out.groupParameterization = choice(flag, value(), ['noncentered', 'centered', 'auto'] as const);
-        break;
-      case '--json':
-        out.json = value();
-        break;
-      case '--quiet':
-        out.quiet = true;
-        break;
-      case '--help':
-      case '-h':
-        throw new UsageError('');
-      default:
-        throw new UsageError(`unknown option "${flag}"`);
-    }
+  return fitArgs(fitCommand.parse(argv));
+}
+
+function fitArgs(v: Values<typeof fitCommand.spec.options>): FitCliArgs {
+  if (v.warmup !== undefined && v.iter !== undefined && v.warmup >= v.iter) {
+    throw new UsageError(`--warmup (${v.warmup}) must be smaller than --iter (${v.iter})`);
   }
-  const missing = [
-    ['--data', data],
-    ['--formula', formula],
-    ['--family', family],
-  ]
-    .filter(([, v]) => v === null)
-    .map(([f]) => f);
-  if (missing.length) throw new UsageError(`missing ${missing.join(', ')}`);
-  if (out.warmup !== undefined && out.iter !== undefined && out.warmup >= out.iter) {
-    throw new UsageError(`--warmup (${out.warmup}) must be smaller than --iter (${out.iter})`);
-  }
-  return { data: data!, formula: formula!, family: family!, ...out };
+  const args: FitCliArgs = {
+    data: v.data,
+    formula: v.formula,
+    family: v.family,
+    priors: v.prior,
+    json: v.json ?? null,
+    quiet: v.quiet,
+  };
+  // Only the options given: unset ones take fitModel's defaults.
+  const given = {
+    chains: v.chains,
+    iter: v.iter,
+    warmup: v.warmup,
+    seed: v.seed,
+    cores: v.cores,
+    adaptDelta: v['adapt-delta'],
+    maxTreedepth: v['max-treedepth'],
+    init: v.init,
+    groupParameterization: v.param,
+  };
+  for (const [k, x] of Object.entries(given)) if (x !== undefined) Object.assign(args, { [k]: x });
+  return args;
 }
 
 /** One stderr line per chain at most every few percent (the sampler throttles messages). */
@@ -171,7 +191,10 @@ export async function runFitCli(
   argv: readonly string[],
   out: (line: string) => void = (l) => process.stdout.write(l),
 ): Promise<void> {
-  const args = parseFitArgs(argv);
+  await fitFromArgs(parseFitArgs(argv), out);
+}
+
+async function fitFromArgs(args: FitCliArgs, out: (line: string) => void): Promise<void> {
   const data = readDataFile(args.data);
   const fit = await fitModel({
     data: data.columns,
@@ -207,14 +230,5 @@ export async function runFitCli(
   }
 }
 
-if (require.main === module) {
-  runFitCli(process.argv.slice(2)).catch((e: unknown) => {
-    if (e instanceof UsageError) {
-      if (e.message) console.error(`error: ${e.message}`);
-      console.error(USAGE);
-      process.exit(e.message ? 2 : 0);
-    }
-    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  });
-}
+if (require.main === module)
+  runMain(fitCommand, (v) => fitFromArgs(fitArgs(v), (l) => process.stdout.write(l)));

@@ -29,12 +29,9 @@ import {
   utf8,
 } from '@uwdata/flechette';
 import type { DataType, Field, Schema } from '@uwdata/flechette';
-import { MEMBER_COLUMNS, type ColumnType, type MemberRow } from './schema';
-import { batchFromRows, type MemberBatch } from './member-batch';
-import type { TypedBatch, TypedColumn } from './typed-batch';
-
-/** What can be written as one record batch. */
-export type Members = MemberBatch | TypedBatch | readonly MemberRow[];
+import { MEMBER_COLUMNS, type ColumnType } from './schema';
+import { memberBatch, type MemberBatch } from './member-batch';
+import type { TypedColumn } from './typed-column';
 
 export const ARROW_MAGIC = Uint8Array.of(0x41, 0x52, 0x52, 0x4f, 0x57, 0x31, 0, 0); // "ARROW1" + 2 pad
 /** End-of-stream marker: continuation indicator + zero metadata length. */
@@ -84,98 +81,6 @@ export function memberSchema(): Schema {
 
 const SCHEMA = memberSchema();
 
-/**
- * One column of a batch, built straight into Arrow buffers. flechette's generic
- * `columnFromArray` encodes strings one TextEncoder call at a time and was the pull's
- * bottleneck (~15 µs a row); writing UTF-8 with `Buffer.write` into one growing buffer
- * and numbers into typed arrays is an order of magnitude faster.
- */
-function buildColumn(
-  batch: MemberBatch,
-  key: keyof MemberRow,
-  type: DataType,
-  kind: ColumnType,
-): Column<unknown> {
-  const n = batch.length;
-  const src = batch.columns[key] as unknown[];
-  const validity = new Uint8Array((n + 7) >> 3);
-  let nulls = 0;
-  let values: Int32Array | Int16Array | Int8Array | Float64Array | Uint8Array;
-  let offsets: Int32Array | undefined;
-  switch (kind) {
-    case 'int32':
-    case 'int16':
-    case 'int8':
-    case 'float64': {
-      const arr =
-        kind === 'int32'
-          ? new Int32Array(n)
-          : kind === 'int16'
-            ? new Int16Array(n)
-            : kind === 'int8'
-              ? new Int8Array(n)
-              : new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const v = src[i] as number | null;
-        if (v === null) nulls++;
-        else {
-          arr[i] = v;
-          validity[i >> 3] |= 1 << (i & 7);
-        }
-      }
-      values = arr;
-      break;
-    }
-    case 'bool': {
-      const bits = new Uint8Array((n + 7) >> 3);
-      for (let i = 0; i < n; i++) {
-        const v = src[i] as boolean | null;
-        if (v === null) {
-          nulls++;
-          continue;
-        }
-        validity[i >> 3] |= 1 << (i & 7);
-        if (v) bits[i >> 3] |= 1 << (i & 7);
-      }
-      values = bits;
-      break;
-    }
-    case 'utf8': {
-      offsets = new Int32Array(n + 1);
-      let buf = Buffer.allocUnsafe(Math.max(64, n * 16));
-      let pos = 0;
-      for (let i = 0; i < n; i++) {
-        const v = src[i] as string | null;
-        if (v === null) {
-          nulls++;
-          offsets[i + 1] = pos;
-          continue;
-        }
-        validity[i >> 3] |= 1 << (i & 7);
-        if (pos + v.length * 3 > buf.length) {
-          const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + v.length * 3));
-          buf.copy(bigger, 0, 0, pos);
-          buf = bigger;
-        }
-        pos += buf.write(v, pos, 'utf8');
-        offsets[i + 1] = pos;
-      }
-      values = new Uint8Array(buf.buffer, buf.byteOffset, pos);
-      break;
-    }
-  }
-  const BatchClass = batchType(type) as unknown as new (o: object) => unknown;
-  const arrowBatch = new BatchClass({
-    length: n,
-    nullCount: nulls,
-    type,
-    validity: nulls ? validity : new Uint8Array(0),
-    values,
-    offsets,
-  });
-  return new Column([arrowBatch] as never);
-}
-
 /** One byte per row (0/1) → Arrow's LSB-first bitmap, eight rows at a time. */
 function packBits(bytes: Uint8Array, n: number): Uint8Array {
   const out = new Uint8Array((n + 7) >> 3);
@@ -195,7 +100,11 @@ function packBits(bytes: Uint8Array, n: number): Uint8Array {
   return out;
 }
 
-/** A typed column (typed-batch.ts) as an Arrow column: only the validity (and bool) bits are packed. */
+/**
+ * A typed column (typed-column.ts) as an Arrow column: only the validity (and bool) bits are
+ * packed. (flechette's generic `columnFromArray` encodes strings one TextEncoder call at a
+ * time and was the pull's bottleneck, ~15 µs a row.)
+ */
 function typedColumn(col: TypedColumn, type: DataType): Column<unknown> {
   const n = col.length;
   const valid = col.valid;
@@ -222,23 +131,12 @@ function typedColumn(col: TypedColumn, type: DataType): Column<unknown> {
   return new Column([arrowBatch] as never);
 }
 
-function isTyped(x: Members): x is TypedBatch {
-  return !Array.isArray(x) && (x as TypedBatch).kind === 'typed';
-}
-
 /** Members → a one-batch flechette table in the members schema. */
-export function membersTable(members: Members): Table {
-  if (isTyped(members)) {
-    return new Table(
-      SCHEMA,
-      MEMBER_COLUMNS.map((c, i) => typedColumn(members.columns[c.name], SCHEMA.fields[i].type)),
-    );
-  }
-  const batch = Array.isArray(members)
-    ? batchFromRows(members as readonly MemberRow[])
-    : (members as MemberBatch);
-  const columns = MEMBER_COLUMNS.map((c, i) => buildColumn(batch, c.name, SCHEMA.fields[i].type, c.type));
-  return new Table(SCHEMA, columns);
+export function membersTable(batch: MemberBatch): Table {
+  return new Table(
+    SCHEMA,
+    MEMBER_COLUMNS.map((c, i) => typedColumn(batch.columns[c.name], SCHEMA.fields[i].type)),
+  );
 }
 
 function readU32(b: Uint8Array, at: number): number {
@@ -262,8 +160,8 @@ function messageMetaLength(bytes: Uint8Array, at: number): number {
 }
 
 /** Encode members as one record batch; also returns the schema message (same for every batch). */
-export function encodeBatch(members: Members): { schemaMessage: Uint8Array; batch: EncodedBatch } {
-  const table = membersTable(members);
+export function encodeBatch(batch: MemberBatch): { schemaMessage: Uint8Array; batch: EncodedBatch } {
+  const table = membersTable(batch);
   const stream = tableToIPC(table, { format: 'stream' });
   if (!stream) throw new Error('Arrow IPC: flechette returned no bytes');
   const schemaLen = messageMetaLength(stream, 0);
@@ -285,7 +183,7 @@ export function encodeBatch(members: Members): { schemaMessage: Uint8Array; batc
 let cachedSchemaMessage: Uint8Array | undefined;
 /** The encoded schema message of the members schema (identical for every batch). */
 export function schemaMessage(): Uint8Array {
-  cachedSchemaMessage ??= encodeBatch([]).schemaMessage;
+  cachedSchemaMessage ??= encodeBatch(memberBatch(0)).schemaMessage;
   return cachedSchemaMessage;
 }
 

@@ -1,16 +1,21 @@
 /**
- * VK user object (as `groups.getMembers` returns it with `MEMBER_FIELDS`) → `MemberRow`.
+ * VK user object (as `groups.getMembers` returns it with `MEMBER_FIELDS`) → stored values,
+ * by the rules of the member schema (schema.ts). This is the readable definition of every
+ * rule; the byte-level decoder of the execute answer (vk/columns-decoder.ts) is the fast
+ * one, and a test holds them equal on adversarial input.
  *
  * Per docs/vk-api.md: "never rely on a field being absent or present" — deleted
  * profiles often still carry `first_name:"DELETED"`, `sex`, `online`…, hidden fields are
  * simply missing, and flags come as 0/1 numbers (sometimes booleans). So every field is
  * read defensively: a value of the wrong shape becomes `null` (unknown), never a guess.
- * Only `id` is mandatory; a user object without a valid id is a protocol error.
+ * A member without a value for a non-nullable column (`id`) is a protocol error.
  *
- * Personal data minimisation (see schema.ts): last names, photo URLs, day and month of
- * birth and occupation names are deliberately not copied.
+ * Personal data minimisation: only the paths the schema names are read, so last names,
+ * photo URLs, day and month of birth and occupation names are never copied.
  */
-import type { MemberRow } from './schema';
+import { MEMBERS, type ColumnSpec, type MemberRow, type MemberSchema, type Rule } from './schema';
+import type { MemberBatch } from './member-batch';
+import type { ColumnValue } from './typed-column';
 import { isObject } from '../util/json-shape';
 
 /** The VK user object as it arrives: any JSON. */
@@ -22,8 +27,6 @@ export class MemberConversionError extends Error {
     this.name = 'MemberConversionError';
   }
 }
-
-export const INT32_MAX = 2147483647;
 
 /** An integer in [min, max], or null. VK sometimes sends numbers as strings: accept those. */
 export function int(v: unknown, min: number, max: number): number | null {
@@ -43,83 +46,144 @@ export function text(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
 
-const BDATE_FULL = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/;
-const BDATE_NO_YEAR = /^(\d{1,2})\.(\d{1,2})$/;
-
-/** `bdate` "D.M.YYYY" | "D.M" → visibility + year (the day and month are dropped). */
-export function parseBdate(v: unknown): { visibility: MemberRow['bdate_visibility']; year: number | null } {
-  if (typeof v !== 'string') return { visibility: null, year: null };
-  const full = BDATE_FULL.exec(v);
-  if (full) {
-    const year = Number(full[3]);
-    // A year outside int16 / before 1900 is not a birth year we can use; keep "full" so the
-    // visibility statistic stays right, but store no year.
-    return { visibility: 'full', year: year >= 1900 && year <= 2100 ? year : null };
-  }
-  if (BDATE_NO_YEAR.test(v)) return { visibility: 'no_year', year: null };
-  return { visibility: null, year: null };
-}
-
 /** A positive unix time in seconds, or null. */
 export function unixTime(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null;
 }
 
-export function deactivated(v: unknown): MemberRow['deactivated'] {
-  // Other values (none documented for 5.199) are treated as unknown rather than guessed.
-  return v === 'deleted' || v === 'banned' ? v : null;
+/** `v` when it is one of `values` (other values are unknown rather than guessed). */
+export function oneOf(v: unknown, values: readonly string[]): string | null {
+  return typeof v === 'string' && values.includes(v) ? v : null;
+}
+
+const BDATE_FULL = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/;
+const BDATE_NO_YEAR = /^(\d{1,2})\.(\d{1,2})$/;
+
+export interface Bdate {
+  visibility: 'full' | 'no_year' | null;
+  year: number | null;
 }
 
 /**
- * Convert one VK user object. Throws `MemberConversionError` only when the object has no
- * usable `id` (the one thing every later stage keys on).
+ * `bdate` "D.M.YYYY" | "D.M" → visibility + year (the day and month are dropped). A year
+ * outside [yearMin, yearMax] is not a birth year we can use: the visibility stays "full"
+ * (so the visibility statistic stays right) but no year is stored.
  */
-export function toMemberRow(user: unknown): MemberRow {
+export function parseBdate(v: unknown, yearMin = 1900, yearMax = 2100): Bdate {
+  if (typeof v !== 'string') return { visibility: null, year: null };
+  const full = BDATE_FULL.exec(v);
+  if (full) {
+    const year = Number(full[3]);
+    return { visibility: 'full', year: year >= yearMin && year <= yearMax ? year : null };
+  }
+  if (BDATE_NO_YEAR.test(v)) return { visibility: 'no_year', year: null };
+  return { visibility: null, year: null };
+}
+
+/** The number of items of an array, or null. */
+export function count(v: unknown): number | null {
+  return Array.isArray(v) ? v.length : null;
+}
+
+/** The number of Unicode code points of a string, or null. */
+export function textLength(v: unknown): number | null {
+  if (typeof v !== 'string') return null;
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    // A surrogate pair is one code point (a lone surrogate counts as one).
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < v.length) {
+      const d = v.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
+/** true for a string, array or object with something in it, false when empty, else null. */
+export function nonEmpty(v: unknown): boolean | null {
+  if (typeof v === 'string' || Array.isArray(v)) return v.length > 0;
+  if (isObject(v)) return Object.keys(v).length > 0;
+  return null;
+}
+
+/** One value by one rule. */
+export function convert(rule: Rule, v: unknown): ColumnValue {
+  switch (rule.kind) {
+    case 'int':
+      return int(v, rule.min, rule.max);
+    case 'time':
+      return unixTime(v);
+    case 'flag':
+      return flag(v);
+    case 'text':
+      return text(v);
+    case 'one_of':
+      return oneOf(v, rule.values);
+    case 'bdate_visibility':
+      return parseBdate(v).visibility;
+    case 'bdate_year':
+      return parseBdate(v, rule.min, rule.max).year;
+    case 'count':
+      return count(v);
+    case 'length':
+      return textLength(v);
+    case 'non_empty':
+      return nonEmpty(v);
+  }
+}
+
+/** The value at `path` in a user object (undefined when a step is missing or not an object). */
+export function valueAt(user: VkUser, path: readonly string[]): unknown {
+  let v: unknown = user;
+  for (const p of path) {
+    if (!isObject(v)) return undefined;
+    v = v[p];
+  }
+  return v;
+}
+
+/** The error for a member without a value for a non-nullable column. */
+export function missingValue(column: ColumnSpec, got: unknown): MemberConversionError {
+  return new MemberConversionError(
+    `VK member item has no valid "${column.path.join('.')}" (got ${JSON.stringify(got) ?? 'nothing'}); the API answer is malformed.`,
+  );
+}
+
+/** One column's value of a user object; throws for a missing non-nullable value. */
+export function columnValue(user: VkUser, column: ColumnSpec): ColumnValue {
+  const raw = valueAt(user, column.path);
+  const v = convert(column.rule, raw);
+  if (v === null && !column.nullable) throw missingValue(column, raw);
+  return v;
+}
+
+function asUser(user: unknown): VkUser {
   if (!isObject(user)) {
     throw new MemberConversionError(
       `VK member item is not a user object (got ${user === null ? 'null' : typeof user}); the API answer is malformed — request the members with "fields" set.`,
     );
   }
-  const id = int(user.id, 1, INT32_MAX);
-  if (id === null) {
-    throw new MemberConversionError(
-      `VK member item has no valid "id" (got ${JSON.stringify(user.id)}); the API answer is malformed.`,
-    );
-  }
-  const city = isObject(user.city) ? user.city : null;
-  const country = isObject(user.country) ? user.country : null;
-  const lastSeen = isObject(user.last_seen) ? user.last_seen : null;
-  const onlineInfo = isObject(user.online_info) ? user.online_info : null;
-  const occupation = isObject(user.occupation) ? user.occupation : null;
-  const bdate = parseBdate(user.bdate);
-  const lastSeenTime = lastSeen ? unixTime(lastSeen.time) : null;
-  return {
-    id,
-    first_name: text(user.first_name),
-    deactivated: deactivated(user.deactivated),
-    is_closed: flag(user.is_closed),
-    can_access_closed: flag(user.can_access_closed),
-    sex: int(user.sex, 0, 2),
-    bdate_visibility: bdate.visibility,
-    birth_year: bdate.year,
-    city_id: city ? int(city.id, 0, INT32_MAX) : null,
-    city_title: city ? text(city.title) : null,
-    country_id: country ? int(country.id, 0, INT32_MAX) : null,
-    country_title: country ? text(country.title) : null,
-    has_photo: flag(user.has_photo),
-    last_seen_time: lastSeenTime,
-    last_seen_platform: lastSeen ? int(lastSeen.platform, 0, 127) : null,
-    online_info_visible: onlineInfo ? flag(onlineInfo.visible) : null,
-    online_info_status: onlineInfo ? text(onlineInfo.status) : null,
-    followers_count: int(user.followers_count, 0, INT32_MAX),
-    can_send_friend_request: flag(user.can_send_friend_request),
-    can_write_private_message: flag(user.can_write_private_message),
-    can_see_all_posts: flag(user.can_see_all_posts),
-    relation: int(user.relation, 0, 127),
-    university_id: int(user.university, 0, INT32_MAX),
-    graduation_year: int(user.graduation, 0, 32767),
-    education_status: text(user.education_status),
-    occupation_type: occupation ? text(occupation.type) : null,
-    verified: flag(user.verified),
-  };
+  return user;
+}
+
+/**
+ * Convert one VK user object. Throws `MemberConversionError` only when the object is not
+ * an object or lacks a non-nullable value (`id`, the one thing every later stage keys on).
+ */
+export function toMemberRow(user: unknown, schema: MemberSchema = MEMBERS): MemberRow {
+  const u = asUser(user);
+  const row: Record<string, ColumnValue> = {};
+  for (const c of schema.columns) row[c.name] = columnValue(u, c);
+  return row as MemberRow;
+}
+
+/** Convert one VK user object straight into a batch (no row object). */
+export function appendUser(batch: MemberBatch, user: unknown, schema: MemberSchema = MEMBERS): void {
+  const u = asUser(user);
+  // Converted first, pushed after: a malformed member leaves the batch as it was.
+  const values = schema.columns.map((c) => columnValue(u, c));
+  schema.columns.forEach((c, i) => batch.columns[c.name].push(values[i]));
+  batch.length++;
 }

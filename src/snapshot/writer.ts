@@ -18,7 +18,7 @@
  * partial directory removed. A kill between any two steps is resumed by `open()`.
  */
 import * as fs from 'node:fs';
-import { ArrowBlock, encodeBatch, fileHeader, fileTrailer, type Members } from './arrow-ipc';
+import { ArrowBlock, encodeBatch, fileHeader, fileTrailer } from './arrow-ipc';
 import { promisify } from 'node:util';
 import { fsyncDir, writeJsonAtomic, writeJsonAtomicAsync } from '../util/atomic-write';
 import { snapshotPaths, type SnapshotPaths } from './layout';
@@ -31,7 +31,9 @@ import {
   type SnapshotManifest,
 } from './schema';
 import { batchFromRows, type MemberBatch } from './member-batch';
-import type { TypedBatch } from './typed-batch';
+
+/** What can be written as one record batch: a batch, or rows (tests, hand-built snapshots). */
+export type Members = MemberBatch | readonly MemberRow[];
 
 const CHECKPOINT_VERSION = 1;
 
@@ -315,7 +317,7 @@ export class SnapshotWriter<X = Record<string, unknown>> {
     const next: Checkpoint<X> = { ...after, paging: { ...paging }, extra };
     const rows = Array.isArray(members)
       ? batchFromRows(members as readonly MemberRow[])
-      : (members as MemberBatch | TypedBatch);
+      : (members as MemberBatch);
     if (rows.length === 0) return { next, message: null };
     const { batch } = encodeBatch(rows);
     next.blocks = [

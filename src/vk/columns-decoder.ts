@@ -1,32 +1,34 @@
 /**
  * Fast path for the execute answer in the "columns" shape (members-script.ts):
  * `{"response":{"counts":[…],"lens":[…],"cols":[[ids…],[first names…],…]}}`, decoded from
- * the HTTP body's bytes straight into Arrow-ready columns (snapshot/typed-batch.ts).
+ * the HTTP body's bytes straight into Arrow-ready columns (snapshot/member-batch.ts).
  *
  * Why: the general path — UTF-8 bytes → JS string → JSON.parse → one JS value per field →
- * converters → JS arrays → Arrow buffers, re-encoding every string to UTF-8 — was most of
- * the pull's CPU (profile in the README). Here text is copied byte for byte (the body is
- * checked to be valid UTF-8 once), integers are read digit by digit into typed arrays,
- * and nothing per field is allocated.
+ * converters → Arrow buffers, re-encoding every string to UTF-8 — was most of the pull's
+ * CPU (profile in the README). Here text is copied byte for byte (the body is checked to be
+ * valid UTF-8 once), integers are read digit by digit into typed arrays, and nothing per
+ * field is allocated.
  *
- * The rules are those of `appendProjected` / `toMemberRow` (snapshot/member-row.ts),
- * value for value — a test compares the two paths on adversarial answers. Anything this
- * decoder does not expect (an error answer, `execute_errors`, another key, a nested value,
- * an invalid id, columns of the wrong number or length, malformed JSON, invalid UTF-8)
- * makes it return null, and the caller parses the answer the general way, which then
- * classifies or reports it as before.
+ * What goes where comes from the member schema (snapshot/schema.ts): one array per
+ * projected path, each feeding one sink per column, with the column's rule and bounds.
+ * The rules are implemented here again, on bytes, with the meaning member-row.ts gives
+ * them — a test compares the two paths value for value on adversarial answers, over every
+ * rule kind. Anything this decoder does not expect (an error answer, `execute_errors`,
+ * another key, a missing or non-numeric required value, columns of the wrong number or
+ * length, malformed JSON, invalid UTF-8) makes it return null, and the caller parses the
+ * answer the general way, which then classifies or reports it as before.
  */
 import { isUtf8 } from 'node:buffer';
-import { INT32_MAX, deactivated, flag, int, parseBdate, text } from '../snapshot/member-row';
-import type { MemberRow } from '../snapshot/schema';
-import { typedBatch, type BatchPool, type TypedBatch, type TypedColumn } from '../snapshot/typed-batch';
-import { PROJECTED } from './members-script';
+import { flag, int, parseBdate, textLength, type Bdate } from '../snapshot/member-row';
+import { MEMBERS, type MemberSchema, type RuleKind } from '../snapshot/schema';
+import { memberBatch, type BatchPool, type MemberBatch } from '../snapshot/member-batch';
+import type { TypedColumn } from '../snapshot/typed-column';
 
 export class DecodedColumns {
   constructor(
     readonly counts: number[],
     readonly lens: number[],
-    readonly batch: TypedBatch,
+    readonly batch: MemberBatch,
   ) {}
 }
 
@@ -36,62 +38,67 @@ const STR = 1;
 const TRUE = 2;
 const FALSE = 3;
 const NULL = 4;
+const ARR = 5;
+const OBJ = 6;
 const FAIL = -1;
 
-type Sink =
-  | { kind: 'id'; col: TypedColumn }
-  | { kind: 'int'; col: TypedColumn; min: number; max: number }
-  | { kind: 'time'; col: TypedColumn }
-  | { kind: 'flag'; col: TypedColumn }
-  | { kind: 'text'; col: TypedColumn }
-  | { kind: 'deactivated'; col: TypedColumn }
-  | { kind: 'bdate'; vis: TypedColumn; year: TypedColumn };
+/**
+ * The rule kinds this decoder implements (`store` has a case for each); typed against the
+ * schema's, so a new kind does not compile until it is decoded here too.
+ */
+export const DECODED_KINDS = {
+  int: true,
+  time: true,
+  flag: true,
+  text: true,
+  one_of: true,
+  bdate_visibility: true,
+  bdate_year: true,
+  count: true,
+  length: true,
+  non_empty: true,
+} as const satisfies Record<RuleKind, true>;
 
-/** Projected field → how its values are stored (the same table as members-script's DIRECT). */
-const RULES: Readonly<
-  Record<string, { kind: Sink['kind']; column: keyof MemberRow; min?: number; max?: number }>
-> = {
-  id: { kind: 'id', column: 'id' },
-  first_name: { kind: 'text', column: 'first_name' },
-  deactivated: { kind: 'deactivated', column: 'deactivated' },
-  is_closed: { kind: 'flag', column: 'is_closed' },
-  can_access_closed: { kind: 'flag', column: 'can_access_closed' },
-  sex: { kind: 'int', column: 'sex', min: 0, max: 2 },
-  bdate: { kind: 'bdate', column: 'bdate_visibility' },
-  city_id: { kind: 'int', column: 'city_id', min: 0, max: INT32_MAX },
-  city_title: { kind: 'text', column: 'city_title' },
-  country_id: { kind: 'int', column: 'country_id', min: 0, max: INT32_MAX },
-  country_title: { kind: 'text', column: 'country_title' },
-  has_photo: { kind: 'flag', column: 'has_photo' },
-  last_seen_time: { kind: 'time', column: 'last_seen_time' },
-  last_seen_platform: { kind: 'int', column: 'last_seen_platform', min: 0, max: 127 },
-  online_info_visible: { kind: 'flag', column: 'online_info_visible' },
-  online_info_status: { kind: 'text', column: 'online_info_status' },
-  followers_count: { kind: 'int', column: 'followers_count', min: 0, max: INT32_MAX },
-  can_send_friend_request: { kind: 'flag', column: 'can_send_friend_request' },
-  can_write_private_message: { kind: 'flag', column: 'can_write_private_message' },
-  can_see_all_posts: { kind: 'flag', column: 'can_see_all_posts' },
-  relation: { kind: 'int', column: 'relation', min: 0, max: 127 },
-  university: { kind: 'int', column: 'university_id', min: 0, max: INT32_MAX },
-  graduation: { kind: 'int', column: 'graduation_year', min: 0, max: 32767 },
-  education_status: { kind: 'text', column: 'education_status' },
-  occupation_type: { kind: 'text', column: 'occupation_type' },
-  verified: { kind: 'flag', column: 'verified' },
-};
-
-function sinksFor(batch: TypedBatch): Sink[] {
-  return PROJECTED.map(([name]) => {
-    const r = RULES[name];
-    const col = batch.columns[r.column];
-    if (r.kind === 'bdate')
-      return { kind: 'bdate', vis: batch.columns.bdate_visibility, year: batch.columns.birth_year };
-    if (r.kind === 'int') return { kind: 'int', col, min: r.min!, max: r.max! };
-    return { kind: r.kind, col } as Sink;
-  });
+/** Where one column's values go: its typed column and its rule (one shape for every kind). */
+export class Sink {
+  constructor(
+    readonly name: string,
+    readonly kind: RuleKind,
+    readonly col: TypedColumn,
+    /** Non-nullable: a value that is not a plain in-range number sends the answer the general way. */
+    readonly required: boolean,
+    readonly min: number,
+    readonly max: number,
+    /** `one_of`: the accepted values, as strings and as UTF-8 bytes. */
+    readonly values: readonly string[],
+    readonly words: readonly Uint8Array[],
+  ) {}
 }
 
-const DELETED = Buffer.from('deleted');
-const BANNED = Buffer.from('banned');
+const NONE: readonly string[] = [];
+
+/** Per projected path (answer column), the sinks of the columns it feeds, from the schema. */
+export function sinksFor(batch: MemberBatch, schema: MemberSchema = MEMBERS): Sink[][] {
+  return schema.projections.map((p) =>
+    p.columns.map((ci) => {
+      const c = schema.columns[ci];
+      const r = c.rule;
+      const bounded = r.kind === 'int' || r.kind === 'bdate_year';
+      const values = r.kind === 'one_of' ? r.values : NONE;
+      return new Sink(
+        c.name,
+        r.kind,
+        batch.columns[c.name],
+        !c.nullable,
+        bounded ? r.min : 0,
+        bounded ? r.max : 0,
+        values,
+        values.map((v) => Buffer.from(v)),
+      );
+    }),
+  );
+}
+
 const FULL = Buffer.from('full');
 const NO_YEAR = Buffer.from('no_year');
 const KEY_RESPONSE = Buffer.from('response');
@@ -110,6 +117,8 @@ class Decoder {
   s0 = 0;
   s1 = 0;
   esc = false;
+  /** The number of elements (ARR) or keys (OBJ) of the nested value just read. */
+  items = 0;
 
   constructor(readonly b: Uint8Array) {}
 
@@ -139,7 +148,7 @@ class Decoder {
     return kind;
   }
 
-  /** One scalar JSON value; nested arrays and objects are FAIL (the general path takes them). */
+  /** One JSON value; of an array or object only its grammar is checked and its size kept (`items`). */
   value(): number {
     this.ws();
     const b = this.b;
@@ -149,7 +158,27 @@ class Decoder {
     if (c === 0x74) return this.word('true', TRUE);
     if (c === 0x66) return this.word('false', FALSE);
     if (c === 0x2d || isDigit(c)) return this.number();
+    if (c === 0x5b || c === 0x7b) return this.nested(c === 0x5b);
     return FAIL;
+  }
+
+  /** An array or object (at its opening bracket): ARR or OBJ with `items` set, or FAIL. */
+  private nested(isArray: boolean): number {
+    const close = isArray ? 0x5d : 0x7d;
+    this.p++;
+    let n = 0;
+    if (!this.eat(close)) {
+      for (;;) {
+        if (!isArray && (this.value() !== STR || !this.eat(0x3a))) return FAIL;
+        if (this.value() === FAIL) return FAIL;
+        n++;
+        if (this.eat(0x2c)) continue;
+        if (this.eat(close)) break;
+        return FAIL;
+      }
+    }
+    this.items = n;
+    return isArray ? ARR : OBJ;
   }
 
   private string(): number {
@@ -326,39 +355,36 @@ class Decoder {
   }
 
   /**
-   * One column's values into its sink; false on anything unexpected. One loop per kind of
-   * column, so each loop's stores go to one typed-array type; each tries the fast paths
-   * before the general value reader.
+   * One answer column's values into its sinks (one per schema column it feeds); false on
+   * anything unexpected. Integer, time and flag columns have a loop each, so each loop's
+   * stores go to one typed-array type, with fast paths tried before the general value
+   * reader; the others (text mostly, copied as bytes) share one loop.
    */
-  column(sink: Sink): boolean {
+  column(sinks: readonly Sink[]): boolean {
     if (!this.eat(0x5b)) return false;
     if (this.eat(0x5d)) return true;
-    switch (sink.kind) {
-      case 'id':
-        return this.ids(sink.col);
-      case 'int':
-        return this.intColumn(sink.col, sink.min, sink.max);
-      case 'time':
-        return this.timeColumn(sink.col);
-      case 'flag':
-        return this.flagColumn(sink.col);
-      default: {
-        for (;;) {
-          if (this.quickNull()) {
-            this.storeNull(sink);
-          } else {
-            const t = this.b[this.p] === 0x22 ? this.string() : this.value();
-            if (t === FAIL) return false;
-            this.store(sink, t);
-            if (!this.separator()) return false;
-          }
-          if (this.sep === 0x5d) return true;
-        }
+    if (sinks.length === 1) {
+      const s = sinks[0];
+      if (s.kind === 'int') return s.required ? this.requiredInts(s) : this.intColumn(s.col, s.min, s.max);
+      if (s.kind === 'time' && !s.required) return this.timeColumn(s.col);
+      if (s.kind === 'flag' && !s.required) return this.flagColumn(s.col);
+    }
+    for (;;) {
+      if (this.quickNull()) {
+        for (let k = 0; k < sinks.length; k++) sinks[k].col.pushNull();
+      } else {
+        const t = this.b[this.p] === 0x22 ? this.string() : this.value();
+        if (t === FAIL) return false;
+        for (let k = 0; k < sinks.length; k++) this.store(sinks[k], t);
+        if (!this.separator()) return false;
       }
+      if (this.sep === 0x5d) return true;
     }
   }
 
-  private ids(col: TypedColumn): boolean {
+  /** A non-nullable integer column (`id`): plain in-range JSON numbers only, else the general path. */
+  private requiredInts(s: Sink): boolean {
+    const { col, min, max } = s;
     for (;;) {
       let v = this.quickUint();
       if (v < 0) {
@@ -366,7 +392,7 @@ class Decoder {
         v = this.num;
         if (!this.separator()) return false;
       }
-      if (!Number.isInteger(v) || v < 1 || v > INT32_MAX) return false;
+      if (!Number.isInteger(v) || v < min || v > max) return false;
       col.pushInt(v);
       if (this.sep === 0x5d) return true;
     }
@@ -465,51 +491,87 @@ class Decoder {
     }
   }
 
-  private storeNull(sink: Sink): void {
-    if (sink.kind === 'bdate') {
-      sink.vis.pushNull();
-      sink.year.pushNull();
-    } else if (sink.kind === 'text' || sink.kind === 'deactivated') {
-      sink.col.pushNull();
+  /** The value just read (token `t`) into one sink, by the sink's rule (member-row.ts's meaning). */
+  private store(s: Sink, t: number): void {
+    const col = s.col;
+    switch (s.kind) {
+      case 'text':
+        if (t !== STR) col.pushNull();
+        else if (this.esc) col.pushString(this.jsString());
+        else col.pushBytes(this.b, this.s0, this.s1);
+        return;
+      case 'one_of': {
+        if (t === STR && !this.esc) {
+          for (const w of s.words) if (this.strIs(w)) return col.pushBytes(w, 0, w.length);
+        } else if (t === STR) {
+          const v = this.jsString();
+          if (s.values.includes(v)) return col.pushString(v);
+        }
+        return col.pushNull();
+      }
+      case 'bdate_visibility': {
+        const vis = t === STR ? this.bdate().visibility : null;
+        if (vis === 'full') col.pushBytes(FULL, 0, FULL.length);
+        else if (vis === 'no_year') col.pushBytes(NO_YEAR, 0, NO_YEAR.length);
+        else col.pushNull();
+        return;
+      }
+      case 'bdate_year': {
+        const year = t === STR ? this.bdate().year : null;
+        if (year !== null && year >= s.min && year <= s.max) col.pushInt(year);
+        else col.pushNull();
+        return;
+      }
+      case 'count':
+        return t === ARR ? col.pushInt(this.items) : col.pushNull();
+      case 'length':
+        if (t !== STR) return col.pushNull();
+        return col.pushInt(this.esc ? textLength(this.jsString())! : codePoints(this.b, this.s0, this.s1));
+      case 'non_empty':
+        if (t === STR) return col.pushBool(this.s1 > this.s0);
+        return t === ARR || t === OBJ ? col.pushBool(this.items > 0) : col.pushNull();
+      case 'int': {
+        const v =
+          t === NUM ? int(this.num, s.min, s.max) : t === STR ? int(this.jsString(), s.min, s.max) : null;
+        return v === null ? col.pushNull() : col.pushInt(v);
+      }
+      case 'time':
+        return t === NUM && this.num > 0 && Number.isFinite(this.num)
+          ? col.pushFloat(this.num)
+          : col.pushNull();
+      case 'flag': {
+        const v =
+          t === TRUE
+            ? true
+            : t === FALSE
+              ? false
+              : t === NUM
+                ? flag(this.num)
+                : t === STR
+                  ? flag(this.jsString())
+                  : null;
+        return v === null ? col.pushNull() : col.pushBool(v);
+      }
     }
   }
 
-  /** Text, deactivated and bdate columns (few per answer, strings mostly copied as bytes). */
-  private store(sink: Sink, t: number): void {
-    switch (sink.kind) {
-      case 'text': {
-        if (t !== STR) sink.col.pushNull();
-        else if (this.esc) sink.col.pushString(text(this.jsString())!);
-        else sink.col.pushBytes(this.b, this.s0, this.s1);
-        return;
-      }
-      case 'deactivated': {
-        if (t === STR && this.strIs(DELETED)) sink.col.pushBytes(DELETED, 0, DELETED.length);
-        else if (t === STR && this.strIs(BANNED)) sink.col.pushBytes(BANNED, 0, BANNED.length);
-        else if (t === STR && this.esc) {
-          const v = deactivated(this.jsString());
-          if (v === null) sink.col.pushNull();
-          else sink.col.pushString(v);
-        } else sink.col.pushNull();
-        return;
-      }
-      case 'bdate': {
-        const { visibility, year } = t === STR ? this.bdate() : { visibility: null, year: null };
-        if (visibility === 'full') sink.vis.pushBytes(FULL, 0, FULL.length);
-        else if (visibility === 'no_year') sink.vis.pushBytes(NO_YEAR, 0, NO_YEAR.length);
-        else sink.vis.pushNull();
-        if (year === null) sink.year.pushNull();
-        else sink.year.pushInt(year);
-        return;
-      }
-      default:
-        throw new Error(`internal: column kind ${sink.kind} has its own loop`);
+  /** Where `bdateMemo` was read: two columns (visibility, year) read each `bdate` once. */
+  private bdateAt = -1;
+  private bdateMemo: Bdate = { visibility: null, year: null };
+
+  /** `bdate` (the string just read) as visibility and year, any year (the sink bounds it). */
+  private bdate(): Bdate {
+    if (this.bdateAt !== this.s0) {
+      this.bdateMemo = this.parseBdate();
+      this.bdateAt = this.s0;
     }
+    return this.bdateMemo;
   }
 
   /** `parseBdate` on the string just read, without making it a JS string when it is plain ASCII "D.M[.YYYY]". */
-  private bdate(): ReturnType<typeof parseBdate> {
-    if (this.esc) return parseBdate(this.jsString());
+  private parseBdate(): Bdate {
+    const slow = () => parseBdate(this.jsString(), -Infinity, Infinity);
+    if (this.esc) return slow();
     const b = this.b;
     let q = this.s0;
     const end = this.s1;
@@ -523,27 +585,38 @@ class Decoder {
       }
       return n >= min ? v : -1;
     };
-    if (digits(1, 2) < 0 || b[q] !== 0x2e || q >= end) return parseBdate(this.jsString());
+    if (digits(1, 2) < 0 || b[q] !== 0x2e || q >= end) return slow();
     q++;
-    if (digits(1, 2) < 0) return parseBdate(this.jsString());
+    if (digits(1, 2) < 0) return slow();
     if (q === end) return { visibility: 'no_year', year: null };
-    if (b[q] !== 0x2e) return parseBdate(this.jsString());
+    if (b[q] !== 0x2e) return slow();
     q++;
     const year = digits(4, 4);
-    if (year < 0 || q !== end) return parseBdate(this.jsString());
-    return { visibility: 'full', year: year >= 1900 && year <= 2100 ? year : null };
+    if (year < 0 || q !== end) return slow();
+    return { visibility: 'full', year };
   }
+}
+
+/** Unicode code points of valid UTF-8 bytes [from, to): every byte but continuation bytes. */
+function codePoints(b: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if ((b[i] & 0xc0) !== 0x80) n++;
+  return n;
 }
 
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Decode a columns answer, or null when it is anything else (see the file comment). */
-export function decodeColumnsAnswer(body: Uint8Array, pool?: BatchPool): DecodedColumns | null {
+export function decodeColumnsAnswer(
+  body: Uint8Array,
+  pool?: BatchPool,
+  schema: MemberSchema = MEMBERS,
+): DecodedColumns | null {
   if (!isUtf8(body)) return null;
-  const taken: { batch?: TypedBatch } = {};
+  const taken: { batch?: MemberBatch } = {};
   let out: DecodedColumns | null = null;
   try {
-    out = decode(body, pool, taken);
+    out = decode(body, pool, taken, schema);
   } catch {
     // e.g. a string whose escapes JSON.parse refuses: the general path reports it
   }
@@ -554,7 +627,8 @@ export function decodeColumnsAnswer(body: Uint8Array, pool?: BatchPool): Decoded
 function decode(
   body: Uint8Array,
   pool: BatchPool | undefined,
-  taken: { batch?: TypedBatch },
+  taken: { batch?: MemberBatch },
+  schema: MemberSchema,
 ): DecodedColumns | null {
   const d = new Decoder(body);
   if (!d.eat(0x7b)) return null;
@@ -562,7 +636,7 @@ function decode(
   if (!top || !same(top, KEY_RESPONSE) || !d.eat(0x7b)) return null;
   let counts: number[] | null = null;
   let lens: number[] | null = null;
-  let batch: TypedBatch | null = null;
+  let batch: MemberBatch | null = null;
   for (;;) {
     const k = d.key();
     if (!k) return null;
@@ -572,8 +646,8 @@ function decode(
       if (!(lens = d.ints())) return null;
     } else if (same(k, KEY_COLS) && !batch) {
       const total = lens ? lens.reduce((a, x) => a + x, 0) : 1024;
-      batch = taken.batch = pool ? pool.take(total) : typedBatch(total);
-      const sinks = sinksFor(batch);
+      batch = taken.batch = pool ? pool.take(total) : memberBatch(total, schema);
+      const sinks = sinksFor(batch, schema);
       if (!d.eat(0x5b)) return null;
       for (let c = 0; c < sinks.length; c++) {
         if (c > 0 && !d.eat(0x2c)) return null;
@@ -595,6 +669,9 @@ function decode(
   const n = batch.columns.id.length;
   for (const col of Object.values(batch.columns)) if (col.length !== n) return null;
   if (n !== total) return null;
+  // A required column's value missing: the general path reports the member.
+  for (const c of schema.columns)
+    if (!c.nullable && !batch.columns[c.name].valid.subarray(0, n).every((v) => v === 1)) return null;
   batch.length = n;
   return new DecodedColumns(counts, lens, batch);
 }

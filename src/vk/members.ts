@@ -3,9 +3,10 @@
  *
  * groups.getById → the group (and whether it is the synthetic one) → `execute` with a
  * VKScript paging loop (25 × groups.getMembers × 1000, sort id_asc, the study's fields) →
- * pager.ts accepts the pages (verified overlap, dedupe by id) → rows converted
- * (snapshot/member-row.ts) and appended to the snapshot as one Arrow record batch per
- * answer → checkpoint → … → manifest.
+ * pager.ts accepts the pages (verified overlap, dedupe by id) → members converted by the
+ * member schema's rules (decoded from the answer's bytes, or snapshot/member-row.ts) and
+ * appended to the snapshot as one Arrow record batch per answer → checkpoint → … →
+ * manifest.
  *
  * Adapting to the API, as docs/vk-api.md describes it:
  * - error 28 on execute (a service token): fall back to plain groups.getMembers calls;
@@ -20,9 +21,8 @@
  * point, the same call resumes from the last checkpoint.
  */
 import { MEMBER_FIELDS, type SnapshotManifest } from '../snapshot/schema';
-import { MemberBatchBuilder } from '../snapshot/member-batch';
-import { BatchPool, keepRows, type TypedBatch } from '../snapshot/typed-batch';
-import { toMemberRow, type VkUser } from '../snapshot/member-row';
+import { BatchPool, keepRows, type MemberBatch } from '../snapshot/member-batch';
+import { appendUser, type VkUser } from '../snapshot/member-row';
 import { SnapshotWriter, type NewPull, type PullIdentity } from '../snapshot/writer';
 import { toolInfo } from '../snapshot/tool';
 import { AbortedError } from './clock';
@@ -34,7 +34,7 @@ import {
   type ClientStats,
   type RetryInfo,
 } from './client';
-import { VkApiError, VkNetworkError, VkResponseError, VkRetryExhaustedError } from './errors';
+import { VkApiError, VkExecuteError, VkNetworkError, VkResponseError, VkRetryExhaustedError } from './errors';
 import { resolveGroup, type GroupInfo } from './group';
 import {
   ShapeMismatchError,
@@ -139,9 +139,9 @@ interface PullExtra extends Record<string, unknown> {
 
 /**
  * One API answer: its pages (for the pager) and the members behind them — user objects,
- * the columns answer parsed generally (one JS array per projected field), or the columns
- * answer decoded straight into Arrow-ready columns (columns-decoder.ts); `starts[k]` is
- * where page k begins in each.
+ * the columns answer parsed generally (one JS array per projected path), or the columns
+ * answer decoded straight into a batch (columns-decoder.ts); `starts[k]` is where page k
+ * begins in each.
  */
 interface Answer {
   pages: Page[];
@@ -149,22 +149,22 @@ interface Answer {
   members:
     | { kind: 'items'; items: VkUser[] }
     | { kind: 'columns'; cols: unknown[][] }
-    | { kind: 'typed'; batch: TypedBatch };
+    | { kind: 'batch'; batch: MemberBatch };
 }
 
 /** Convert the accepted members of a general answer into the batch being gathered. */
-function takeAccepted(answer: Answer, ranges: readonly AcceptedRange[], out: MemberBatchBuilder): void {
+function takeAccepted(answer: Answer, ranges: readonly AcceptedRange[], out: MemberBatch): void {
   for (const r of ranges) {
     const base = answer.starts[r.page];
     const m = answer.members;
     if (m.kind === 'columns') appendProjected(out, m.cols, base + r.from, base + r.to);
     else if (m.kind === 'items')
-      for (let i = base + r.from; i < base + r.to; i++) out.pushRow(toMemberRow(m.items[i]));
+      for (let i = base + r.from; i < base + r.to; i++) appendUser(out, m.items[i]);
   }
 }
 
 /** The accepted members of a decoded answer (the answer's batch, cut down in place). */
-function typedAccepted(answer: Answer, batch: TypedBatch, ranges: readonly AcceptedRange[]): TypedBatch {
+function decodedAccepted(answer: Answer, batch: MemberBatch, ranges: readonly AcceptedRange[]): MemberBatch {
   return keepRows(
     batch,
     ranges.map((r) => [answer.starts[r.page] + r.from, answer.starts[r.page] + r.to] as const),
@@ -233,7 +233,7 @@ class MembersFetcher {
         this.grow();
         return answer;
       } catch (e) {
-        if (e instanceof VkApiError && e.code === 28 && !e.method.includes('→')) {
+        if (e instanceof VkApiError && e.code === 28 && !(e instanceof VkExecuteError)) {
           // Another request in flight may have switched already (the check above was before the await).
           if ((this.mode as PullMode) !== 'plain') {
             this.mode = 'plain';
@@ -363,7 +363,7 @@ class MembersFetcher {
     let ids: ArrayLike<unknown>;
     if (decoded) {
       // Decoded only if every column holds `total` values and every id is valid.
-      members = { kind: 'typed', batch: decoded.batch };
+      members = { kind: 'batch', batch: decoded.batch };
       ids = decoded.batch.columns.id.ints.subarray(0, total);
     } else if (used.shape === 'columns') {
       if (!Array.isArray(r.cols)) throw new ShapeMismatchError('no "cols" in the answer');
@@ -550,7 +550,8 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
   let writing: Promise<void> = Promise.resolve();
   try {
     if (!writer.onlyManifestLeft) {
-      const buffer = new MemberBatchBuilder();
+      // Members of general answers are gathered here (plain mode: several answers per batch).
+      let gathered = fetcher.pool.take(PAGE_SIZE);
       while (!pager.done) {
         const answer =
           pending ?? (await ahead.take(pager.nextStart(), pager.overlap(), pager.state.last_count));
@@ -566,19 +567,23 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
           writing = writer.queueBatch(batch, pager.state, extraNow()).then(progress);
           writeMs += performance.now() - tw;
         };
-        if (answer.members.kind === 'typed') {
+        if (answer.members.kind === 'batch') {
           // Decoded answers come from execute, which writes every answer: nothing is gathered
           // (a gathered row written with this answer's paging state would be at risk).
-          if (buffer.length > 0) throw new Error('internal: members gathered across an execute answer');
-          await queue(typedAccepted(answer, answer.members.batch, ranges));
+          if (gathered.length > 0) throw new Error('internal: members gathered across an execute answer');
+          await queue(decodedAccepted(answer, answer.members.batch, ranges));
           // queueBatch encoded (copied) the rows synchronously: the batch can take the next answer.
           fetcher.pool.release(answer.members.batch);
           continue;
         }
-        takeAccepted(answer, ranges, buffer);
-        if (fetcher.mode === 'execute' || pager.done || buffer.length >= PLAIN_FLUSH_ROWS)
-          await queue(buffer.take());
+        takeAccepted(answer, ranges, gathered);
+        if (fetcher.mode === 'execute' || pager.done || gathered.length >= PLAIN_FLUSH_ROWS) {
+          await queue(gathered);
+          fetcher.pool.release(gathered);
+          gathered = fetcher.pool.take(PAGE_SIZE);
+        }
       }
+      fetcher.pool.release(gathered);
     }
     const tw = performance.now();
     await writing;

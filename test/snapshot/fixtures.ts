@@ -3,45 +3,48 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Rng } from '../../src/util/rng';
-import type { MemberRow } from '../../src/snapshot/schema';
+import { MEMBER_COLUMNS, type ColumnSpec, type MemberRow } from '../../src/snapshot/schema';
+import type { ColumnValue } from '../../src/snapshot/typed-column';
 import type { NewPull } from '../../src/snapshot/writer';
 
-/** Random rows covering every column type, with nulls everywhere a column allows them. */
+const TEXTS = ['Анастасия', 'Ivan', 'DELETED', '', 'Санкт-Петербург', 'Zoë "Z" \\ 日本😀'];
+
+/** A value the column can hold, by its rule (so a new column needs no edit here). */
+function randomValue(rng: Rng, c: ColumnSpec): ColumnValue {
+  const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)];
+  const r = c.rule;
+  switch (r.kind) {
+    case 'int':
+    case 'bdate_year':
+      // Both ends of the range and the middle of it.
+      return pick([r.min, r.max, r.min + Math.floor(rng.uniform() * (r.max - r.min + 1))]);
+    case 'time':
+      return 1_600_000_000 + rng.int(100_000_000);
+    case 'flag':
+    case 'non_empty':
+      return rng.uniform() < 0.5;
+    case 'text':
+      return pick(TEXTS);
+    case 'one_of':
+      return pick(r.values);
+    case 'bdate_visibility':
+      return pick(['full', 'no_year']);
+    case 'count':
+    case 'length':
+      return rng.int(50);
+  }
+}
+
+/** Random rows covering every column, with nulls everywhere a column allows them; ids increase from `firstId`. */
 export function randomRows(rng: Rng, n: number, firstId: number): MemberRow[] {
-  const maybe = <T>(v: T): T | null => (rng.uniform() < 0.2 ? null : v);
   const rows: MemberRow[] = [];
   let id = firstId;
   for (let i = 0; i < n; i++) {
     id += 1 + rng.int(5);
-    rows.push({
-      id,
-      first_name: maybe(['Анастасия', 'Ivan', 'DELETED', ''][rng.int(4)]),
-      deactivated: maybe(rng.uniform() < 0.5 ? 'deleted' : 'banned'),
-      is_closed: maybe(rng.uniform() < 0.5),
-      can_access_closed: maybe(rng.uniform() < 0.5),
-      sex: maybe(rng.int(3)),
-      bdate_visibility: maybe(rng.uniform() < 0.5 ? 'full' : 'no_year'),
-      birth_year: maybe(1940 + rng.int(70)),
-      city_id: maybe(rng.int(2_000_000_000)),
-      city_title: maybe(['Москва', 'Санкт-Петербург', 'Kazan'][rng.int(3)]),
-      country_id: maybe(rng.int(250)),
-      country_title: maybe('Россия'),
-      has_photo: maybe(rng.uniform() < 0.7),
-      last_seen_time: maybe(1_600_000_000 + rng.int(100_000_000)),
-      last_seen_platform: maybe(1 + rng.int(7)),
-      online_info_visible: maybe(rng.uniform() < 0.9),
-      online_info_status: maybe('recently'),
-      followers_count: maybe(rng.int(100_000)),
-      can_send_friend_request: maybe(rng.uniform() < 0.5),
-      can_write_private_message: maybe(rng.uniform() < 0.5),
-      can_see_all_posts: maybe(rng.uniform() < 0.5),
-      relation: maybe(rng.int(9)),
-      university_id: maybe(rng.int(5000)),
-      graduation_year: maybe(1960 + rng.int(70)),
-      education_status: maybe('Студент (бакалавр)'),
-      occupation_type: maybe(['school', 'university', 'work'][rng.int(3)]),
-      verified: maybe(rng.uniform() < 0.01),
-    });
+    const row: Record<string, ColumnValue> = { id };
+    for (const c of MEMBER_COLUMNS.slice(1))
+      row[c.name] = c.nullable && rng.uniform() < 0.2 ? null : randomValue(rng, c);
+    rows.push(row as MemberRow);
   }
   return rows;
 }

@@ -1,6 +1,21 @@
 import { expect } from 'chai';
-import { MemberConversionError, parseBdate, toMemberRow } from '../../src/snapshot/member-row';
-import { MEMBER_COLUMNS } from '../../src/snapshot/schema';
+import {
+  MemberConversionError,
+  convert,
+  count,
+  nonEmpty,
+  parseBdate,
+  textLength,
+  toMemberRow,
+  valueAt,
+} from '../../src/snapshot/member-row';
+import {
+  MEMBERS,
+  MEMBER_COLUMNS,
+  MEMBER_FIELDS,
+  memberSchema,
+  type ColumnSpec,
+} from '../../src/snapshot/schema';
 
 // VK-shaped objects as in docs/vk-api.md (API 5.199).
 const live = {
@@ -145,5 +160,67 @@ describe('snapshot/member-row: VK user → MemberRow', () => {
     expect(() => toMemberRow(123)).to.throw(MemberConversionError, /not a user object/);
     expect(() => toMemberRow({ id: 0 })).to.throw(MemberConversionError);
     expect(() => toMemberRow({ id: 2 ** 31 })).to.throw(MemberConversionError);
+  });
+
+  it('counts, lengths and non-empty flags (the rule kinds for fields such as career, status, site)', () => {
+    expect(count([{ id: 1 }, { id: 2 }])).to.equal(2);
+    expect(count([])).to.equal(0);
+    expect([count({}), count('ab'), count(null), count(undefined)]).to.deep.equal([null, null, null, null]);
+    expect(textLength('Анна')).to.equal(4);
+    expect(textLength('😀x')).to.equal(2); // code points, not UTF-16 units
+    expect(textLength('\ud83d')).to.equal(1);
+    expect([textLength(''), textLength(5), textLength(['ab'])]).to.deep.equal([0, null, null]);
+    expect([
+      nonEmpty('x'),
+      nonEmpty(''),
+      nonEmpty([0]),
+      nonEmpty([]),
+      nonEmpty({ a: 1 }),
+      nonEmpty({}),
+    ]).to.deep.equal([true, false, true, false, true, false]);
+    expect([nonEmpty(null), nonEmpty(0), nonEmpty(true)]).to.deep.equal([null, null, null]);
+    expect(convert({ kind: 'count' }, [1, 2, 3])).to.equal(3);
+    expect(convert({ kind: 'one_of', values: ['a'] }, 'b')).to.equal(null);
+    expect(valueAt({ a: { b: 7 } }, ['a', 'b'])).to.equal(7);
+    expect(valueAt({ a: [{ b: 7 }] }, ['a', 'b'])).to.equal(undefined);
+  });
+});
+
+describe('snapshot/schema: the member schema', () => {
+  it('asks VK for the fields its columns read, each once, in column order', () => {
+    const wanted = MEMBER_COLUMNS.flatMap((c) => (c.field === null ? [] : [c.field]));
+    expect(MEMBER_FIELDS).to.deep.equal([...new Set(wanted)]);
+    expect(MEMBER_FIELDS).to.include.members(['sex', 'bdate', 'city', 'last_seen', 'education']);
+    expect(MEMBERS.projections.map((p) => p.path.join('.'))).to.have.length(MEMBER_COLUMNS.length - 1);
+    expect(
+      MEMBERS.projections
+        .find((p) => p.path.join('.') === 'bdate')!
+        .columns.map((i) => MEMBER_COLUMNS[i].name),
+    ).to.deep.equal(['bdate_visibility', 'birth_year']);
+  });
+
+  it('refuses a column whose rule, bounds, type or name do not fit, naming it', () => {
+    const col = (over: Partial<ColumnSpec>): ColumnSpec => ({
+      name: 'x',
+      type: 'int8',
+      nullable: true,
+      path: ['x'],
+      field: 'x',
+      rule: { kind: 'int', min: 0, max: 5 },
+      doc: '',
+      ...over,
+    });
+    const id = MEMBER_COLUMNS[0];
+    const bad: [Partial<ColumnSpec>, RegExp][] = [
+      [{ rule: { kind: 'int', min: 0, max: 300 } }, /"x" has bounds 0…300 that do not fit int8/],
+      [{ rule: { kind: 'flag' } }, /"x" has rule "flag", which cannot be stored as int8/],
+      [{ type: 'utf8', rule: { kind: 'count' } }, /"x" has rule "count"/],
+      [{ name: 'Bad-Name' }, /snake_case/],
+      [{ name: 'id' }, /defined twice/],
+      [{ path: [] }, /VK path/],
+    ];
+    for (const [over, why] of bad) expect(() => memberSchema([id, col(over)])).to.throw(why);
+    expect(() => memberSchema([col({})])).to.throw(/first column must be the non-nullable integer "id"/);
+    expect(memberSchema([id, col({})]).fields).to.deep.equal(['x']);
   });
 });

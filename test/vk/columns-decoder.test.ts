@@ -1,120 +1,97 @@
 import { expect } from 'chai';
 import { Rng } from '../../src/util/rng';
-import { MemberBatchBuilder, rowOf } from '../../src/snapshot/member-batch';
-import { BatchPool, keepRows, typedRowOf } from '../../src/snapshot/typed-batch';
-import { DecodedColumns, decodeColumnsAnswer } from '../../src/vk/columns-decoder';
-import { PROJECTED, appendProjected } from '../../src/vk/members-script';
+import { BatchPool, batchFromRows, keepRows, memberBatch, rowOf } from '../../src/snapshot/member-batch';
+import { toMemberRow } from '../../src/snapshot/member-row';
+import { MEMBERS, type MemberSchema } from '../../src/snapshot/schema';
+import { DECODED_KINDS, DecodedColumns, decodeColumnsAnswer, sinksFor } from '../../src/vk/columns-decoder';
+import { appendProjected } from '../../src/vk/members-script';
+import {
+  EVERY_KIND,
+  answerOf,
+  expectSameRows,
+  randomCols,
+  usersFromColumns,
+} from './columns-decoder-fixtures';
 
-/** Values of every shape a projected field may take (nested values excepted: those fall back). */
-function randomValue(rng: Rng, name: string): unknown {
-  const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)];
-  const junk = pick<unknown>([
-    null,
-    'x',
-    -1,
-    1.5,
-    true,
-    false,
-    '7',
-    ' 7 ',
-    '0x10',
-    '1',
-    '0',
-    0,
-    1,
-    -0,
-    1e2,
-    2.0,
-    1e300,
-    12345678901234567000,
-    '',
-    'é"\\/\n\t\u0001\u2028😀',
-  ]);
-  if (rng.uniform() < 0.3) return junk;
-  switch (name) {
-    case 'id':
-      return 1 + rng.int(2_000_000_000);
-    case 'bdate':
-      return pick([
-        '1.2.1990',
-        '5.6.2050',
-        '31.12',
-        '',
-        '1.1.1800',
-        '1.1.2101',
-        '123.1.1990',
-        '1.2.19900',
-        '01.02.2000',
-        '1.2.',
-        '1..1990',
-        '1.2.199',
-        '١.٢.١٩٩٠',
-        '1.2.1990 ',
-        null,
-        7,
-      ]);
-    case 'deactivated':
-      return pick(['deleted', 'banned', null, 'frozen', 'Deleted', '']);
-    case 'first_name':
-    case 'city_title':
-    case 'country_title':
-    case 'online_info_status':
-    case 'education_status':
-    case 'occupation_type':
-      return pick(['Анна', 'work', 'recently', '', null, 'Zoë "Z" \\ O\'Neil', 'a\u0000b', '日本', '😀x']);
-    case 'last_seen_time':
-      return pick([1_700_000_000, 0, -5, 1.7e9 + 0.5, null, '1700000000', Number.MAX_VALUE]);
-    default:
-      return rng.int(300) - 10;
+/** The general path: JSON.parse and appendProjected, as rows. */
+function generalRows(cols: unknown[][], n: number, schema: MemberSchema = MEMBERS) {
+  const batch = memberBatch(16, schema);
+  appendProjected(batch, cols, 0, n, schema);
+  return Array.from({ length: n }, (_, i) => rowOf(batch, i, schema));
+}
+
+/** Decoded (pretty-printed too) = JSON.parse + appendProjected = toMemberRow of the user objects. */
+function expectAllPathsAgree(schema: MemberSchema, seed: number): void {
+  const rng = new Rng(seed);
+  const n = 3000;
+  const cols = randomCols(rng, n, schema);
+  const lens = [1000, 1000, 1000];
+  const body = answerOf(cols, lens);
+  const parsed = (JSON.parse(body) as { response: { cols: unknown[][] } }).response.cols;
+  const want = generalRows(parsed, n, schema);
+  // toMemberRow's rows as stored (a lone surrogate is U+FFFD once in UTF-8).
+  const stored = batchFromRows(
+    usersFromColumns(parsed, n, schema).map((u) => toMemberRow(u, schema)),
+    schema,
+  );
+  expectSameRows(
+    Array.from({ length: n }, (_, i) => rowOf(stored, i, schema)),
+    want,
+    'toMemberRow vs appendProjected',
+  );
+  for (const text of [body, JSON.stringify(JSON.parse(body), null, 2)]) {
+    const d = decodeColumnsAnswer(Buffer.from(text, 'utf8'), undefined, schema);
+    expect(d, 'decoded').to.be.instanceOf(DecodedColumns);
+    expect(d!.lens).to.deep.equal(lens);
+    expect(d!.counts).to.deep.equal([99_999, 99_999, 99_999]);
+    expect(d!.batch.length).to.equal(n);
+    expectSameRows(
+      Array.from({ length: n }, (_, i) => rowOf(d!.batch, i, schema)),
+      want,
+      'decoded vs appendProjected',
+    );
   }
 }
 
-function answerOf(cols: unknown[][], lens: number[], extra = ''): string {
-  return (
-    JSON.stringify({ response: { counts: lens.map(() => 99_999), lens, cols } }).slice(0, -1) + extra + '}'
-  );
-}
-
-/** The general path: JSON.parse and appendProjected, as rows. */
-function generalRows(cols: unknown[][], n: number) {
-  const b = new MemberBatchBuilder();
-  appendProjected(b, cols, 0, n);
-  const batch = b.take();
-  return Array.from({ length: n }, (_, i) => rowOf(batch, i));
-}
-
-function randomCols(rng: Rng, n: number): unknown[][] {
-  const cols = PROJECTED.map(([name]) => Array.from({ length: n }, () => randomValue(rng, name)));
-  cols[0] = Array.from({ length: n }, (_, i) => 1 + i * 3);
-  return cols;
-}
-
 describe('vk/columns-decoder: the columns answer decoded from bytes', () => {
-  it('gives exactly what JSON.parse + appendProjected give, value for value, on adversarial values', () => {
-    const rng = new Rng(21);
-    const n = 3000;
-    const cols = randomCols(rng, n);
-    const lens = [1000, 1000, 1000];
-    const body = answerOf(cols, lens);
-    const parsed = (JSON.parse(body) as { response: { cols: unknown[][] } }).response.cols;
-    const want = generalRows(parsed, n);
-    for (const text of [body, JSON.stringify(JSON.parse(body), null, 2)]) {
-      const d = decodeColumnsAnswer(Buffer.from(text, 'utf8'));
-      expect(d, 'decoded').to.be.instanceOf(DecodedColumns);
-      expect(d!.lens).to.deep.equal(lens);
-      expect(d!.counts).to.deep.equal([99_999, 99_999, 99_999]);
-      expect(d!.batch.length).to.equal(n);
-      for (let i = 0; i < n; i++) {
-        const got = typedRowOf(d!.batch, i);
-        for (const k of Object.keys(want[i]) as (keyof typeof got)[]) {
-          // Typed columns hold +0 where the general path may hold -0 (both are 0 once in Arrow).
-          if (!Object.is(got[k], want[i][k]) && !(got[k] === 0 && want[i][k] === 0)) {
-            throw new Error(
-              `row ${i} ${k}: decoded ${JSON.stringify(got[k])}, general ${JSON.stringify(want[i][k])} (input ${JSON.stringify(parsed[PROJECTED.findIndex(([p]) => k.startsWith(p) || p.startsWith(k.split('_')[0]))]?.[i])})`,
-            );
-          }
-        }
-      }
+  it('gives exactly what JSON.parse + appendProjected (and toMemberRow) give, value for value, on adversarial values', () => {
+    expectAllPathsAgree(MEMBERS, 21);
+  });
+
+  it('so does every rule kind the schema offers (counts, lengths, non-empty flags of nested values)', () => {
+    const kinds = new Set(EVERY_KIND.columns.map((c) => c.rule.kind));
+    expect([...kinds].sort()).to.deep.equal(Object.keys(DECODED_KINDS).sort());
+    expectAllPathsAgree(EVERY_KIND, 25);
+  });
+
+  it("takes each column's rule, bounds and null rule from the schema", () => {
+    for (const schema of [MEMBERS, EVERY_KIND]) {
+      const sinks = sinksFor(memberBatch(16, schema), schema);
+      expect(sinks.length).to.equal(schema.projections.length);
+      sinks.forEach((perPath, k) => {
+        const want = schema.projections[k].columns.map((ci) => {
+          const c = schema.columns[ci];
+          const r = c.rule as { kind: string; min?: number; max?: number; values?: readonly string[] };
+          return {
+            name: c.name,
+            kind: r.kind,
+            required: !c.nullable,
+            min: r.min ?? 0,
+            max: r.max ?? 0,
+            values: r.values ?? [],
+          };
+        });
+        const got = perPath.map((s) => ({
+          name: s.name,
+          kind: s.kind,
+          required: s.required,
+          min: s.min,
+          max: s.max,
+          values: [...s.values],
+        }));
+        expect(got, schema.projections[k].path.join('.')).to.deep.equal(want);
+      });
+      expect(sinks.flat().map((s) => s.name)).to.have.members(schema.columns.map((c) => c.name));
     }
   });
 
@@ -134,16 +111,11 @@ describe('vk/columns-decoder: the columns answer decoded from bytes', () => {
     const kept = keepRows(d.batch, ranges);
     const wantRows = ranges.flatMap(([a, b]) => want.slice(a, b));
     expect(kept.length).to.equal(wantRows.length);
-    for (let i = 0; i < wantRows.length; i++) {
-      const got = typedRowOf(kept, i);
-      for (const k of Object.keys(got) as (keyof typeof got)[]) {
-        if (!Object.is(got[k], wantRows[i][k]) && !(got[k] === 0 && wantRows[i][k] === 0)) {
-          throw new Error(
-            `kept row ${i} ${k}: ${JSON.stringify(got[k])} vs ${JSON.stringify(wantRows[i][k])}`,
-          );
-        }
-      }
-    }
+    expectSameRows(
+      Array.from({ length: kept.length }, (_, i) => rowOf(kept, i)),
+      wantRows,
+      'kept',
+    );
     expect(() =>
       keepRows(decodeColumnsAnswer(Buffer.from(body))!.batch, [
         [10, 20],
@@ -156,7 +128,7 @@ describe('vk/columns-decoder: the columns answer decoded from bytes', () => {
     const d = decodeColumnsAnswer(
       Buffer.from(
         answerOf(
-          PROJECTED.map(() => []),
+          MEMBERS.projections.map(() => []),
           [0],
         ),
       ),
@@ -190,7 +162,15 @@ describe('vk/columns-decoder: the columns answer decoded from bytes', () => {
         [10],
       );
     bad.push(
-      ['a nested value', withCol(8, (c) => [{ title: 'x' }, ...c.slice(1)])],
+      ['a nested value not closed', withCol(8, (c) => ['[1,2', ...c.slice(1)]).replace('"[1,2"', '[1,2')],
+      [
+        'a nested value with a trailing comma',
+        withCol(8, (c) => ['[1,]', ...c.slice(1)]).replace('"[1,]"', '[1,]'),
+      ],
+      [
+        'an object key that is not a string',
+        withCol(8, (c) => ['{1:2}', ...c.slice(1)]).replace('"{1:2}"', '{1:2}'),
+      ],
       ['an invalid id (0)', withCol(0, (c) => [0, ...c.slice(1)])],
       ['an id beyond int32', withCol(0, (c) => [...c.slice(0, 9), 2 ** 31])],
       ['an id as a string', withCol(0, (c) => ['5', ...c.slice(1)])],
@@ -209,7 +189,7 @@ describe('vk/columns-decoder: the columns answer decoded from bytes', () => {
   });
 });
 
-describe('snapshot/typed-batch: batches reused through a pool', () => {
+describe('snapshot/member-batch: batches reused through a pool', () => {
   it('a released batch decodes the next answer with no value of the previous one showing', () => {
     const rng = new Rng(24);
     const pool = new BatchPool();
@@ -218,12 +198,12 @@ describe('snapshot/typed-batch: batches reused through a pool', () => {
     keepRows(first.batch, [[1, 600]]); // moved-from values stay past the new length
     pool.release(first.batch);
     // The next answer: all nulls except ids; every stored value must be null.
-    const empty = PROJECTED.map(() => Array<unknown>(600).fill(null));
+    const empty = MEMBERS.projections.map(() => Array<unknown>(600).fill(null));
     empty[0] = Array.from({ length: 600 }, (_, i) => 10_000 + i);
     const second = decodeColumnsAnswer(Buffer.from(answerOf(empty, [600])), pool)!;
     expect(second.batch, 'the pooled batch was reused').to.equal(first.batch);
     for (let i = 0; i < 600; i++) {
-      const row = typedRowOf(second.batch, i);
+      const row = rowOf(second.batch, i);
       for (const [k, v] of Object.entries(row))
         if (k !== 'id' && v !== null) throw new Error(`row ${i} ${k}: ${String(v)} left over`);
     }

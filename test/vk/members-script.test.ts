@@ -1,41 +1,15 @@
 import { expect } from 'chai';
 import { Rng } from '../../src/util/rng';
-import { MemberBatchBuilder, rowOf } from '../../src/snapshot/member-batch';
-import { toMemberRow } from '../../src/snapshot/member-row';
+import { batchFromRows, memberBatch, rowOf } from '../../src/snapshot/member-batch';
+import { MemberConversionError, toMemberRow } from '../../src/snapshot/member-row';
+import { MEMBERS, MEMBER_FIELDS } from '../../src/snapshot/schema';
 import {
-  PROJECTED,
   ShapeMismatchError,
   appendProjected,
   checkColumns,
   membersScript,
-  usersFromColumns,
 } from '../../src/vk/members-script';
-
-/** VK-ish values of every shape a field may take, including wrong ones. */
-function randomValue(rng: Rng, name: string): unknown {
-  const pick = <T>(xs: T[]): T => xs[rng.int(xs.length)];
-  const junk = pick<unknown>([null, null, 'x', -1, 1.5, true, false, '7', 0, 1, {}, []]);
-  if (rng.uniform() < 0.3) return junk;
-  switch (name) {
-    case 'id':
-      return 1 + rng.int(2_000_000_000);
-    case 'bdate':
-      return pick(['1.2.1990', '31.12', '', '1.1.1800', null]);
-    case 'deactivated':
-      return pick(['deleted', 'banned', null, 'frozen']);
-    case 'first_name':
-    case 'city_title':
-    case 'country_title':
-    case 'online_info_status':
-    case 'education_status':
-    case 'occupation_type':
-      return pick(['Анна', 'work', 'recently', '', null]);
-    case 'last_seen_time':
-      return pick([1_700_000_000, 0, -5, 1.7e9 + 0.5, null]);
-    default:
-      return rng.int(300) - 10;
-  }
-}
+import { EVERY_KIND, randomCols, usersFromColumns } from './columns-decoder-fixtures';
 
 describe('vk/members-script: the execute paging script and its columns answer', () => {
   it('pages 25 × 1000 with the given overlap, sorted by id, with the study fields', () => {
@@ -77,28 +51,66 @@ describe('vk/members-script: the execute paging script and its columns answer', 
     ).to.throw(RangeError);
   });
 
+  it("projects the schema's VK paths, each once, in column order (bdate feeds two columns)", () => {
+    const code = membersScript({
+      groupId: 1,
+      start: 0,
+      page: 1000,
+      overlap: 1,
+      calls: 2,
+      fields: MEMBER_FIELDS,
+      shape: 'columns',
+    });
+    const projected = [...code.matchAll(/r\.items@\.([\w@.]+);/g)].map((m) => m[1].split('@.'));
+    expect(projected).to.deep.equal(MEMBERS.projections.map((p) => [...p.path]));
+    expect(projected.filter((p) => p.join('.') === 'bdate')).to.have.length(1);
+    expect(code).to.contain(`"cols": [${MEMBERS.projections.map((_, i) => `c${i}`).join(', ')}]`);
+    // A new column's path is projected with no other edit.
+    const more = membersScript(
+      { groupId: 1, start: 0, page: 1000, overlap: 1, calls: 2, fields: EVERY_KIND.fields, shape: 'columns' },
+      EVERY_KIND,
+    );
+    expect(more).to.contain('r.items@.online_info@.is_mobile;');
+    expect(more).to.contain('"fields":"' + EVERY_KIND.fields.join(','));
+  });
+
   it('the column-wise conversion gives exactly what toMemberRow gives for the same user objects', () => {
-    const rng = new Rng(5);
-    const n = 800;
-    const cols = PROJECTED.map(([name]) => Array.from({ length: n }, () => randomValue(rng, name)));
-    // ids must be valid for both paths
-    cols[0] = Array.from({ length: n }, (_, i) => i + 1);
-    checkColumns(cols, n);
-    const b = new MemberBatchBuilder();
-    appendProjected(b, cols, 0, 300);
-    appendProjected(b, cols, 300, n);
-    const batch = b.take();
-    expect(batch.length).to.equal(n);
-    const users = usersFromColumns(cols, n);
-    for (let i = 0; i < n; i++) {
-      expect(rowOf(batch, i), `member ${i}`).to.deep.equal(toMemberRow(users[i]));
+    for (const schema of [MEMBERS, EVERY_KIND]) {
+      const rng = new Rng(5);
+      const n = 800;
+      const cols = randomCols(rng, n, schema);
+      checkColumns(cols, n, schema);
+      const batch = memberBatch(16, schema);
+      appendProjected(batch, cols, 0, 300, schema);
+      appendProjected(batch, cols, 300, n, schema);
+      expect(batch.length).to.equal(n);
+      // toMemberRow's rows as stored (a lone surrogate is U+FFFD once in UTF-8).
+      const stored = batchFromRows(
+        usersFromColumns(cols, n, schema).map((u) => toMemberRow(u, schema)),
+        schema,
+      );
+      for (let i = 0; i < n; i++) {
+        expect(rowOf(batch, i, schema), `member ${i}`).to.deep.equal(rowOf(stored, i, schema));
+      }
     }
   });
 
+  it('a member without a valid id is a clear error, and nothing of its answer is appended', () => {
+    const cols = randomCols(new Rng(6), 10);
+    cols[0][7] = '0';
+    const batch = memberBatch();
+    expect(() => appendProjected(batch, cols, 0, 10)).to.throw(
+      MemberConversionError,
+      /no valid "id" \(got "0"\)/,
+    );
+    expect(batch.length).to.equal(0);
+    expect(Object.values(batch.columns).every((c) => c.length === 0)).to.equal(true);
+  });
+
   it('misaligned projections are detected (the puller then asks for whole objects)', () => {
-    const cols = PROJECTED.map(() => [1, 2, 3]);
+    const cols = MEMBERS.projections.map(() => [1, 2, 3]);
     cols[5] = [1, 2];
-    expect(() => checkColumns(cols, 3)).to.throw(ShapeMismatchError, /has 2 values for 3 members/);
+    expect(() => checkColumns(cols, 3)).to.throw(ShapeMismatchError, /column sex has 2 values for 3 members/);
     expect(() => checkColumns(cols.slice(1), 3)).to.throw(ShapeMismatchError, /expected \d+ columns/);
   });
 });
