@@ -26,6 +26,7 @@ import {
   type RanefRow,
 } from './summary';
 import type { DataColumns } from './data';
+import { columnSds, DRIFT_LOGIT_PER_SD, SEPARATION_REMEDY } from './design/separation';
 import { bayesR2, formatLoo, loo, type BayesR2, type LooResult } from './loo';
 
 export interface FitOptions {
@@ -289,6 +290,7 @@ export function assembleFit(
     essBulk: parameters.map((p) => p.ess_bulk),
     essTail: parameters.map((p) => p.ess_tail),
   });
+  warnings.push(...driftWarnings(prepared, parameters));
   const perChain = chains.map((c) => ({
     chain: c.chain,
     warmup: c.timings.warmupSeconds,
@@ -316,6 +318,33 @@ export function assembleFit(
       perChain,
     },
   };
+}
+
+/**
+ * Separation that no single column shows (the prepare step refuses those) is seen after
+ * sampling: a Bernoulli coefficient under a flat prior whose posterior mean moves the logit
+ * by more than DRIFT_LOGIT_PER_SD per standard deviation of its column.
+ */
+export function driftWarnings(prepared: PreparedModel, parameters: readonly ParameterSummary[]): string[] {
+  if (prepared.family !== 'bernoulli') return [];
+  const K = prepared.termNames.length;
+  const sds = columnSds(prepared.cells.design, prepared.cells.n, K);
+  const byName = new Map(parameters.map((p) => [p.name, p]));
+  const drifting: string[] = [];
+  for (let k = 0; k < K; k++) {
+    const p = byName.get(`b_${prepared.termNames[k]}`);
+    if (!p || prepared.priors.b[k].dist.dist !== 'flat') continue;
+    if (Math.abs(p.mean) * sds[k] > DRIFT_LOGIT_PER_SD)
+      drifting.push(
+        `b_${prepared.termNames[k]} (mean ${p.mean.toFixed(1)}, 95% interval ${p['q2.5'].toFixed(1)} to ${p['q97.5'].toFixed(1)})`,
+      );
+  }
+  if (drifting.length === 0) return [];
+  return [
+    `${drifting.join(', ')} ${drifting.length > 1 ? 'move' : 'moves'} the logit by more than ${DRIFT_LOGIT_PER_SD} per standard deviation of the predictor under a flat prior: ` +
+      `most likely complete or quasi-complete separation by a combination of predictors (a linear combination of them splits the 0s from the 1s), ` +
+      `where the posterior is improper and these draws mean nothing. To fit it, ${SEPARATION_REMEDY}.`,
+  ];
 }
 
 /** The brms-style printed summary of a fit. */

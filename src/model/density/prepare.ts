@@ -13,6 +13,7 @@ import { allocate, buildDesign, columnMeans } from '../design/build';
 import { buildCells, yHistogram, type CompressionMode } from '../design/cells';
 import { brmsLevelName } from '../design/naming';
 import { dependentColumns } from '../design/rank';
+import { SEPARATION_REMEDY, separatingColumns, separationMessage } from '../design/separation';
 import { autoCentered, autoCenteredSlopes } from '../design/parameterization';
 import { familySpec, type FamilySpec } from '../families/spec';
 import { readResponse } from '../families/spec';
@@ -223,6 +224,18 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
         `(e.g. levels that always occur together, or an interaction without its main effects next to an intercept); ` +
         `with brms's flat priors the coefficient${dependent.length > 1 ? 's are' : ' is'} not identified — simplify the formula or give ${dependent.length > 1 ? 'them' : 'it'} a proper prior`,
     );
+  }
+  if (spec.name === 'bernoulli') {
+    const separating = separatingColumns(cells.design, cells.n, cells.sumY, K).filter(
+      (x) => priorsResolved.b[x.column].dist.dist === 'flat',
+    );
+    if (separating.length > 0) {
+      throw new ModelSpecError(
+        separating
+          .map((x) => separationMessage(x, coding.columnNames[x.column], formula.response))
+          .join('; ') + `. To fit it, ${SEPARATION_REMEDY}.`,
+      );
+    }
   }
   const centered = chooseParameterization(
     param,
