@@ -197,3 +197,22 @@ describe('notebook 06 (src/notebook/compare.ts)', function () {
     ).to.throw(/STUDY_COMPARE_WITH names .*nothing-here, which holds no finished snapshot/);
   });
 });
+
+describe('notebooks/06-compare.ipynb', () => {
+  it('tslab kernel, no stored outputs, intro first, startCompare first, finishCompare last, imports from ../dist', () => {
+    const file = path.resolve(__dirname, '../../../notebooks/06-compare.ipynb');
+    const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      metadata: { kernelspec: Record<string, string> };
+      cells: { cell_type: string; source: string[]; outputs?: unknown[] }[];
+    };
+    expect(nb.metadata.kernelspec).to.include({ name: 'tslab', language: 'typescript' });
+    expect(nb.cells[0].cell_type).to.equal('markdown');
+    expect(nb.cells[0].source.join('')).to.match(/^# 06 · /);
+    const code = nb.cells.filter((c) => c.cell_type === 'code');
+    expect(code.every((c) => (c.outputs ?? []).length === 0)).to.equal(true);
+    expect(code[0].source.join('')).to.match(
+      /from '\.\.\/dist\/src\/notebook\/compare'[\s\S]*startCompare\(\)/,
+    );
+    expect(code.at(-1)!.source.join('')).to.match(/^finishCompare\(cmp\);/);
+  });
+});

@@ -52,7 +52,7 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
 
   it('runs every notebook and prints progress and the report path', () => {
     expect(run.code, `report failed:\n${run.stderr}`).to.equal(0);
-    for (const n of ['01-pull', '02-status', '03-activity-time', '04-geography', '05-model']) {
+    for (const n of ['01-pull', '02-status', '03-activity-time', '04-geography', '05-model', '06-compare']) {
       expect(run.stdout).to.match(new RegExp(`\\] ${n} done in \\d+\\.\\d s`));
     }
     expect(run.stdout).to.contain(`report written in`).and.contain(path.join(out, 'index.html'));
@@ -73,6 +73,7 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
       '03-activity-time',
       '04-geography',
       '05-model',
+      '06-compare',
     ]);
     for (const n of report.notebooks) {
       expect(fs.existsSync(path.join(out, `${n.notebook}.html`)), n.notebook).to.equal(true);
