@@ -6,6 +6,7 @@
  * prose computed, and says plainly when that part does not apply (one community only, no
  * second snapshot of a community, samples that cannot be paired).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { auditParams, formatAuditParams, type AuditParams } from '../audit/params';
 import { compareSnapshots } from '../compare/compare';
@@ -343,6 +344,72 @@ export function showOverTime(c: CompareStart, figure: (f: Figure) => void = show
     c.sink.markdown(overTimeTable(o, r.level));
     if (o.sankey) figure(transitionsSankeyFigure(o));
   }
+}
+
+interface TruthFile {
+  format: string;
+  communities: { group_id: number; screen_name: string; members: number }[];
+  overlaps: { a: number; b: number; common: number }[];
+}
+
+/** The emulator's truth notebook 01 saved, or null (a real study, or no file). */
+export function readTruth(c: CompareStart): TruthFile | null {
+  const file = c.params.truthFile;
+  if (file === null || !fs.existsSync(file)) return null;
+  const t = JSON.parse(fs.readFileSync(file, 'utf8')) as TruthFile;
+  if (t.format !== 'vk-audience-study/emulator-truth') {
+    throw new Error(
+      `${file} is not the emulator's truth file (format "${String(t.format)}"): delete it and run notebook 01 again.`,
+    );
+  }
+  return t;
+}
+
+/**
+ * For the synthetic study: the measured overlaps and sizes beside the emulator's exact truth
+ * (the communities are drawn from one population, so every overlap is known).
+ */
+export function showTruth(c: CompareStart): void {
+  if (notApplicable(c, null)) return;
+  const r = c.result!;
+  const truth = c.source.kind === 'synthetic' ? readTruth(c) : null;
+  if (truth === null) {
+    c.sink.markdown(
+      c.source.kind === 'synthetic'
+        ? '*No emulator truth file next to the snapshot (notebook 01 writes it): nothing to check against.*'
+        : '*Real communities: there is no known truth to check against.*',
+    );
+    return;
+  }
+  const idOf = new Map(r.communities.map((x) => [x.key, x.group.id]));
+  const sizeOf = new Map(truth.communities.map((x) => [x.group_id, x.members]));
+  const rows: string[] = [];
+  let differ = 0;
+  let checked = 0;
+  for (const o of r.overlap) {
+    const a = idOf.get(o.a)!;
+    const b = idOf.get(o.b)!;
+    const t = truth.overlaps.find((x) => (x.a === a && x.b === b) || (x.a === b && x.b === a));
+    if (!t || !o.exact) continue;
+    checked++;
+    if (t.common !== o.common) differ++;
+    rows.push(
+      `| ${o.a} | ${o.b} | ${int(o.common)} | ${int(t.common)} | ${t.common === o.common ? 'exact' : `off by ${int(o.common - t.common)}`} |`,
+    );
+  }
+  const sizes = r.communities.filter((x) => sizeOf.has(x.group.id));
+  const sizeOff = sizes.filter((x) => x.kind === 'census' && sizeOf.get(x.group.id) !== x.members);
+  c.sink.markdown(
+    [
+      `Checked against the emulator's truth: ${checked - differ} of ${checked} overlaps counted exactly; ` +
+        `${sizes.length - sizeOff.length} of ${sizes.length} community sizes equal the truth` +
+        `${sizeOff.length ? ` (${sizeOff.map((x) => x.key).join(', ')} differ: members joined or left after the pull)` : ''}.`,
+      '',
+      '| a | b | measured in common | truth | |',
+      '| --- | --- | ---: | ---: | --- |',
+      ...rows,
+    ].join('\n'),
+  );
 }
 
 /** The "what we learned" cell of notebook 06: records the summary for the index page and shows it. */

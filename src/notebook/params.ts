@@ -4,6 +4,7 @@
  * agree on defaults. Every variable is documented in environment.md.
  */
 import * as path from 'node:path';
+import { SMALL_COMMUNITIES } from '../emulator/communities';
 import { DEFAULT_VK_API_BASE } from '../vk/client';
 import { EnvError, envInt, envIsSet, envPath, envText, envUrl, formatSettings, type Env } from '../util/env';
 import { findRepoRoot } from '../util/repo-root';
@@ -20,10 +21,22 @@ export type StudyMode = 'synthetic' | 'vk';
 
 /** One community the study pulls, and the snapshot folder it goes to. */
 export interface StudyGroup {
-  /** Id or screen name of a real community; null for the emulator's synthetic community. */
-  group: string | null;
+  /** Id or screen name: of a real community, or of one the embedded emulator serves. */
+  group: string;
   snapshotDir: string;
 }
+
+/** The embedded emulator's news community (its default screen name, src/emulator/server.ts). */
+export const SYNTHETIC_NEWS = 'synthetic_community';
+/**
+ * What the synthetic study pulls by default: the news community and the smaller ones drawn
+ * from the same population (docs/synthetic-community.md, "Several communities"), so the
+ * comparison has known overlaps. The 15M community is for sample audits, not pulled here.
+ */
+export const SYNTHETIC_GROUPS: readonly string[] = [
+  SYNTHETIC_NEWS,
+  ...SMALL_COMMUNITIES.map((c) => c.screenName),
+];
 
 export interface StudyParams {
   /** 'synthetic' = local emulator community (no token); 'vk' = a real community via VK_TOKEN. */
@@ -43,6 +56,8 @@ export interface StudyParams {
   groups: StudyGroup[];
   /** STUDY_COMPARE_WITH: further snapshot folders notebook 06 compares (an earlier pull: over time). */
   compareWith: string[];
+  /** Synthetic study: where notebook 01 saves the emulator's truth (censuses, exact overlaps) for 06; else null. */
+  truthFile: string | null;
   /** VK_API_BASE: API base URL for 'vk' mode (the token never goes in it). */
   vkApiBase: string;
   /** Whether VK_TOKEN is set. The token itself is deliberately not part of this object. */
@@ -116,10 +131,17 @@ export function studyParams(env: Env = process.env, repoRoot: string = findRepoR
       'VK_TOKEN is set but VK_GROUP is not: set VK_GROUP to the community id or screen name to pull (or VK_GROUPS=a,b,c for several), or unset VK_TOKEN to run the synthetic study.',
     );
   }
-  if (!vkTokenSet && vkGroup !== null) {
+  if (!vkTokenSet && single !== null) {
     throw new EnvError(
       'VK_TOKEN',
-      `${which}=${names!.join(',')} is set but VK_TOKEN is not: a real community needs a user token in VK_TOKEN (see environment.md), or unset ${which} to run the synthetic study.`,
+      `VK_GROUP=${single} is set but VK_TOKEN is not: a real community needs a user token in VK_TOKEN (see environment.md), or unset VK_GROUP to run the synthetic study.`,
+    );
+  }
+  const notServed = vkTokenSet ? [] : (several ?? []).filter((g) => !SYNTHETIC_GROUPS.includes(g));
+  if (notServed.length > 0) {
+    throw new EnvError(
+      'VK_TOKEN',
+      `${which}=${names!.join(',')} is set but VK_TOKEN is not, and the embedded emulator serves only ${SYNTHETIC_GROUPS.join(', ')} (not ${notServed.join(', ')}): real communities need a user token in VK_TOKEN (see environment.md), or name synthetic ones, or unset ${which}.`,
     );
   }
   const mode: StudyMode = vkTokenSet ? 'vk' : 'synthetic';
@@ -128,20 +150,17 @@ export function studyParams(env: Env = process.env, repoRoot: string = findRepoR
   const vkApiBase = envUrl(env, 'VK_API_BASE', DEFAULT_VK_API_BASE);
   // Relative paths are taken from the repository root, never from the caller's cwd: a
   // kernel runs in notebooks/, a command anywhere, and both must agree.
-  const snapshotDir = envPath(env, 'STUDY_SNAPSHOT', {
-    base: repoRoot,
-    default:
-      mode === 'vk'
-        ? vkSnapshotDir(repoRoot, vkGroup as string)
-        : path.join(repoRoot, 'data', 'snapshots', `synthetic-${members}-${seed}`),
-  });
-  const groups: StudyGroup[] =
-    mode === 'vk'
-      ? (names as string[]).map((g, i) => ({
-          group: g,
-          snapshotDir: i === 0 ? snapshotDir : vkSnapshotDir(repoRoot, g),
-        }))
-      : [{ group: null, snapshotDir }];
+  const synthetic = path.join(repoRoot, 'data', 'snapshots', `synthetic-${members}-${seed}`);
+  const dirFor = (g: string): string =>
+    mode === 'vk' ? vkSnapshotDir(repoRoot, g) : g === SYNTHETIC_NEWS ? synthetic : `${synthetic}-${g}`;
+  const groupNames = mode === 'vk' ? (names as string[]) : (several ?? SYNTHETIC_GROUPS);
+  const snapshotDir = envPath(env, 'STUDY_SNAPSHOT', { base: repoRoot, default: dirFor(groupNames[0]) });
+  // The synthetic study keeps its further communities beside the first one's folder (so a
+  // STUDY_SNAPSHOT elsewhere takes them along); a real one in data/snapshots/vk-<group>.
+  const groups: StudyGroup[] = groupNames.map((g, i) => ({
+    group: g,
+    snapshotDir: i === 0 ? snapshotDir : mode === 'vk' ? dirFor(g) : `${snapshotDir}-${g}`,
+  }));
   return {
     mode,
     members,
@@ -150,6 +169,7 @@ export function studyParams(env: Env = process.env, repoRoot: string = findRepoR
     vkGroup,
     groups,
     compareWith: pathList(env, 'STUDY_COMPARE_WITH', repoRoot),
+    truthFile: mode === 'synthetic' ? `${snapshotDir}-truth.json` : null,
     vkApiBase,
     vkTokenSet,
     summaryDir: envPath(env, 'STUDY_SUMMARY_DIR', { base: repoRoot, default: null }),
@@ -211,9 +231,7 @@ export function formatParams(
       case 'VK_GROUP':
         return p.vkGroup ?? '(none: synthetic community)';
       case 'VK_GROUPS':
-        return p.mode === 'vk'
-          ? p.groups.map((g) => g.group).join(',')
-          : '(none: the synthetic community only)';
+        return p.groups.map((g) => g.group).join(',');
       case 'STUDY_COMPARE_WITH':
         return p.compareWith.length === 0 ? '(none)' : p.compareWith.map(rel).join(', ');
       case 'VK_API_BASE':

@@ -56,14 +56,26 @@ describe('study parameters: the communities and the snapshots to compare', () =>
       path.join(ROOT, 'data/snapshots/vk-tass'),
     ]);
     expect(studyParams({ VK_TOKEN: 't', VK_GROUP: 'ria' }, ROOT).groups).to.have.length(1);
+    // The synthetic study: the emulator's news community and the smaller ones beside it.
+    const base = path.join(ROOT, 'data/snapshots/synthetic-20000-1');
     expect(studyParams({}, ROOT).groups).to.deep.equal([
-      { group: null, snapshotDir: path.join(ROOT, 'data/snapshots/synthetic-20000-1') },
+      { group: 'synthetic_community', snapshotDir: base },
+      { group: 'synthetic_regional', snapshotDir: `${base}-synthetic_regional` },
+      { group: 'synthetic_brand', snapshotDir: `${base}-synthetic_brand` },
+      { group: 'synthetic_youth', snapshotDir: `${base}-synthetic_youth` },
     ]);
+    expect(studyParams({}, ROOT).truthFile).to.equal(`${base}-truth.json`);
+    const pick = studyParams({ VK_GROUPS: 'synthetic_brand,synthetic_community' }, ROOT);
+    expect(pick.snapshotDir).to.equal(`${base}-synthetic_brand`);
+    expect(pick.groups[1]).to.deep.equal({
+      group: 'synthetic_community',
+      snapshotDir: `${base}-synthetic_brand-synthetic_community`,
+    });
   });
 
   it('bad group lists are named', () => {
-    expect(() => studyParams({ VK_GROUPS: 'ria,tass' }, ROOT)).to.throw(
-      /VK_GROUPS=ria,tass is set but VK_TOKEN is not/,
+    expect(() => studyParams({ VK_GROUPS: 'ria,synthetic_brand' }, ROOT)).to.throw(
+      /VK_GROUPS=ria,synthetic_brand is set but VK_TOKEN is not, and the embedded emulator serves only synthetic_community, .* \(not ria\)/,
     );
     expect(() => studyParams({ VK_TOKEN: 't', VK_GROUPS: 'ria,,tass' }, ROOT)).to.throw(/has an empty name/);
     expect(() => studyParams({ VK_TOKEN: 't', VK_GROUPS: 'ria,tass,ria' }, ROOT)).to.throw(/names ria twice/);
@@ -111,7 +123,7 @@ describe('notebook 06 (src/notebook/compare.ts)', function () {
   it('one community: says there is nothing to compare, once in full, and records that as the summary', () => {
     const sink = recorder();
     const printed: string[] = [];
-    const env = { STUDY_SNAPSHOT: dirA, STUDY_SUMMARY_DIR: work };
+    const env = { VK_GROUPS: 'synthetic_community', STUDY_SNAPSHOT: dirA, STUDY_SUMMARY_DIR: work };
     const c = startCompare({ env, sink, print: (s) => printed.push(s) });
     expect(c.result).to.equal(null);
     expect(sink.shown[0]).to.contain('data-source-kind="synthetic"');
@@ -135,7 +147,11 @@ describe('notebook 06 (src/notebook/compare.ts)', function () {
 
   it('two communities and an earlier snapshot: every section from the numbers', () => {
     const sink = recorder();
-    const env = { STUDY_SNAPSHOT: dirA2, STUDY_COMPARE_WITH: `${dirB},${dirA}` };
+    const env = {
+      VK_GROUPS: 'synthetic_community',
+      STUDY_SNAPSHOT: dirA2,
+      STUDY_COMPARE_WITH: `${dirB},${dirA}`,
+    };
     const c = startCompare({ env, sink, print: () => undefined });
     const r = c.result!;
     expect(r.communities.map((x) => x.key)).to.deep.equal(['alpha', 'beta']);
@@ -186,11 +202,15 @@ describe('notebook 06 (src/notebook/compare.ts)', function () {
   it('a community 01 has not pulled, or a STUDY_COMPARE_WITH folder without a snapshot, is named', () => {
     const missing = path.join(work, 'nothing-here');
     expect(() =>
-      startCompare({ env: { STUDY_SNAPSHOT: missing }, sink: recorder(), print: () => undefined }),
+      startCompare({
+        env: { VK_GROUPS: 'synthetic_community', STUDY_SNAPSHOT: missing },
+        sink: recorder(),
+        print: () => undefined,
+      }),
     ).to.throw(/No finished snapshot in .*nothing-here: run notebook 01/);
     expect(() =>
       startCompare({
-        env: { STUDY_SNAPSHOT: dirA, STUDY_COMPARE_WITH: missing },
+        env: { VK_GROUPS: 'synthetic_community', STUDY_SNAPSHOT: dirA, STUDY_COMPARE_WITH: missing },
         sink: recorder(),
         print: () => undefined,
       }),
