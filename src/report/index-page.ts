@@ -35,11 +35,14 @@ export interface IndexPage {
   plotlyAsset?: string;
 }
 
-/** A headline chart made small and static for the index: the page keeps the interactive one. */
+/**
+ * A headline chart made static for the index: the page keeps the interactive one. Its size
+ * and margins stay the notebook's (a shrunk chart overlaps its legend with its axis title).
+ */
 export function thumbnailFigure(fig: Figure): Figure {
   return {
     data: fig.data,
-    layout: { ...fig.layout, height: 300, margin: { l: 60, r: 16, t: 48, b: 56 } },
+    layout: fig.layout,
     config: { ...(fig.config ?? {}), staticPlot: true, responsive: true },
   };
 }

@@ -85,8 +85,12 @@
       list.appendChild(li);
     }
     if (heads.length) nav.hidden = false;
+    // Title first, then the contents: the nav moves to just after the page's first heading.
     var h1 = document.querySelector('.jp-MarkdownCell h1');
-    if (h1) document.title = headingText(h1);
+    if (h1) {
+      document.title = headingText(h1);
+      h1.parentNode.insertBefore(nav, h1.nextSibling);
+    }
   }
 
   function setupCodeToggle() {
