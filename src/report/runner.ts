@@ -162,16 +162,39 @@ export function snapshotMakers(p: StudyParams): string {
     : report;
 }
 
+/** The nearest folder of `dir` or its ancestors that exists. */
+function nearestExisting(dir: string): string {
+  let d = dir;
+  while (!fs.existsSync(d) && path.dirname(d) !== d) d = path.dirname(d);
+  return d;
+}
+
 /**
- * A run that leaves out the pull notebook reads a snapshot that must exist already. Checked
- * before any kernel starts, so the message names the folder and how to fill it.
+ * Before any kernel starts: the run must end with a finished snapshot in STUDY_SNAPSHOT.
+ * A run without the pull notebook needs one already; a run with it needs a folder the pull
+ * can create. Either failure names the folder and the command that makes the snapshot, and
+ * the previous report is left alone.
  */
 export function checkSnapshotForRun(p: StudyParams, run: readonly string[], all: readonly string[]): void {
-  if (run.includes(PULL_NOTEBOOK) || !all.includes(PULL_NOTEBOOK)) return;
+  if (!all.includes(PULL_NOTEBOOK)) return; // not the study's notebooks: no snapshot expected
   if (readManifestIfPresent(p.snapshotDir) !== null) return;
-  throw new SetupError(
-    `no finished snapshot in ${shownPath(p)} (STUDY_SNAPSHOT), and ${PULL_NOTEBOOK}, which makes it, is not in this run (${run.join(', ')}). Make it with ${snapshotMakers(p)}, run the whole report (no --only), or point STUDY_SNAPSHOT at a folder holding a finished snapshot. The previous report is unchanged.`,
-  );
+  if (!run.includes(PULL_NOTEBOOK)) {
+    throw new SetupError(
+      `no finished snapshot in ${shownPath(p)} (STUDY_SNAPSHOT), and ${PULL_NOTEBOOK}, which makes it, is not in this run (${run.join(', ')}). Make it with ${snapshotMakers(p)}, run the whole report (no --only), or point STUDY_SNAPSHOT at a folder holding a finished snapshot. The previous report is unchanged.`,
+    );
+  }
+  const existing = nearestExisting(p.snapshotDir);
+  let writable = fs.statSync(existing).isDirectory();
+  try {
+    if (writable) fs.accessSync(existing, fs.constants.W_OK);
+  } catch {
+    writable = false;
+  }
+  if (!writable) {
+    throw new SetupError(
+      `no finished snapshot in ${shownPath(p)} (STUDY_SNAPSHOT), and notebook ${PULL_NOTEBOOK} cannot create it there: ${existing} is not a writable folder. Point STUDY_SNAPSHOT at a folder holding a finished snapshot, or at a writable place where ${PULL_NOTEBOOK} will make one (\`npm run report\`${p.mode === 'vk' ? ` or \`npm run pull -- --group ${p.vkGroup} --out DIR\`` : ''}). The previous report is unchanged.`,
+    );
+  }
 }
 
 /** The run was stopped (Ctrl-C / SIGTERM): no report is written. */
@@ -281,9 +304,9 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
   const outDir = path.resolve(opts.outDir ?? path.join(root, 'reports'));
   const timeout = opts.cellTimeoutSeconds ?? DEFAULT_CELL_TIMEOUT_S;
   const params = studyParams(env, root); // fails early on bad parameters, before any kernel starts
-  checkKernel(root, jupyter);
 
-  let names = listNotebooks(notebooksDir);
+  const all = listNotebooks(notebooksDir);
+  let names = all;
   if (opts.only && opts.only.length) {
     const unknown = opts.only.filter((n) => !names.includes(n));
     if (unknown.length)
@@ -291,7 +314,8 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
     names = names.filter((n) => opts.only!.includes(n));
   }
   if (names.length === 0) throw new SetupError(`no NN-name.ipynb notebooks in ${notebooksDir}.`);
-  checkSnapshotForRun(params, names, listNotebooks(notebooksDir));
+  checkSnapshotForRun(params, names, all);
+  checkKernel(root, jupyter);
 
   const secrets = secretValues(env);
   const staging = makeStagingDir(outDir);
@@ -402,7 +426,7 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
     // The source is read after the notebooks ran: notebook 01 has just written the snapshot.
     // Without it every page would be built from no data: that report is not published.
     const manifest = readManifestIfPresent(params.snapshotDir);
-    if (manifest === null) {
+    if (manifest === null && all.includes(PULL_NOTEBOOK)) {
       throw new ReportWithoutDataError(
         `every notebook ran, but ${shownPath(params)} (STUDY_SNAPSHOT) holds no finished snapshot, so the report would show no data; it is not written. Make the snapshot with ${snapshotMakers(params)}, or point STUDY_SNAPSHOT at a folder holding one.`,
       );
