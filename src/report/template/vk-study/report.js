@@ -117,15 +117,18 @@
     sync();
   }
 
-  // A chart is drawn at the screen's width; printed, it must fit the paper. Width 680 px is
-  // A4 and US Letter at the default margins. Back to the screen's width after printing.
-  var PRINT_WIDTH = 680;
-  function resizeCharts(width) {
-    var P = window.Plotly;
-    if (!P) return;
-    var charts = document.querySelectorAll('.study-figure.js-plotly-plot');
+  // A chart is drawn at the screen's width; printed, it must fit the paper. Printing to PDF
+  // from the DevTools protocol or the command line fires no print event to redraw it, so each
+  // chart carries its drawn width and the zoom that fits it into 640 px (A4 and US Letter at
+  // the page's margins), and the print stylesheet applies them.
+  var PRINT_WIDTH = 640;
+  function setPrintZoom() {
+    var charts = document.querySelectorAll('.study-figure');
     for (var i = 0; i < charts.length; i++) {
-      P.relayout(charts[i], width ? { width: width } : { width: null, autosize: true });
+      var w = charts[i].getBoundingClientRect().width;
+      var zoom = w > PRINT_WIDTH ? PRINT_WIDTH / w : 1;
+      charts[i].style.setProperty('--study-print-width', w + 'px');
+      charts[i].style.setProperty('--study-print-zoom', String(zoom));
     }
   }
 
@@ -133,19 +136,9 @@
     buildToc();
     setupCodeToggle();
     addCsvLinks();
-    window.addEventListener('beforeprint', function () {
-      resizeCharts(PRINT_WIDTH);
-    });
-    window.addEventListener('afterprint', function () {
-      resizeCharts(null);
-    });
-    if (window.matchMedia) {
-      var mq = window.matchMedia('print');
-      var onChange = function (e) {
-        resizeCharts(e.matches ? PRINT_WIDTH : null);
-      };
-      if (mq.addEventListener) mq.addEventListener('change', onChange);
-    }
+    setPrintZoom();
+    window.addEventListener('load', setPrintZoom);
+    window.addEventListener('resize', setPrintZoom);
   }
 
   if (typeof module === 'object' && module && module.exports) {
