@@ -111,7 +111,7 @@ export function figureHtml(
   return (
     `<div id="${divId}" class="study-figure" style="width:100%;min-height:${height}px"></div>\n` +
     `<script type="text/javascript">(function(){${LOADER_JS}var el=document.getElementById(${JSON.stringify(divId)});` +
-    `studyPlotly(${jsonForScript(plotlyRel)}).then(function(P){return P.newPlot(el,${jsonForScript(fig.data)},${jsonForScript(fig.layout)},${jsonForScript(fig.config ?? {})});})` +
+    `studyPlotly(${jsonForScript(plotlyRel)}).then(function(Plotly){return Plotly.newPlot(el,${jsonForScript(fig.data)},${jsonForScript(fig.layout)},${jsonForScript(fig.config ?? {})});})` +
     `.catch(function(e){el.className+=' study-figure-failed';el.style.minHeight='0';el.textContent=String(e&&e.message||e);});})();</script>`
   );
 }
