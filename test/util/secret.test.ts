@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { containsSecret, redact } from '../../src/report/secrets';
 import { PIECE, REDACTED, SecretMatcher, secretMatcher } from '../../src/util/secret';
 import { HOSTILE_TOKEN as T, htmlEntities, jsonEscapeAll, leaks, percentAll } from '../vk/hostile-server';
 
@@ -130,5 +131,12 @@ describe('util/secret: the token, whole, in pieces or encoded, never survives re
     expect(leaks(out, T), out).to.deep.equal([]);
     expect(leaks(out, other), out).to.deep.equal([]);
     expect(out.split(REDACTED)).to.have.length(4);
+  });
+
+  it('the report runner checks pages and redacts messages with the same redactor', () => {
+    const page = `<pre>error: bad token ${T.slice(0, 29)}</pre><a href="?t=${encodeURIComponent(T.slice(40))}">`;
+    expect(containsSecret(page, [T])).to.equal(true);
+    expect(leaks(redact(page, [T]))).to.deep.equal([]);
+    expect(containsSecret(`<pre>VK_TOKEN = set</pre>`, [T])).to.equal(false);
   });
 });

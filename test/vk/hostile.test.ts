@@ -75,8 +75,8 @@ const clientCases: ClientCase[] = [
   },
   {
     name: 'HTTP 400 HTML page echoing the form body',
-    handler: (r, res) => html(res, 400, `<html><body><h1>400</h1><pre>${r.body}</pre></body></html>`),
-    says: /HTTP 400 \(<html>/,
+    handler: (r, res) => html(res, 400, `<pre>${r.body}</pre><h1>400 Bad Request</h1>`),
+    says: /HTTP 400 \(<pre>group_id=apiclub&v=5.199&access_token=\[VK_TOK/,
   },
   {
     name: 'HTTP 400 with every byte percent-encoded, upper-case hex',
