@@ -1,6 +1,6 @@
 /**
  * Keeping the VK token out of text: the one redactor behind every message, log line, notebook
- * page and report that may quote a server's answer or the request (docs/vk-api.md, "The token").
+ * page and report that may quote a server's answer or the request (docs/vk-api.md, "Requests").
  *
  * A leak is any piece of the token of PIECE characters or more, not only a whole copy: a
  * server that echoes the request cuts it somewhere, and so does a message quoting a snippet
