@@ -438,5 +438,16 @@ export interface SnapshotManifest {
   fields: string[];
   columns: { name: string; type: ColumnType; nullable: boolean }[];
   files: { members: string };
+  /**
+   * SHA-256 and byte length of every data file, by file name. Absent in snapshots written
+   * before checksums were recorded: those are read unchecked.
+   */
+  checksums?: Record<string, FileChecksum>;
   tool: { name: string; version: string };
+}
+
+export interface FileChecksum {
+  /** Lower-case hex, as `sha256sum` prints it. */
+  sha256: string;
+  bytes: number;
 }

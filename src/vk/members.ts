@@ -490,6 +490,7 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
     throw e;
   });
   if (opened.kind === 'finished') {
+    if (!opened.integrity.checked) notice(opened.integrity.note);
     return {
       manifest: opened.manifest,
       dir: opts.out,
@@ -548,14 +549,19 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
 
   // The batch on its way to disk (writer.queueBatch) while the next answer is converted.
   let writing: Promise<void> = Promise.resolve();
+  // Members of general answers are gathered here (plain mode: several answers per batch).
+  let gathered: MemberBatch | null = null;
+  // False while the pager has accepted an answer whose members are not all in `gathered`
+  // (or queued) yet: only a consistent `gathered` may be written when the pull stops.
+  let consistent = true;
   try {
     if (!writer.onlyManifestLeft) {
-      // Members of general answers are gathered here (plain mode: several answers per batch).
-      let gathered = fetcher.pool.take(PAGE_SIZE);
+      gathered = fetcher.pool.take(PAGE_SIZE);
       while (!pager.done) {
         const answer =
           pending ?? (await ahead.take(pager.nextStart(), pager.overlap(), pager.state.last_count));
         pending = undefined;
+        consistent = false;
         const { ranges } = pager.accept(answer.pages);
         // The next request (and those predicted after it) leave while this answer is
         // converted and written; a request ahead at another offset is dropped here.
@@ -565,6 +571,10 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
           const tw = performance.now();
           await writing;
           writing = writer.queueBatch(batch, pager.state, extraNow()).then(progress);
+          // A failed write is met at the next `await writing` (or drain); until then, while
+          // the loop waits for an answer, the rejection must not count as unhandled (Node
+          // would end the process with it, lock and all).
+          writing.catch(() => undefined);
           writeMs += performance.now() - tw;
         };
         if (answer.members.kind === 'batch') {
@@ -572,11 +582,13 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
           // (a gathered row written with this answer's paging state would be at risk).
           if (gathered.length > 0) throw new Error('internal: members gathered across an execute answer');
           await queue(decodedAccepted(answer, answer.members.batch, ranges));
+          consistent = true;
           // queueBatch encoded (copied) the rows synchronously: the batch can take the next answer.
           fetcher.pool.release(answer.members.batch);
           continue;
         }
         takeAccepted(answer, ranges, gathered);
+        consistent = true;
         if (fetcher.mode === 'execute' || pager.done || gathered.length >= PLAIN_FLUSH_ROWS) {
           await queue(gathered);
           fetcher.pool.release(gathered);
@@ -584,6 +596,7 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
         }
       }
       fetcher.pool.release(gathered);
+      gathered = null;
     }
     const tw = performance.now();
     await writing;
@@ -610,6 +623,11 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
     };
   } catch (e) {
     ahead.cancel();
+    // Stopped (Ctrl-C, SIGTERM, an error): the members fetched but not yet written (plain
+    // mode gathers up to PLAIN_FLUSH_ROWS) are written with the paging state they belong
+    // to, so the resume repeats as little as possible.
+    if (consistent && gathered !== null && gathered.length > 0)
+      await writer.queueBatch(gathered, pager.state, extraNow()).catch(() => undefined);
     // What was already queued still reaches the disk (and its checkpoint) before the file closes.
     await writer.drain().catch(() => undefined);
     writer.close();
