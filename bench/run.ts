@@ -23,10 +23,11 @@ const SCRIPTS: Record<string, { file: string; args: string[] }> = {
   emulator: { file: 'emulator.js', args: [] },
   pull: { file: 'pull.js', args: [] },
   audit: { file: 'audit.js', args: [] },
+  compare: { file: 'compare.js', args: [] },
 };
 const GROUPS: Record<string, string[]> = {
   model: ['gradient', 'fit'],
-  all: ['gradient', 'fit', 'emulator', 'pull', 'audit'],
+  all: ['gradient', 'fit', 'emulator', 'pull', 'audit', 'compare'],
 };
 
 function main(): void {

@@ -11,21 +11,60 @@ import { loadCities } from '../audit/cities';
 import { DEFAULT_MIN_CITY_COUNT, topCities } from '../audit/geography';
 import { auditJson, runAudit, type AuditOptions } from '../audit/run';
 import { DEFAULT_INACTIVE_DAYS } from '../audit/status';
+import { DEFAULT_RECENT_MINUTES } from '../audit/time';
 import { writeJsonAtomic } from '../util/atomic-write';
-import { readSnapshot } from '../snapshot/read';
+import { readSnapshot, SnapshotError } from '../snapshot/read';
+import { EXIT, defineCommand, oneOf, outputFile, runMain, wholeNumber, type Values } from './command';
 
-const USAGE = `usage: npm run audit -- --snapshot DIR [--json OUT] [--inactive-days N] [--min-city-count N]
-                     [--population live|active] [--recent-minutes N] [--cities FILE] [--no-online-info] [--top N]
-
-  --snapshot DIR       a snapshot written by \`npm run pull\` (manifest.json + members.arrow)
-  --json OUT           also write the results as JSON to OUT
-  --inactive-days N    live members not seen for more than N days before the snapshot are inactive (default ${DEFAULT_INACTIVE_DAYS})
-  --min-city-count N   cities with fewer live members are pooled into "other" (default ${DEFAULT_MIN_CITY_COUNT})
-  --population P       activity-time population: live (default) or active
-  --recent-minutes N   time of day leaves out visits from N minutes before the snapshot on (online during the pull; default 15, 0 keeps all)
-  --cities FILE        city coordinates CSV (default data/cities.csv)
-  --no-online-info     do not use online_info.status when last_seen is hidden
-  --top N              cities to print (default 15)`;
+export const auditCommand = defineCommand({
+  name: 'audit',
+  synopsis: '--snapshot DIR [--json OUT] [options]',
+  about:
+    'Prints the status table with 95% intervals and the headline, the peak last-seen time with its\nbootstrap interval and the top cities; with --json also writes them as JSON.',
+  options: {
+    snapshot: {
+      type: 'string',
+      value: 'DIR',
+      required: true,
+      help: 'a snapshot written by `npm run pull` (manifest.json + members.arrow)',
+    },
+    json: { type: 'string', value: 'OUT', read: outputFile(), help: 'also write the results as JSON to OUT' },
+    'inactive-days': {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 1 }),
+      help: `live members not seen for more than N days before the snapshot are inactive (default ${DEFAULT_INACTIVE_DAYS})`,
+    },
+    'min-city-count': {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 1 }),
+      help: `cities with fewer live members are pooled into "other" (default ${DEFAULT_MIN_CITY_COUNT})`,
+    },
+    population: {
+      type: 'string',
+      value: 'P',
+      read: oneOf(['live', 'active']),
+      help: 'activity-time population: live (default) or active',
+    },
+    'recent-minutes': {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 0 }),
+      help: `time of day leaves out visits from N minutes before the snapshot on (online during the pull;\ndefault ${DEFAULT_RECENT_MINUTES}, 0 keeps all)`,
+    },
+    cities: { type: 'string', value: 'FILE', help: 'city coordinates CSV (default data/cities.csv)' },
+    'no-online-info': { type: 'boolean', help: 'do not use online_info.status when last_seen is hidden' },
+    top: { type: 'string', value: 'N', read: wholeNumber({ min: 1 }), help: 'cities to print (default 15)' },
+  },
+  exits: [
+    [EXIT.OK, 'audited (and written with --json)'],
+    [EXIT.FAILED, 'the audit failed (the message says why), or an unexpected error'],
+    [EXIT.USAGE, 'usage: bad arguments'],
+    [EXIT.DATA, 'the snapshot is missing, unfinished or damaged'],
+  ],
+  errors: [[SnapshotError, EXIT.DATA]],
+});
 
 export interface CliArgs {
   snapshot: string;
@@ -35,76 +74,25 @@ export interface CliArgs {
   options: AuditOptions;
 }
 
-class UsageError extends Error {}
-
-function positiveInt(flag: string, v: string | undefined): number {
-  const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n < 1)
-    throw new UsageError(
-      `${flag} needs a positive whole number, got ${v === undefined ? 'nothing' : `"${v}"`}`,
-    );
-  return n;
+function cliArgs(v: Values<typeof auditCommand.spec.options>): CliArgs {
+  // Only what was given: the rest takes the audit's defaults.
+  const options: AuditOptions = {};
+  if (v['inactive-days'] !== undefined) options.inactiveDays = v['inactive-days'];
+  if (v['min-city-count'] !== undefined) options.minCityCount = v['min-city-count'];
+  if (v['recent-minutes'] !== undefined) options.recentMinutes = v['recent-minutes'];
+  if (v.population !== undefined) options.population = v.population;
+  if (v['no-online-info']) options.useOnlineInfo = false;
+  return {
+    snapshot: v.snapshot,
+    json: v.json ?? null,
+    top: v.top ?? 15,
+    citiesFile: v.cities ?? null,
+    options,
+  };
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  let snapshot: string | null = null;
-  let json: string | null = null;
-  let top = 15;
-  let citiesFile: string | null = null;
-  const options: AuditOptions = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case '--snapshot':
-        snapshot = next();
-        break;
-      case '--json':
-        json = next();
-        break;
-      case '--inactive-days':
-        options.inactiveDays = positiveInt(a, next());
-        break;
-      case '--min-city-count':
-        options.minCityCount = positiveInt(a, next());
-        break;
-      case '--top':
-        top = positiveInt(a, next());
-        break;
-      case '--recent-minutes': {
-        const v = next();
-        const m = Number(v);
-        if (!Number.isInteger(m) || m < 0)
-          throw new UsageError(`--recent-minutes needs a whole number >= 0, got "${v}"`);
-        options.recentMinutes = m;
-        break;
-      }
-      case '--cities':
-        citiesFile = next();
-        break;
-      case '--no-online-info':
-        options.useOnlineInfo = false;
-        break;
-      case '--population': {
-        const p = next();
-        if (p !== 'live' && p !== 'active')
-          throw new UsageError(`--population must be "live" or "active", got "${p}"`);
-        options.population = p;
-        break;
-      }
-      case '-h':
-      case '--help':
-        throw new UsageError('');
-      default:
-        throw new UsageError(`unknown argument "${a}"`);
-    }
-  }
-  if (snapshot === null) throw new UsageError('--snapshot DIR is required');
-  return { snapshot, json, top, citiesFile, options };
+  return cliArgs(auditCommand.parse(argv));
 }
 
 const pct = (x: number | null, d = 1): string =>
@@ -122,7 +110,10 @@ function table(headers: string[], rows: string[][], right: boolean[]): string {
 }
 
 export function run(argv: readonly string[], out: (s: string) => void = console.log): void {
-  const args = parseArgs(argv);
+  audit(parseArgs(argv), out);
+}
+
+function audit(args: CliArgs, out: (s: string) => void): void {
   const t0 = Date.now();
   const snap = readSnapshot(args.snapshot);
   const loadMs = Date.now() - t0;
@@ -215,16 +206,4 @@ export function run(argv: readonly string[], out: (s: string) => void = console.
   }
 }
 
-if (require.main === module) {
-  try {
-    run(process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof UsageError) {
-      if (e.message) console.error(`error: ${e.message}`);
-      console.error(USAGE);
-      process.exit(e.message ? 2 : 0);
-    }
-    console.error(`error: ${(e as Error).message}`);
-    process.exit(1);
-  }
-}
+if (require.main === module) runMain(auditCommand, (v) => audit(cliArgs(v), console.log));

@@ -14,8 +14,11 @@
  *   the command documents for that kind of error (`EXIT`); an error nobody anticipated exits 1
  *   and says how to see its stack trace (`DEBUG=1`).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EnvError, envFlag, type Env } from '../util/env';
+import { SetupError } from '../util/errors';
 import { describeNumber, inRange, numberFromText, type Range } from '../util/number-text';
 
 /**
@@ -43,13 +46,7 @@ export class UsageError extends Error {
   }
 }
 
-/** The machine or the repository is not ready (a tool missing, a kernel not registered): exit 2. */
-export class SetupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SetupError';
-  }
-}
+export { SetupError } from '../util/errors';
 
 /** `--help` was given: the usage goes to stdout and the command exits 0. */
 export class HelpRequested extends Error {
@@ -171,6 +168,42 @@ export function nonBlank(): ValueReader<string> {
   };
 }
 
+/** Why `target` cannot be written as a file, or null when it can (its folders may be created). */
+export function outputFileProblem(target: string): string | null {
+  const abs = path.resolve(target);
+  const stat = (p: string): fs.Stats | null => {
+    try {
+      return fs.statSync(p);
+    } catch {
+      return null;
+    }
+  };
+  const st = stat(abs);
+  if (st?.isDirectory()) return 'is a folder: give a file path';
+  let dir = st ? abs : path.dirname(abs);
+  while (stat(dir) === null && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  if (!st && !stat(dir)?.isDirectory()) return `cannot be created: ${dir} is not a folder`;
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    return `cannot be written: ${dir} is not writable`;
+  }
+  return null;
+}
+
+/**
+ * A file the command will write (`--json OUT`): refused while parsing, so that a path that
+ * cannot be written does not surface after the work is done. The text is kept as given.
+ */
+export function outputFile(): ValueReader<string> {
+  return (raw, flag) => {
+    if (raw.trim() === '') throw new UsageError(`${flag} needs a file path, got ""`);
+    const problem = outputFileProblem(raw);
+    if (problem) throw new UsageError(`${flag} ${JSON.stringify(raw)} ${problem}`);
+    return raw;
+  };
+}
+
 // ---- the command -------------------------------------------------------------------------
 
 const HELP_TEXT = 'print this help and exit';
@@ -280,6 +313,17 @@ function anticipated<O extends OptionSpecs>(cmd: Command<O>, e: unknown): boolea
   );
 }
 
+/** Errors the language raises on a programming mistake (not our messages, not the system's). */
+function isBug(e: unknown): boolean {
+  return (
+    !(e instanceof Error) ||
+    e instanceof TypeError ||
+    e instanceof ReferenceError ||
+    e instanceof RangeError ||
+    e instanceof SyntaxError
+  );
+}
+
 export interface RunOptions {
   /** Applied to every line printed on an error (the pull removes its token). */
   redact?: (text: string) => string;
@@ -318,10 +362,11 @@ export async function runCommand<O extends OptionSpecs>(
     if (advice) lines.push(advice);
     if (!anticipated(cmd, e)) {
       if (envFlag(opts.env ?? process.env, 'DEBUG') && e instanceof Error && e.stack) lines.push(e.stack);
-      else
+      else if (isBug(e))
         lines.push(
-          `(unexpected ${e instanceof Error ? e.name : 'error'}: rerun with DEBUG=1 for its stack trace, and please report it)`,
+          `(an unexpected ${(e as Error).name}: rerun with DEBUG=1 for the stack trace, and please report it)`,
         );
+      else lines.push('(rerun with DEBUG=1 for the stack trace)');
     }
     stderr(redact(lines.join('\n')) + '\n');
     return code;

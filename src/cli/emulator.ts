@@ -7,22 +7,10 @@
  * only for this emulator process, never a VK credential.
  */
 import { startEmulator } from '../emulator';
-import { CliOptions, USAGE, parseEmulatorArgs } from '../emulator/cli-args';
+import { emulatorCommand, emulatorOptions, type CliOptions } from '../emulator/cli-args';
+import { EXIT, runCommand } from './command';
 
-async function main(): Promise<void> {
-  if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    console.log(
-      `${USAGE}\n\nServes a synthetic VK community on 127.0.0.1 and prints one JSON line with base, group_id,\nscreen_name and token (a local fake token), then serves until Ctrl-C / SIGTERM.\nPull from it: VK_API_BASE=<base> VK_TOKEN=<token> npm run pull -- --group <screen_name>`,
-    );
-    return;
-  }
-  let opts: CliOptions;
-  try {
-    opts = parseEmulatorArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
-    process.exit(2);
-  }
+async function serve(opts: CliOptions): Promise<number> {
   const emu = await startEmulator({
     members: opts.members,
     seed: opts.seed,
@@ -42,21 +30,20 @@ async function main(): Promise<void> {
         `emulator: the worker generating the community ahead stopped (${err.message}); members are generated per request instead`,
       );
   });
-  const stop = (signal: string): void => {
-    emu.close().then(
-      () => process.exit(0),
-      (err) => {
-        console.error(`error while stopping on ${signal}: ${(err as Error).message}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  try {
+    await emu.close();
+  } catch (err) {
+    throw new Error(`could not stop cleanly on ${signal}: ${(err as Error).message}`, { cause: err });
+  }
+  return EXIT.OK;
 }
 
-// Runs on load: scripts/run-cli.js require()s this file, so `require.main` is the launcher.
-main().catch((err) => {
-  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+// process.exit, not exitCode: the server's sockets and worker must not keep the process up.
+if (require.main === module)
+  void runCommand(emulatorCommand, process.argv.slice(2), (v) => serve(emulatorOptions(v))).then((code) =>
+    process.exit(code),
+  );

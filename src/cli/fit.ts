@@ -19,6 +19,7 @@ import {
   decimalNumber,
   defineCommand,
   oneOf,
+  outputFile,
   runMain,
   wholeNumber,
   type Values,
@@ -105,7 +106,7 @@ export const fitCommand = defineCommand({
       read: oneOf(['noncentered', 'centered', 'auto']),
       help: "group effects' sampler coordinates: noncentered (default, as brms) |\ncentered | auto (centered for data-rich groups); same posterior",
     },
-    json: { type: 'string', value: 'OUT', help: 'also write the results as JSON to OUT' },
+    json: { type: 'string', value: 'OUT', read: outputFile(), help: 'also write the results as JSON to OUT' },
     quiet: { type: 'boolean', help: 'no progress lines on stderr' },
   },
   exits: [

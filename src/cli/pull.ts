@@ -1,8 +1,8 @@
 /**
  * `npm run pull -- --group <id|screen_name> [--out DIR]` — pull a community's members into
  * a snapshot directory. Environment: VK_TOKEN (required), VK_API_BASE (default
- * https://api.vk.com/method). Progress on stderr, summary on stdout. See USAGE for the
- * exit codes.
+ * https://api.vk.com/method). Progress on stderr, summary on stdout; `--help` lists the
+ * options and exit codes.
  */
 import * as path from 'node:path';
 import { AbortedError } from '../vk/clock';
@@ -12,172 +12,123 @@ import { normaliseGroupArg } from '../vk/group';
 import { pullMembers, type PullProgress } from '../vk/members';
 import { progressLine } from '../vk/progress';
 import { SnapshotError } from '../snapshot/manifest';
-import { findRepoRoot } from '../report/params';
 import { MemberConversionError } from '../snapshot/member-row';
 import { PagingError } from '../vk/pager';
+import { vkSnapshotDir } from '../notebook/params';
+import { EnvError, envText, envUrl, type Env } from '../util/env';
+import { findRepoRoot } from '../util/repo-root';
+import {
+  EXIT,
+  UsageError,
+  decimalNumber,
+  defineCommand,
+  runCommand,
+  wholeNumber,
+  type Values,
+} from './command';
 
-export const EXIT = {
-  OK: 0,
-  UNEXPECTED: 1,
-  USAGE: 2,
-  ACCESS: 3,
-  NETWORK: 4,
-  SNAPSHOT: 5,
-  INTERRUPTED: 130,
-} as const;
-
-const USAGE = `usage: npm run pull -- --group <id|screen_name> [--out DIR] [options]
-
-Pulls every member of a VK community into DIR (default data/snapshots/vk-<group>, where
+export const pullCommand = defineCommand({
+  name: 'pull',
+  synopsis: '--group <id|screen_name> [--out DIR] [options]',
+  about: `Pulls every member of a VK community into DIR (default data/snapshots/vk-<group>, where
 the notebooks look for it when VK_GROUP=<group>):
 members.arrow (Arrow IPC file) + manifest.json. Interrupted pulls resume when the same
-command is run again.
+command is run again.`,
+  options: {
+    group: {
+      type: 'string',
+      value: 'G',
+      required: true,
+      read: (raw, flag) => {
+        try {
+          normaliseGroupArg(raw);
+        } catch (e) {
+          throw new UsageError((e as Error).message.replace(/^--group/, flag));
+        }
+        return raw;
+      },
+      help: 'community id or screen name (also club123, https://vk.com/name)',
+    },
+    out: { type: 'string', value: 'DIR', help: 'snapshot directory' },
+    rate: {
+      type: 'string',
+      value: 'N',
+      read: decimalNumber({ min: 0, max: 1000 }),
+      help: 'requests per second for the token (default 3; 0 = unlimited)',
+    },
+    calls: {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 1, max: 25 }),
+      help: 'API calls per execute, 1..25 (default 25)',
+    },
+    'in-flight': {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 1, max: 8 }),
+      help: 'requests sent ahead while answers are still coming, 1..8 (default 3;\nmore helps when the API answers slower than the rate limit spaces requests)',
+    },
+    plain: { type: 'boolean', help: 'do not use execute (plain groups.getMembers calls)' },
+    quiet: { type: 'boolean', help: 'no progress line' },
+  },
+  sections: [
+    {
+      title: 'environment',
+      lines: [
+        'VK_TOKEN      VK access token (required; a user token allows execute, 25k members a request)',
+        `VK_API_BASE   API base URL (default ${DEFAULT_VK_API_BASE}; the emulator prints its own)`,
+      ],
+    },
+  ],
+  exits: [
+    [EXIT.OK, 'snapshot complete (or already complete in DIR)'],
+    [EXIT.FAILED, 'unexpected error (a bug: please report it)'],
+    [EXIT.USAGE, 'usage: bad arguments, VK_TOKEN missing or VK_API_BASE not an http(s) URL'],
+    [
+      EXIT.VK_REFUSED,
+      'VK refused: bad/expired token (5), captcha (14), hidden members (15), unknown\ncommunity (100/125), closed community (203), deleted owner (18), quota (29)',
+    ],
+    [
+      EXIT.NETWORK,
+      'network / API unavailable after bounded retries, or malformed answers (run again to resume)',
+    ],
+    [EXIT.DATA, 'snapshot directory problem (another pull in DIR, damaged files)'],
+    [EXIT.INTERRUPTED, 'interrupted (Ctrl-C / SIGTERM): run the same command again to resume'],
+  ],
+  errors: [
+    [AbortedError, EXIT.INTERRUPTED],
+    [SnapshotError, EXIT.DATA],
+    [VkRetryExhaustedError, EXIT.NETWORK],
+    [VkNetworkError, EXIT.NETWORK],
+    [VkApiError, EXIT.VK_REFUSED],
+    // A malformed answer (unsorted, id-less or unconvertible members) is the API's fault too.
+    [VkError, EXIT.NETWORK],
+    [PagingError, EXIT.NETWORK],
+    [MemberConversionError, EXIT.NETWORK],
+  ],
+});
 
-environment:
-  VK_TOKEN      VK access token (required; a user token allows execute, 25k members a request)
-  VK_API_BASE   API base URL (default ${DEFAULT_VK_API_BASE}; the emulator prints its own)
-
-options:
-  --group G     community id or screen name (also club123, https://vk.com/name)
-  --out DIR     snapshot directory
-  --rate N      requests per second for the token (default 3; 0 = unlimited)
-  --calls N     API calls per execute, 1..25 (default 25)
-  --in-flight N requests sent ahead while answers are still coming, 1..8 (default 3;
-                more helps when the API answers slower than the rate limit spaces requests)
-  --plain       do not use execute (plain groups.getMembers calls)
-  --quiet       no progress line
-  --help
-
-exit codes:
-  0    snapshot complete (or already complete in DIR)
-  1    unexpected error (a bug: please report it)
-  2    usage: bad arguments or VK_TOKEN missing
-  3    VK refused: bad/expired token (5), captcha (14), hidden members (15), unknown
-       community (100/125), closed community (203), deleted owner (18), quota (29)
-  4    network / API unavailable after bounded retries, or malformed answers (run again to resume)
-  5    snapshot directory problem (another pull in DIR, damaged files)
-  130  interrupted (Ctrl-C / SIGTERM): run the same command again to resume
-`;
-
-interface Args {
-  group?: string;
-  out?: string;
-  rate?: number;
-  calls?: number;
-  inFlight?: number;
-  plain: boolean;
-  quiet: boolean;
-  help: boolean;
+export async function main(argv: readonly string[], env: Env = process.env): Promise<number> {
+  const token = envText(env, 'VK_TOKEN') ?? '';
+  return runCommand(pullCommand, argv, (args) => pull(args, env, token), {
+    env,
+    redact: (s) => redact(s, token),
+    advice: (_e, code) =>
+      code === EXIT.NETWORK ? 'pull: the pull can be resumed: run the same command again.' : undefined,
+  });
 }
 
-class UsageError extends Error {}
-
-export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { plain: false, quiet: false, help: false };
-  const value = (i: number, name: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
-    return v;
-  };
-  const num = (v: string, name: string, min: number, max: number): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max)
-      throw new UsageError(`${name} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const eq = a.indexOf('=');
-    const [name, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
-    const take = (): string => {
-      if (inline !== undefined) return inline;
-      const v = value(i, name);
-      i++;
-      return v;
-    };
-    switch (name) {
-      case '--group':
-        args.group = take();
-        break;
-      case '--out':
-        args.out = take();
-        break;
-      case '--rate':
-        args.rate = num(take(), '--rate', 0, 1000);
-        break;
-      case '--calls':
-        args.calls = num(take(), '--calls', 1, 25);
-        if (!Number.isInteger(args.calls)) throw new UsageError('--calls must be a whole number');
-        break;
-      case '--in-flight':
-        args.inFlight = num(take(), '--in-flight', 1, 8);
-        if (!Number.isInteger(args.inFlight)) throw new UsageError('--in-flight must be a whole number');
-        break;
-      case '--plain':
-        args.plain = true;
-        break;
-      case '--quiet':
-        args.quiet = true;
-        break;
-      case '--help':
-      case '-h':
-        args.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
-    }
-  }
-  return args;
-}
-
-/** Exit code for an error. */
-export function exitCodeFor(e: unknown): number {
-  if (e instanceof UsageError) return EXIT.USAGE;
-  if (e instanceof AbortedError) return EXIT.INTERRUPTED;
-  if (e instanceof SnapshotError) return EXIT.SNAPSHOT;
-  if (e instanceof VkRetryExhaustedError) return EXIT.NETWORK;
-  if (e instanceof VkNetworkError) return EXIT.NETWORK;
-  if (e instanceof VkApiError) return EXIT.ACCESS;
-  // A malformed answer (unsorted, id-less or unconvertible members) is the API's fault too.
-  if (e instanceof VkError || e instanceof PagingError || e instanceof MemberConversionError)
-    return EXIT.NETWORK;
-  return EXIT.UNEXPECTED;
-}
-
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const token = env.VK_TOKEN ?? '';
+async function pull(args: Values<typeof pullCommand.spec.options>, env: Env, token: string): Promise<number> {
   const say = (s: string) => process.stderr.write(redact(s, token) + '\n');
-  let args: Args;
-  try {
-    args = parseArgs(argv);
-    if (args.help) {
-      process.stdout.write(USAGE);
-      return EXIT.OK;
-    }
-    if (!args.group) throw new UsageError('--group is required (a community id or screen name)');
-    normaliseGroupArg(args.group);
-  } catch (e) {
-    say(`error: ${(e as Error).message}\n\n${USAGE}`);
-    return EXIT.USAGE;
-  }
-  if (token.trim() === '') {
-    say(
-      'error: VK_TOKEN is not set. Export a VK access token (a user token: execute makes the pull 25× faster), e.g. `VK_TOKEN=... npm run pull -- --group apiclub`; to try the tool without VK, start the emulator (`npm run emulator`) and use the token and VK_API_BASE it prints.',
+  if (token === '') {
+    throw new EnvError(
+      'VK_TOKEN',
+      'VK_TOKEN is not set. Export a VK access token (a user token: execute makes the pull 25× faster), e.g. `VK_TOKEN=... npm run pull -- --group apiclub`; to try the tool without VK, start the emulator (`npm run emulator`) and use the token and VK_API_BASE it prints.',
     );
-    return EXIT.USAGE;
   }
-  const base =
-    env.VK_API_BASE && env.VK_API_BASE.trim() !== '' ? env.VK_API_BASE.trim() : DEFAULT_VK_API_BASE;
+  const base = envUrl(env, 'VK_API_BASE', DEFAULT_VK_API_BASE);
   // Default: where the notebooks look for this community (STUDY_SNAPSHOT's default with VK_GROUP).
-  const out =
-    args.out !== undefined
-      ? path.resolve(args.out)
-      : path.join(
-          findRepoRoot(),
-          'data',
-          'snapshots',
-          `vk-${args.group.trim().replace(/[^A-Za-z0-9_.-]/g, '_')}`,
-        );
+  const out = args.out !== undefined ? path.resolve(args.out) : vkSnapshotDir(findRepoRoot(), args.group);
 
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -186,12 +137,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 
   const tty = process.stderr.isTTY === true;
   let lastLine = 0;
+  let lineOpen = false;
   const onProgress = (p: PullProgress) => {
     if (args.quiet) return;
     const now = Date.now();
     const final = p.etaSec === 0;
-    if (tty) process.stderr.write(`\r${progressLine(p)}\x1b[K${final ? '\n' : ''}`);
-    else if (final || now - lastLine >= 2000) {
+    if (tty) {
+      process.stderr.write(`\r${progressLine(p)}\x1b[K${final ? '\n' : ''}`);
+      lineOpen = !final;
+    } else if (final || now - lastLine >= 2000) {
       process.stderr.write(progressLine(p) + '\n');
       lastLine = now;
     }
@@ -204,7 +158,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       out,
       rateLimit: args.rate,
       callsPerExecute: args.calls,
-      inFlight: args.inFlight,
+      inFlight: args['in-flight'],
       mode: args.plain ? 'plain' : 'auto',
       signal: controller.signal,
       onProgress,
@@ -225,31 +179,19 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     process.stdout.write(redact(lines.join('\n'), token) + '\n');
     return EXIT.OK;
   } catch (e) {
-    const code = exitCodeFor(e);
-    if (code === EXIT.INTERRUPTED) {
-      say(`\npull: interrupted; what was written is kept in ${out} — run the same command again to resume.`);
-    } else {
-      const msg = e instanceof Error ? e.message : String(e);
-      say(`\nerror: ${msg}`);
-      if (code === EXIT.NETWORK) say(`pull: the pull can be resumed: run the same command again.`);
-      if (code === EXIT.UNEXPECTED && e instanceof Error && e.stack) say(e.stack);
+    if (lineOpen) process.stderr.write('\n');
+    if (e instanceof AbortedError) {
+      say(`pull: interrupted; what was written is kept in ${out} — run the same command again to resume.`);
+      return EXIT.INTERRUPTED;
     }
-    return code;
+    throw e;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
 }
 
-// Run when executed directly or through scripts/run-cli.js (which require()s this file).
-if (require.main === module || path.resolve(process.argv[1] ?? '') === __filename) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`error: ${redact(String(e), process.env.VK_TOKEN ?? '')}\n`);
-      process.exitCode = EXIT.UNEXPECTED;
-    },
-  );
-}
+if (require.main === module)
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });

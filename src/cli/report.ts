@@ -1,85 +1,92 @@
 /**
  * `npm run report [-- --only 02-status,03-activity-time] [--out DIR] [--notebooks DIR] [--timeout S]`
  * Runs the study's notebooks headless into an offline HTML report and prints its path.
- * Exit codes: 0 done; 1 a notebook failed (message names notebook, cell, error);
- * 2 bad arguments, parameters or setup; 130 interrupted (SIGINT/SIGTERM).
  */
-import * as path from 'path';
-import { findRepoRoot } from '../report/params';
+import * as path from 'node:path';
 import {
   DEFAULT_CELL_TIMEOUT_S,
   NotebookFailedError,
   ReportInterruptedError,
   runReport,
 } from '../report/runner';
+import { envInt, type Env } from '../util/env';
+import { findRepoRoot } from '../util/repo-root';
+import { EXIT, defineCommand, runMain, wholeNumber, type Values } from './command';
 
-interface Args {
+export const reportCommand = defineCommand({
+  name: 'report',
+  synopsis: '[--only NB[,NB...]] [--out DIR] [--notebooks DIR] [--timeout SECONDS]',
+  about:
+    'Runs the notebooks in order, headless, into an offline HTML report (default reports/) and prints its path.',
+  options: {
+    only: {
+      type: 'string',
+      value: 'NB[,NB...]',
+      multiple: true,
+      help: 'run only these notebooks (names without .ipynb, e.g. 02-status), still in order; repeatable',
+    },
+    out: { type: 'string', value: 'DIR', help: 'report folder (default reports/)' },
+    notebooks: {
+      type: 'string',
+      value: 'DIR',
+      help: 'folder of NN-name.ipynb notebooks (default notebooks/)',
+    },
+    timeout: {
+      type: 'string',
+      value: 'SECONDS',
+      read: wholeNumber({ min: 1 }),
+      help: `seconds a single cell may run (default STUDY_CELL_TIMEOUT, else ${DEFAULT_CELL_TIMEOUT_S})`,
+    },
+  },
+  sections: [
+    {
+      title: 'environment',
+      lines: ['the study parameters of environment.md (STUDY_*, VK_*, AUDIT_*, MODEL_*)'],
+    },
+  ],
+  exits: [
+    [EXIT.OK, 'report written'],
+    [
+      EXIT.FAILED,
+      'a notebook failed (the message names the notebook, the cell and the error),\nor an unexpected error; the previous report is unchanged',
+    ],
+    [EXIT.USAGE, 'bad arguments, parameters or setup (the message says what to run)'],
+    [EXIT.INTERRUPTED, 'interrupted (Ctrl-C / SIGTERM); the previous report is unchanged'],
+  ],
+  errors: [
+    [NotebookFailedError, EXIT.FAILED],
+    [ReportInterruptedError, EXIT.INTERRUPTED],
+  ],
+});
+
+export interface ReportArgs {
   only: string[];
   out?: string;
   notebooks?: string;
   timeout: number;
 }
 
-const USAGE =
-  'usage: npm run report [-- --only NB[,NB...]] [--out DIR] [--notebooks DIR] [--timeout SECONDS]';
-
-export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Args {
-  const envTimeout = env.STUDY_CELL_TIMEOUT?.trim();
-  const args: Args = { only: [], timeout: envTimeout ? Number(envTimeout) : DEFAULT_CELL_TIMEOUT_S };
-  if (!Number.isInteger(args.timeout) || args.timeout <= 0) {
-    throw new Error(`STUDY_CELL_TIMEOUT="${envTimeout}" is not a positive whole number of seconds.`);
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value. ${USAGE}`);
-      return v;
-    };
-    switch (a) {
-      case '--only':
-        args.only.push(
-          ...value()
-            .split(',')
-            .map((s) => s.trim().replace(/\.ipynb$/, ''))
-            .filter(Boolean),
-        );
-        break;
-      case '--out':
-        args.out = value();
-        break;
-      case '--notebooks':
-        args.notebooks = value();
-        break;
-      case '--timeout': {
-        const t = Number(value());
-        if (!Number.isInteger(t) || t <= 0)
-          throw new Error(`--timeout must be a positive whole number of seconds. ${USAGE}`);
-        args.timeout = t;
-        break;
-      }
-      case '-h':
-      case '--help':
-        console.log(USAGE);
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown argument "${a}". ${USAGE}`);
-    }
-  }
+function reportArgs(v: Values<typeof reportCommand.spec.options>, env: Env): ReportArgs {
+  const args: ReportArgs = {
+    only: v.only.flatMap((list) =>
+      list
+        .split(',')
+        .map((s) => s.trim().replace(/\.ipynb$/, ''))
+        .filter(Boolean),
+    ),
+    timeout: v.timeout ?? envInt(env, 'STUDY_CELL_TIMEOUT', { default: DEFAULT_CELL_TIMEOUT_S, min: 1 }),
+  };
+  if (v.out !== undefined) args.out = v.out;
+  if (v.notebooks !== undefined) args.notebooks = v.notebooks;
   return args;
 }
 
-async function main(): Promise<number> {
-  let args: Args;
-  let root: string;
-  try {
-    args = parseArgs(process.argv.slice(2));
-    root = findRepoRoot();
-  } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
-    return 2;
-  }
+export function parseArgs(argv: readonly string[], env: Env = process.env): ReportArgs {
+  return reportArgs(reportCommand.parse(argv), env);
+}
+
+async function report(args: ReportArgs): Promise<number> {
+  const root = findRepoRoot();
   // Ctrl-C / SIGTERM: stop the running notebook and remove the half-built report.
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -98,28 +105,23 @@ async function main(): Promise<number> {
       cellTimeoutSeconds: args.timeout,
     });
     console.log(`report written in ${result.seconds.toFixed(1)} s: ${result.index}`);
-    return 0;
+    return EXIT.OK;
   } catch (err) {
     if (err instanceof ReportInterruptedError) {
       console.error('Interrupted: no report was written; the previous report (if any) is unchanged.');
-      return 130;
+      return EXIT.INTERRUPTED;
     }
-    if (err instanceof NotebookFailedError) {
-      console.error(`error: ${err.message}`);
-      console.error('No report was written; the previous report (if any) is unchanged.');
-      return 1;
-    }
-    console.error(`error: ${(err as Error).message}`);
-    return 2;
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module)
+  runMain(reportCommand, (v) => report(reportArgs(v, process.env)), {
+    advice: (e) =>
+      e instanceof NotebookFailedError
+        ? 'No report was written; the previous report (if any) is unchanged.'
+        : undefined,
+  });

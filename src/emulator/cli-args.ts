@@ -1,4 +1,5 @@
 /** Command-line arguments of `npm run emulator` (src/cli/emulator.ts), parsed without side effects. */
+import { EXIT, defineCommand, wholeNumber, type Values } from '../cli/command';
 
 export interface CliOptions {
   port: number;
@@ -8,40 +9,71 @@ export interface CliOptions {
   maxResponseBytes: number;
 }
 
-export const USAGE =
-  'usage: npm run emulator -- [--port N] [--members N] [--seed N] [--rate-limit N] [--max-response-bytes N]';
+// Defaults: a 100k community (fast to start; the study's size is --members 2500000),
+// VK's user-token limit of 3 requests/s and VK's 5 MB execute answer limit.
+const DEFAULTS: CliOptions = {
+  port: 0,
+  members: 100_000,
+  seed: 1,
+  rateLimitPerSecond: 3,
+  maxResponseBytes: 5 * 1024 * 1024,
+};
+
+export const emulatorCommand = defineCommand({
+  name: 'emulator',
+  synopsis: '[--port N] [--members N] [--seed N] [--rate-limit N] [--max-response-bytes N]',
+  about: `Serves a synthetic VK community on 127.0.0.1 and prints one JSON line with base, group_id,
+screen_name and token (a local fake token), then serves until Ctrl-C / SIGTERM.
+Pull from it: VK_API_BASE=<base> VK_TOKEN=<token> npm run pull -- --group <screen_name>`,
+  options: {
+    port: {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 0, max: 65535 }),
+      help: 'port on 127.0.0.1 (default 0: any free port)',
+    },
+    members: {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 1 }),
+      help: `members of the synthetic community (default ${DEFAULTS.members}; the study's size is 2500000)`,
+    },
+    seed: {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 0 }),
+      help: `generator seed (default ${DEFAULTS.seed})`,
+    },
+    'rate-limit': {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 0 }),
+      help: `requests per second per token, as VK limits them (default ${DEFAULTS.rateLimitPerSecond}; 0 = unlimited)`,
+    },
+    'max-response-bytes': {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 1 }),
+      help: "largest execute answer before VK's error 13 (default 5 MB)",
+    },
+  },
+  exits: [
+    [EXIT.OK, 'stopped by Ctrl-C / SIGTERM'],
+    [EXIT.FAILED, 'could not start or stop the server (e.g. the port is taken)'],
+    [EXIT.USAGE, 'usage: bad arguments'],
+  ],
+});
 
 export function parseEmulatorArgs(argv: readonly string[]): CliOptions {
-  // Defaults: a 100k community (fast to start; the study's size is --members 2500000),
-  // VK's user-token limit of 3 requests/s and VK's 5 MB execute answer limit.
-  const out: CliOptions = {
-    port: 0,
-    members: 100_000,
-    seed: 1,
-    rateLimitPerSecond: 3,
-    maxResponseBytes: 5 * 1024 * 1024,
+  return emulatorOptions(emulatorCommand.parse(argv));
+}
+
+export function emulatorOptions(v: Values<typeof emulatorCommand.spec.options>): CliOptions {
+  return {
+    port: v.port ?? DEFAULTS.port,
+    members: v.members ?? DEFAULTS.members,
+    seed: v.seed ?? DEFAULTS.seed,
+    rateLimitPerSecond: v['rate-limit'] ?? DEFAULTS.rateLimitPerSecond,
+    maxResponseBytes: v['max-response-bytes'] ?? DEFAULTS.maxResponseBytes,
   };
-  const names: Record<string, keyof CliOptions> = {
-    '--port': 'port',
-    '--members': 'members',
-    '--seed': 'seed',
-    '--rate-limit': 'rateLimitPerSecond',
-    '--max-response-bytes': 'maxResponseBytes',
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    const key = names[flag];
-    if (!key) throw new Error(`unknown argument "${arg}". ${USAGE}`);
-    const raw = inline ?? argv[++i];
-    if (raw === undefined) throw new Error(`${flag} needs a value. ${USAGE}`);
-    const value = Number(raw.replace(/_/g, ''));
-    if (!Number.isInteger(value) || value < 0)
-      throw new Error(`${flag} must be a whole number >= 0, got "${raw}"`);
-    if (key === 'members' && value < 1) throw new Error(`--members must be at least 1, got "${raw}"`);
-    if (key === 'maxResponseBytes' && value < 1)
-      throw new Error(`--max-response-bytes must be at least 1, got "${raw}"`);
-    out[key] = value;
-  }
-  return out;
 }

@@ -12,13 +12,10 @@ import { formatMultiplier, formatPercent, type Finding, type PopulationEffect } 
 import type { NameEffect } from './names';
 import { levelCounts, type FollowerTable } from './prepare';
 import type { Verdict } from './verdict';
+import { escapeHtml } from '../util/html';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 const pct = (part: number, whole: number, digits = 1): string => `${((100 * part) / whole).toFixed(digits)}%`;
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 /** A plain HTML table; cells are text (escaped). */
 export function htmlTable(
@@ -233,4 +230,66 @@ export function learnedMarkdown(
       "(age, activity, the account's content) can stand behind any of them.*",
   ];
   return lines.join('\n');
+}
+
+/** The headline of notebook 05: how many effects are clear, the largest, and whether the fit can be trusted. */
+export function followerHeadline(
+  learned: { clear: Finding[]; unclear: PopulationEffect[] },
+  verdict: Verdict,
+): string {
+  const n = learned.clear.length + learned.unclear.length;
+  const largest = learned.clear[0]?.effect;
+  const names = (status: (c: Verdict['checks'][number]) => boolean): string =>
+    verdict.checks
+      .filter(status)
+      .map((c) => c.name)
+      .join(', ');
+  return (
+    `${learned.clear.length} of ${n} trait effects are clearly non-zero` +
+    (largest
+      ? `; the largest: ${largest.predictorLabel} ${largest.level} (${formatPercent(largest.q50)} expected followers)`
+      : '') +
+    (verdict.checks.every((c) => c.status === 'pass')
+      ? '; all convergence checks pass.'
+      : verdict.ok
+        ? `; convergence checks pass with a caveat on ${names((c) => c.status === 'warn')}.`
+        : `; convergence checks fail: ${names((c) => !c.ok)} (see the notebook).`)
+  );
+}
+
+/** The items of notebook 05's summary on the index page (after the data source). */
+export function followerSummaryItems(x: {
+  table: Pick<FollowerTable, 'nRows' | 'names'>;
+  settings: { chains: number; iter: number; warmup: number };
+  cache: Pick<CacheOutcome, 'status' | 'seconds'>;
+  verdict: Verdict;
+  learned: { clear: Finding[] };
+  truth: TruthComparison | null;
+}): { label: string; value: string }[] {
+  return [
+    {
+      label: 'profiles modelled',
+      value: `${fmt(x.table.nRows)} live profiles, ${x.table.names.levels.length} name levels`,
+    },
+    {
+      label: 'fit',
+      value: `${x.settings.chains} chains × ${x.settings.iter} iterations (${x.settings.warmup} warmup); ${x.cache.status === 'hit' ? 'from the cache' : `${x.cache.seconds.toFixed(0)} s`}`,
+    },
+    {
+      label: 'diagnostics',
+      value: x.verdict.checks.map((c) => `${c.name} ${c.status === 'warn' ? 'caveat' : c.status}`).join(', '),
+    },
+    ...x.learned.clear.slice(0, 4).map((f) => ({
+      label: `${f.effect.predictorLabel}: ${f.effect.level}`,
+      value: `${formatPercent(f.effect.q50)} expected followers`,
+    })),
+    ...(x.truth
+      ? [
+          {
+            label: 'truth coverage (95% intervals)',
+            value: `population ${x.truth.population.covered}/${x.truth.population.n}, names ${x.truth.names.covered}/${x.truth.names.n}`,
+          },
+        ]
+      : []),
+  ];
 }

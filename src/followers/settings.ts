@@ -12,8 +12,9 @@
  *   MODEL_MIN_NAME_COUNT  first names with fewer rows are pooled into "(other)" (default 5; 1 = no pooling)
  *   MODEL_CACHE_DIR       where fits are cached (default <repo>/data/cache; "off" disables the cache)
  */
-import * as os from 'os';
-import * as path from 'path';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { EnvError, envInt, envPath, formatSettings, type Env } from '../util/env';
 import { DEFAULT_MIN_NAME_COUNT } from './prepare';
 
 /**
@@ -38,56 +39,44 @@ export interface FollowerSettings {
   cacheDir: string | null;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function intVar(
-  env: Env,
-  name: string,
-  fallback: number | undefined,
-  min: number,
-  max: number,
-): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const text = raw.trim().replace(/_/g, '');
-  if (!/^\d+$/.test(text)) {
-    throw new Error(
-      `${name}="${raw}" is not a whole number: set ${name} to an integer in ${min} … ${max} or unset it (default ${fallback ?? 'none'}).`,
-    );
-  }
-  const v = Number(text);
-  if (v < min || v > max)
-    throw new Error(`${name}=${raw} is out of range: use ${min} … ${max} (default ${fallback ?? 'none'}).`);
-  return v;
-}
-
 /** Reads the settings; every bad value is an error naming the variable and the fix. */
 export function followerSettings(env: Env = process.env, repoRoot: string): FollowerSettings {
-  const chains = intVar(env, 'MODEL_CHAINS', DEFAULT_CHAINS, 1, 64) as number;
-  const iter = intVar(env, 'MODEL_ITER', DEFAULT_ITER, 20, 1_000_000) as number;
-  const warmup = intVar(env, 'MODEL_WARMUP', Math.floor(iter / 2), 0, 1_000_000) as number;
+  const chains = envInt(env, 'MODEL_CHAINS', { default: DEFAULT_CHAINS, min: 1, max: 64 });
+  const iter = envInt(env, 'MODEL_ITER', { default: DEFAULT_ITER, min: 20, max: 1_000_000 });
+  const warmup = envInt(env, 'MODEL_WARMUP', {
+    default: Math.floor(iter / 2),
+    defaultText: 'MODEL_ITER / 2',
+    min: 0,
+    max: 1_000_000,
+  });
   if (warmup >= iter) {
-    throw new Error(
+    throw new EnvError(
+      'MODEL_WARMUP',
       `MODEL_WARMUP=${warmup} must be smaller than MODEL_ITER=${iter}, so that draws are kept after warmup.`,
     );
   }
-  const seed = intVar(env, 'MODEL_SEED', DEFAULT_MODEL_SEED, 0, 2 ** 31 - 1) as number;
-  const cores = intVar(
-    env,
-    'MODEL_CORES',
-    Math.max(1, Math.min(chains, os.availableParallelism())),
-    1,
-    256,
-  ) as number;
-  const maxRows = intVar(env, 'MODEL_MAX_ROWS', undefined, 1, 1e9);
-  const minNameCount = intVar(env, 'MODEL_MIN_NAME_COUNT', DEFAULT_MIN_NAME_COUNT, 1, 1e9) as number;
-  const cacheRaw = env.MODEL_CACHE_DIR?.trim();
-  const cacheDir =
-    cacheRaw === 'off'
-      ? null
-      : cacheRaw
-        ? path.resolve(repoRoot, cacheRaw)
-        : path.join(repoRoot, 'data', 'cache');
+  const seed = envInt(env, 'MODEL_SEED', { default: DEFAULT_MODEL_SEED, min: 0, max: 2 ** 31 - 1 });
+  const cores = envInt(env, 'MODEL_CORES', {
+    default: Math.max(1, Math.min(chains, os.availableParallelism())),
+    min: 1,
+    max: 256,
+  });
+  const maxRows = envInt(env, 'MODEL_MAX_ROWS', {
+    default: undefined,
+    defaultText: 'all rows',
+    min: 1,
+    max: 1e9,
+  });
+  const minNameCount = envInt(env, 'MODEL_MIN_NAME_COUNT', {
+    default: DEFAULT_MIN_NAME_COUNT,
+    min: 1,
+    max: 1e9,
+  });
+  const cacheDir = envPath(env, 'MODEL_CACHE_DIR', {
+    base: repoRoot,
+    default: path.join(repoRoot, 'data', 'cache'),
+    off: 'off',
+  });
   return { chains, iter, warmup, seed, cores, maxRows, minNameCount, cacheDir };
 }
 
@@ -97,20 +86,22 @@ export function formatFollowerSettings(
   repoRoot: string,
   env: Env = process.env,
 ): string {
-  const mark = (name: string): string =>
-    env[name] === undefined || env[name]?.trim() === '' ? '  (default)' : '';
   const rel = (p: string): string => {
     const r = path.relative(repoRoot, p);
     return r.startsWith('..') ? p : r;
   };
-  return [
-    `MODEL_CHAINS          = ${s.chains}${mark('MODEL_CHAINS')}`,
-    `MODEL_ITER            = ${s.iter}${mark('MODEL_ITER')}`,
-    `MODEL_WARMUP          = ${s.warmup}${mark('MODEL_WARMUP')}`,
-    `MODEL_SEED            = ${s.seed}${mark('MODEL_SEED')}`,
-    `MODEL_CORES           = ${s.cores}${mark('MODEL_CORES')}`,
-    `MODEL_MAX_ROWS        = ${s.maxRows ?? 'all rows'}${mark('MODEL_MAX_ROWS')}`,
-    `MODEL_MIN_NAME_COUNT  = ${s.minNameCount}${mark('MODEL_MIN_NAME_COUNT')}`,
-    `MODEL_CACHE_DIR       = ${s.cacheDir === null ? 'off' : rel(s.cacheDir)}${mark('MODEL_CACHE_DIR')}`,
-  ].join('\n');
+  return formatSettings(
+    [
+      ['MODEL_CHAINS', s.chains],
+      ['MODEL_ITER', s.iter],
+      ['MODEL_WARMUP', s.warmup],
+      ['MODEL_SEED', s.seed],
+      ['MODEL_CORES', s.cores],
+      ['MODEL_MAX_ROWS', s.maxRows ?? 'all rows'],
+      ['MODEL_MIN_NAME_COUNT', s.minNameCount],
+      ['MODEL_CACHE_DIR', s.cacheDir === null ? 'off' : rel(s.cacheDir)],
+    ],
+    env,
+    { width: 22 },
+  );
 }

@@ -2,9 +2,10 @@
  * reports/index.html: title, date, data source, and per notebook its computed summary and
  * a link. Pure HTML with inline CSS and no scripts, so it is offline by construction.
  */
-import type { DataSource } from './manifest';
-import { sourceBannerHtml } from './manifest';
-import type { NotebookSummary } from './summary';
+import type { DataSource } from '../notebook/source';
+import { sourceBannerHtml } from '../notebook/source';
+import type { NotebookSummary } from '../notebook/summary';
+import { escapeHtml } from '../util/html';
 
 export interface IndexEntry {
   /** File name without extension, e.g. "02-status". */
@@ -24,14 +25,6 @@ export interface IndexPage {
   entries: IndexEntry[];
   totalSeconds: number;
 }
-
-export const escapeHtml = (s: string): string =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 
 function entryHtml(e: IndexEntry): string {
   const s = e.summary;

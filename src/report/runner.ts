@@ -10,10 +10,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { extractErrorMessage, firstSourceLine, parseCellErrorRecord } from './cell-error';
 import { notebookTitle, renderIndex, type IndexEntry } from './index-page';
-import { describeSource, readManifestIfPresent } from './manifest';
+import { describeSource, readManifestIfPresent } from '../notebook/source';
 import { NBCONVERT_HOOK_PY } from './nbconvert-hook';
-import { studyParams, type Env } from './params';
-import { readSummary } from './summary';
+import { studyParams } from '../notebook/params';
+import { readSummary } from '../notebook/summary';
+import type { Env } from '../util/env';
+import { SetupError } from '../util/errors';
 import { makeStagingDir, swapIntoPlace } from './swap';
 import { writeFileAtomic } from '../util/atomic-write';
 import { containsSecret, redact, secretValues } from './secrets';
@@ -71,7 +73,7 @@ export class NotebookFailedError extends Error {
 
 /** The study's notebooks, `NN-name.ipynb`, in order. */
 export function listNotebooks(dir: string): string[] {
-  if (!fs.existsSync(dir)) throw new Error(`notebook folder ${dir} does not exist.`);
+  if (!fs.existsSync(dir)) throw new SetupError(`notebook folder ${dir} does not exist.`);
   return fs
     .readdirSync(dir)
     .filter((f) => /^\d\d-[\w-]+\.ipynb$/.test(f))
@@ -86,19 +88,19 @@ export function jupyterPath(repoRoot: string): string {
 /** Checks the project-local tslab kernelspec that `npm run setup` registers. */
 export function checkKernel(repoRoot: string, jupyter: string): void {
   if (!fs.existsSync(jupyter)) {
-    throw new Error(
+    throw new SetupError(
       `${jupyter} not found: Jupyter is not installed. Run \`npm run setup\` (installs jupyter-nbconvert, jupyter-client, python3-ipykernel from Debian).`,
     );
   }
   const spec = path.join(jupyterPath(repoRoot), 'kernels', 'tslab', 'kernel.json');
   if (!fs.existsSync(spec)) {
-    throw new Error(
+    throw new SetupError(
       `the tslab kernel is not registered for this project (${path.relative(repoRoot, spec)} missing): run \`npm run setup\`.`,
     );
   }
   const argv0 = (JSON.parse(fs.readFileSync(spec, 'utf8')) as { argv: string[] }).argv[0];
   if (!path.isAbsolute(argv0) || !fs.existsSync(argv0)) {
-    throw new Error(
+    throw new SetupError(
       `the tslab kernelspec points at "${argv0}", which does not exist (repository moved?): run \`npm run setup\` again.`,
     );
   }
@@ -230,10 +232,10 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
   if (opts.only && opts.only.length) {
     const unknown = opts.only.filter((n) => !names.includes(n));
     if (unknown.length)
-      throw new Error(`unknown notebook(s): ${unknown.join(', ')}; available: ${names.join(', ')}.`);
+      throw new SetupError(`unknown notebook(s): ${unknown.join(', ')}; available: ${names.join(', ')}.`);
     names = names.filter((n) => opts.only!.includes(n));
   }
-  if (names.length === 0) throw new Error(`no NN-name.ipynb notebooks in ${notebooksDir}.`);
+  if (names.length === 0) throw new SetupError(`no NN-name.ipynb notebooks in ${notebooksDir}.`);
 
   const secrets = secretValues(env);
   const staging = makeStagingDir(outDir);

@@ -3,11 +3,11 @@
  * reaches the kernels (notebook 01 needs it), so a careless cell could print it: the runner
  * redacts it from messages and refuses to publish a page that contains it.
  */
-import type { Env } from './params';
+import { envText, type Env } from '../util/env';
 
 /** Secret values from the environment worth searching for (very short values would match by chance). */
 export function secretValues(env: Env): string[] {
-  const token = env.VK_TOKEN?.trim();
+  const token = envText(env, 'VK_TOKEN');
   return token && token.length >= 8 ? [token] : [];
 }
 

@@ -6,7 +6,6 @@
  * <script>Plotly.newPlot(...)</script>. Nothing is fetched from the network.
  */
 import * as fs from 'fs';
-import { countFigureShown } from '../report/summary';
 import type { Figure } from './theme';
 
 /** The one output sink we need from tslab's `display` (injected in tests). */
@@ -14,9 +13,12 @@ export interface HtmlSink {
   html(s: string): void;
 }
 
+// Kept on globalThis, not in this module: a kernel may load this module through different
+// paths, and one kernel = one notebook.
 const STATE = Symbol.for('vk-audience-study.plotlyState');
 interface PlotlyState {
   inlined: boolean;
+  /** Figures shown so far in this kernel (the notebook's summary reports it). */
   next: number;
 }
 type StateHost = { [STATE]?: PlotlyState };
@@ -86,8 +88,12 @@ export function showFigure(fig: Figure, sink: HtmlSink = tslabDisplay()): string
   }
   const id = `study-fig-${process.pid}-${s.next++}`;
   sink.html(figureHtml(fig, id));
-  countFigureShown();
   return id;
+}
+
+/** How many figures this kernel has shown. */
+export function figuresShown(): number {
+  return state().next;
 }
 
 /** For tests and for a kernel restarted in-process: forget that plotly.js was inlined. */

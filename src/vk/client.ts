@@ -15,9 +15,11 @@ import * as https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { AbortedError, realClock, type Clock } from './clock';
 import {
+  VK_ERROR,
   VkApiError,
   VkCaptchaError,
   VkError,
+  VkExecuteError,
   VkNetworkError,
   VkResponseError,
   VkRetryExhaustedError,
@@ -126,9 +128,9 @@ export function interpretAnswer(method: string, status: number, body: string, to
   if (!isObject(json)) return new VkResponseError(method, 'the answer is not a JSON object');
   if (isObject(json.error)) {
     const err = json.error;
-    const code = typeof err.error_code === 'number' ? err.error_code : 1;
+    const code = typeof err.error_code === 'number' ? err.error_code : VK_ERROR.UNKNOWN;
     const msg = typeof err.error_msg === 'string' ? err.error_msg : 'no message';
-    if (code === 14) return new VkCaptchaError(method, msg, token);
+    if (code === VK_ERROR.CAPTCHA) return new VkCaptchaError(method, msg, token);
     return new VkApiError(code, method, msg, {
       token,
       subcode: typeof err.error_subcode === 'number' ? err.error_subcode : undefined,
@@ -141,10 +143,10 @@ export function interpretAnswer(method: string, status: number, body: string, to
   if (Array.isArray(json.execute_errors) && json.execute_errors.length > 0) {
     const first = json.execute_errors[0];
     if (isObject(first)) {
-      const code = typeof first.error_code === 'number' ? first.error_code : 1;
+      const code = typeof first.error_code === 'number' ? first.error_code : VK_ERROR.UNKNOWN;
       const inner = typeof first.method === 'string' ? first.method : 'inner call';
       const msg = typeof first.error_msg === 'string' ? first.error_msg : 'no message';
-      return new VkApiError(code, `${method} → ${inner}`, msg, { token });
+      return new VkExecuteError(code, method, inner, msg, token);
     }
   }
   return json.response;
@@ -270,7 +272,9 @@ export class VkClient {
     const exp = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** (attempt - 1));
     const jittered = exp * (0.5 + 0.5 * this.random());
     // Error 6: the server says we are too fast; wait at least a whole window (vk-io).
-    return e instanceof VkApiError && e.code === 6 ? Math.max(jittered, this.opts.windowMs) : jittered;
+    return e instanceof VkApiError && e.code === VK_ERROR.TOO_MANY_REQUESTS
+      ? Math.max(jittered, this.opts.windowMs)
+      : jittered;
   }
 
   /**
@@ -292,7 +296,7 @@ export class VkClient {
       if (!out.retryable) throw out;
       if (attempt >= this.opts.maxAttempts) throw new VkRetryExhaustedError(method, attempt, out);
       const delayMs = this.backoff(attempt, out);
-      if (out instanceof VkApiError && out.code === 6) this.limiter.pause(delayMs);
+      if (out instanceof VkApiError && out.code === VK_ERROR.TOO_MANY_REQUESTS) this.limiter.pause(delayMs);
       const reason = reasonOf(out);
       this.stats.retries++;
       this.stats.retriesByReason[reason] = (this.stats.retriesByReason[reason] ?? 0) + 1;

@@ -7,29 +7,46 @@
  * (VK's error_msg, a socket error) is passed through `redact`.
  */
 
+import { VK_ERROR } from './error-codes';
+
 export { VK_ERROR, type VkErrorCode } from './error-codes';
 
 /** Transient server-side conditions: retried with backoff (bounded). */
-export const RETRYABLE_VK_CODES: ReadonlySet<number> = new Set([6, 9, 10]);
+export const RETRYABLE_VK_CODES: ReadonlySet<number> = new Set([
+  VK_ERROR.TOO_MANY_REQUESTS,
+  VK_ERROR.FLOOD_CONTROL,
+  VK_ERROR.INTERNAL,
+]);
 
 const HINTS: Record<number, string> = {
-  5: 'the token in VK_TOKEN is invalid or expired: get a new user access token and set VK_TOKEN again',
-  6: 'too many requests per second for this token: the client slows down and retries',
-  9: 'VK flood control: too many identical requests; the client waits and retries',
-  10: 'VK internal server error: the client retries',
-  12: 'the execute script did not compile (a bug in this tool: please report it)',
-  13: 'the execute answer was too big or the script failed: the pull asks for fewer members per request',
-  14: 'VK wants a captcha for this token: open vk.com in a browser as the token owner, wait a few minutes, then run the same command again (the pull resumes)',
-  15: "access denied: the community hides its member list (or this token may not see it); only its administrators can list members — use an administrator's token",
-  17: 'VK requires validation of the account that owns the token: log in on vk.com in a browser, complete the check, then get a new token',
-  18: 'the page that owns the token is deleted or banned: use a token of an active account',
-  28: 'application authorization failed: this token (e.g. a service token) may not call this method',
-  29: 'the daily quota for this method is used up for this token: try again tomorrow (the pull resumes where it stopped)',
-  30: 'the profile is private',
-  100: 'a parameter was rejected: check --group (a numeric id or a screen name such as "apiclub")',
-  113: 'invalid user id',
-  125: 'no community with this id or screen name: check --group',
-  203: 'access to the community is denied: it is closed or private; use a token of one of its members or administrators',
+  [VK_ERROR.AUTH_FAILED]:
+    'the token in VK_TOKEN is invalid or expired: get a new user access token and set VK_TOKEN again',
+  [VK_ERROR.TOO_MANY_REQUESTS]:
+    'too many requests per second for this token: the client slows down and retries',
+  [VK_ERROR.FLOOD_CONTROL]: 'VK flood control: too many identical requests; the client waits and retries',
+  [VK_ERROR.INTERNAL]: 'VK internal server error: the client retries',
+  [VK_ERROR.EXECUTE_COMPILE]: 'the execute script did not compile (a bug in this tool: please report it)',
+  [VK_ERROR.EXECUTE_RUNTIME]:
+    'the execute answer was too big or the script failed: the pull asks for fewer members per request',
+  [VK_ERROR.CAPTCHA]:
+    'VK wants a captcha for this token: open vk.com in a browser as the token owner, wait a few minutes, then run the same command again (the pull resumes)',
+  [VK_ERROR.ACCESS_DENIED]:
+    "access denied: the community hides its member list (or this token may not see it); only its administrators can list members — use an administrator's token",
+  [VK_ERROR.VALIDATION_REQUIRED]:
+    'VK requires validation of the account that owns the token: log in on vk.com in a browser, complete the check, then get a new token',
+  [VK_ERROR.USER_DELETED]:
+    'the page that owns the token is deleted or banned: use a token of an active account',
+  [VK_ERROR.APP_AUTH_FAILED]:
+    'application authorization failed: this token (e.g. a service token) may not call this method',
+  [VK_ERROR.RATE_LIMIT_REACHED]:
+    'the daily quota for this method is used up for this token: try again tomorrow (the pull resumes where it stopped)',
+  [VK_ERROR.PRIVATE_PROFILE]: 'the profile is private',
+  [VK_ERROR.INVALID_PARAM]:
+    'a parameter was rejected: check --group (a numeric id or a screen name such as "apiclub")',
+  [VK_ERROR.INVALID_USER_ID]: 'invalid user id',
+  [VK_ERROR.INVALID_GROUP_ID]: 'no community with this id or screen name: check --group',
+  [VK_ERROR.GROUP_ACCESS_DENIED]:
+    'access to the community is denied: it is closed or private; use a token of one of its members or administrators',
 };
 
 export function hintFor(code: number): string {
@@ -56,7 +73,7 @@ export abstract class VkError extends Error {
   }
 }
 
-/** VK answered `{"error": …}` (or an `execute_errors` entry). */
+/** VK answered `{"error": …}`. */
 export class VkApiError extends VkError {
   readonly code: number;
   readonly subcode: number | undefined;
@@ -67,10 +84,10 @@ export class VkApiError extends VkError {
     code: number,
     method: string,
     vkMessage: string,
-    opts: { subcode?: number; token?: string } = {},
+    opts: { subcode?: number; token?: string; where?: string } = {},
   ) {
     const safe = redact(vkMessage, opts.token).slice(0, 300);
-    super(`VK API error ${code} in ${method}: ${safe} — ${hintFor(code)}`, method);
+    super(`VK API error ${code} in ${opts.where ?? method}: ${safe} — ${hintFor(code)}`, method);
     this.code = code;
     this.subcode = opts.subcode;
     this.vkMessage = safe;
@@ -79,11 +96,24 @@ export class VkApiError extends VkError {
   }
 }
 
+/**
+ * A call inside `execute` failed (VK's `execute_errors`): the answer is unusable for paging.
+ * `method` is the request (`execute`), `innerMethod` the failed call, `code` its error, so
+ * code-based handling (retry 6/9/10, stop on 15/125…) applies as to a plain call.
+ */
+export class VkExecuteError extends VkApiError {
+  readonly innerMethod: string;
+  constructor(code: number, method: string, innerMethod: string, vkMessage: string, token?: string) {
+    super(code, method, vkMessage, { token, where: `${innerMethod} inside ${method}` });
+    this.innerMethod = innerMethod;
+  }
+}
+
 /** Captcha (error 14): never retried automatically; the user has to act. */
 export class VkCaptchaError extends VkApiError {
   override readonly retryable = false;
   constructor(method: string, vkMessage: string, token?: string) {
-    super(14, method, vkMessage, { token });
+    super(VK_ERROR.CAPTCHA, method, vkMessage, { token });
   }
 }
 

@@ -34,7 +34,7 @@ import {
   type ClientStats,
   type RetryInfo,
 } from './client';
-import { VkApiError, VkNetworkError, VkResponseError, VkRetryExhaustedError } from './errors';
+import { VkApiError, VkExecuteError, VkNetworkError, VkResponseError, VkRetryExhaustedError } from './errors';
 import { resolveGroup, type GroupInfo } from './group';
 import {
   ShapeMismatchError,
@@ -233,7 +233,7 @@ class MembersFetcher {
         this.grow();
         return answer;
       } catch (e) {
-        if (e instanceof VkApiError && e.code === 28 && !e.method.includes('→')) {
+        if (e instanceof VkApiError && e.code === 28 && !(e instanceof VkExecuteError)) {
           // Another request in flight may have switched already (the check above was before the await).
           if ((this.mode as PullMode) !== 'plain') {
             this.mode = 'plain';

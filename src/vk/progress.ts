@@ -1,5 +1,17 @@
-/** The one-line pull progress shown by the CLI (stderr) and notebook 01. */
-import type { PullProgress } from './members';
+/** The pull's progress line shown by the CLI (stderr) and notebook 01, and its time at best. */
+import { DEFAULT_REQUESTS_PER_SECOND } from './limiter';
+import { MAX_CALLS_PER_EXECUTE, PAGE_SIZE, type PullProgress } from './members';
+
+/** Members one `execute` request brings: 25 calls of 1000 (docs/vk-api.md). */
+export const MEMBERS_PER_REQUEST = MAX_CALLS_PER_EXECUTE * PAGE_SIZE;
+
+/**
+ * The least time the member requests of a pull take at VK's limit (3 requests/s per token),
+ * `groups.getById` aside: ⌈members / 25,000⌉ / 3 seconds.
+ */
+export function minPullSeconds(members: number, requestsPerSecond = DEFAULT_REQUESTS_PER_SECOND): number {
+  return Math.ceil(members / MEMBERS_PER_REQUEST) / requestsPerSecond;
+}
 
 export function formatDuration(sec: number): string {
   if (!Number.isFinite(sec)) return '?';

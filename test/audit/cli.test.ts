@@ -82,10 +82,14 @@ describe('cli/audit', () => {
   });
 
   it('rejects bad arguments and a missing snapshot with clear messages', () => {
-    expect(() => parseArgs([])).to.throw(/--snapshot DIR is required/);
-    expect(() => parseArgs(['--snapshot', 'x', '--inactive-days', 'soon'])).to.throw(/positive whole number/);
-    expect(() => parseArgs(['--snapshot', 'x', '--population', 'all'])).to.throw(/live" or "active/);
-    expect(() => parseArgs(['--snapshot', 'x', '--frobnicate'])).to.throw(/unknown argument/);
+    expect(() => parseArgs([])).to.throw(/^missing --snapshot$/);
+    expect(() => parseArgs(['--snapshot', 'x', '--inactive-days', 'soon'])).to.throw(
+      /--inactive-days needs a whole number >= 1, got "soon"/,
+    );
+    expect(() => parseArgs(['--snapshot', 'x', '--population', 'all'])).to.throw(
+      /--population must be one of live, active, got "all"/,
+    );
+    expect(() => parseArgs(['--snapshot', 'x', '--frobnicate'])).to.throw(/unknown option "--frobnicate"/);
     expect(parseArgs(['--snapshot', 'x', '--inactive-days', '30', '--no-online-info']).options).to.deep.equal(
       { inactiveDays: 30, useOnlineInfo: false },
     );

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { auditParams, formatAuditParams } from '../../src/audit/params';
-import { escapeHtml, htmlTable, int, pct, pctRange } from '../../src/viz/audit/tables';
+import { htmlTable, int, pct, pctRange } from '../../src/viz/audit/tables';
+import { escapeHtml } from '../../src/util/html';
 
 describe('audit/params and table helpers', () => {
   it('reads AUDIT_* variables with defaults and clear errors', () => {
@@ -20,10 +21,14 @@ describe('audit/params and table helpers', () => {
     expect(formatAuditParams(p, { AUDIT_INACTIVE_DAYS: '365' })).to.match(/AUDIT_INACTIVE_DAYS\s+= 365\n/);
     expect(formatAuditParams(p, {})).to.contain('(default)');
     expect(() => auditParams({ AUDIT_INACTIVE_DAYS: 'half a year' })).to.throw(
-      /AUDIT_INACTIVE_DAYS="half a year" must be a whole number/,
+      /AUDIT_INACTIVE_DAYS="half a year" is not a whole number/,
     );
-    expect(() => auditParams({ AUDIT_MIN_CITY_COUNT: '0' })).to.throw(/from 1/);
-    expect(() => auditParams({ AUDIT_TIME_POPULATION: 'everyone' })).to.throw(/"live" or "active"/);
+    expect(() => auditParams({ AUDIT_MIN_CITY_COUNT: '0' })).to.throw(
+      /AUDIT_MIN_CITY_COUNT="0" is out of range: set AUDIT_MIN_CITY_COUNT to a whole number from 1/,
+    );
+    expect(() => auditParams({ AUDIT_TIME_POPULATION: 'everyone' })).to.throw(
+      /AUDIT_TIME_POPULATION="everyone" is not one of live, active/,
+    );
   });
 
   it('formats numbers and escapes VK-supplied text in tables', () => {

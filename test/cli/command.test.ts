@@ -7,9 +7,14 @@ import {
   decimalNumber,
   defineCommand,
   oneOf,
+  outputFile,
+  outputFileProblem,
   runCommand,
   wholeNumber,
 } from '../../src/cli/command';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { EnvError } from '../../src/util/env';
 
 class DamagedInput extends Error {}
@@ -92,6 +97,29 @@ describe('cli/command', () => {
     fails(['--in', 'a', '--quiet=yes'], /^--quiet takes no value, got "yes"$/);
   });
 
+  it('refuses an output file that cannot be written before any work', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vkas-out-'));
+    try {
+      const file = path.join(dir, 'a.json');
+      fs.writeFileSync(file, '{}');
+      expect(outputFileProblem(path.join(dir, 'new', 'deeper', 'b.json'))).to.equal(null);
+      expect(outputFileProblem(file)).to.equal(null);
+      expect(outputFileProblem(dir)).to.equal('is a folder: give a file path');
+      expect(outputFileProblem(path.join(file, 'c.json'))).to.equal(
+        `cannot be created: ${file} is not a folder`,
+      );
+      const read = outputFile();
+      expect(read('rel/out.json', '--json')).to.equal('rel/out.json');
+      expect(() => read(dir, '--json')).to.throw(
+        UsageError,
+        `--json ${JSON.stringify(dir)} is a folder: give a file path`,
+      );
+      expect(() => read(' ', '--json')).to.throw(UsageError, '--json needs a file path, got ""');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--help anywhere asks for the usage, which lists options, sections and exit codes', () => {
     expect(() => cmd.parse(['--bogus', '-h'])).to.throw(HelpRequested);
     const u = cmd.usage();
@@ -135,7 +163,7 @@ describe('cli/command', () => {
     });
     expect(r.code).to.equal(1);
     expect(r.err).to.match(
-      /^error: Cannot read properties of undefined \(reading 'x'\)\n\(unexpected TypeError: rerun with DEBUG=1 for its stack trace/,
+      /^error: Cannot read properties of undefined \(reading 'x'\)\n\(an unexpected TypeError: rerun with DEBUG=1 for the stack trace, and please report it\)\n$/,
     );
     expect(r.err).not.to.match(/\n\s+at /);
     r = await run(
@@ -146,6 +174,13 @@ describe('cli/command', () => {
       { DEBUG: '1' },
     );
     expect(r.err).to.match(/^error: boom\nTypeError: boom\n\s+at /);
+    r = await run(['--in', 'a'], () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    expect(r).to.deep.include({
+      code: 1,
+      err: 'error: ENOSPC: no space left on device, write\n(rerun with DEBUG=1 for the stack trace)\n',
+    });
     r = await run(['--in', 'a'], () => 3);
     expect(r).to.deep.include({ code: 3, err: '' });
   });

@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findRepoRoot } from '../../src/report/params';
+import { findRepoRoot } from '../../src/util/repo-root';
 
 export const ROOT = findRepoRoot(__dirname);
 export const JUPYTER = '/usr/bin/jupyter';

@@ -16,9 +16,13 @@ describe('emulator / command line', () => {
       rateLimitPerSecond: 0,
       maxResponseBytes: 5 * 1024 * 1024,
     });
-    expect(() => parseEmulatorArgs(['--members', 'many'])).to.throw(/--members must be a whole number/);
-    expect(() => parseEmulatorArgs(['--members', '0'])).to.throw(/at least 1/);
-    expect(() => parseEmulatorArgs(['--colour'])).to.throw(/unknown argument "--colour". usage/);
+    expect(() => parseEmulatorArgs(['--members', 'many'])).to.throw(
+      /--members needs a whole number >= 1, got "many"/,
+    );
+    expect(() => parseEmulatorArgs(['--members', '0'])).to.throw(
+      /--members needs a whole number >= 1, got "0"/,
+    );
+    expect(() => parseEmulatorArgs(['--colour'])).to.throw(/unknown option "--colour"/);
     expect(() => parseEmulatorArgs(['--port'])).to.throw(/needs a value/);
   });
 
@@ -62,6 +66,6 @@ describe('emulator / command line', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).to.equal(2);
-    expect(stderr).to.match(/--members must be a whole number/);
+    expect(stderr).to.match(/--members needs a whole number >= 1, got "lots"/);
   });
 });

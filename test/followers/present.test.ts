@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { prepareFollowerTable } from '../../src/followers/prepare';
 import {
   cacheLine,
+  followerHeadline,
+  followerSummaryItems,
   initLine,
-  escapeHtml,
   htmlTable,
   learnedMarkdown,
   prepCountsMarkdown,
@@ -11,9 +12,11 @@ import {
   progressLine,
   truthMarkdown,
 } from '../../src/followers/present';
+import { escapeHtml } from '../../src/util/html';
 import { followerSettings, formatFollowerSettings, DEFAULT_ITER } from '../../src/followers/settings';
 import type { PopulationEffect } from '../../src/followers/effects';
 import type { NameEffect } from '../../src/followers/names';
+import type { Check, Verdict } from '../../src/followers/verdict';
 import { arrowTable, manifest, member } from './fixtures';
 
 describe('followers/present: notebook text from computed values', () => {
@@ -144,6 +147,68 @@ describe('followers/present: notebook text from computed values', () => {
     expect(md).to.match(/associations among one community's followers, not causes/);
   });
 
+  it('headline and summary items of notebook 05 come from the findings and the verdict', () => {
+    const e = (level: string, q50: number): PopulationEffect => ({
+      term: `sex${level}`,
+      predictor: 'sex',
+      predictorLabel: 'Sex',
+      level,
+      reference: 'female',
+      mean: q50,
+      q025: q50 - 0.1,
+      q25: q50,
+      q50,
+      q75: q50,
+      q975: q50 + 0.1,
+      clear: true,
+    });
+    const check = (name: Check['name'], status: Check['status']): Check => ({
+      name,
+      status,
+      ok: status !== 'fail',
+      text: '',
+    });
+    const verdict = (...checks: Check[]): Verdict => ({
+      ok: checks.every((c) => c.ok),
+      checks,
+      headline: '',
+    });
+    const learned = { clear: [{ effect: e('male', Math.log(0.5)), text: '' }], unclear: [e('other', 0)] };
+    const pass = verdict(check('R-hat', 'pass'), check('ESS', 'pass'));
+    expect(followerHeadline(learned, pass)).to.equal(
+      '1 of 2 trait effects are clearly non-zero; the largest: Sex male (−50% expected followers); all convergence checks pass.',
+    );
+    expect(followerHeadline(learned, verdict(check('R-hat', 'pass'), check('ESS', 'warn')))).to.match(
+      /; convergence checks pass with a caveat on ESS\.$/,
+    );
+    expect(
+      followerHeadline(
+        { clear: [], unclear: [e('x', 0)] },
+        verdict(check('R-hat', 'fail'), check('ESS', 'warn')),
+      ),
+    ).to.equal(
+      '0 of 1 trait effects are clearly non-zero; convergence checks fail: R-hat (see the notebook).',
+    );
+    const items = followerSummaryItems({
+      table: { nRows: 12345, names: { levels: ['a', 'b'] } } as never,
+      settings: { chains: 4, iter: 1000, warmup: 500 },
+      cache: { status: 'miss', seconds: 61.6 },
+      verdict: verdict(check('R-hat', 'pass'), check('ESS', 'warn')),
+      learned,
+      truth: {
+        population: { n: 20, covered: 19, share: 0.95 },
+        names: { n: 10, covered: 9, share: 0.9 },
+      } as never,
+    });
+    expect(items).to.deep.equal([
+      { label: 'profiles modelled', value: '12,345 live profiles, 2 name levels' },
+      { label: 'fit', value: '4 chains × 1000 iterations (500 warmup); 62 s' },
+      { label: 'diagnostics', value: 'R-hat pass, ESS caveat' },
+      { label: 'Sex: male', value: '−50% expected followers' },
+      { label: 'truth coverage (95% intervals)', value: 'population 19/20, names 9/10' },
+    ]);
+  });
+
   it('truth coverage text counts misses and names the pooled level', () => {
     const md = truthMarkdown(
       {
@@ -211,7 +276,9 @@ describe('followers/present: notebook text from computed values', () => {
     expect(() => followerSettings({ MODEL_ITER: '100', MODEL_WARMUP: '100' }, '/repo')).to.throw(
       /MODEL_WARMUP=100 must be smaller than MODEL_ITER=100/,
     );
-    expect(() => followerSettings({ MODEL_CHAINS: '0' }, '/repo')).to.throw(/MODEL_CHAINS=0 is out of range/);
+    expect(() => followerSettings({ MODEL_CHAINS: '0' }, '/repo')).to.throw(
+      /MODEL_CHAINS="0" is out of range/,
+    );
     expect(formatFollowerSettings(s, '/repo', { MODEL_CHAINS: '2' }))
       .to.match(/MODEL_CHAINS {10}= 2\n/)
       .and.match(/MODEL_SEED {12}= 1234 {2}\(default\)/);

@@ -107,7 +107,7 @@ describe('pull CLI (child processes against the emulator)', function () {
     expect(r4.stderr).to.match(/VK_TOKEN is not set/);
     const r5 = await runCli(['--out', out], { VK_TOKEN: emu.token });
     expect(r5.code).to.equal(2);
-    expect(r5.stderr).to.match(/--group is required/);
+    expect(r5.stderr).to.match(/missing --group/);
     expect(fs.existsSync(out), 'nothing half-written').to.equal(false);
     expectNoToken(bad, [r1], []);
     expectNoToken(emu.token, [r2, r3, r5], []);
@@ -154,7 +154,7 @@ describe('pull CLI (child processes against the emulator)', function () {
     expect(h.stdout).to.match(/exit codes:[\s\S]*130/);
     const b = await runCli(['--group', 'x', '--rate', 'fast'], { VK_TOKEN: 't' });
     expect(b.code).to.equal(2);
-    expect(b.stderr).to.match(/--rate must be a number/);
+    expect(b.stderr).to.match(/--rate needs a number from 0 to 1000, got "fast"/);
     const f = await runCli(['--group', 'x', '--in-flight', '0'], { VK_TOKEN: 't' });
     expect(f.code).to.equal(2);
     expect(f.stderr).to.match(/--in-flight/);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { notebookTitle, renderIndex } from '../../src/report/index-page';
-import { describeSource, sourceBannerHtml } from '../../src/report/manifest';
-import { studyParams } from '../../src/report/params';
+import { describeSource, sourceBannerHtml } from '../../src/notebook/source';
+import { studyParams } from '../../src/notebook/params';
 import type { SnapshotManifest } from '../../src/snapshot/schema';
 
 const manifest = (kind: 'synthetic' | 'vk'): SnapshotManifest => ({

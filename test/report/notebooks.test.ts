@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import { findRepoRoot } from '../../src/report/params';
+import { findRepoRoot } from '../../src/util/repo-root';
 import { listNotebooks } from '../../src/report/runner';
 
 const root = findRepoRoot(__dirname);
@@ -37,8 +37,8 @@ describe('notebooks/', () => {
       expect(nb.cells[0].cell_type).to.equal('markdown');
       expect(nb.cells[0].source.join('')).to.match(/^# /);
       const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => c.source.join(''));
-      expect(code[0]).to.match(/startNotebook|printParams|studyParams/);
-      expect(code.join('\n')).to.contain('recordSummary');
+      expect(code[0]).to.match(/startNotebook|startAnalysis|startAudit/);
+      expect(code.join('\n')).to.contain('finishNotebook');
       expect(code.join('\n')).to.not.match(/from '\.\.\/src\//); // tslab's rootDir: import ../dist (docs/toolchain.md)
     });
   }

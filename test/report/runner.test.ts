@@ -104,9 +104,9 @@ describe('cli/report arguments', () => {
   });
 
   it('rejects unknown flags, missing values and bad timeouts', () => {
-    expect(() => parseArgs(['--bogus'], {})).to.throw(/unknown argument "--bogus"/);
+    expect(() => parseArgs(['--bogus'], {})).to.throw(/unknown option "--bogus"/);
     expect(() => parseArgs(['--out'], {})).to.throw(/--out needs a value/);
-    expect(() => parseArgs(['--timeout', '0'], {})).to.throw(/positive whole number/);
+    expect(() => parseArgs(['--timeout', '0'], {})).to.throw(/--timeout needs a whole number >= 1, got "0"/);
     expect(() => parseArgs([], { STUDY_CELL_TIMEOUT: 'soon' })).to.throw(/STUDY_CELL_TIMEOUT="soon"/);
   });
 });

@@ -5,12 +5,12 @@ import {
   jsonForScript,
   plotlyBundlePath,
   plotlyLibraryHtml,
+  figuresShown,
   resetFigureState,
   scriptSafe,
   showFigure,
 } from '../../src/viz/display';
 import { barFigure } from '../../src/viz/figures';
-import { figuresShown } from '../../src/report/summary';
 
 const fig = () =>
   barFigure({

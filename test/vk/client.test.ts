@@ -10,6 +10,7 @@ import {
 import {
   VkApiError,
   VkCaptchaError,
+  VkExecuteError,
   VkNetworkError,
   VkResponseError,
   VkRetryExhaustedError,
@@ -175,9 +176,9 @@ describe('vk/client against a scripted HTTP server', () => {
     const err = await client(server)
       .call('execute')
       .catch((e: unknown) => e);
-    expect(err).to.be.instanceOf(VkApiError);
-    expect((err as VkApiError).code).to.equal(15);
-    expect((err as Error).message).to.contain('execute → groups.getMembers');
+    expect(err).to.be.instanceOf(VkApiError).and.instanceOf(VkExecuteError);
+    expect(err).to.deep.include({ code: 15, method: 'execute', innerMethod: 'groups.getMembers' });
+    expect((err as Error).message).to.contain('VK API error 15 in groups.getMembers inside execute:');
     expect(server.seen).to.have.length(2);
   });
 

@@ -3,15 +3,13 @@
  * columns (the numbers the text quotes are the numbers the table shows). Values are
  * HTML-escaped: city titles come from VK users.
  */
+import { escapeHtml } from '../../util/html';
+
 export interface Column<R> {
   header: string;
   value: (row: R) => string;
   /** Right-align numbers. */
   numeric?: boolean;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 export function htmlTable<R>(rows: readonly R[], columns: readonly Column<R>[], caption?: string): string {

@@ -2,16 +2,10 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  countFigureShown,
-  figuresShown,
-  readSummary,
-  recordSummary,
-  summaryFile,
-  validateSummary,
-} from '../../src/report/summary';
+import { readSummary, recordSummary, summaryFile, validateSummary } from '../../src/notebook/summary';
+import { figuresShown, showFigure } from '../../src/viz/display';
 
-describe('report/summary', () => {
+describe('notebook/summary', () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'summary-test-'));
@@ -37,7 +31,7 @@ describe('report/summary', () => {
 
   it('counts figures shown in this process when not given', () => {
     const before = figuresShown();
-    countFigureShown();
+    showFigure({ data: [{ type: 'bar', x: [1], y: [1] }], layout: {} }, { html: () => undefined });
     const s = recordSummary({ notebook: '05-model', headline: 'h', items: [] }, { STUDY_SUMMARY_DIR: dir });
     expect(s.figures).to.equal(before + 1);
   });

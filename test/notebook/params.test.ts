@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import * as path from 'path';
 import * as fs from 'fs';
-import { DEFAULT_MEMBERS, findRepoRoot, formatParams, studyParams, vkToken } from '../../src/report/params';
+import { DEFAULT_MEMBERS, formatParams, studyParams, vkToken } from '../../src/notebook/params';
+import { findRepoRoot } from '../../src/util/repo-root';
 
 const ROOT = '/repo';
 
-describe('report/params', () => {
+describe('notebook/params', () => {
   it('defaults to the synthetic study with the documented snapshot path', () => {
     const p = studyParams({}, ROOT);
     expect(p.mode).to.equal('synthetic');
@@ -29,7 +30,7 @@ describe('report/params', () => {
     expect(() => studyParams({ STUDY_MEMBERS: 'lots' }, ROOT)).to.throw(
       /STUDY_MEMBERS="lots" is not a whole number/,
     );
-    expect(() => studyParams({ STUDY_MEMBERS: '0' }, ROOT)).to.throw(/STUDY_MEMBERS=0 is out of range/);
+    expect(() => studyParams({ STUDY_MEMBERS: '0' }, ROOT)).to.throw(/STUDY_MEMBERS="0" is out of range/);
     expect(() => studyParams({ STUDY_SEED: '-3' }, ROOT)).to.throw(/STUDY_SEED/);
     expect(() => studyParams({ STUDY_MEMBERS: '1.5' }, ROOT)).to.throw(/STUDY_MEMBERS/);
   });

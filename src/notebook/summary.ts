@@ -3,10 +3,12 @@
  * report runner shows them on the index page. Written as JSON into STUDY_SUMMARY_DIR, a
  * folder the runner creates per run, so an index can never show numbers from another run.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write';
+import { figuresShown } from '../viz/display';
 import { studyParams, type Env } from './params';
+import type { DataSource } from './source';
 
 export interface SummaryItem {
   label: string;
@@ -36,7 +38,7 @@ export function summaryFile(dir: string, notebook: string): string {
 export function validateSummary(value: unknown, source: string): NotebookSummary {
   const fail = (what: string): never => {
     throw new Error(
-      `invalid notebook summary in ${source}: ${what}. Record it with recordSummary() from src/report/summary.`,
+      `invalid notebook summary in ${source}: ${what}. Record it with recordSummary() from src/notebook/summary.`,
     );
   };
   if (typeof value !== 'object' || value === null) return fail('not a JSON object');
@@ -98,16 +100,46 @@ export function readSummary(dir: string, notebook: string): NotebookSummary | nu
   return validateSummary(parsed, file);
 }
 
-// The figure counter lives on globalThis, not in this module, because a kernel may load
-// the viz and report modules through different paths; one kernel = one notebook.
-const COUNTER = Symbol.for('vk-audience-study.figuresShown');
-type CounterHost = { [COUNTER]?: number };
-
-export function figuresShown(): number {
-  return (globalThis as CounterHost)[COUNTER] ?? 0;
+/** The summary as a notebook shows it: the headline in bold, then one line per item. */
+export function summaryMarkdown(s: Pick<NotebookSummary, 'headline' | 'items'>): string {
+  return [`**${s.headline}**`, '', ...s.items.map((i) => `- ${i.label}: ${i.value}`)].join('\n');
 }
 
-export function countFigureShown(): void {
-  const host = globalThis as CounterHost;
-  host[COUNTER] = (host[COUNTER] ?? 0) + 1;
+/** Said after a comparison with the original study when the community is synthetic. */
+export const SYNTHETIC_AGREEMENT =
+  "This community is synthetic and calibrated to the study's figures: agreement checks the pipeline, not the world.";
+
+interface MarkdownSink {
+  markdown(s: string): void;
+}
+
+/**
+ * The "what we learned" cell: records the summary for the index page (the data source
+ * first), shows it, then the comparison with the original study if the notebook makes one,
+ * with the synthetic caveat when it applies.
+ */
+export function finishNotebook(
+  s: {
+    notebook: string;
+    headline: string;
+    items: SummaryItem[];
+    source: DataSource;
+    /** A sentence setting this notebook's numbers beside the original study's. */
+    study?: string;
+  },
+  opts: { env?: Env; sink?: MarkdownSink } = {},
+): NotebookSummary {
+  const summary = recordSummary(
+    {
+      notebook: s.notebook,
+      headline: s.headline,
+      items: [{ label: 'data source', value: s.source.label }, ...s.items],
+    },
+    opts.env,
+  );
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sink = opts.sink ?? (require('tslab') as { display: MarkdownSink }).display;
+  sink.markdown(summaryMarkdown(summary));
+  if (s.study) sink.markdown(s.source.kind === 'synthetic' ? `${s.study} (${SYNTHETIC_AGREEMENT})` : s.study);
+  return summary;
 }

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MANIFEST_FILE, SNAPSHOT_FORMAT, type SnapshotManifest } from '../snapshot/schema';
 import type { StudyParams } from './params';
+import { escapeHtml } from '../util/html';
 
 /** The manifest of a finished snapshot, or null when the folder holds none (not pulled yet). */
 export function readManifestIfPresent(snapshotDir: string): SnapshotManifest | null {
@@ -64,9 +65,6 @@ export function describeSource(manifest: SnapshotManifest | null, params: StudyP
     : { kind: 'vk', label: `real VK community ${params.vkGroup}; no snapshot yet`, from: 'parameters' };
 }
 
-const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /** The first-screen banner: loud for synthetic data, plain for a real community. */
 export function sourceBannerHtml(source: DataSource): string {
   const style =
@@ -76,6 +74,6 @@ export function sourceBannerHtml(source: DataSource): string {
   const title = source.kind === 'synthetic' ? 'Synthetic data' : 'Data source';
   return (
     `<div class="study-source-banner" data-source-kind="${source.kind}" style="${style};padding:10px 14px;border-radius:6px;font:15px/1.4 system-ui,sans-serif;margin:4px 0">` +
-    `<strong>${title}:</strong> ${esc(source.label)}</div>`
+    `<strong>${title}:</strong> ${escapeHtml(source.label)}</div>`
   );
 }
