@@ -98,6 +98,21 @@ function createWith(lock: string, content: string): boolean {
   }
 }
 
+/** A process killed a moment ago may not have ended yet: how long its lock is watched. */
+const EXIT_GRACE_MS = 1000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Alive now and still after the grace period (a writer being killed is let go). */
+function stillAlive(owner: LockOwner): boolean {
+  for (const t0 = Date.now(); ownerAlive(owner); sleepSync(50)) {
+    if (Date.now() - t0 >= EXIT_GRACE_MS) return true;
+  }
+  return false;
+}
+
 /**
  * Take the lock of the snapshot directory `dir` (the lock file `lock`): a lock left by a
  * dead process is taken over, a live one is a SnapshotError naming it.
@@ -108,7 +123,7 @@ export function acquireLock(lock: string, dir: string): void {
     if (createWith(lock, formatLock(me))) return;
     const owner = readOwner(lock);
     if (owner === 'none') continue; // released meanwhile
-    if (owner !== null && owner.pid !== process.pid && ownerAlive(owner)) {
+    if (owner !== null && owner.pid !== process.pid && stillAlive(owner)) {
       throw new SnapshotError(
         `another pull (process ${owner.pid}) is writing ${dir}; wait for it to finish or stop it, or use another --out directory.`,
       );

@@ -22,7 +22,7 @@
  * "finalizing" → part renamed to members.arrow → manifest.json written atomically →
  * partial directory removed. A kill between any two steps is resumed by `open()`.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, webcrypto, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { encodeBatch, fileHeader, fileTrailer } from './arrow-ipc';
 import { promisify } from 'node:util';
@@ -42,6 +42,7 @@ import {
   CHECKPOINT_VERSION,
   parseCheckpoint,
   type Checkpoint,
+  type CommittedBlock,
   type PagingState,
   type PullIdentity,
 } from './checkpoint';
@@ -358,31 +359,31 @@ export class SnapshotWriter<X = Record<string, unknown>> {
     return this.fd;
   }
 
-  /** The checkpoint after `members` follow `after`, and the bytes to write at `after.bytes`. */
+  /**
+   * The checkpoint after `members` follow `after`, and the bytes to write at `after.bytes`;
+   * the new block's `sha256` is the caller's to fill in before the checkpoint is written.
+   */
   private static next<X>(
     after: Checkpoint<X>,
     members: Members,
     paging: PagingState,
     extra: X,
-  ): { next: Checkpoint<X>; message: Uint8Array | null } {
+  ): { next: Checkpoint<X>; message: Uint8Array | null; block: CommittedBlock | null } {
     const next: Checkpoint<X> = { ...after, paging: { ...paging }, extra };
     const rows = Array.isArray(members)
       ? batchFromRows(members as readonly MemberRow[])
       : (members as MemberBatch);
-    if (rows.length === 0) return { next, message: null };
+    if (rows.length === 0) return { next, message: null, block: null };
     const { batch } = encodeBatch(rows);
-    next.blocks = [
-      ...after.blocks,
-      {
-        offset: after.bytes,
-        metadataLength: batch.metadataLength,
-        bodyLength: batch.bodyLength,
-        sha256: sha256(batch.message),
-      },
-    ];
+    const block: CommittedBlock = {
+      offset: after.bytes,
+      metadataLength: batch.metadataLength,
+      bodyLength: batch.bodyLength,
+    };
+    next.blocks = [...after.blocks, block];
     next.bytes = after.bytes + batch.message.length;
     next.rows = after.rows + rows.length;
-    return { next, message: batch.message };
+    return { next, message: batch.message, block };
   }
 
   private assertIdle(what: string): void {
@@ -402,7 +403,8 @@ export class SnapshotWriter<X = Record<string, unknown>> {
     this.assertIdle('appendBatch');
     if (this.ioError !== undefined) throw this.ioError;
     const fd = this.ensureOpen();
-    const { next, message } = SnapshotWriter.next(this.cp, members, paging, extra);
+    const { next, message, block } = SnapshotWriter.next(this.cp, members, paging, extra);
+    if (message && block) block.sha256 = sha256(message);
     try {
       if (message) {
         writeAllSync(fd, message, this.cp.bytes);
@@ -425,18 +427,22 @@ export class SnapshotWriter<X = Record<string, unknown>> {
     if (this.ioError !== undefined) return Promise.reject(this.ioError);
     const fd = this.ensureOpen();
     const at = this.planned.bytes;
-    const { next, message } = SnapshotWriter.next(this.planned, members, paging, extra);
-    // Hashed in file order now; should a write fail, the writer takes no more batches.
+    const { next, message, block } = SnapshotWriter.next(this.planned, members, paging, extra);
+    // The whole file's hash is fed in file order, now (should a write fail, the writer takes
+    // no more batches); the batch's own is computed in the thread pool, beside the writes.
     if (message) this.whole!.update(message);
+    const digest = message ? webcrypto.subtle.digest('SHA-256', message) : null;
+    digest?.catch(() => undefined); // met when awaited below, if the batch gets that far
     this.planned = next;
     this.queued++;
     const job = this.io.then(async () => {
       if (this.ioError !== undefined) throw this.ioError;
       let file = this.paths.part;
       try {
-        if (message) {
+        if (message && block && digest) {
           await writeAll(fd, message, at);
           await fdatasyncAsync(fd);
+          block.sha256 = Buffer.from(await digest).toString('hex');
         }
         file = this.paths.checkpoint;
         await writeJsonAtomicAsync(this.paths.checkpoint, next);
