@@ -9,7 +9,7 @@
  *    serialised to VK JSON bytes with the snapshot's MEMBER_FIELDS, as groups.getMembers
  *    does (reused record, `writeUser` into a JsonSink per 1000); heap growth printed
  *    (bounded memory: nothing is kept). Then the same N generated ahead by the emulator's
- *    worker thread into its member store (member-store.ts): time to fill, memory it holds.
+ *    worker thread into its member store (src/emulator/fast/member-store.ts): time to fill, memory it holds.
  * 2. Serving: a keep-alive HTTP client on loopback pulls M members (default 250,000) with
  *    MEMBER_FIELDS, (a) as groups.getMembers pages of 1000, (b) as vk-io's execute loop of
  *    25 × 1000, (c) as the pull's own execute script (src/vk/members-script.ts, shape
@@ -35,12 +35,12 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { startEmulator } from '../src/emulator';
-import { CommunityGenerator } from '../src/emulator/generator';
-import { JsonSink } from '../src/emulator/json-sink';
-import { emptyRecord } from '../src/emulator/generator';
-import { MemberStore } from '../src/emulator/member-store';
-import { BYTES_PER_MEMBER } from '../src/emulator/record-codec';
-import { parseFields, writeUser } from '../src/emulator/serialize';
+import { CommunityGenerator, emptyRecord } from '../src/emulator/generator';
+import { JsonSink } from '../src/emulator/fast/json-sink';
+import { MemberStore } from '../src/emulator/fast/member-store';
+import { BYTES_PER_MEMBER } from '../src/emulator/fast/record-codec';
+import { writeUser } from '../src/emulator/fast/user-writer';
+import { parseFields } from '../src/emulator/serialize';
 import { MEMBER_FIELDS } from '../src/snapshot/schema';
 import { membersScript } from '../src/vk/members-script';
 import { vkIoExecuteCode } from '../test/emulator/helpers';

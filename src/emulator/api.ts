@@ -1,25 +1,22 @@
 /**
  * The VK methods the emulator implements, independent of HTTP: `groups.getById`,
- * `groups.getMembers` and `execute` (through vkscript.ts). Parameters arrive as strings,
- * as VK receives them. Shapes: docs/vk-api.md.
+ * `groups.getMembers` and `execute` (VKScript: vkscript/). Parameters arrive as strings,
+ * as VK receives them. Shapes: docs/vk-api.md; users are serialize.ts's `userObject`,
+ * written by the byte writer (fast/user-writer.ts) and handed to scripts as lazy values
+ * (fast/script-users.ts).
  */
-import { MemberRecord, emptyRecord } from './generator';
-import type { MemberSource } from './member-store';
+import { type MemberRecord, type MemberSource, emptyRecord } from './generator';
 import { Membership } from './membership';
-import { FieldSet, parseFields, userField, userJson, userPath, writeUser } from './serialize';
+import { type FieldSet, parseFields } from './serialize';
 import { VkApiError, vkErrors } from './errors';
-import { JsonSink } from './json-sink';
-import {
-  HostValue,
-  VKScriptCompileError,
-  VKScriptRuntimeError,
-  Value,
-  fromPlain,
-  parseVKScript,
-  runVKScript,
-  valueToJson,
-  writeValueJson,
-} from './vkscript';
+import type { Program } from './vkscript/ast';
+import { writeValueJson } from './vkscript/json';
+import { parseVKScript } from './vkscript/parser';
+import { VKScriptCompileError, VKScriptRuntimeError, type Value, fromPlain } from './vkscript/values';
+import { runVKScriptFast } from './fast/interpreter';
+import { JsonSink } from './fast/json-sink';
+import { UserValue, startScript, writeScriptHost } from './fast/script-users';
+import { writeUser } from './fast/user-writer';
 
 export const SYNTHETIC_MARKER = '[vk-audience-study synthetic community]';
 
@@ -37,7 +34,7 @@ export interface ApiSwitches {
 }
 
 export interface ApiContext {
-  /** Members by index: the generator, or the store a worker fills ahead (member-store.ts). */
+  /** Members by index: the generator, or the store a worker fills ahead (fast/member-store.ts). */
   gen: MemberSource;
   members: Membership;
   group: GroupInfo;
@@ -180,94 +177,6 @@ export function writeGroupsGetMembers(
   out.write(']}');
 }
 
-/**
- * A user inside an execute script, kept lazy: paging scripts mostly move users between
- * arrays and return them, so the member is generated only when the script reads a field
- * (then kept) or when the answer is written (then into a reused record). The generator is
- * pure (seed, index, reference time), so generating late gives the same member.
- */
-class UserValue implements HostValue {
-  readonly hostValue = true as const;
-  private record: MemberRecord | undefined;
-  constructor(
-    readonly gen: MemberSource,
-    readonly index: number,
-    readonly fields: FieldSet,
-  ) {}
-  private rec(): MemberRecord {
-    return (this.record ??= this.gen.memberInto(this.index, scriptRecords.take()));
-  }
-  json(): string {
-    return userJson(this.rec(), this.fields, this.gen.referenceSec);
-  }
-  write(out: JsonSink): void {
-    const rec = this.record ?? this.gen.memberInto(this.index, pageRecord);
-    writeUser(rec, this.fields, this.gen.referenceSec, out);
-  }
-  get(prop: string): Value {
-    // `userField` reads one property of `userObject`, which mirrors the JSON the API sends (both tested).
-    return plainValue(userField(this.rec(), this.fields, this.gen.referenceSec, prop));
-  }
-  /** `get(a)` then `.b` for nested objects (city, last_seen…): what `PlainValue.get` would read, without the wrapper. */
-  getPath(a: string, b: string): Value | undefined {
-    const rec = this.rec();
-    // city, country, last_seen, online_info, occupation: the value without the object.
-    const direct = userPath(rec, this.fields, this.gen.referenceSec, a, b);
-    if (direct !== undefined) return direct as Value;
-    const v = userField(rec, this.fields, this.gen.referenceSec, a);
-    if (v === null || v === undefined) return null;
-    if (typeof v === 'object' && !Array.isArray(v)) return plainProp(v as Record<string, unknown>, b);
-    return undefined;
-  }
-  toObject(): Map<string, Value> {
-    return fromPlain(JSON.parse(this.json())) as Map<string, Value>;
-  }
-}
-
-/**
- * The records an execute's users are read into, reused from one execute to the next: the
- * pull's script reads every field of 25,000 users per request, and 25,000 fresh records
- * per request were a tenth of the serving time in garbage collection. Safe because an
- * execute runs synchronously and nothing keeps its users once its answer is written
- * (`execute` calls `reset` first).
- */
-class RecordArena {
-  private readonly records: MemberRecord[] = [];
-  private next = 0;
-  take(): MemberRecord {
-    if (this.next === this.records.length) this.records.push(emptyRecord());
-    return this.records[this.next++];
-  }
-  reset(): void {
-    this.next = 0;
-  }
-}
-const scriptRecords = new RecordArena();
-
-/** A nested plain object (city, last_seen…) read by a script: no Map built unless needed. */
-class PlainValue implements HostValue {
-  readonly hostValue = true as const;
-  constructor(readonly plain: Record<string, unknown>) {}
-  get(prop: string): Value {
-    return plainProp(this.plain, prop);
-  }
-  toObject(): Map<string, Value> {
-    return fromPlain(this.plain) as Map<string, Value>;
-  }
-}
-
-function plainProp(plain: Record<string, unknown>, prop: string): Value {
-  return Object.hasOwn(plain, prop) ? plainValue(plain[prop]) : null;
-}
-
-/** A plain property value as a script value: nested objects stay plain (`PlainValue`) until read. */
-function plainValue(v: unknown): Value {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'object')
-    return Array.isArray(v) ? fromPlain(v) : new PlainValue(v as Record<string, unknown>);
-  return v as Value;
-}
-
 /** The methods callable from VKScript (`API.<method>(params)`). */
 function callFromScript(ctx: ApiContext, method: string, params: Params, version: number): Value {
   switch (method) {
@@ -292,7 +201,7 @@ function callFromScript(ctx: ApiContext, method: string, params: Params, version
 }
 
 /** Parsed programs by code text: clients send the same paging code on every request. */
-const programCache = new Map<string, ReturnType<typeof parseVKScript>>();
+const programCache = new Map<string, Program>();
 
 /** Runs the `code` parameter and writes the `response` value's JSON into `out`. */
 export function execute(ctx: ApiContext, params: Params, version: number, out: JsonSink): MethodResult {
@@ -309,11 +218,11 @@ export function execute(ctx: ApiContext, params: Params, version: number, out: J
     if (programCache.size > 64) programCache.clear();
     programCache.set(code, program);
   }
-  scriptRecords.reset();
+  startScript();
   const executeErrors: NonNullable<MethodResult['executeErrors']> = [];
   let value: Value;
   try {
-    value = runVKScript(program, {
+    value = runVKScriptFast(program, {
       args: (name) => params.get(name) ?? null,
       callApi: (method, callParams) => {
         try {
@@ -332,20 +241,7 @@ export function execute(ctx: ApiContext, params: Params, version: number, out: J
     throw err;
   }
   const start = out.length;
-  writeValueJson(
-    value,
-    (h, o) => {
-      if (h instanceof UserValue) {
-        if (o === out) h.write(out);
-        else o.write(h.json());
-      } else if (h instanceof PlainValue) {
-        o.write(JSON.stringify(h.plain));
-      } else {
-        o.write(valueToJson(h.toObject(), () => 'null'));
-      }
-    },
-    out,
-  );
+  writeValueJson(value, (h, o) => writeScriptHost(h, o, out), out);
   // The caller discards `out` on this error.
   if (out.length - start > ctx.switches.maxResponseBytes) throw vkErrors.tooBig();
   return executeErrors.length ? { executeErrors } : {};

@@ -1,7 +1,8 @@
 /**
  * The synthetic community: member `index` → a VK-shaped profile, generated on demand from
  * `Rng.forKey(seed, index)` so any page can be produced without generating (or holding)
- * the others. Calibration constants and the followers model come from `truth.ts`.
+ * the others. Calibration constants and the true model come from `truth.ts`
+ * (docs/synthetic-community.md), the model's coding from src/followers/spec.ts.
  *
  * Records share their nested objects (city, university, faculty, occupation) with other
  * records: they are frozen, read them only.
@@ -10,7 +11,9 @@
  * The generator itself is pure: the same (seed, index, referenceSec) always gives the same
  * profile. The emulator chooses the reference time (see index.ts).
  */
+import type { CovariateSource } from '../followers/spec';
 import { Rng, hash32 } from '../util/rng';
+import { Picker } from './fast/picker';
 import { City, FirstName, cumulative, loadCities, loadFirstNames } from './reference-data';
 import * as T from './truth';
 
@@ -48,7 +51,7 @@ export interface Occupation {
   name: string;
 }
 
-/** Everything about one member, compact; `serialize.ts` turns it into VK JSON. */
+/** Everything about one member, compact; serialize.ts's field table turns it into a VK user object. */
 export interface MemberRecord {
   index: number;
   id: number;
@@ -334,7 +337,8 @@ export function dailyDensity(hourUtc: number): number {
 const U32 = 2.3283064365386963e-10;
 const u = (r: Rng): number => r.nextU32() * U32;
 const intBelow = (r: Rng, n: number): number => Math.floor(r.nextU32() * U32 * n);
-function pick(r: Rng, cum: Float64Array): number {
+/** The first entry whose cumulative weight exceeds a uniform point of the total (fast/picker.ts does the same in near-constant time). */
+export function pick(r: Rng, cum: Float64Array): number {
   const x = r.nextU32() * U32 * cum[cum.length - 1];
   let lo = 0;
   let hi = cum.length - 1;
@@ -347,42 +351,14 @@ function pick(r: Rng, cum: Float64Array): number {
 }
 
 /**
- * `pick` for long tables (names, cities, minutes of the day) in near-constant time: a
- * guide table gives, for each of `n` equal slices of the total weight, the first entry
- * that can hold a point of that slice, and a short scan finishes. It returns exactly what
- * `pick`'s binary search returns (the first entry whose cumulative weight exceeds the
- * point) for the same draw, so the community is unchanged; it saves the ~10 hard-to-
- * predict branches of a binary search over hundreds of entries.
+ * What the API layer needs of a member source: the generator, or the store a worker fills
+ * ahead of the requests (fast/member-store.ts), which answers with the same records.
  */
-export class Picker {
-  private readonly guide: Int32Array;
-  private readonly slicesPerWeight: number;
-  private readonly last: number;
-  constructor(readonly cum: Float64Array) {
-    const n = cum.length;
-    const total = cum[n - 1];
-    this.last = n - 1;
-    this.guide = new Int32Array(n);
-    this.slicesPerWeight = n / total;
-    let i = 0;
-    for (let k = 0; k < n; k++) {
-      const start = (k * total) / n;
-      while (i < n - 1 && cum[i] <= start) i++;
-      this.guide[k] = i;
-    }
-  }
-
-  pick(r: Rng): number {
-    const cum = this.cum;
-    const x = r.nextU32() * U32 * cum[this.last];
-    let k = Math.floor(x * this.slicesPerWeight);
-    if (k > this.last) k = this.last;
-    let i = this.guide[k];
-    // The guide is a start, not the answer: step back over rounding at a slice edge, then forward.
-    while (i > 0 && cum[i - 1] > x) i--;
-    while (i < this.last && cum[i] <= x) i++;
-    return i;
-  }
+export interface MemberSource {
+  readonly referenceSec: number;
+  idOf(index: number): number;
+  member(index: number): MemberRecord;
+  memberInto(index: number, rec: MemberRecord): MemberRecord;
 }
 
 export interface GeneratorOptions {
@@ -391,7 +367,7 @@ export interface GeneratorOptions {
   referenceSec: number;
 }
 
-export class CommunityGenerator {
+export class CommunityGenerator implements MemberSource {
   readonly seed: number;
   readonly referenceSec: number;
   private readonly refDayStart: number;
@@ -646,7 +622,7 @@ export class CommunityGenerator {
 
 /**
  * Every shared value a record can hold, in a fixed order (the same in every thread): the
- * member store (member-store.ts) keeps a record as small codes into these lists.
+ * member store (fast/member-store.ts) keeps a record as small codes into these lists.
  */
 export interface RecordCatalog {
   firstNames: readonly string[];
@@ -719,7 +695,7 @@ export function emptyRecord(): MemberRecord {
  * The model's inputs as the API shows them to a caller with `MEMBER_FIELDS`: closed
  * profiles the caller cannot access hide relation and education (so they read as "none").
  */
-export function visibleCovariateSource(rec: MemberRecord): T.CovariateSource {
+export function visibleCovariateSource(rec: MemberRecord): CovariateSource {
   const open = !rec.isClosed || rec.canAccessClosed;
   return {
     deactivated: rec.deactivated === 1 ? 'deleted' : rec.deactivated === 2 ? 'banned' : null,

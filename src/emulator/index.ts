@@ -1,10 +1,15 @@
 /**
- * The VK API emulator serving the synthetic community: the programmatic API fixed by the
- * project (tests, notebook 01 and the pull code run against it).
- * Implementation: server.ts (HTTP), api.ts (methods), generator.ts (profiles),
- * membership.ts (drift), truth.ts (calibration and model truth).
+ * The VK API emulator serving the synthetic community (docs/synthetic-community.md): the
+ * programmatic API fixed by the project (tests, notebook 01 and the pull code run against it).
+ *
+ * Reading order. What the community is: truth.ts (calibration and true model values),
+ * generator.ts (member index → profile), reference-data.ts (names, cities). What VK answers
+ * look like: serialize.ts (the user object's field table), api.ts (the methods),
+ * errors.ts, rate-limit.ts, membership.ts (drift), server.ts (HTTP), vkscript/ (the
+ * execute language: lexer, parser, evaluate, json). The throughput machinery is apart, in
+ * fast/, each piece beside the readable one it stands for and tested against it.
  */
-import type { MemberStore } from './member-store';
+import type { MemberStore } from './fast/member-store';
 
 export interface EmulatorFaults {
   error10Rate?: number; // share of requests answered with VK error 10 (default 0)
@@ -39,7 +44,7 @@ export interface EmulatorOptions {
    */
   now?: () => number;
   /**
-   * Generate the community ahead of the requests on a worker thread (member-store.ts).
+   * Generate the community ahead of the requests on a worker thread (fast/member-store.ts).
    * Default: from 20,000 members on (server.ts PREGENERATE_MIN_MEMBERS). Answers are the
    * same bytes either way.
    */
@@ -81,12 +86,4 @@ export interface EmulatorHandle {
 export { startEmulator } from './server';
 export { SYNTHETIC_MARKER } from './api';
 export { CommunityGenerator, GENERATOR_EPOCH_SEC } from './generator';
-export {
-  MODEL_FORMULA,
-  MODEL_FAMILY,
-  MODEL_LEVELS,
-  modelCovariates,
-  covariateSourceFromVk,
-  trueDraws,
-} from './truth';
-export type { ModelCovariates, CovariateSource } from './truth';
+export { trueDraws } from './truth';

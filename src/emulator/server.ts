@@ -10,13 +10,13 @@ import type { AddressInfo } from 'node:net';
 import { Rng, hash32 } from '../util/rng';
 import type { EmulatorDrift, EmulatorFaults, EmulatorHandle, EmulatorOptions } from './index';
 import { ApiContext, Params, execute, groupsGetById, writeGroupsGetMembers } from './api';
-import { JsonSink } from './json-sink';
+import { JsonSink } from './fast/json-sink';
 import { VkApiError, vkErrors } from './errors';
 import { CommunityGenerator, MAX_INDEX } from './generator';
-import { MemberStore } from './member-store';
+import { MemberStore } from './fast/member-store';
 import { Membership } from './membership';
 import { RateLimiter } from './rate-limit';
-import { parseFields, userJson } from './serialize';
+import { parseFields, userObject } from './serialize';
 import { trueDraws } from './truth';
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
@@ -25,7 +25,7 @@ const MIN_MEMBERS = 1;
 const MAX_MEMBERS = 10_000_000;
 /**
  * From this size on, a worker thread generates the community ahead of the requests
- * (member-store.ts). Below it a whole pull costs the server a few tens of milliseconds of
+ * (fast/member-store.ts). Below it a whole pull costs the server a few tens of milliseconds of
  * generation: not worth a thread's start-up (~50 ms) in every test.
  */
 export const PREGENERATE_MIN_MEMBERS = 20_000;
@@ -290,7 +290,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
       }
       countError('internal');
       const msg = err instanceof Error ? err.message : String(err);
-      sendJson(res, errorBody(new VkApiError(10, `Internal server error: ${msg}`), method, params));
+      sendJson(res, errorBody(vkErrors.internal(msg), method, params));
     }
   };
 
@@ -360,10 +360,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
       user: (id, fields) => {
         const index = gen.indexOf(id);
         if (index < 0 || index >= members.allocated()) return undefined;
-        return JSON.parse(userJson(gen.member(index), parseFields(fields), gen.referenceSec)) as Record<
-          string,
-          unknown
-        >;
+        return userObject(gen.member(index), parseFields(fields), gen.referenceSec);
       },
       referenceTime: () => gen.referenceSec,
       modelTruth: () => trueDraws(),

@@ -1,24 +1,25 @@
 /**
- * THE TRUTH of the synthetic community: every calibration constant the generator uses and
- * the true parameters of the followers model, in one place.
+ * The truth of the synthetic community: every calibration constant the generator uses and
+ * the true parameter values of the follower model. docs/synthetic-community.md explains
+ * each number ("Calibration", "The true model").
  *
  * Two kinds of numbers live here:
- *  - CALIBRATION: marginal shares that make the synthetic audience look like the study
- *    (docs/study.md: RIA Novosti's 2.5M followers — ~14% deleted or banned, ~34%
- *    not seen for > 6 months counting the deactivated, activity peaking ~11:30 UTC, Moscow
- *    then Saint Petersburg with a female majority). Values the study does not publish are
- *    stated assumptions, each with its reason.
- *  - MODEL TRUTH: `followers_count ~ NB2(mu, shape)`, `log(mu) = X·b + r_first_name`,
- *    named exactly as brms names the draws of `MODEL_FORMULA` fitted with
- *    `family = negbinomial()` on the table that `modelCovariates` builds. Signs follow the
- *    study's findings (female + photo, iPhone / Windows app, closed profile, closed friend
- *    requests and messages, and Anastasia / Ekaterina / Yulia → more followers);
- *    magnitudes are our choice (the study does not publish them), chosen so each effect is
- *    clearly identifiable at 50k rows yet plausible (|b| ≤ 0.6 on the log scale).
+ *  - CALIBRATION: marginal shares that make the synthetic audience look like the study's
+ *    (RIA Novosti's 2.5M followers: ~14% deleted or banned, ~34% not seen for > 6 months
+ *    counting the deactivated, activity peaking ~11:30 UTC, Moscow then Saint Petersburg
+ *    with a female majority). Values the study does not publish are stated assumptions,
+ *    each with its reason.
+ *  - MODEL TRUTH: the values of the model that src/followers/spec.ts specifies (formula,
+ *    levels, coding), named exactly as brms names the draws of `FOLLOWER_FORMULA` fitted
+ *    with `family = negbinomial()`. Signs follow the study's findings (female + photo,
+ *    iPhone / Windows app, closed profile, closed friend requests and messages, and
+ *    Anastasia / Ekaterina / Yulia → more followers); magnitudes are our choice (the study
+ *    does not publish them), chosen so each effect is clearly identifiable at 50k rows yet
+ *    plausible (|b| ≤ 0.6 on the log scale).
  *
  * The model notebook must recover `trueDraws()` from a pulled snapshot.
  */
-import type { MemberRow } from '../snapshot/schema';
+import { PLATFORM_LEVEL_BY_CODE, RELATION_LEVEL_BY_CODE, type ModelCovariates } from '../followers/spec';
 import { Rng, hash32 } from '../util/rng';
 import { loadFirstNames } from './reference-data';
 
@@ -140,54 +141,6 @@ export const SHARE_VERIFIED = 0.0002;
 
 // ---------------------------------------------------------------- model truth
 
-/** The model the study fits; levels and coding come from `modelCovariates`. */
-export const MODEL_FORMULA =
-  'followers_count ~ sex + has_photo + platform + is_closed + friend_requests + messages + education + relation + (1 | first_name)';
-export const MODEL_FAMILY = 'negbinomial';
-
-/**
- * Factor levels, sorted as R's `factor()` sorts ASCII strings; the first is the
- * reference level (absorbed into `b_Intercept`), as brms codes it.
- */
-export const MODEL_LEVELS = {
-  sex: ['female', 'male'],
-  has_photo: ['no', 'yes'],
-  platform: ['android', 'hidden', 'ipad', 'iphone', 'mobile_web', 'web', 'windows_app', 'windows_phone'],
-  is_closed: ['no', 'yes'],
-  friend_requests: ['closed', 'open'],
-  messages: ['closed', 'open'],
-  education: ['none', 'university'],
-  relation: ['none', 'partnered', 'single'],
-} as const;
-
-export type ModelFactor = keyof typeof MODEL_LEVELS;
-export type ModelCovariates = { [K in ModelFactor]: (typeof MODEL_LEVELS)[K][number] } & {
-  first_name: string;
-};
-
-/** VK `last_seen.platform` code → model level ('hidden' when last_seen is not shown). */
-export const PLATFORM_LEVEL_BY_CODE: Readonly<Record<number, ModelCovariates['platform']>> = {
-  1: 'mobile_web',
-  2: 'iphone',
-  3: 'ipad',
-  4: 'android',
-  5: 'windows_phone',
-  6: 'windows_app',
-  7: 'web',
-};
-/** VK `relation` code → model level: 0 not set; 2,3,4,7,8 with a partner; 1,5,6 without. */
-export const RELATION_LEVEL_BY_CODE: Readonly<Record<number, ModelCovariates['relation']>> = {
-  0: 'none',
-  1: 'single',
-  2: 'partnered',
-  3: 'partnered',
-  4: 'partnered',
-  5: 'single',
-  6: 'single',
-  7: 'partnered',
-  8: 'partnered',
-};
-
 /** Population-level effects, named as brms names them (`b_<factor><level>`). Log scale. */
 export const TRUE_B = {
   /** log of the mean followers of the reference profile (female, no photo, Android, open profile, closed requests/messages, no university, relation not set): e^3.9 ≈ 49. */
@@ -225,7 +178,7 @@ export const TRUE_SD_FIRST_NAME = 0.25;
 export const TRUE_SHAPE = 0.9;
 /**
  * Study: names such as Anastasia, Ekaterina and Yulia go with more followers. These three
- * get fixed positive effects (≈ +1.2–1.4 SD); every other name's effect is drawn from
+ * get fixed positive effects (≈ +1.1–1.4 SD); every other name's effect is drawn from
  * normal(0, TRUE_SD_FIRST_NAME) with a fixed seed, independent of the community seed.
  */
 export const FIXED_NAME_EFFECTS: Readonly<Record<string, number>> = {
@@ -271,64 +224,6 @@ export function trueDraws(): Record<string, number> {
   return out;
 }
 
-/** The fields `modelCovariates` reads: snapshot columns (`MemberRow`), so it works on a snapshot directly. */
-export type CovariateSource = Pick<
-  MemberRow,
-  | 'deactivated'
-  | 'sex'
-  | 'first_name'
-  | 'has_photo'
-  | 'last_seen_platform'
-  | 'is_closed'
-  | 'can_send_friend_request'
-  | 'can_write_private_message'
-  | 'university_id'
-  | 'relation'
->;
-
-/**
- * How each model covariate is derived from VK fields. Returns undefined for rows the study
- * leaves out of the model: deactivated profiles and `sex` other than 1/2. Missing booleans
- * count as "no" / "closed" (VK omits them rather than sending 0 in some answers).
- */
-export function modelCovariates(u: CovariateSource): ModelCovariates | undefined {
-  if (u.deactivated != null) return undefined;
-  if (u.sex !== 1 && u.sex !== 2) return undefined;
-  if (u.first_name == null || u.first_name === '') return undefined;
-  return {
-    sex: u.sex === 1 ? 'female' : 'male',
-    has_photo: u.has_photo ? 'yes' : 'no',
-    platform:
-      u.last_seen_platform == null ? 'hidden' : (PLATFORM_LEVEL_BY_CODE[u.last_seen_platform] ?? 'hidden'),
-    is_closed: u.is_closed ? 'yes' : 'no',
-    friend_requests: u.can_send_friend_request ? 'open' : 'closed',
-    messages: u.can_write_private_message ? 'open' : 'closed',
-    education: u.university_id != null && u.university_id > 0 ? 'university' : 'none',
-    relation: RELATION_LEVEL_BY_CODE[u.relation ?? 0] ?? 'none',
-    first_name: u.first_name,
-  };
-}
-
-/** Adapts a VK-shaped user object (as `groups.getMembers` returns it) to `CovariateSource`. */
-export function covariateSourceFromVk(user: Record<string, unknown>): CovariateSource {
-  const flag = (v: unknown): boolean | null => (v == null ? null : v === 1 || v === true);
-  const lastSeen = user.last_seen as { platform?: number } | undefined;
-  const deactivated =
-    user.deactivated === 'deleted' || user.deactivated === 'banned' ? user.deactivated : null;
-  return {
-    deactivated,
-    sex: typeof user.sex === 'number' ? user.sex : null,
-    first_name: typeof user.first_name === 'string' ? user.first_name : null,
-    has_photo: flag(user.has_photo),
-    last_seen_platform: lastSeen && typeof lastSeen.platform === 'number' ? lastSeen.platform : null,
-    is_closed: flag(user.is_closed),
-    can_send_friend_request: flag(user.can_send_friend_request),
-    can_write_private_message: flag(user.can_write_private_message),
-    university_id: typeof user.university === 'number' ? user.university : null,
-    relation: typeof user.relation === 'number' ? user.relation : null,
-  };
-}
-
 /** Each platform level's effect; the reference level (android) adds 0, which leaves a sum unchanged. */
 const PLATFORM_EFFECT: Readonly<Record<ModelCovariates['platform'], number>> = {
   android: 0,
@@ -356,14 +251,14 @@ const RELATION_EFFECT_BY_CODE: readonly number[] = Array.from(
   (_, code) => RELATION_EFFECT[RELATION_LEVEL_BY_CODE[code] ?? 'none'],
 );
 
-/** The platform effect for a VK `last_seen.platform` code (null: last_seen hidden), as `modelCovariates` codes it. */
+/** The platform effect for a VK `last_seen.platform` code (null: last_seen hidden), as `modelCovariates` (src/followers/spec.ts) codes it. */
 export function platformEffectOfCode(code: number | null): number {
   if (code === null) return PLATFORM_EFFECT.hidden;
   const e = PLATFORM_EFFECT_BY_CODE[code];
   return e === undefined ? PLATFORM_EFFECT[PLATFORM_LEVEL_BY_CODE[code] ?? 'hidden'] : e;
 }
 
-/** The relation effect for a VK `relation` code (null: hidden, read as "none"), as `modelCovariates` codes it. */
+/** The relation effect for a VK `relation` code (null: hidden, read as "none"), as `modelCovariates` (src/followers/spec.ts) codes it. */
 export function relationEffectOfCode(code: number | null): number {
   const e = RELATION_EFFECT_BY_CODE[code ?? 0];
   return e === undefined ? RELATION_EFFECT[RELATION_LEVEL_BY_CODE[code ?? 0] ?? 'none'] : e;

@@ -5,15 +5,15 @@
  *  1. Live profiles only: the audit's status classification (src/audit/status.ts) decides;
  *     deleted and banned profiles are left out (the study analysed the ~2.1M
  *     non-deactivated profiles, docs/study.md).
- *  2. Rows the truth leaves out are left out too (truth.ts `modelCovariates`): sex not
- *     stated (0 / missing), no first name; and rows without `followers_count` (nothing to
- *     model). Each exclusion is counted.
- *  3. Predictors coded as coding.ts documents (missing flags read as no / closed, exactly
- *     as the truth reads them; counted so the notebook can say how many were missing).
+ *  2. Rows the model leaves out (spec.ts `modelCovariates`): sex not stated (0 /
+ *     missing), no first name; and rows without `followers_count` (nothing to model).
+ *     Each exclusion is counted.
+ *  3. Predictors coded as spec.ts documents (missing flags read as no / closed; counted so
+ *     the notebook can say how many were missing), column-wise by coding.ts.
  *  4. Optional deterministic subsample (`maxRows`): rows with the smallest hash of
  *     (seed, member id), so the same snapshot always gives the same subsample.
  *  5. Rare first names pooled: names with fewer than `minNameCount` modelled rows become
- *     one level, "(other)". Default 5. The truth gives every name its own effect, so the
+ *     one level, "(other)". Default 5. The synthetic community's truth gives every name its own effect, so the
  *     pooled level has no single true value: the truth comparison leaves it out and says
  *     how many rows it holds (a documented deviation). Why pool at all: real VK data has
  *     many one-off spellings; each would be a parameter whose estimate is its prior.
@@ -23,7 +23,7 @@ import type { SnapshotManifest } from '../snapshot/schema';
 import { BANNED, DELETED, classifyStatus } from '../audit/status';
 import { readBool, readDictionary, readNumber, requireColumns } from '../audit/columns';
 import { hash32 } from '../util/rng';
-import { MODEL_LEVELS, type ModelFactor } from '../emulator/truth';
+import { MODEL_LEVELS, type ModelFactor } from './spec';
 import {
   NAME_GROUP,
   OTHER_NAME,
@@ -49,7 +49,7 @@ export interface PrepareOptions {
 }
 
 export interface FactorColumn {
-  /** Levels in R order (reference first), as coding.ts; codes index them. */
+  /** Levels in R order (reference first), as spec.ts; codes index them. */
   levels: readonly string[];
   codes: Uint8Array;
 }
@@ -88,7 +88,7 @@ export interface FollowerTable {
   names: { levels: string[]; codes: Int32Array; rows: Int32Array };
   pooling: NamePooling;
   counts: PrepCounts;
-  /** The formula to fit (MODEL_FORMULA unless a predictor has a single level in the data). */
+  /** The formula to fit (FOLLOWER_FORMULA unless a predictor has a single level in the data). */
   formula: string;
   droppedPredictors: string[];
 }

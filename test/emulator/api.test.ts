@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { EmulatorHandle, SYNTHETIC_MARKER, startEmulator } from '../../src/emulator';
+import { CommunityGenerator } from '../../src/emulator/generator';
+import { parseFields, userObject } from '../../src/emulator/serialize';
+import { VKScriptHost, runVKScript } from '../../src/emulator/vkscript/evaluate';
+import { valueToJson } from '../../src/emulator/vkscript/json';
+import { parseVKScript } from '../../src/emulator/vkscript/parser';
+import { Value, fromPlain } from '../../src/emulator/vkscript/values';
 import { MEMBER_FIELDS } from '../../src/snapshot/schema';
-import { call, fixedNow, vkApiExecuteCode, vkIoExecuteCode } from './helpers';
+import { membersScript } from '../../src/vk/members-script';
+import { FIXED_NOW_MS, call, fixedNow, vkApiExecuteCode, vkIoExecuteCode } from './helpers';
 
 const FIELDS = MEMBER_FIELDS.join(',');
 
@@ -388,6 +395,92 @@ describe('emulator / drift over HTTP', () => {
       expect(emu.truth.memberCount()).to.equal(before);
     } finally {
       await emu.close();
+    }
+  });
+});
+
+describe('emulator / execute: the fast path against the plain one', () => {
+  // The emulator runs execute with the fast interpreter on lazy users written by the byte
+  // writer (src/emulator/fast/). The plain way: the plain interpreter on each user's
+  // `userObject` as a script value, written by the plain JSON writer. Same answers.
+  const MEMBERS = 6000;
+  const SEED = 5;
+  let emu: EmulatorHandle;
+  before(async () => {
+    emu = await startEmulator({
+      members: MEMBERS,
+      seed: SEED,
+      rateLimitPerSecond: 0,
+      now: fixedNow,
+      maxResponseBytes: 1 << 30,
+    });
+  });
+  after(() => emu.close());
+
+  /** groups.getMembers the plain way, on the same community (no drift, id order). */
+  function plainHost(args: Record<string, string>): VKScriptHost {
+    const gen = new CommunityGenerator({ seed: SEED, referenceSec: FIXED_NOW_MS / 1000 });
+    return {
+      args: (name) => args[name] ?? null,
+      callApi: (method, params) => {
+        expect(method).to.equal('groups.getMembers');
+        const offset = Number(params.get('offset') ?? 0);
+        const count = Math.min(1000, Number(params.get('count') ?? 1000));
+        const fieldsText = params.get('fields') ?? '';
+        const fields = fieldsText.trim() === '' ? null : parseFields(fieldsText);
+        const items: Value[] = [];
+        for (let i = offset; i < Math.min(MEMBERS, offset + count); i++)
+          items.push(fields ? fromPlain(userObject(gen.member(i), fields, gen.referenceSec)) : gen.idOf(i));
+        return new Map<string, Value>([
+          ['count', MEMBERS],
+          ['items', items],
+        ]);
+      },
+    };
+  }
+
+  it("vk-io's loop, python vk_api's loop and the pull's columns and objects scripts", async () => {
+    const scripts: { name: string; code: string; args: Record<string, string> }[] = [
+      {
+        name: 'vk-io',
+        code: vkIoExecuteCode(
+          'groups.getMembers',
+          { group_id: emu.groupId, count: 1000, fields: FIELDS },
+          25,
+        ),
+        args: { offset: '1000', received: '1000', total: String(MEMBERS) },
+      },
+      {
+        name: 'vk_api',
+        code: vkApiExecuteCode(
+          'groups.getMembers',
+          { group_id: emu.groupId, count: 1000, fields: FIELDS },
+          null,
+          0,
+        ),
+        args: {},
+      },
+      ...(['columns', 'objects'] as const).map((shape) => ({
+        name: `pull ${shape}`,
+        code: membersScript({
+          groupId: emu.groupId,
+          start: 999,
+          page: 1000,
+          overlap: 1,
+          calls: 25,
+          fields: MEMBER_FIELDS,
+          shape,
+        }),
+        args: {},
+      })),
+    ];
+    for (const s of scripts) {
+      const answer = await call(emu, 'execute', { code: s.code, ...s.args });
+      expect(answer.text.startsWith('{"response":'), s.name).to.equal(true);
+      const fast = answer.text.slice('{"response":'.length, -1);
+      const plain = valueToJson(runVKScript(parseVKScript(s.code), plainHost(s.args)), () => 'null');
+      expect(fast.length, s.name).to.be.greaterThan(100_000);
+      if (fast !== plain) expect(fast, s.name).to.equal(plain);
     }
   });
 });

@@ -51,7 +51,7 @@ describe('emulator / golden bytes', function () {
       expect(await goldenHashes(MEMBERS, seed)).to.deep.equal(GOLDEN[seed]);
     });
   }
-  // Members generated ahead by a worker thread (member-store.ts) must serve the same bytes:
+  // Members generated ahead by a worker thread (fast/member-store.ts) must serve the same bytes:
   // read from the filled store, and while the worker is still filling it (some stored, some generated).
   for (const mode of ['filled', 'racing'] as const) {
     it(`seed 1, members from the worker-filled store (${mode}): the same bytes`, async () => {

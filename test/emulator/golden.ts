@@ -15,10 +15,10 @@ import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import { startEmulator } from '../../src/emulator';
 import { CommunityGenerator } from '../../src/emulator/generator';
-import { KNOWN_FIELDS, parseFields, userJson, userJsonBytes } from '../../src/emulator/serialize';
+import { KNOWN_FIELDS, parseFields, userJson } from '../../src/emulator/serialize';
 import { MEMBER_FIELDS } from '../../src/snapshot/schema';
 import { membersScript } from '../../src/vk/members-script';
-import { FIXED_NOW_MS, vkApiExecuteCode, vkIoExecuteCode } from './helpers';
+import { FIXED_NOW_MS, userJsonBytes, vkApiExecuteCode, vkIoExecuteCode } from './helpers';
 
 export type GoldenHashes = Record<string, string>;
 

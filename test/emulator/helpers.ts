@@ -1,5 +1,16 @@
 /** Small HTTP helpers for emulator tests: form-encoded POST as VK clients send it. */
 import type { EmulatorHandle } from '../../src/emulator';
+import { JsonSink } from '../../src/emulator/fast/json-sink';
+import { writeUser } from '../../src/emulator/fast/user-writer';
+import type { MemberRecord } from '../../src/emulator/generator';
+import type { FieldSet } from '../../src/emulator/serialize';
+
+/** One user as the server writes it (the byte writer), as a byte string (UTF-8 bytes, one char each). */
+export function userJsonBytes(rec: MemberRecord, f: FieldSet, referenceSec: number): string {
+  const sink = new JsonSink(4096);
+  writeUser(rec, f, referenceSec, sink);
+  return sink.toString('latin1');
+}
 
 export interface VkAnswer {
   status: number;

@@ -1,5 +1,5 @@
 /**
- * The community generated ahead by a worker thread (member-store.ts, record-codec.ts): a
+ * The community generated ahead by a worker thread (fast/member-store.ts, record-codec.ts): a
  * stored member is the generator's member exactly, every block gets stored (also after a
  * jump), and the emulator starts and stops the worker with itself. Byte-identical answers
  * with the store on are checked in golden.test.ts.
@@ -7,8 +7,8 @@
 import { expect } from 'chai';
 import { startEmulator } from '../../src/emulator';
 import { CommunityGenerator, emptyRecord } from '../../src/emulator/generator';
-import { BLOCK_SHIFT, MemberStore } from '../../src/emulator/member-store';
-import { RecordCodec, allocateColumns } from '../../src/emulator/record-codec';
+import { BLOCK_SHIFT, MemberStore } from '../../src/emulator/fast/member-store';
+import { RecordCodec, allocateColumns } from '../../src/emulator/fast/record-codec';
 import { PREGENERATE_MIN_MEMBERS } from '../../src/emulator/server';
 
 const REF_SEC = Date.UTC(2026, 10, 1) / 1000;

@@ -1,26 +1,21 @@
 /**
- * The byte-level serving path against references: `writeUser` against the string-building
- * writer it replaced (serialize-reference.ts), `userField` against `userObject`, the
- * JsonSink's digits and text against `String` / `Buffer.from`, and the generator's guided
- * `Picker` against a binary search.
+ * Each fast piece of the serving path (src/emulator/fast/) against the readable one it
+ * stands for: the byte writer `writeUser` against the field table's `userObject` and the
+ * string-building writer it replaced (serialize-reference.ts), `userField` / `userPath`
+ * against `userObject`, the JsonSink's digits and text against `String` / `Buffer.from`,
+ * and the generator's guided `Picker` against its binary search.
  */
 import { expect } from 'chai';
-import { CommunityGenerator, MemberRecord, Picker, emptyRecord } from '../../src/emulator/generator';
+import { CommunityGenerator, MemberRecord, emptyRecord, pick } from '../../src/emulator/generator';
 import { startEmulator } from '../../src/emulator';
-import { JsonSink } from '../../src/emulator/json-sink';
-import {
-  KNOWN_FIELDS,
-  parseFields,
-  userField,
-  userJson,
-  userJsonBytes,
-  userObject,
-  userPath,
-  writeUser,
-} from '../../src/emulator/serialize';
+import { JsonSink } from '../../src/emulator/fast/json-sink';
+import { Picker } from '../../src/emulator/fast/picker';
+import { userField, userPath } from '../../src/emulator/fast/user-projection';
+import { writeUser } from '../../src/emulator/fast/user-writer';
+import { KNOWN_FIELDS, USER_KEYS, parseFields, userJson, userObject } from '../../src/emulator/serialize';
 import { MEMBER_FIELDS } from '../../src/snapshot/schema';
 import { Rng } from '../../src/util/rng';
-import { call, fixedNow } from './helpers';
+import { call, fixedNow, userJsonBytes } from './helpers';
 import { referenceUserJsonBytes } from './serialize-reference';
 
 const REF_SEC = Date.UTC(2026, 10, 20, 12, 0, 0) / 1000;
@@ -84,6 +79,34 @@ describe('emulator / byte serialiser', () => {
   const recs = sampleRecords();
   const sets = fieldSets();
 
+  it("writes every generated user byte for byte as the field table's userObject, for every field set", () => {
+    let deactivated = 0;
+    let hidden = 0;
+    let closed = 0;
+    for (const f of sets) {
+      for (const rec of recs.slice(0, 3000)) {
+        const want = Buffer.from(JSON.stringify(userObject(rec, f, REF_SEC)), 'utf8').toString('latin1');
+        const got = userJsonBytes(rec, f, REF_SEC);
+        if (got !== want) expect(got, `user ${rec.id} with ${f.key}`).to.equal(want);
+      }
+    }
+    for (const rec of recs.slice(0, 3000)) {
+      if (rec.deactivated) deactivated++;
+      else if (!rec.lastSeenShown) hidden++;
+      if (!rec.deactivated && rec.isClosed && !rec.canAccessClosed) closed++;
+    }
+    expect([deactivated, hidden, closed].every((n) => n > 30)).to.equal(true);
+  });
+
+  it('the field table: one row per key, the photo fields in FieldSet order, unknown fields ignored', () => {
+    const keys = USER_KEYS.map((k) => k.key);
+    expect(new Set(keys).size).to.equal(keys.length);
+    const all = parseFields([...KNOWN_FIELDS]);
+    expect(all.photos).to.deep.equal(keys.filter((k) => k.startsWith('photo_')));
+    // An unknown field is ignored, as VK does.
+    expect(parseFields('sex,no_such_field').key).to.equal('sex');
+  });
+
   it('writes every user byte for byte as the string-building writer did, for every field set', () => {
     for (const f of sets) {
       const got = recs.map((rec) => userJsonBytes(rec, f, REF_SEC));
@@ -103,30 +126,21 @@ describe('emulator / byte serialiser', () => {
     expect(sink.length).to.equal(expected.length);
   });
 
-  it('userJson is valid JSON that keeps non-ASCII text', () => {
+  it('the byte writer writes valid JSON that keeps non-ASCII text and escapes', () => {
     const odd = recs[3000];
-    const u = JSON.parse(userJson(odd, sets[2], REF_SEC)) as Record<string, unknown>;
+    const served = Buffer.from(userJsonBytes(odd, sets[2], REF_SEC), 'latin1').toString('utf8');
+    expect(served).to.equal(userJson(odd, sets[2], REF_SEC));
+    const u = JSON.parse(served) as Record<string, unknown>;
     expect(u.first_name).to.equal('Зо"я\\ \u0001 😀');
     expect(u.last_name).to.equal('</script>\u2028');
   });
 
   it('userField reads the same value as userObject for every property (absent ones included)', () => {
+    // Every key of the table, the field names (`education` is no key), and names no user has.
     const props = [
       ...new Set([
+        ...USER_KEYS.map((k) => k.key),
         ...KNOWN_FIELDS,
-        'id',
-        'first_name',
-        'last_name',
-        'deactivated',
-        'can_access_closed',
-        'is_closed',
-        'university',
-        'university_name',
-        'faculty',
-        'faculty_name',
-        'graduation',
-        'education_form',
-        'education_status',
         'no_such_field',
         'toString',
         '__proto__',
@@ -334,19 +348,7 @@ describe('emulator / JsonSink', () => {
 });
 
 describe('emulator / Picker', () => {
-  /** The binary search the generator used (and `pick` still uses for short tables). */
-  function binaryPick(cum: Float64Array, x: number): number {
-    let lo = 0;
-    let hi = cum.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cum[mid] > x) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  }
-
-  it('returns what a binary search returns for the same draw (ties, zero weights, skewed weights)', () => {
+  it("returns what the generator's binary search (pick) returns for the same draw (ties, zero weights, skewed weights)", () => {
     const w = new Rng(5);
     const tables: number[][] = [
       [1],
@@ -363,10 +365,7 @@ describe('emulator / Picker', () => {
       const picker = new Picker(cum);
       const a = new Rng(17);
       const b = new Rng(17);
-      for (let k = 0; k < 20_000; k++) {
-        const x = b.nextU32() * 2.3283064365386963e-10 * cum[cum.length - 1];
-        expect(picker.pick(a)).to.equal(binaryPick(cum, x));
-      }
+      for (let k = 0; k < 20_000; k++) expect(picker.pick(a)).to.equal(pick(b, cum));
     }
   });
 });

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import { prepareModel } from '../../src/model/density';
-import { MODEL_FORMULA, TRUE_B, modelCovariates } from '../../src/emulator/truth';
+import { TRUE_B } from '../../src/emulator/truth';
+import { FOLLOWER_FORMULA, modelCovariates } from '../../src/followers/spec';
 import { OTHER_NAME, PREDICTORS } from '../../src/followers/coding';
 import { levelCounts, modelData, prepareFollowerTable } from '../../src/followers/prepare';
 import { arrowTable, manifest, member, syntheticRows } from './fixtures';
 
 describe('followers/prepare: the model table', () => {
-  it('codes every synthetic member exactly as the truth (modelCovariates) does, live profiles only', () => {
+  it('codes every synthetic member exactly as the spec (modelCovariates) does, live profiles only', () => {
     const rows = syntheticRows(3000);
     const t = prepareFollowerTable({ table: arrowTable(rows, 700), manifest }, { minNameCount: 1 });
     const expected = rows.filter((r) => modelCovariates(r) !== undefined && r.followers_count !== null);
@@ -36,7 +37,7 @@ describe('followers/prepare: the model table', () => {
         c.excluded.noFollowersCount -
         c.excluded.subsample,
     ).to.equal(c.modelled);
-    expect(t.formula).to.equal(MODEL_FORMULA);
+    expect(t.formula).to.equal(FOLLOWER_FORMULA);
   });
 
   it("reference levels are R's first sorted level, and the engine names the terms as the truth does", () => {

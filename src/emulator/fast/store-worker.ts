@@ -4,7 +4,7 @@
  * (blocks left behind are filled last, for later pulls), then exits. A plain loop with no messages: the server's wishes arrive through a shared word.
  */
 import { workerData } from 'node:worker_threads';
-import { CommunityGenerator, emptyRecord } from './generator';
+import { CommunityGenerator, emptyRecord } from '../generator';
 import { BLOCK_SHIFT, StoreWorkerData } from './member-store';
 import { RecordCodec, columnsOver } from './record-codec';
 

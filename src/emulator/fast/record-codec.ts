@@ -6,8 +6,8 @@
  * record holds the very objects and equal strings the generator would have produced, and
  * the served bytes cannot differ (test/emulator/member-store.test.ts compares them).
  */
-import type { City } from './reference-data';
-import { MemberRecord, Occupation, RecordCatalog, University, recordCatalog } from './generator';
+import type { City } from '../reference-data';
+import { MemberRecord, Occupation, RecordCatalog, University, recordCatalog } from '../generator';
 
 /** One column per record property that is not a flag; flags share `flags`. */
 export interface RecordColumns {

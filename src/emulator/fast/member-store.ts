@@ -3,7 +3,7 @@
  *
  * Generating a member costs about as much as writing its JSON (~1.4 µs each, bench
  * emulator), and the server thread did both, one request at a time: the emulator could not
- * reach the issue's 300k fielded members per second to one client. A worker thread
+ * reach its target of 300k fielded members per second to one client. A worker thread
  * (store-worker.ts) now generates the initial community in blocks, in index order (the
  * order pulls read it), into shared typed-array columns (record-codec.ts, 52 bytes per
  * member: 124 MiB at the study's 2.5M); the server thread decodes a stored member (~0.2 µs)
@@ -18,19 +18,11 @@
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CommunityGenerator, MemberRecord, emptyRecord } from './generator';
+import { CommunityGenerator, MemberRecord, MemberSource, emptyRecord } from '../generator';
 import { RecordCodec, RecordColumns, allocateColumns } from './record-codec';
 
 /** Members per block: the unit the worker publishes and a hint points at. */
 export const BLOCK_SHIFT = 12;
-
-/** What the API layer needs of a member source: the generator, or the store in front of it. */
-export interface MemberSource {
-  readonly referenceSec: number;
-  idOf(index: number): number;
-  member(index: number): MemberRecord;
-  memberInto(index: number, rec: MemberRecord): MemberRecord;
-}
 
 /** What the server thread hands the worker (workerData). */
 export interface StoreWorkerData {

@@ -6,7 +6,7 @@
  * and Content-Length) comes for free.
  *
  * Besides text (`write`), the sink takes bytes (`raw`: pre-encoded key text and cached
- * UTF-8 strings), single ASCII bytes and integers written digit by digit: serialize.ts
+ * UTF-8 strings), single ASCII bytes and integers written digit by digit: user-writer.ts
  * writes every user through these, so no per-user JS string is built or encoded.
  */
 const CHUNK = 1 << 20;
@@ -296,15 +296,6 @@ export class JsonSink {
     }
     this.cur = this.take(Math.max(this.chunkBytes, need));
     this.pos = 0;
-    this.start = 0;
-  }
-
-  /** Forget what was written, keeping the current chunk (for a sink reused per small answer). */
-  clear(): void {
-    this.taken = [this.cur];
-    this.chunks = [];
-    this.pos = 0;
-    this.done = 0;
     this.start = 0;
   }
 
