@@ -19,6 +19,12 @@ export interface PullIdentity {
   source: SnapshotManifest['source'];
   api_version: string;
   fields: string[];
+  /**
+   * A sample pull (vk/sample.ts): the members asked for and the seed of the draw (null in a
+   * request that left the seed to the pull; the checkpoint holds the one drawn). Absent: a
+   * census, every member.
+   */
+  sample?: { members: number; seed: number | null };
 }
 
 /** The pull's own paging state, saved with every batch. */
@@ -73,6 +79,12 @@ function problem(c: Record<string, unknown>): string | null {
     !id.fields.every((f) => typeof f === 'string')
   )
     return '"identity" (group, source, API version, fields) is missing or incomplete';
+  const sample = id.sample;
+  if (
+    sample !== undefined &&
+    (!isObject(sample) || !isInt(sample.members, 1) || !Number.isSafeInteger(sample.seed))
+  )
+    return '"identity.sample" is not {members, seed}';
   if (typeof c.snapshot_time !== 'string' || Number.isNaN(Date.parse(c.snapshot_time)))
     return '"snapshot_time" is not a date';
   const p = c.paging;

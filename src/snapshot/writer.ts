@@ -35,6 +35,7 @@ import {
   SNAPSHOT_FORMAT_VERSION,
   type FileChecksum,
   type MemberRow,
+  type SampleDesign,
   type SnapshotManifest,
 } from './schema';
 import { batchFromRows, type MemberBatch } from './member-batch';
@@ -68,12 +69,14 @@ export interface NewPull<X> {
 }
 
 type PartialIdentity = Pick<PullIdentity, 'group'> & Partial<PullIdentity>;
+/** What names a community: a pull's identity or a finished snapshot's manifest. */
+type CommunityOf = Pick<PullIdentity, 'group'> & Partial<Pick<PullIdentity, 'source'>>;
 
 /**
  * Same community? The synthetic one is identified by its generator settings, not by the
  * emulator's address (a fresh emulator listens on a new port after every restart).
  */
-function sameCommunity(a: Pick<PullIdentity, 'group'> & Partial<PullIdentity>, b: PartialIdentity): boolean {
+function sameCommunity(a: CommunityOf, b: CommunityOf): boolean {
   if (a.group.id !== b.group.id) return false;
   if (!a.source || !b.source) return true;
   if (a.source.kind !== b.source.kind) return false;
@@ -82,6 +85,54 @@ function sameCommunity(a: Pick<PullIdentity, 'group'> & Partial<PullIdentity>, b
     (a.source.synthetic?.seed === b.source.synthetic?.seed &&
       a.source.synthetic?.members === b.source.synthetic?.members)
   );
+}
+
+/**
+ * A census (null), or a sample of `size` pages (of a finished snapshot) or members (asked
+ * for, in an unfinished pull) drawn with `seed` (null: any seed).
+ */
+type Kind = { size: number; seed: number | null } | null;
+
+function describeKind(k: Kind, unit: 'page' | 'member'): string {
+  if (k === null) return 'a census (every member)';
+  const seed = k.seed === null ? '' : ` drawn with seed ${k.seed}`;
+  return `a sample of ${k.size} ${unit}${k.size === 1 ? '' : 's'}${seed}`;
+}
+
+/** Does what the directory holds (`held`) answer what is asked for? */
+function sameKind(held: Kind, asked: Kind): boolean {
+  if (held === null || asked === null) return held === asked;
+  return held.size === asked.size && (asked.seed === null || asked.seed === held.seed);
+}
+
+/** A census and a sample never share a directory, nor two different samples. */
+function kindError(
+  dir: string,
+  what: string,
+  [held, asked]: [Kind, Kind],
+  unit: 'page' | 'member',
+  fix: string,
+): SnapshotError | null {
+  if (sameKind(held, asked)) return null;
+  return new SnapshotError(
+    `${dir} holds ${what} that is ${describeKind(held, unit)}, and this command asks for ${describeKind(asked, unit)}: a census and a sample (or two samples) never share a directory; ${fix}.`,
+  );
+}
+
+/** What a finished snapshot holds and what the identity asks for, in pages. */
+function manifestKinds(m: SnapshotManifest, asked: PartialIdentity): [Kind, Kind] {
+  const s = m.sample;
+  const held: Kind = s ? { size: s.pages.length, seed: s.seed } : null;
+  const a = asked.sample;
+  if (!a) return [held, null];
+  const size = s ? Math.min(s.pages_total, Math.ceil(a.members / s.page_size)) : Math.ceil(a.members / 1000);
+  return [held, { size, seed: a.seed }];
+}
+
+/** The same for an unfinished pull, in members asked for (its pages are the puller's business). */
+function checkpointKinds(cp: PullIdentity, asked: PartialIdentity): [Kind, Kind] {
+  const k = (s: PullIdentity['sample']): Kind => (s ? { size: s.members, seed: s.seed } : null);
+  return [k(cp.sample), k(asked.sample)];
 }
 
 /** Same pull: the same community, through the same API base, version and fields. */
@@ -95,7 +146,7 @@ function sameIdentity(a: PullIdentity, b: PullIdentity): boolean {
 }
 
 /** "RIA Novosti (ria, id 15755094)", or the synthetic community with its generator settings. */
-function describeCommunity(c: PartialIdentity): string {
+function describeCommunity(c: CommunityOf): string {
   const g = `${c.group.name ?? c.group.screen_name} (${c.group.screen_name}, id ${c.group.id})`;
   const s = c.source?.synthetic;
   return c.source?.kind === 'synthetic' && s
@@ -193,6 +244,16 @@ export class SnapshotWriter<X = Record<string, unknown>> {
             `${paths.dir} holds the finished snapshot of ${describeCommunity(manifest)}, pulled ${manifest.snapshot_time}, not of ${describeCommunity(identity)}; use another --out directory (or delete ${paths.dir} to replace it).`,
           );
         }
+        const mixed =
+          identity &&
+          kindError(
+            paths.dir,
+            'a finished snapshot',
+            manifestKinds(manifest, identity),
+            'page',
+            `use another --out directory (or delete ${paths.dir} to replace it)`,
+          );
+        if (mixed) throw mixed;
         return { kind: 'finished', manifest, integrity: checkMembersFile(paths.dir, manifest) };
       }
       if (fs.existsSync(paths.checkpoint)) {
@@ -206,6 +267,16 @@ export class SnapshotWriter<X = Record<string, unknown>> {
             `${paths.dir} holds an unfinished pull of ${describeCommunity(cp.identity)}, not of ${describeCommunity(identity)}; use another --out directory or delete ${paths.partialDir}.`,
           );
         }
+        const mixed =
+          identity &&
+          kindError(
+            paths.dir,
+            'an unfinished pull',
+            checkpointKinds(cp.identity, identity),
+            'member',
+            `use another --out directory or delete ${paths.partialDir}`,
+          );
+        if (mixed) throw mixed;
         if (
           identity &&
           identity.fields &&
@@ -469,11 +540,15 @@ export class SnapshotWriter<X = Record<string, unknown>> {
     if (this.ioError !== undefined) throw this.ioError;
   }
 
-  /** Close the file, write the manifest (with the members file's checksum); returns it. */
+  /**
+   * Close the file, write the manifest (with the members file's checksum, and the design of
+   * a sample); returns it.
+   */
   finish(
     reportedAtEnd: number,
     tool: SnapshotManifest['tool'],
     finishedTime = new Date().toISOString(),
+    sample?: SampleDesign,
   ): SnapshotManifest {
     this.assertIdle('finish');
     if (this.ioError !== undefined) throw this.ioError;
@@ -522,6 +597,7 @@ export class SnapshotWriter<X = Record<string, unknown>> {
         columns: manifestColumns(),
         files: { members: MEMBERS_FILE },
         checksums: { [MEMBERS_FILE]: cp.members_checksum ?? sha256File(this.paths.members) },
+        ...(sample ? { sample } : {}),
         tool,
       };
       file = this.paths.manifest;
