@@ -236,7 +236,8 @@ describe('pull CLI faults (child processes against the emulator)', function () {
   it('a pull killed under a parent that never reaps it (a zombie): the same command resumes at once', async function () {
     if (!fs.existsSync('/proc/self/stat')) this.skip();
     const out = path.join(dir, 'snap');
-    const args = ['--group', emu.screenName, '--out', out, '--quiet', '--calls', '1', '--rate', '5'];
+    // 20 requests at 1/s: still running when the second pull is tried, even on a loaded machine.
+    const args = ['--group', emu.screenName, '--out', out, '--quiet', '--calls', '1', '--rate', '1'];
     const quoted = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
     // sh starts the pull in the background and becomes `sleep`, which never waits for it.
     const parent = spawn('sh', ['-c', `${quoted} & exec sleep 120`], {
