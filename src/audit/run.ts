@@ -8,6 +8,7 @@ import type { ColumnTable } from 'arquero';
 import type { CityIndex } from './cities';
 import { type Geography, geography } from './geography';
 import { type AuditInput, isSynthetic } from './input';
+import { SAMPLE_INTERVAL_METHOD, type SampleAudit, sampleAudit, sampleJson } from './sample';
 import {
   classifyStatus,
   headline,
@@ -51,6 +52,8 @@ export interface AuditResult {
   peaks: Peak[];
   geography: Geography;
   synthetic: boolean;
+  /** A sample snapshot: its design, and the shares above estimated over its pages (./sample.ts). */
+  sample: SampleAudit | null;
 }
 
 export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditResult {
@@ -61,6 +64,7 @@ export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditRe
     level,
   });
   const status = summarizeStatus(classification, level);
+  const sample = sampleAudit(input.manifest, classification, level);
   const activity = activityCounts(input, classification, {
     population: options.population,
     recentMinutes: options.recentMinutes,
@@ -77,13 +81,14 @@ export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditRe
   return {
     classification,
     status,
-    statusTable: statusTable(status),
-    rates: statusRates(status),
-    headline: headline(status),
+    statusTable: sample?.statusTable ?? statusTable(status),
+    rates: sample?.rates ?? statusRates(status),
+    headline: sample?.headline ?? headline(status),
     activity,
     peaks: pk,
     geography: geo,
     synthetic: isSynthetic(input.manifest),
+    sample,
   };
 }
 
@@ -103,7 +108,11 @@ export function auditJson(r: AuditResult, extra: Record<string, unknown> = {}): 
     synthetic: r.synthetic,
     snapshot_time: r.status.snapshotTime,
     inactive_days: r.status.inactiveDays,
-    interval: { method: 'Wilson score, per share', level: r.status.level },
+    interval: {
+      method: r.sample ? SAMPLE_INTERVAL_METHOD : 'Wilson score, per share',
+      level: r.status.level,
+    },
+    ...(r.sample ? { sample: sampleJson(r.sample) } : {}),
     status: {
       n: r.status.n,
       rows: r.statusTable.objects(),

@@ -126,9 +126,10 @@ function audit(args: CliArgs, out: (s: string) => void): void {
     `Snapshot ${path.resolve(args.snapshot)}: ${m.group.name} (${m.group.screen_name}), ${int(r.status.n)} members, taken ${m.snapshot_time}` +
       (r.synthetic ? ' — SYNTHETIC community from the project emulator' : ''),
   );
+  if (r.sample) out(`A ${r.sample.text}: the shares are estimates for all ${int(r.sample.N)} members.`);
   out('');
   out(
-    `Status (inactive = live, last seen more than ${r.status.inactiveDays} days before the snapshot; shares of all ${int(r.status.n)} members, 95% Wilson intervals)`,
+    `Status (inactive = live, last seen more than ${r.status.inactiveDays} days before the snapshot; shares of all ${int(r.status.n)} members, 95% ${r.sample ? 'design-based intervals over pages' : 'Wilson intervals'})`,
   );
   const st = r.statusTable.objects() as {
     label: string;
