@@ -10,15 +10,16 @@ const pct = (x: number | null): string =>
 const range = (iv: ShareInterval): string => `${pct(iv.lo)}–${pct(iv.hi)}`;
 const int = (x: number): string => x.toLocaleString('en-US');
 const rate = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+const rateRange = (iv: ShareInterval): string => `${rate(iv.lo)}–${rate(iv.hi)}`;
 
 function accuracyLine(name: string, a: Accuracy): string {
   const t = a.training;
   const c = a.this_community;
   return (
-    `  ${name}: ${rate(t.estimate)} (${range(t)}) out of fold on ${int(t.of)} labelled profiles of other VK users` +
+    `  ${name}: ${rate(t.estimate)} (${rateRange(t)}) out of fold on ${int(t.of)} labelled profiles of other VK users` +
     (c === null
       ? '; not measured on this community'
-      : `; ${rate(c.estimate)} on this community's labelled sample (${c.of > 0 ? `${range(c)}, ` : ''}${int(c.of)} labelled ${name === 'sensitivity' ? 'bot' : 'human'})`)
+      : `; ${rate(c.estimate)} on this community's labelled sample (${c.of > 0 ? `${rateRange(c)}, ` : ''}${int(c.of)} labelled ${name === 'sensitivity' ? 'bot' : 'human'})`)
   );
 }
 
