@@ -1,5 +1,5 @@
 /**
- * `npm run emulator -- [--port N] [--members N] [--seed N] [--rate-limit N] [--max-response-bytes N]`
+ * `npm run emulator -- [--port N] [--members N] [--seed N] [--bot-share S] [--rate-limit N] [--max-response-bytes N]`
  *
  * Serves the synthetic community on 127.0.0.1 and prints ONE JSON line
  * `{"base":...,"group_id":...,"screen_name":...,"token":...}` then serves until SIGINT /
@@ -14,6 +14,7 @@ async function serve(opts: CliOptions): Promise<number> {
   const emu = await startEmulator({
     members: opts.members,
     seed: opts.seed,
+    botShare: opts.botShare,
     port: opts.port,
     rateLimitPerSecond: opts.rateLimitPerSecond,
     maxResponseBytes: opts.maxResponseBytes,

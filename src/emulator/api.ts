@@ -241,7 +241,12 @@ export function execute(ctx: ApiContext, params: Params, version: number, out: J
     throw err;
   }
   const start = out.length;
-  writeValueJson(value, (h, o) => writeScriptHost(h, o, out), out);
+  try {
+    writeValueJson(value, (h, o) => writeScriptHost(h, o, out), out);
+  } catch (err) {
+    if (err instanceof VKScriptRuntimeError) throw vkErrors.runtime(err.message);
+    throw err;
+  }
   // The caller discards `out` on this error.
   if (out.length - start > ctx.switches.maxResponseBytes) throw vkErrors.tooBig();
   return executeErrors.length ? { executeErrors } : {};

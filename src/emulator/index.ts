@@ -26,6 +26,8 @@ export interface EmulatorDrift {
 export interface EmulatorOptions {
   members: number; // community size (1k … 2.5M)
   seed?: number; // generator seed (default 1)
+  /** Share of live members that are bots (default 0.03, truth.ts DEFAULT_BOT_SHARE_OF_LIVE). */
+  botShare?: number;
   port?: number; // 0 / undefined = a free port on 127.0.0.1
   groupId?: number; // default 1
   screenName?: string; // default 'synthetic_community'
@@ -53,6 +55,10 @@ export interface EmulatorOptions {
 export interface EmulatorTruth {
   memberIds(): Int32Array; // sorted ids of current members, this instant
   memberCount(): number;
+  /** Sorted ids of the current members that are live bots (the truth the bot share estimates). */
+  botIds(): Int32Array;
+  /** The share of live members drawn as bots (the generator's parameter). */
+  botShare(): number;
   /** ids present at every moment between two request counters (see `requestCounter`). */
   presentThroughout(fromRequest: number, toRequest: number): Int32Array;
   requestCounter(): number; // number of API requests served so far

@@ -12,7 +12,7 @@ import type { EmulatorDrift, EmulatorFaults, EmulatorHandle, EmulatorOptions } f
 import { ApiContext, Params, execute, groupsGetById, writeGroupsGetMembers } from './api';
 import { JsonSink } from './fast/json-sink';
 import { VkApiError, vkErrors } from './errors';
-import { CommunityGenerator, MAX_INDEX } from './generator';
+import { CommunityGenerator, MAX_INDEX, emptyRecord } from './generator';
 import { MemberStore } from './fast/member-store';
 import { Membership } from './membership';
 import { RateLimiter } from './rate-limit';
@@ -103,7 +103,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   const nowMs = (opts.now ?? Date.now)();
   if (!Number.isFinite(nowMs) || nowMs < 1e12)
     throw new Error(`emulator: now() must return milliseconds since 1970 (like Date.now()), got ${nowMs}`);
-  const gen = new CommunityGenerator({ seed, referenceSec: nowMs / 1000 });
+  const gen = new CommunityGenerator({ seed, referenceSec: nowMs / 1000, botShare: opts.botShare });
   const members = new Membership(opts.members, MAX_INDEX);
   const pregenerate = opts.pregenerate ?? opts.members >= PREGENERATE_MIN_MEMBERS;
   if (typeof pregenerate !== 'boolean')
@@ -127,7 +127,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   const faultRng = new Rng(hash32(seed, 0xfa0175));
   const driftRng = new Rng(hash32(seed, 0xd21f7));
   // Started once every option has been checked: a rejected start leaves no thread behind.
-  // The store only saves time: if its memory (52 bytes a member) or thread cannot be had,
+  // The store only saves time: if its memory (53 bytes a member) or thread cannot be had,
   // the emulator serves without it (`handle.store` is then undefined).
   let store: MemberStore | undefined;
   try {
@@ -355,6 +355,16 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
     truth: {
       memberIds: () => toIds(members.memberIndices()),
       memberCount: () => members.count(),
+      botIds: () => {
+        const rec = emptyRecord();
+        const out: number[] = [];
+        for (const index of members.memberIndices()) {
+          // Only live members can be bots: the bot pick alone settles most of them.
+          if (gen.botPick(index) && ctx.gen.memberInto(index, rec).bot) out.push(rec.id);
+        }
+        return Int32Array.from(out);
+      },
+      botShare: () => gen.botShare,
       presentThroughout: (from, to) => toIds(members.presentThroughout(from, to)),
       requestCounter: () => counter,
       user: (id, fields) => {

@@ -68,6 +68,8 @@ export interface ColumnSpec {
 }
 
 export const INT32_MAX = 2147483647;
+/** The largest value a `length` rule stores (longer text counts as this long), so it fits int16. */
+export const LENGTH_MAX = 32767;
 
 const MEMBER_SCHEMA = [
   {
@@ -313,6 +315,24 @@ const MEMBER_SCHEMA = [
     rule: { kind: 'flag' },
     doc: 'The profile is verified by VK.',
   },
+  {
+    name: 'has_mobile',
+    type: 'bool',
+    nullable: true,
+    path: ['has_mobile'],
+    field: 'has_mobile',
+    rule: { kind: 'flag' },
+    doc: 'The profile has confirmed a mobile phone number (the number is never sent or stored); null for deactivated profiles. Read by the bot score.',
+  },
+  {
+    name: 'status_length',
+    type: 'int16',
+    nullable: true,
+    path: ['status'],
+    field: 'status',
+    rule: { kind: 'length' },
+    doc: 'Characters (Unicode code points) of the profile status, at most 32767: 0 for an empty status, null when VK leaves `status` out. The text is not stored. Read by the bot score.',
+  },
 ] as const satisfies readonly ColumnSpec[];
 
 type Column = (typeof MEMBER_SCHEMA)[number];
@@ -357,7 +377,7 @@ const TYPES_OF: Readonly<Record<RuleKind, readonly ColumnType[]>> = {
   bdate_visibility: ['utf8'],
   bdate_year: ['int32', 'int16'],
   count: ['int32'],
-  length: ['int32'],
+  length: ['int32', 'int16'],
   non_empty: ['bool'],
 };
 const INT_RANGE: Readonly<Partial<Record<ColumnType, readonly [number, number]>>> = {

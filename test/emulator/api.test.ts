@@ -212,6 +212,15 @@ describe('emulator / HTTP API conformance', () => {
       (await call(emu, 'groups.getMembers', { group_id: '1', count: 1 }, { token: emu.serviceToken })).json,
     ).to.have.property('response');
     expectVkError(await call(emu, 'execute', { code: 'for (;;) {}' }), 12);
+    // Nested past what the interpreter can walk: refused (12), not a stack overflow (10,
+    // which clients retry as an internal error).
+    const parens = await call(emu, 'execute', {
+      code: `return ${'('.repeat(50_000)}1${')'.repeat(50_000)};`,
+    });
+    expectVkError(parens, 12);
+    expect(parens.json.error.error_msg).to.match(/nested too deeply/);
+    expectVkError(await call(emu, 'execute', { code: `return 1${'+1'.repeat(200_000)};` }), 12);
+    expectVkError(await call(emu, 'execute', { code: 'var a = []; a.push(a); return a;' }), 13);
     expectVkError(
       await call(emu, 'execute', {
         code: 'var i = 0; while (i < 30) { API.groups.getMembers({group_id: 1, count: 1}); i = i + 1; } return i;',
