@@ -70,6 +70,42 @@ export function noTruth(manifest: AuditManifest, why?: string): { reason: string
   };
 }
 
+/**
+ * What the truth needs of the synthetic generator (src/emulator/generator.ts), by shape:
+ * the study's code never imports the synthetic world; the notebook hands the generator in.
+ */
+export interface BotGenerator {
+  readonly botShare: number;
+  indexOf(id: number): number;
+  /** Whether the member at `index` is a bot if it is live (cheap: a hash). */
+  botPick(index: number): boolean;
+  member(index: number): { bot: boolean };
+}
+
+/**
+ * The synthetic community's truth from its generator, rebuilt from the seed the snapshot's
+ * manifest records (the generator is deterministic per seed and member).
+ */
+export function syntheticBotTruth(
+  manifest: AuditManifest,
+  generator: (seed: number) => BotGenerator,
+): BotTruth | { reason: string } {
+  if (!isSynthetic(manifest)) return noTruth(manifest);
+  const seed = manifest.source?.synthetic?.seed;
+  if (typeof seed !== 'number')
+    return noTruth(manifest, 'the manifest does not record the synthetic generator’s seed');
+  const gen = generator(seed);
+  return {
+    isBot: (id) => {
+      const index = gen.indexOf(id);
+      return gen.botPick(index) && gen.member(index).bot;
+    },
+    source: `the synthetic generator's truth (seed ${seed}, ${pctPlain(gen.botShare)} of live members drawn as bots)`,
+  };
+}
+
+const pctPlain = (x: number): string => `${+(100 * x).toFixed(2)}%`;
+
 export interface BotsStudy {
   params: BotsStudyParams;
   audit: BotsAudit;

@@ -3,6 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { labelSheetCsv } from '../../src/bots/label-sheet';
+import { liveMembers } from '../../src/bots/live-members';
+import { startEmulator } from '../../src/emulator';
+import { CommunityGenerator } from '../../src/emulator/generator';
+import { readSnapshot } from '../../src/snapshot/read';
+import { pullMembers } from '../../src/vk/members';
 import { snapshotLabelSample } from '../../src/bots/labels';
 import {
   botsFindingMarkdown,
@@ -11,6 +16,7 @@ import {
   estimateRows,
   noTruth,
   scoreView,
+  syntheticBotTruth,
   truthLines,
 } from '../../src/bots/study';
 import { botEstimatesFigure, scoreDistributionFigure, specificityBandFigure } from '../../src/viz/bots/share';
@@ -90,5 +96,37 @@ describe('bots: the study section (notebook 02)', function () {
     expect(md).to.contain('the community is real');
     expect(noTruth(input.manifest, 'why').reason).to.equal('why');
     expect(() => botsStudy(real, { env: { BOTS_SAMPLE: 'many' } })).to.throw(/BOTS_SAMPLE/);
+  });
+});
+
+describe('bots: the synthetic truth rebuilt from the snapshot’s seed', function () {
+  this.timeout(120000);
+
+  it('names exactly the live bots the running emulator lists in its truth', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vkas-bot-truth-'));
+    const emu = await startEmulator({ members: 4000, seed: 13, rateLimitPerSecond: 0 });
+    try {
+      await pullMembers({ token: emu.token, group: emu.screenName, out: dir, base: emu.base, rateLimit: 0 });
+      const expected = Array.from(emu.truth.botIds());
+      const snap = readSnapshot(dir);
+      const truth = syntheticBotTruth(
+        snap.manifest,
+        (seed) =>
+          new CommunityGenerator({ seed, referenceSec: Date.parse(snap.manifest.snapshot_time) / 1000 }),
+      );
+      if (!('isBot' in truth)) throw new Error(truth.reason);
+      const live = liveMembers(snap.table);
+      expect(Array.from(live.ids).filter(truth.isBot)).to.deep.equal(expected);
+      expect(expected.length).to.be.greaterThan(50);
+      expect(truth.source).to.contain('seed 13').and.contain('3% of live members');
+      // The study on it: scored (the pull now stores has_mobile and status_length), labelled by the annotator.
+      const s = botsStudy({ table: snap.table, manifest: snap.manifest }, { env: {}, truth });
+      const b = s.audit.section;
+      expect(b.available && b.method).to.equal('ppi');
+      expect(s.truth!.bots).to.equal(expected.length);
+    } finally {
+      await emu.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
