@@ -62,7 +62,7 @@ export function botsLines(b: BotsSection): string[] {
   }
   const band = b.misclassification?.specificity_band ?? [];
   if (band.length > 0) {
-    const shown = band.filter((p) => Math.round(p.specificity * 100) % 5 === 0);
+    const shown = band.filter((p) => Math.round(p.specificity * 100) % 10 === 0 || p.specificity === 0.95);
     lines.push(
       `  bot-like share if the score's specificity on this community were: ` +
         shown.map((p) => `${p.specificity.toFixed(2)} → ${pct(p.estimate)} (${range(p)})`).join(', '),

@@ -90,6 +90,12 @@ export interface BotShare extends ShareInterval {
   } | null;
 }
 
+/** The default specificities of the band: 0.60, 0.62, …, 1.00. */
+export const DEFAULT_BAND: readonly number[] = Array.from(
+  { length: 21 },
+  (_, i) => Math.round((0.6 + 0.02 * i) * 100) / 100,
+);
+
 const clip = (x: number): number => Math.min(1, Math.max(0, x));
 
 function flaggedCount(scores: ArrayLike<number>, threshold: number): number {
@@ -185,7 +191,10 @@ export function botShareWithoutLabels(opts: {
   threshold: number;
   validation: ValidationCounts;
   level?: number;
-  /** Specificities for the band (default 0.80 to 1.00 by 0.01). */
+  /**
+   * Specificities for the band (default 0.60 to 1.00 by 0.02: down to where the score's
+   * specificity fell on humans unlike its training cohort, 0.63; docs/bots.md, "Transfer").
+   */
   band?: readonly number[];
   seed?: number;
 }): BotShare {
@@ -194,7 +203,7 @@ export function botShareWithoutLabels(opts: {
   const flagged = flaggedCount(opts.scores, opts.threshold);
   const d = { flagged, N };
   const rg = roganGladenInterval(d, opts.validation, level);
-  const band = opts.band ?? Array.from({ length: 21 }, (_, i) => Math.round((0.8 + 0.01 * i) * 100) / 100);
+  const band = opts.band ?? DEFAULT_BAND;
   const bandPoints = specificityBand(d, opts.validation, band, { level, seed: opts.seed });
   let post: Posterior | null = null;
   try {

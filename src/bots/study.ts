@@ -311,7 +311,7 @@ export function accuracyRows(b: BotsAvailable): { rate: string; training: string
 export function bandMarkdown(b: BotsAvailable): string {
   const band = b.misclassification?.specificity_band ?? [];
   if (band.length === 0) {
-    return 'No specificity in 0.80–1.00 fits the flagged share (fewer members are flagged than even a 0.80 specificity implies), so there is no band.';
+    return 'No specificity of the band fits the flagged share (fewer members are flagged than even the lowest specificity implies), so there is no band.';
   }
   const first = band[0];
   const last = band[band.length - 1];
