@@ -1,4 +1,5 @@
-# brms/rstan side of the model benchmark (README, "Benchmarks": ≥ 30× faster end to end, same posterior).
+# brms/rstan side of the model benchmark (README, "Benchmarks": ≥ 30× faster end to end, same posterior);
+# bench/model/versus-brms.ts runs it right after our fit on the same CSV.
 # Usage: Rscript bench/model/brms-bench.R <data.csv> <out.json> [chains] [iter] [cores]
 # Priors: brms 2.18 (Debian) defaults except the negbinomial shape, set to brms ≥ 2.21's
 # inv_gamma(0.4, 0.3) so both engines sample the same posterior (docs/model-engine.md).
@@ -33,6 +34,7 @@ res <- list(
   warmup_seconds_per_chain = as.numeric(el[, "warmup"]), sample_seconds_per_chain = as.numeric(el[, "sample"]),
   divergences = sum(np$Value[np$Parameter == "divergent__"]),
   min_ess_bulk = min(s$ess_bulk), max_rhat = max(s$rhat),
+  min_ess_bulk_per_second = min(s$ess_bulk) / as.numeric(difftime(t1, t0, units = "secs")),
   parameters = setNames(lapply(seq_len(nrow(s)), function(i) as.list(s[i, -1])), s$variable))
 write_json(res, out_file, auto_unbox = TRUE, digits = NA, pretty = TRUE)
 print(summary(fit))

@@ -1,21 +1,25 @@
 /**
  * End-to-end model benchmark: the follower model (negative binomial, 8 profile
  * predictors, 300-level first-name intercept) fitted by this engine with brms's settings
- * (4 chains × 2000, 2 cores), next to brms/rstan on the same CSV when its result exists
- * (bench/model/brms-bench.R → bench/results/brms-<label>.json).
+ * (4 chains × 2000, 2 cores) and fitModel's defaults (the fast preset), next to brms/rstan
+ * on the same CSV when its result exists (bench/model/brms-bench.R → bench/results/brms-<label>.json;
+ * bench/model/versus-brms.ts runs both back to back).
  *
- *   node dist/bench/model/fit.js [--rows 50000] [--chains 4] [--iter 2000] [--cores 2]
+ *   node dist/bench/model/fit.js [--rows 50000 | --data FILE.csv] [--chains 4] [--iter 2000] [--cores 2]
  *                                 [--brms bench/results/brms-50k.json] [--out FILE]
- *                                 [--param noncentered|centered|auto] [--init random|laplace]
+ *                                 [--preset fast|brms] [--param noncentered|centered|auto] [--init random|laplace]
  *
  * Prints one JSON object: wall times (prepare, warmup, sampling, total), gradient
- * evaluations per second, ns per row and per cell, min bulk ESS, max R-hat, divergences,
- * peak RSS, and — with brms's result — the speed ratio and the per-parameter agreement.
+ * evaluations per second, ns per row and per cell, min bulk ESS (and per second), max R-hat,
+ * divergences, peak RSS, the load average, and — with brms's result — the speed ratio and the
+ * per-parameter agreement. With --data the CSV is read as `npm run fit` reads it (the read is
+ * part of the end-to-end time, as brms's read.csv is not: a conservative ratio).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fitModel } from '../../src/model/fit';
+import { fitModel, type FitPreset } from '../../src/model/fit';
+import { readDataFile } from '../../src/model/data';
 import type { ChainProgress } from '../../src/model/types';
 import { simulateBenchColumns, BENCH_FORMULA } from './simulate';
 
@@ -39,13 +43,20 @@ async function main(): Promise<void> {
   const cores = Number(arg('cores', '2'));
   const brmsFile = arg('brms', rows === 50000 ? 'bench/results/brms-50k.json' : '');
   const out = arg('out', '');
-  const param = arg('param', 'noncentered') as 'noncentered' | 'centered' | 'auto';
-  const init = arg('init', 'random') as 'random' | 'laplace';
+  const dataFile = arg('data', '');
+  const preset = arg('preset', 'fast') as FitPreset;
+  const paramArg = arg('param', '');
+  const initArg = arg('init', '');
+  const param = paramArg ? (paramArg as 'noncentered' | 'centered' | 'auto') : undefined;
+  const init = initArg ? (initArg as 'random' | 'laplace') : undefined;
+  const load0 = os.loadavg();
 
   let peakRss = process.memoryUsage().rss;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-  const data = simulateBenchColumns({ rows, names: 300, seed: 2026 });
   const t0 = Date.now();
+  const data = dataFile
+    ? readDataFile(dataFile).columns
+    : simulateBenchColumns({ rows, names: 300, seed: 2026 });
   // Process CPU time covers every worker thread: the fair figure on a shared machine
   // (per-chain wall times count the time spent waiting for a core).
   const cpu0 = process.cpuUsage();
@@ -65,6 +76,7 @@ async function main(): Promise<void> {
     iter,
     cores,
     seed: 2026,
+    preset,
     groupParameterization: param,
     init,
     onProgress,
@@ -80,9 +92,11 @@ async function main(): Promise<void> {
   const nsPerGrad = (processCpuSeconds * 1e9) / grads;
   const result: Record<string, unknown> = {
     engine: 'vk-audience-study',
-    rows,
+    rows: fit.prepared.nRows,
+    data: dataFile || `simulated (${rows} rows, seed 2026)`,
     cells: fit.prepared.compression.cells,
-    group_parameterization: param,
+    preset,
+    group_parameterization: fit.settings.groupParameterization,
     init: fit.init,
     centered: fit.prepared.layout.centered,
     compression_ratio: fit.prepared.compression.ratio,
@@ -104,9 +118,14 @@ async function main(): Promise<void> {
     ns_per_cell: nsPerGrad / fit.prepared.compression.cells,
     divergences: fit.sampler.divergences,
     min_ess_bulk: Math.min(...fit.parameters.map((p) => p.ess_bulk)),
+    min_ess_bulk_per_second: Math.min(...fit.parameters.map((p) => p.ess_bulk)) / total,
     min_ess_tail: Math.min(...fit.parameters.map((p) => p.ess_tail)),
     max_rhat: Math.max(...fit.parameters.map((p) => p.rhat)),
     peak_rss_mb: peakRss / 2 ** 20,
+    parameters: Object.fromEntries(
+      fit.parameters.map((p) => [p.name, { mean: p.mean, sd: p.sd, rhat: p.rhat, ess_bulk: p.ess_bulk }]),
+    ),
+    load_average_start: load0,
     load_average: os.loadavg(),
   };
   if (brmsFile && fs.existsSync(brmsFile)) {
@@ -118,6 +137,7 @@ async function main(): Promise<void> {
       divergences: brms.divergences,
     };
     result.speedup_end_to_end = brms.total_seconds / total;
+    result.brms_min_ess_bulk_per_second = brms.min_ess_bulk / brms.total_seconds;
     result.agreement = fit.parameters.map((p) => {
       const b = brms.parameters[p.name];
       if (!b) return { name: p.name, missing_in_brms: true };

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // Fits the brms comparison models with our engine under the priors brms used, and writes
 // docs/brms-comparison.md: per parameter, brms's and our mean / sd / 95% interval, the
-// agreement checks (|Δmean| < 0.1 posterior sd, sd within 10%), R-hat, ESS and timings.
+// agreement checks (|Δmean| < 0.1 posterior sd, sd within 10%), R-hat, ESS and timings, and
+// where brms's results carry it, PSIS-LOO on both sides (elpd_loo within its Monte Carlo error).
 //
 //   Rscript scripts/brms/export-data.R && Rscript scripts/brms/fit-brms.R   # brms side (slow)
-//   npm run build && node scripts/brms/compare.js [--build DIR] [--cores N] [--models epilepsy,quine]
+//   npm run build && node scripts/brms/compare.js [--build DIR] [--cores N] [--models epilepsy,quine,sleepstudy,zinb]
+//
+// Our side runs fitModel's defaults (the fast preset: auto parameterisation, Laplace warm start
+// where it applies); the posterior is the same as brms's literal sampler, which is the point.
 //
 // brms's results are read from scripts/brms/results/brms-<model>.json (committed), so the
 // comparison can be re-run without R.
@@ -29,10 +33,10 @@ if (!fs.existsSync(fitJs)) {
   );
   process.exit(1);
 }
-const { fitModel, fitSummary } = require(fitJs);
+const { fitModel, fitSummary, fitLoo } = require(fitJs);
 const { readDataFile } = require(dataJs);
 
-const MODELS = opt('--models', 'epilepsy,quine').split(',');
+const MODELS = opt('--models', 'epilepsy,quine,sleepstudy,zinb').split(',');
 const MEAN_TOL = 0.1; // |Δmean| / brms sd
 const SD_TOL = 0.1; // |sd_ours / sd_brms − 1|
 
@@ -96,11 +100,13 @@ async function compareOne(name) {
   };
   const fit = await run(brms.settings);
   const long = await run(brms.long_settings);
+  const loos = brms.loo ? { fit: fitLoo(fit), long: fitLoo(long) } : null;
   return {
     name,
     brms,
     fit,
     long,
+    loos,
     rows: compareRows(brms.long_parameters, [...long.parameters, ...long.groupLevels]),
     standardRows: compareRows(brms.parameters, [...fit.parameters, ...fit.groupLevels]),
   };
@@ -132,6 +138,47 @@ function shortTable(rows) {
     );
   }
   return out.join('\n');
+}
+
+/** LOO on both sides: the check on the long runs, the default runs shown. */
+function looSection(res) {
+  const { brms, loos } = res;
+  if (!loos) return [];
+  const rowsOf = (b, o, label) => {
+    const d = o.elpd_loo.estimate - b.elpd_loo[0];
+    const mc = Math.sqrt(b.mcse_elpd_loo ** 2 + o.mcse_elpd_loo ** 2);
+    const pw = o.pointwise;
+    let worst = 0;
+    for (let i = 0; i < b.pointwise_elpd.length; i++) {
+      worst = Math.max(worst, Math.abs(pw.elpd[o.rowUnit[i]] - b.pointwise_elpd[i]));
+    }
+    return {
+      label,
+      line: `| ${label} | ${f2(b.elpd_loo[0])} (${f2(b.elpd_loo[1])}) | ${f2(o.elpd_loo.estimate)} (${f2(o.elpd_loo.se)}) | ${f2(d)} | ${f3(b.mcse_elpd_loo)} / ${f3(o.mcse_elpd_loo)} | ${f2(Math.abs(d) / mc)} | ${f2(b.p_loo[0])} / ${f2(o.p_loo.estimate)} | ${f2(b.looic[0])} / ${f2(o.looic.estimate)} | ${b.k_above_0_7 ?? b['k_above_0.7']} / ${o.highK} | ${f3(worst)} |`,
+      ok: Math.abs(d) <= 2 * mc,
+      ratio: Math.abs(d) / mc,
+    };
+  };
+  const L = rowsOf(
+    brms.long_loo,
+    loos.long,
+    `long (${brms.long_settings.chains} × ${brms.long_settings.iter})`,
+  );
+  const D = rowsOf(brms.loo, loos.fit, `default (${brms.settings.chains} × ${brms.settings.iter})`);
+  return [
+    `### PSIS-LOO on both sides (brms ${brms.brms_version} with loo ${brms.loo.loo_version})`,
+    '',
+    `**Result: elpd_loo ${L.ok ? 'agrees' : '**does not agree**'} within its Monte Carlo error on the long runs** ` +
+      `(|Δ| = ${f2(L.ratio)} × the combined Monte Carlo SE sqrt(mcse_brms² + mcse_ours²); the check is |Δ| ≤ 2 ×).`,
+    '',
+    '| run | brms elpd_loo (SE) | ours elpd_loo (SE) | Δ | MCSE (brms / ours) | \\|Δ\\| / combined MCSE | p_loo (brms / ours) | looic (brms / ours) | k > 0.7 (brms / ours) | largest \\|Δ elpd_i\\| |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    L.line,
+    D.line,
+    '',
+    "brms's MCSE is loo's (estimated by simulation before loo 2.7), ours Vehtari et al. (2024) eq. 6; the SE columns are the usual sqrt(N · var(elpd_i)).",
+    '',
+  ];
 }
 
 function section(res) {
@@ -189,6 +236,7 @@ function section(res) {
     '',
     `Divergences: brms ${brms.divergences}, ours ${fit.sampler.divergences} (long run: ${long.sampler.divergences}). Our E-BFMI per chain: ${fit.sampler.ebfmi.map(f2).join(', ')}.`,
     '',
+    ...looSection(res),
     '<details><summary>our printed summary (default run)</summary>',
     '',
     '```',

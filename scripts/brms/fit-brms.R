@@ -1,10 +1,10 @@
 # Fits the comparison models with brms (Stan NUTS) and writes, per model, the posterior
 # summary of every reported parameter (a standard 4 x 2000 run and a long 4 x 11000 run
-# of the same compiled model), the priors used, and timings to
+# of the same compiled model), PSIS-LOO of both runs, the priors used, and timings to
 # scripts/brms/results/brms-<model>.json. The node runner (compare.js) fits the same
 # models with our engine under exactly these priors and writes docs/brms-comparison.md.
 #
-#   Rscript scripts/brms/export-data.R && Rscript scripts/brms/fit-brms.R   # from the repo root
+#   Rscript scripts/brms/export-data.R && Rscript scripts/brms/fit-brms.R [model ...]   # from the repo root
 #
 # Priors: brms's own defaults (get_prior) are set explicitly, except the negbinomial
 # shape prior, which is inv_gamma(0.4, 0.3) as in brms >= 2.21 (Debian ships 2.18,
@@ -12,6 +12,7 @@
 suppressPackageStartupMessages({
   library(brms)
   library(posterior)
+  library(loo)
   library(jsonlite)
 })
 
@@ -21,7 +22,13 @@ models <- list(
                   family = "poisson"),
   quine = list(data = "data/public/quine.csv",
                formula = "Days ~ Eth + Sex + Age + Lrn",
-               family = "negbinomial")
+               family = "negbinomial"),
+  sleepstudy = list(data = "data/public/sleepstudy.csv",
+                    formula = "Reaction ~ Days + (Days | Subject)",
+                    family = "gaussian"),
+  zinb = list(data = "data/public/zinb-sites.csv",
+              formula = "count ~ x + treat + (1 | site)",
+              family = "zero_inflated_negbinomial")
 )
 only <- commandArgs(trailingOnly = TRUE)
 if (length(only)) models <- models[only]
@@ -31,7 +38,7 @@ long_iter <- 11000
 
 summarise <- function(fit) {
   dr <- as_draws_array(fit)
-  keep <- grep("^(b_|sd_|shape$|sigma$|r_)", variables(dr), value = TRUE)
+  keep <- grep("^(b_|sd_|cor_|shape$|sigma$|zi$|hu$|r_)", variables(dr), value = TRUE)
   s <- summarise_draws(subset_draws(dr, variable = keep), mean, sd,
                        ~quantile(.x, c(0.025, 0.975), type = 7, names = FALSE),
                        rhat, ess_bulk, ess_tail)
@@ -40,6 +47,20 @@ summarise <- function(fit) {
     rhat = s$rhat[i], ess_bulk = s$ess_bulk[i], ess_tail = s$ess_tail[i]))
   names(params) <- s$variable
   params
+}
+# PSIS-LOO as brms computes it (r_eff from the chains); the MCSE of elpd_loo is loo's own
+# (by simulation in loo < 2.7), the pointwise values let the runner compare per observation.
+loo_summary <- function(fit) {
+  l <- loo(fit)
+  k <- l$diagnostics$pareto_k
+  list(
+    loo_version = as.character(packageVersion("loo")),
+    elpd_loo = unname(l$estimates["elpd_loo", ]), p_loo = unname(l$estimates["p_loo", ]),
+    looic = unname(l$estimates["looic", ]),
+    mcse_elpd_loo = loo::mcse_loo(l),
+    k_above_0.7 = sum(k > 0.7), k_max = max(k),
+    pointwise_elpd = unname(l$pointwise[, "elpd_loo"])
+  )
 }
 dir.create("scripts/brms/results", showWarnings = FALSE, recursive = TRUE)
 
@@ -76,7 +97,10 @@ for (name in names(models)) {
     timings = list(total_with_compile = total,
                    warmup = sum(el[, "warmup"]), sampling = sum(el[, "sample"])),
     parameters = summarise(fit),
-    long_parameters = summarise(long)
+    long_parameters = summarise(long),
+    loo = loo_summary(fit),
+    long_loo = loo_summary(long),
+    bayes_R2 = as.list(bayes_R2(fit)[1, ])
   )
   path <- sprintf("scripts/brms/results/brms-%s.json", name)
   tmp <- paste0(path, ".tmp")

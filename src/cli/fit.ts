@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataFileError, readDataFile } from '../model/data';
-import { fitJson, fitModel, fitSummary } from '../model/fit';
+import { criteriaSummary, fitBayesR2, fitJson, fitLoo, fitModel, fitSummary } from '../model/fit';
 import { ModelSpecError } from '../model/formula/errors';
 import { writeJsonAtomic } from '../util/atomic-write';
 import type { ChainProgress } from '../model/types';
@@ -49,7 +49,7 @@ export const fitCommand = defineCommand({
       type: 'string',
       value: 'NAME',
       required: true,
-      help: 'poisson | negbinomial | gaussian | lognormal | bernoulli',
+      help: 'poisson | negbinomial | gaussian | lognormal | bernoulli | zero_inflated_poisson |\nzero_inflated_negbinomial | hurdle_poisson | hurdle_negbinomial',
     },
     prior: {
       type: 'string',
@@ -94,18 +94,25 @@ export const fitCommand = defineCommand({
       read: wholeNumber({ min: 1 }),
       help: 'maximum tree depth (default 10)',
     },
+    preset: {
+      type: 'string',
+      value: 'NAME',
+      read: oneOf(['fast', 'brms']),
+      help: "fast (default: --init laplace --param auto, the same posterior sooner) | brms\n(brms's literal sampler: --init random --param noncentered)",
+    },
     init: {
       type: 'string',
       value: 'KIND',
       read: oneOf(['random', 'laplace']),
-      help: "random (default: Stan's and brms's uniform(-2, 2) inits) | laplace (warm\nstart from the posterior mode where the posterior is near normal there;\nsame posterior, much shorter warmup on large data)",
+      help: "random (Stan's and brms's uniform(-2, 2) inits) | laplace (default: warm\nstart from the posterior mode where the posterior is near normal there, else\nrandom with the reason; same posterior, much shorter warmup on large data)",
     },
     param: {
       type: 'string',
       value: 'KIND',
       read: oneOf(['noncentered', 'centered', 'auto']),
-      help: "group effects' sampler coordinates: noncentered (default, as brms) |\ncentered | auto (centered for data-rich groups); same posterior",
+      help: "group effects' sampler coordinates: noncentered (as brms) | centered |\nauto (default: centered for data-rich groups); same posterior",
     },
+    loo: { type: 'boolean', help: 'also PSIS-LOO (as loo prints it) and bayes_R2, in the JSON too' },
     json: { type: 'string', value: 'OUT', read: outputFile(), help: 'also write the results as JSON to OUT' },
     quiet: { type: 'boolean', help: 'no progress lines on stderr' },
   },
@@ -138,6 +145,8 @@ export interface FitCliArgs {
   maxTreedepth?: number;
   init?: 'random' | 'laplace';
   groupParameterization?: 'noncentered' | 'centered' | 'auto';
+  preset?: 'fast' | 'brms';
+  loo?: boolean;
   json: string | null;
   quiet: boolean;
 }
@@ -169,6 +178,8 @@ function fitArgs(v: Values<typeof fitCommand.spec.options>): FitCliArgs {
     maxTreedepth: v['max-treedepth'],
     init: v.init,
     groupParameterization: v.param,
+    preset: v.preset,
+    loo: v.loo || undefined,
   };
   for (const [k, x] of Object.entries(given)) if (x !== undefined) Object.assign(args, { [k]: x });
   return args;
@@ -210,6 +221,7 @@ async function fitFromArgs(args: FitCliArgs, out: (line: string) => void): Promi
     maxTreedepth: args.maxTreedepth,
     init: args.init,
     groupParameterization: args.groupParameterization,
+    preset: args.preset,
     dataName: path.basename(args.data),
     onProgress: args.quiet ? undefined : progressPrinter(),
   });
@@ -222,10 +234,12 @@ async function fitFromArgs(args: FitCliArgs, out: (line: string) => void): Promi
   out(
     `\nTimings: prepare ${t.prepare.toFixed(2)} s, init ${t.init.toFixed(2)} s, warmup ${t.warmup.toFixed(2)} s, sampling ${t.sampling.toFixed(2)} s, total ${t.total.toFixed(2)} s\n`,
   );
+  const criteria = args.loo ? { loo: fitLoo(fit), bayesR2: fitBayesR2(fit) } : undefined;
+  if (criteria) out(criteriaSummary(criteria.loo, criteria.bayesR2));
   if (args.json !== null) {
     const target = path.resolve(args.json);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    writeJsonAtomic(target, fitJson(fit, { file: args.data, rows: data.rows }));
+    writeJsonAtomic(target, fitJson(fit, { file: args.data, rows: data.rows }, criteria));
     out(`Wrote ${target}\n`);
   }
 }

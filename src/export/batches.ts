@@ -17,7 +17,8 @@ import type { ColumnTable } from 'arquero';
 import { snapshotSeconds } from '../audit/input';
 import type { Snapshot } from '../snapshot/read';
 import type { ColumnType } from '../snapshot/schema';
-import { EXPORT_COLUMNS, SNAPSHOT_TIME_COLUMN, arrowType, exportSchema } from './columns';
+import { arrowType } from '../snapshot/arrow-ipc';
+import { EXPORT_COLUMNS, SNAPSHOT_TIME_COLUMN, exportSchema } from './columns';
 
 const MEMBER_EXPORT_COLUMNS = EXPORT_COLUMNS.filter((c) => c.origin === 'snapshot');
 

@@ -9,8 +9,9 @@
  * to join a JSON manifest in pandas or R. It is a float64 of unix seconds, like
  * `last_seen_time`, so the age of a visit is a plain subtraction.
  */
-import { bool, field, float64, int16, int32, int8, utf8 } from '@uwdata/flechette';
-import type { DataType, Field, Schema } from '@uwdata/flechette';
+import { field } from '@uwdata/flechette';
+import type { Field, Schema } from '@uwdata/flechette';
+import { arrowType } from '../snapshot/arrow-ipc';
 import { MEMBER_COLUMNS, type ColumnType } from '../snapshot/schema';
 
 export interface ExportColumn {
@@ -40,23 +41,6 @@ export const EXPORT_COLUMNS: readonly ExportColumn[] = [
   })),
   SNAPSHOT_TIME_COLUMN,
 ];
-
-export function arrowType(t: ColumnType): DataType {
-  switch (t) {
-    case 'int32':
-      return int32();
-    case 'int16':
-      return int16();
-    case 'int8':
-      return int8();
-    case 'float64':
-      return float64();
-    case 'bool':
-      return bool();
-    case 'utf8':
-      return utf8();
-  }
-}
 
 /** The Arrow schema of every exported record batch. */
 export function exportSchema(): Schema {

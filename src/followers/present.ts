@@ -12,6 +12,7 @@ import { formatMultiplier, formatPercent, type Finding, type PopulationEffect } 
 import type { NameEffect } from './names';
 import { levelCounts, type FollowerTable } from './prepare';
 import type { Verdict } from './verdict';
+import type { ModelComparison } from './fit';
 import { escapeHtml } from '../util/html';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -292,4 +293,31 @@ export function followerSummaryItems(x: {
         ]
       : []),
   ];
+}
+
+/** The LOO comparison of notebook 05: loo_compare's table with labels, Pareto k, the reading in words. */
+export function looComparisonMarkdown(c: ModelComparison): string {
+  const label = new Map(c.models.map((m) => [m.name, m.label]));
+  const k = new Map(c.paretoK.map((p) => [p.name, p]));
+  const loos = new Map(c.models.map((m, i) => [m.name, c.loos[i]]));
+  const d1 = (x: number): string => (Math.abs(x) < 0.05 ? '0.0' : x.toFixed(1));
+  const head = '| model | elpd_diff | se_diff | elpd_loo (se) | p_loo | Pareto k above threshold |';
+  const rows = c.rows.map((r) => {
+    const p = k.get(r.model)!;
+    const l = loos.get(r.model)!;
+    return `| ${label.get(r.model)} (\`${r.model}\`) | ${d1(r.elpd_diff)} | ${d1(r.se_diff)} | ${d1(r.elpd_loo)} (${d1(r.se_elpd_loo)}) | ${d1(r.p_loo)} | ${p.highK} of ${fmt(l.observations)} (k > ${Math.round(p.threshold * 100) / 100}) |`;
+  });
+  const highK = c.paretoK.filter((p) => p.highK > 0);
+  return [
+    head,
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+    ...c.sentences.map((s) => `- ${s}`),
+    '',
+    `**${c.kept}**`,
+    ...(highK.length
+      ? ['', ...highK.flatMap((p) => p.warnings.map((w) => `*${label.get(p.name)}:* ${w}`))]
+      : ['', 'Every Pareto k of every model is below its threshold: the PSIS-LOO estimates are reliable.']),
+  ].join('\n');
 }

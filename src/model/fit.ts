@@ -1,8 +1,12 @@
 /**
  * fitModel: formula + data → brms-style results, combining the density stage
  * (prepareModel, compileModel on the workers), the sampler (runChains) and the
- * diagnostics/summary stages. Defaults are brms's (docs/model-engine.md §Sampling):
- * 4 chains, iter 2000, warmup iter/2, adapt_delta 0.8, max_treedepth 10, inits U(−2, 2).
+ * diagnostics/summary stages. Sampler settings are brms's (docs/model-engine.md §Sampling):
+ * 4 chains, iter 2000, warmup iter/2, adapt_delta 0.8, max_treedepth 10. Where chains start
+ * and which coordinates they sample in follow the preset: 'fast' (default) uses the
+ * posterior-preserving speed-ups (group effects centered where the data are rich, the
+ * Laplace-whitened warm start where the posterior is near normal at its mode, else Stan's
+ * inits with the reason); 'brms' is brms's literal sampler (non-centered, inits U(−2, 2)).
  */
 import * as os from 'os';
 import { prepareModel, modelFactory, compileModel, type PreparedModel } from './density';
@@ -22,6 +26,8 @@ import {
   type RanefRow,
 } from './summary';
 import type { DataColumns } from './data';
+import { columnSds, DRIFT_LOGIT_PER_SD, SEPARATION_REMEDY } from './design/separation';
+import { bayesR2, formatLoo, loo, type BayesR2, type LooResult } from './loo';
 
 export interface FitOptions {
   /** An arquero table or plain columns (see readDataFile for files). */
@@ -51,12 +57,33 @@ export interface FitOptions {
    * 'laplace' (chains sample in coordinates whitened by the Laplace approximation at the
    * mode, from overdispersed draws around it, when the posterior is near normal there:
    * init/starts.ts; same posterior, far shorter warmup on large data). With 'laplace' the
-   * chains' `invMetric` is in the whitened coordinates.
+   * chains' `invMetric` is in the whitened coordinates. Default: the preset's.
    */
   init?: InitKind;
+  /**
+   * 'fast' (default): init 'laplace' and groupParameterization 'auto'; 'brms': brms's literal
+   * behaviour, init 'random' and groupParameterization 'noncentered'. Explicit `init` /
+   * `groupParameterization` options win over the preset.
+   */
+  preset?: FitPreset;
 }
 
 export type InitKind = 'random' | 'laplace';
+export type FitPreset = 'fast' | 'brms';
+type GroupParam = NonNullable<FitOptions['groupParameterization']>;
+
+/** What a preset means for the options it sets. */
+export const PRESETS: Record<FitPreset, { init: InitKind; groupParameterization: 'auto' | 'noncentered' }> = {
+  fast: { init: 'laplace', groupParameterization: 'auto' },
+  brms: { init: 'random', groupParameterization: 'noncentered' },
+};
+
+function presetOf(o: { preset?: FitPreset }): FitPreset {
+  const p = o.preset ?? 'fast';
+  if (p !== 'fast' && p !== 'brms')
+    throw new Error(`fitModel: preset must be 'fast' or 'brms', got ${JSON.stringify(o.preset)}`);
+  return p;
+}
 
 /** How the chains were started (printed with the fit; part of a cached fit's identity). */
 export interface FitInit {
@@ -76,6 +103,8 @@ export interface FitSettings extends SamplerSettings {
   chains: number;
   cores: number;
   init: InitKind;
+  preset: FitPreset;
+  groupParameterization: GroupParam;
 }
 
 export interface FitTimings {
@@ -134,10 +163,31 @@ export function resolveFitSettings(o: Omit<FitOptions, 'data' | 'formula' | 'fam
   if (!(adaptDelta > 0 && adaptDelta < 1))
     throw new Error(`fitModel: adaptDelta must be in (0, 1), got ${o.adaptDelta}`);
   const maxTreedepth = positiveInt('maxTreedepth', o.maxTreedepth, 10);
-  const init = o.init ?? 'random';
+  const preset = presetOf(o);
+  const init = o.init ?? PRESETS[preset].init;
   if (init !== 'random' && init !== 'laplace')
     throw new Error(`fitModel: init must be 'random' or 'laplace', got ${JSON.stringify(o.init)}`);
-  return { chains, cores, iter, warmup, thin, seed, adaptDelta, maxTreedepth, initRadius: 2, init };
+  const groupParameterization = o.groupParameterization ?? PRESETS[preset].groupParameterization;
+  return {
+    chains,
+    cores,
+    iter,
+    warmup,
+    thin,
+    seed,
+    adaptDelta,
+    maxTreedepth,
+    initRadius: 2,
+    init,
+    preset,
+    groupParameterization,
+  };
+}
+
+/** The per-chain sampler settings inside the fit's settings. */
+function samplerSettings(s: FitSettings): SamplerSettings {
+  const { iter, warmup, thin, adaptDelta, maxTreedepth, seed, initRadius } = s;
+  return { iter, warmup, thin, adaptDelta, maxTreedepth, seed, initRadius };
 }
 
 const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
@@ -147,7 +197,8 @@ export async function fitModel(options: FitOptions): Promise<FitResult> {
   const settings = resolveFitSettings(options);
   const prepared = prepareFitModel(options);
   const prepare = seconds(t0);
-  const { chains: nChains, cores, init: initKind, ...sampler } = settings;
+  const { chains: nChains, cores, init: initKind } = settings;
+  const sampler = samplerSettings(settings);
   const { starts, preconditioner, init } = chainStarts(prepared, initKind, nChains, settings.seed);
   const chains = await runChains(modelFactory(prepared), sampler, {
     chains: nChains,
@@ -210,7 +261,7 @@ export function prepareFitModel(options: FitOptions): PreparedModel {
     family: options.family,
     priors: options.priors ?? [],
     compress: options.compress,
-    groupParameterization: options.groupParameterization,
+    groupParameterization: options.groupParameterization ?? PRESETS[presetOf(options)].groupParameterization,
   });
 }
 
@@ -239,6 +290,7 @@ export function assembleFit(
     essBulk: parameters.map((p) => p.ess_bulk),
     essTail: parameters.map((p) => p.ess_tail),
   });
+  warnings.push(...driftWarnings(prepared, parameters));
   const perChain = chains.map((c) => ({
     chain: c.chain,
     warmup: c.timings.warmupSeconds,
@@ -266,6 +318,33 @@ export function assembleFit(
       perChain,
     },
   };
+}
+
+/**
+ * Separation that no single column shows (the prepare step refuses those) is seen after
+ * sampling: a Bernoulli coefficient under a flat prior whose posterior mean moves the logit
+ * by more than DRIFT_LOGIT_PER_SD per standard deviation of its column.
+ */
+export function driftWarnings(prepared: PreparedModel, parameters: readonly ParameterSummary[]): string[] {
+  if (prepared.family !== 'bernoulli') return [];
+  const K = prepared.termNames.length;
+  const sds = columnSds(prepared.cells.design, prepared.cells.n, K);
+  const byName = new Map(parameters.map((p) => [p.name, p]));
+  const drifting: string[] = [];
+  for (let k = 0; k < K; k++) {
+    const p = byName.get(`b_${prepared.termNames[k]}`);
+    if (!p || prepared.priors.b[k].dist.dist !== 'flat') continue;
+    if (Math.abs(p.mean) * sds[k] > DRIFT_LOGIT_PER_SD)
+      drifting.push(
+        `b_${prepared.termNames[k]} (mean ${p.mean.toFixed(1)}, 95% interval ${p['q2.5'].toFixed(1)} to ${p['q97.5'].toFixed(1)})`,
+      );
+  }
+  if (drifting.length === 0) return [];
+  return [
+    `${drifting.join(', ')} ${drifting.length > 1 ? 'move' : 'moves'} the logit by more than ${DRIFT_LOGIT_PER_SD} per standard deviation of the predictor under a flat prior: ` +
+      `most likely complete or quasi-complete separation by a combination of predictors (a linear combination of them splits the 0s from the 1s), ` +
+      `where the posterior is improper and these draws mean nothing. To fit it, ${SEPARATION_REMEDY}.`,
+  ];
 }
 
 /** The brms-style printed summary of a fit. */
@@ -316,9 +395,72 @@ function statsJson(p: ParameterSummary): JsonStats {
   };
 }
 
-/** The fit command's JSON document (README, "The model engine"). */
-export function fitJson(fit: FitResult, data: { file: string; rows: number }): Record<string, unknown> {
+/** PSIS-LOO of a fit (loo's loo(fit) as brms computes it, r_eff included). */
+export function fitLoo(fit: FitResult): LooResult {
+  return loo(fit);
+}
+
+/** brms's bayes_R2 of a fit. */
+export function fitBayesR2(fit: FitResult): BayesR2 {
+  return bayesR2(fit);
+}
+
+/** What `npm run fit -- --loo` prints after the summary: loo's print and bayes_R2. */
+export function criteriaSummary(l: LooResult, r2: BayesR2): string {
+  const f = (x: number): string => x.toFixed(2);
+  return (
+    formatLoo(l) +
+    `
+Bayes R2: Estimate ${f(r2.Estimate)}, Est.Error ${f(r2['Est.Error'])}, 95% interval ${f(r2['Q2.5'])} to ${f(r2['Q97.5'])}
+`
+  );
+}
+
+/** The `loo` and `bayes_R2` entries of the fit JSON. */
+export function criteriaJson(
+  l: LooResult,
+  r2: BayesR2,
+): { loo: Record<string, unknown>; bayes_R2: Record<string, unknown> } {
+  const n = (x: number): number | null => (Number.isFinite(x) ? x : null);
+  const est = (e: { estimate: number; se: number }) => ({ estimate: n(e.estimate), se: n(e.se) });
   return {
+    loo: {
+      draws: l.draws,
+      observations: l.observations,
+      elpd_loo: est(l.elpd_loo),
+      p_loo: est(l.p_loo),
+      looic: est(l.looic),
+      mcse_elpd_loo: n(l.mcse_elpd_loo),
+      k_threshold: l.kThreshold,
+      pareto_k: l.paretoK.map((r) => ({
+        range: r.range,
+        label: r.label,
+        count: r.count,
+        proportion: r.proportion,
+        min_ess: r.minEss === null ? null : n(r.minEss),
+      })),
+      r_eff: { min: n(l.rEff.min), max: n(l.rEff.max) },
+      warnings: l.warnings,
+    },
+    bayes_R2: {
+      Estimate: n(r2.Estimate),
+      'Est.Error': n(r2['Est.Error']),
+      'Q2.5': n(r2['Q2.5']),
+      'Q97.5': n(r2['Q97.5']),
+    },
+  };
+}
+
+/**
+ * The fit command's JSON document (README, "The model engine"); with `criteria` (from
+ * fitLoo and fitBayesR2) it carries the `loo` and `bayes_R2` keys.
+ */
+export function fitJson(
+  fit: FitResult,
+  data: { file: string; rows: number },
+  criteria?: { loo: LooResult; bayesR2: BayesR2 },
+): Record<string, unknown> {
+  const doc: Record<string, unknown> = {
     formula: fit.formula,
     family: fit.family,
     data,
@@ -342,4 +484,6 @@ export function fitJson(fit: FitResult, data: { file: string; rows: number }): R
       per_chain: fit.timings.perChain,
     },
   };
+  if (criteria) Object.assign(doc, criteriaJson(criteria.loo, criteria.bayesR2));
+  return doc;
 }

@@ -28,8 +28,8 @@ export interface CompiledModel extends LogDensity {
   readonly unconstrainedNames: readonly string[];
   /**
    * Reported parameters, named as brms names its draws, in this order:
-   * b_Intercept, b_<term>…, sd_<group>__Intercept…, shape | sigma, then
-   * r_<group>[<level>,Intercept]… (see docs/model-engine.md).
+   * b_Intercept, b_<term>…, sd_<group>__<coef>…, cor_<group>__<coef>__<coef>…, shape | sigma,
+   * zi | hu, then r_<group>[<level>,<coef>]… (docs/model-engine.md, "brms defaults").
    */
   readonly outputNames: readonly string[];
   /** Writes the reported parameters at `theta` into `out` (length outputNames.length). */

@@ -52,7 +52,8 @@ export interface EncodedBatch {
   rows: number;
 }
 
-function arrowType(t: ColumnType): DataType {
+/** The Arrow type of a snapshot column type. */
+export function arrowType(t: ColumnType): DataType {
   switch (t) {
     case 'int32':
       return int32();

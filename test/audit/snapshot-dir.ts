@@ -5,6 +5,14 @@ import * as path from 'node:path';
 import { SnapshotWriter } from '../../src/snapshot/writer';
 import type { MemberRow } from '../../src/snapshot/schema';
 
+export interface SnapshotDirOptions {
+  snapshotTime: string;
+  kind?: 'synthetic' | 'vk';
+  group?: { id: number; screen_name: string; name: string };
+  /** Rows per record batch. */
+  batch?: number;
+}
+
 export async function writeSnapshotDir(
   rows: MemberRow[],
   snapshotTime: string,
@@ -12,9 +20,19 @@ export async function writeSnapshotDir(
   batch = 1000,
 ): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vkas-audit-'));
+  return writeSnapshotAt(dir, rows, { snapshotTime, kind, batch });
+}
+
+export async function writeSnapshotAt(
+  dir: string,
+  rows: MemberRow[],
+  opts: SnapshotDirOptions,
+): Promise<string> {
+  const kind = opts.kind ?? 'synthetic';
+  const batch = opts.batch ?? 1000;
   const opened = await SnapshotWriter.open(dir, null, async () => ({
     identity: {
-      group: { id: 1, screen_name: 'test_community', name: 'Test community' },
+      group: opts.group ?? { id: 1, screen_name: 'test_community', name: 'Test community' },
       source:
         kind === 'synthetic'
           ? {
@@ -26,7 +44,7 @@ export async function writeSnapshotDir(
       api_version: '5.199',
       fields: ['sex'],
     },
-    snapshot_time: snapshotTime,
+    snapshot_time: opts.snapshotTime,
     reported_at_start: rows.length,
     extra: {},
   }));

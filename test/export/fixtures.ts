@@ -16,7 +16,7 @@ import { EXPORT_COLUMNS } from '../../src/export/columns';
 import { readSnapshot } from '../../src/snapshot/read';
 import { startEmulator } from '../../src/emulator/index';
 import type { MemberRow } from '../../src/snapshot/schema';
-import { SnapshotWriter } from '../../src/snapshot/writer';
+import { writeSnapshotAt } from '../audit/snapshot-dir';
 import { pullMembers } from '../../src/vk/members';
 import { Rng } from '../../src/util/rng';
 
@@ -24,43 +24,17 @@ export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `vkas-export-${prefix}-`));
 }
 
-export async function writeSnapshot(
+export function writeSnapshot(
   dir: string,
   rows: MemberRow[],
   opts: { groupId: number; snapshotTime: string; kind?: 'synthetic' | 'vk' },
 ): Promise<string> {
-  const kind = opts.kind ?? 'vk';
-  const opened = await SnapshotWriter.open(dir, null, async () => ({
-    identity: {
-      group: { id: opts.groupId, screen_name: `club${opts.groupId}`, name: `Community ${opts.groupId}` },
-      source:
-        kind === 'synthetic'
-          ? {
-              kind: 'synthetic' as const,
-              api_base: 'http://127.0.0.1:1/method',
-              synthetic: { seed: 1, members: rows.length },
-            }
-          : { kind: 'vk' as const, api_base: 'https://api.vk.com/method', synthetic: null },
-      api_version: '5.199',
-      fields: ['sex'],
-    },
-    snapshot_time: opts.snapshotTime,
-    reported_at_start: rows.length,
-    extra: {},
-  }));
-  if (opened.kind !== 'writer') throw new Error('expected a fresh snapshot writer');
-  const sorted = [...rows].sort((a, b) => a.id - b.id);
-  const batch = 700; // several record batches, not a multiple of anything
-  for (let i = 0; i < sorted.length; i += batch) {
-    const part = sorted.slice(i, i + batch);
-    opened.writer.appendBatch(
-      part,
-      { next_offset: i + part.length, last_count: rows.length, last_id: part[part.length - 1].id },
-      {},
-    );
-  }
-  opened.writer.finish(rows.length, { name: 'vk-audience-study', version: 'test' });
-  return dir;
+  return writeSnapshotAt(dir, rows, {
+    snapshotTime: opts.snapshotTime,
+    kind: opts.kind ?? 'vk',
+    group: { id: opts.groupId, screen_name: `club${opts.groupId}`, name: `Community ${opts.groupId}` },
+    batch: 700, // several record batches, not a multiple of anything
+  });
 }
 
 const EMPTY: Omit<MemberRow, 'id'> = {

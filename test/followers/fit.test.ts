@@ -11,6 +11,8 @@ import { compareWithTruth } from '../../src/followers/compare';
 import { nameEffects, topBottom } from '../../src/followers/names';
 import { ppcCurves } from '../../src/followers/ppc';
 import { diagnosticsVerdict } from '../../src/followers/verdict';
+import { candidateModels, compareFollowerModels, isClear } from '../../src/followers/fit';
+import { looComparisonMarkdown } from '../../src/followers/present';
 import {
   conditionalEffectsFigure,
   forestFigure,
@@ -127,6 +129,63 @@ describe('followers: a small real fit recovers the truth', function () {
     expect(ce.map((c) => c.variable)).to.deep.equal(PREDICTORS.map((p) => p.name));
     const photo = ce.find((c) => c.variable === 'has_photo')!;
     expect(photo.rows[1].estimate / photo.rows[0].estimate).to.be.greaterThan(1.3); // truth: e^0.6 ≈ 1.82
+  });
+
+  it('compares the model by PSIS-LOO with the zero-inflated NB and the model without names, in words', async () => {
+    const candidates = candidateModels(table.formula);
+    expect(candidates.map((c) => [c.name, c.family])).to.deep.equal([
+      ['study', 'negbinomial'],
+      ['zero_inflated', 'zero_inflated_negbinomial'],
+      ['no_names', 'negbinomial'],
+    ]);
+    expect(candidates[2].formula).to.equal(table.formula.replace(' + (1 | first_name)', ''));
+    expect(() => candidateModels('y ~ x')).to.throw(/has no \(1 \| first_name\) term/);
+    const others = [];
+    for (const c of candidates.slice(1))
+      others.push({
+        model: c,
+        fit: await fitModel({
+          data: modelData(table),
+          formula: c.formula,
+          family: c.family,
+          chains: 2,
+          iter: 400,
+          seed: 5,
+          cores: 2,
+        }),
+      });
+    const cmp = compareFollowerModels([{ model: candidates[0], fit }, ...others]);
+    // loo_compare's order and differences.
+    expect(cmp.rows.map((r) => r.elpd_loo)).to.deep.equal(
+      [...cmp.rows.map((r) => r.elpd_loo)].sort((a, b) => b - a),
+    );
+    expect(cmp.rows[0].elpd_diff).to.equal(0);
+    const study = cmp.loos[0].elpd_loo.estimate;
+    const noNames = cmp.loos[2].elpd_loo.estimate;
+    // The generator gives names an effect (sd 0.25): leaving them out predicts worse.
+    expect(noNames).to.be.below(study);
+    const sentence = cmp.sentences.find((x) => x.startsWith('Dropping the first-name effect'))!;
+    expect(sentence).to.contain(`changes elpd_loo by ${(noNames - study).toFixed(1)} (se `);
+    const se = Number(/\(se ([\d.]+)\)/.exec(sentence)![1]);
+    expect(sentence).to.match(isClear(noNames - study, se) ? /clearly worse/ : /too small to choose by/);
+    expect(cmp.sentences[0]).to.match(
+      /^Allowing extra zeros \(zero inflation\) changes elpd_loo by -?\d+\.\d \(se \d+\.\d\)/,
+    );
+    // The truth has no zero inflation: the study's model is not beaten clearly.
+    expect(cmp.kept).to.equal(
+      "The study's model is kept: no alternative predicts held-out profiles clearly better.",
+    );
+    const md = looComparisonMarkdown(cmp);
+    expect(md).to.contain('| model | elpd_diff | se_diff |');
+    for (const r of cmp.rows)
+      expect(md).to.contain(
+        `(\`${r.model}\`) | ${Math.abs(r.elpd_diff) < 0.05 ? '0.0' : r.elpd_diff.toFixed(1)} |`,
+      );
+    expect(md).to.contain(`**${cmp.kept}**`);
+    expect(cmp.paretoK.map((p) => p.table[0])).to.have.length(3);
+    expect(isClear(-5, 2)).to.equal(true);
+    expect(isClear(-5, 3)).to.equal(false);
+    expect(isClear(-3, 0.5)).to.equal(false);
   });
 
   it('every figure builds and renders to HTML', () => {

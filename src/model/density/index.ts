@@ -9,11 +9,15 @@ export type { PreparedModel, PreparedGroup, PredictorSummary, ParameterLayout } 
 export {
   linearPredictor,
   expectedValue,
+  responseMean,
   predictDraw,
+  positiveCount,
   conditionalGrid,
   newdataView,
+  cellView,
+  designEta,
   centeredIntercept,
 } from './predict';
-export type { PredictOptions } from './predict';
+export type { PredictOptions, RowsView } from './predict';
 export { parseFormula } from '../formula/parse';
 export { ModelSpecError } from '../formula/errors';

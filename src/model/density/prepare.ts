@@ -1,4 +1,4 @@
-import { parseFormula } from '../formula/parse';
+import { parseFormula, type FormulaTerm, type GroupTerm } from '../formula/parse';
 import { ModelSpecError } from '../formula/errors';
 import {
   assertNoMissing,
@@ -8,22 +8,33 @@ import {
   valueKind,
   type DataInput,
 } from '../design/columns';
-import { codeTerms, type VariableSpec } from '../design/coding';
-import { allocate, buildDesign, columnMeans, type VariableValues } from '../design/build';
+import { codeTerms, type DesignCoding, type VariableSpec } from '../design/coding';
+import { allocate, buildDesign, columnMeans } from '../design/build';
 import { buildCells, yHistogram, type CompressionMode } from '../design/cells';
 import { brmsLevelName } from '../design/naming';
 import { dependentColumns } from '../design/rank';
-import { autoCentered } from '../design/parameterization';
-import { familySpec } from '../families/spec';
+import { SEPARATION_REMEDY, separatingColumns, separationMessage } from '../design/separation';
+import { autoCentered, autoCenteredSlopes } from '../design/parameterization';
+import { familySpec, type FamilySpec } from '../families/spec';
 import { readResponse } from '../families/spec';
 import { resolvePriors } from '../priors/resolve';
-import type { ParameterLayout, PredictorSummary, PreparedGroup, PreparedModel } from './prepared';
+import type {
+  BlockLayout,
+  ParameterLayout,
+  PredictorSummary,
+  PreparedGroup,
+  PreparedModel,
+  PreparedTerm,
+} from './prepared';
+
+/** 'auto' chooses per group-level term from the data (design/parameterization.ts). */
+export type GroupParameterization = 'noncentered' | 'centered' | 'auto';
 
 export interface PrepareModelOptions {
   data: DataInput;
   /** brms / lme4 formula, e.g. "count ~ zAge + zBase * Trt + (1 | patient)". */
   formula: string;
-  /** poisson | negbinomial | gaussian | lognormal | bernoulli. */
+  /** A brms family, e.g. poisson, negbinomial, zero_inflated_negbinomial (families/spec.ts). */
   family: string;
   /** User priors in brms notation, e.g. "prior(normal(0, 1), class = b, coef = sexmale)". */
   priors?: readonly string[];
@@ -33,24 +44,83 @@ export interface PrepareModelOptions {
   shared?: boolean;
   /**
    * How group-level effects are parameterised for the sampler: 'noncentered' (default,
-   * as brms: r = sd·z, z ~ N(0, 1)) or 'centered' (r ~ N(0, sd) sampled directly), for
-   * all groups or per group name. The posterior is the same; the centered form samples
-   * better when every level has a lot of data (the study's 2.1M rows / 300 names), the
-   * non-centered one when levels have little. 'auto' picks per group from the data
-   * (design/parameterization.ts: centered when the median level's information times a
-   * moment estimate of sd² is at least 1).
+   * as brms: r = diag(sd) L z, z ~ N(0, 1)) or 'centered' (r ~ MVN(0, Σ) sampled directly),
+   * for all terms or per grouping factor. The posterior is the same; the centered form
+   * samples better when every level has a lot of data (the study's 2.1M rows / 300 names),
+   * the non-centered one when levels have little. 'auto' picks per term from the data
+   * (design/parameterization.ts).
    */
   groupParameterization?: GroupParameterization | Record<string, GroupParameterization>;
 }
 
+/** A variable's values and summary, read once however many terms use it. */
+interface VariableData {
+  spec: VariableSpec;
+  values: Float64Array | Int32Array;
+  summary: PredictorSummary;
+}
+
+function readVariable(source: DataSource, name: string, N: number): VariableData {
+  if (name === 'Intercept') {
+    const ones = new Float64Array(N).fill(1);
+    return {
+      spec: { name, kind: 'numeric', constant: true },
+      values: ones,
+      summary: { name, kind: 'numeric', mean: 1, min: 1, max: 1 },
+    };
+  }
+  const raw = source.column(name, 'predictor');
+  assertNoMissing(name, 'predictor', raw);
+  const kind = valueKind(name, 'predictor', raw);
+  if (kind === 'numeric') {
+    const x = toFloat64(raw);
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    for (let i = 0; i < N; i++) {
+      if (!Number.isFinite(x[i]))
+        throw new ModelSpecError(
+          `predictor '${name}' has a non-finite value (${x[i]}) at row ${i}; filter or fix it`,
+        );
+      min = Math.min(min, x[i]);
+      max = Math.max(max, x[i]);
+      sum += x[i];
+    }
+    if (min === max) {
+      throw new ModelSpecError(
+        `predictor '${name}' is constant (every row is ${min}); its coefficient cannot be estimated — drop it from the formula`,
+      );
+    }
+    return {
+      spec: { name, kind: 'numeric' },
+      values: x,
+      summary: { name, kind: 'numeric', mean: sum / N, min, max },
+    };
+  }
+  const f = toFactor(raw, kind);
+  if (f.levels.length < 2) {
+    throw new ModelSpecError(
+      `predictor '${name}' has a single level ('${f.levels[0]}'); a constant predictor cannot be estimated — drop it from the formula`,
+    );
+  }
+  return {
+    spec: { name, kind: 'factor', valueKind: kind, levels: f.levels },
+    values: f.codes,
+    summary: { name, kind: 'factor', levels: f.levels },
+  };
+}
+
+const variablesOf = (terms: readonly FormulaTerm[]): string[] => {
+  const out: string[] = [];
+  for (const t of terms) for (const v of t.variables) if (!out.includes(v)) out.push(v);
+  return out;
+};
+
 /**
  * Validates everything and builds the PreparedModel: formula → design (treatment
- * coding, brms names, column means) → group codes → family support → cells → priors
- * → parameter layout and names.
+ * coding, brms names, column means) → group codes and group-level designs → family
+ * support → cells → priors → parameter layout and names.
  */
-/** 'auto' chooses per group from the data (design/parameterization.ts). */
-export type GroupParameterization = 'noncentered' | 'centered' | 'auto';
-
 export function prepareModel(options: PrepareModelOptions): PreparedModel {
   const {
     data,
@@ -72,56 +142,36 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
   const y = new Float64Array(allocate(N * 8, shared));
   y.set(readResponse(spec, formula.response, rawY));
 
-  // Population-level variables in formula order.
-  const varNames: string[] = [];
-  for (const t of formula.terms) for (const v of t.variables) if (!varNames.includes(v)) varNames.push(v);
-  const variables: VariableSpec[] = [];
-  const values: VariableValues = [];
-  const predictors: PredictorSummary[] = [];
-  for (const name of varNames) {
-    const raw = source.column(name, 'predictor');
-    assertNoMissing(name, 'predictor', raw);
-    const kind = valueKind(name, 'predictor', raw);
-    if (kind === 'numeric') {
-      const x = toFloat64(raw);
-      let min = Infinity;
-      let max = -Infinity;
-      let sum = 0;
-      for (let i = 0; i < N; i++) {
-        if (!Number.isFinite(x[i]))
-          throw new ModelSpecError(
-            `predictor '${name}' has a non-finite value (${x[i]}) at row ${i}; filter or fix it`,
-          );
-        min = Math.min(min, x[i]);
-        max = Math.max(max, x[i]);
-        sum += x[i];
-      }
-      if (min === max) {
-        throw new ModelSpecError(
-          `predictor '${name}' is constant (every row is ${min}); its coefficient cannot be estimated — drop it from the formula`,
-        );
-      }
-      variables.push({ name, kind: 'numeric' });
-      values.push(x);
-      predictors.push({ name, kind: 'numeric', mean: sum / N, min, max });
-    } else {
-      const f = toFactor(raw, kind);
-      if (f.levels.length < 2) {
-        throw new ModelSpecError(
-          `predictor '${name}' has a single level ('${f.levels[0]}'); a constant predictor cannot be estimated — drop it from the formula`,
-        );
-      }
-      variables.push({ name, kind: 'factor', valueKind: kind, levels: f.levels });
-      values.push(f.codes);
-      predictors.push({ name, kind: 'factor', levels: f.levels });
-    }
-  }
-  const coding = codeTerms(formula, variables);
+  // Every variable once, whichever terms use it.
+  const popTerms: FormulaTerm[] = formula.interceptTerm
+    ? [{ variables: ['Intercept'], label: 'Intercept' }, ...formula.terms]
+    : [...formula.terms];
+  const allVars = variablesOf(popTerms);
+  for (const gt of formula.groupTerms)
+    for (const v of variablesOf(gt.terms)) if (!allVars.includes(v)) allVars.push(v);
+  const vars = new Map<string, VariableData>();
+  for (const name of allVars) vars.set(name, readVariable(source, name, N));
+
+  // Population level. `0 + Intercept` codes factors as R does next to an intercept.
+  const popNames = variablesOf(popTerms);
+  const popVars = popNames.map((v) => (vars.get(v) as VariableData).spec);
+  const coding = codeTerms(
+    { terms: popTerms, intercept: formula.intercept || formula.interceptTerm },
+    popVars,
+  );
   const K = coding.columnNames.length;
-  const rowDesign = buildDesign(coding, values, N);
+  const rowDesign = buildDesign(
+    coding,
+    popNames.map((v) => (vars.get(v) as VariableData).values),
+    N,
+  );
   const means = columnMeans(rowDesign, K);
   checkColumns(rowDesign.col, rowDesign.val, rowDesign.nTerms, N, coding.columnNames, formula.intercept);
+  const predictors = popNames
+    .filter((v) => v !== 'Intercept')
+    .map((v) => (vars.get(v) as VariableData).summary);
 
+  // Grouping factors.
   const groups: PreparedGroup[] = [];
   const groupCodes: Int32Array[] = [];
   for (const g of formula.groups) {
@@ -132,8 +182,20 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
     groupCodes.push(f.codes);
   }
 
+  // Group-level terms: their coefficients and per-row slope values.
+  const { terms, slopes, nSlopes } = groupLevelTerms(formula.groupTerms, formula.groups, vars, N, shared);
+
   const yStat = spec.statScale === 'log' ? y.map(Math.log) : y;
-  const cells = buildCells(rowDesign, groupCodes, yStat, spec.needSquares, compress, shared);
+  const cells = buildCells(
+    rowDesign,
+    groupCodes,
+    yStat,
+    { squares: spec.needSquares, zeros: spec.needZeros },
+    compress,
+    shared,
+    slopes,
+    nSlopes,
+  );
   const hist = spec.needHistogram
     ? yHistogram(y, shared)
     : { values: new Float64Array(0), counts: new Float64Array(0) };
@@ -141,7 +203,15 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
   for (let i = 0; i < N; i++) sumY += yStat[i];
 
   const priorsResolved = resolvePriors(
-    { family: spec, y, intercept: formula.intercept, coefNames: coding.columnNames, groups: formula.groups },
+    {
+      family: spec,
+      y,
+      intercept: formula.intercept,
+      interceptTerm: formula.interceptTerm,
+      coefNames: coding.columnNames,
+      groups: formula.groups,
+      terms: terms.map((t) => ({ group: t.groupName, coefs: t.coefs, correlated: t.correlated })),
+    },
     priors,
   );
   const dependent = dependentColumns(cells.design, cells.n, means, formula.intercept).filter(
@@ -155,49 +225,53 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
         `with brms's flat priors the coefficient${dependent.length > 1 ? 's are' : ' is'} not identified — simplify the formula or give ${dependent.length > 1 ? 'them' : 'it'} a proper prior`,
     );
   }
-  const centered = groups.map((g, gi) => {
-    const choice = typeof param === 'string' ? param : (param[g.name] ?? 'noncentered');
-    if (choice !== 'centered' && choice !== 'noncentered' && choice !== 'auto') {
+  if (spec.name === 'bernoulli') {
+    const separating = separatingColumns(cells.design, cells.n, cells.sumY, K).filter(
+      (x) => priorsResolved.b[x.column].dist.dist === 'flat',
+    );
+    if (separating.length > 0) {
       throw new ModelSpecError(
-        `groupParameterization for '${g.name}' must be 'centered' or 'noncentered' (or 'auto' to choose from the data), got '${String(choice)}'`,
+        separating
+          .map((x) => separationMessage(x, coding.columnNames[x.column], formula.response))
+          .join('; ') + `. To fit it, ${SEPARATION_REMEDY}.`,
       );
     }
-    return choice === 'auto' ? autoCentered(spec, y, groupCodes[gi], g.levels.length) : choice === 'centered';
-  });
-  if (typeof param === 'object') {
-    for (const name of Object.keys(param)) {
-      if (!formula.groups.includes(name)) {
-        throw new ModelSpecError(
-          `groupParameterization names '${name}', which is not a grouping factor of this model; the groups are: ${formula.groups.join(', ') || '(none)'}`,
-        );
-      }
-    }
-  } else if (param !== 'centered' && param !== 'noncentered' && param !== 'auto') {
-    throw new ModelSpecError(
-      `groupParameterization must be 'centered' or 'noncentered' (or 'auto' to choose from the data), got '${String(param)}'`,
-    );
   }
+  const centered = chooseParameterization(
+    param,
+    formula.groups,
+    terms,
+    spec,
+    y,
+    groupCodes,
+    groups,
+    slopes,
+    nSlopes,
+  );
   const { layout, unconstrainedNames, outputNames } = makeLayout(
     formula.intercept,
     coding.columnNames,
     groups,
-    spec.aux,
+    terms,
+    spec,
     centered,
   );
   return {
     kind: 'prepared-model',
-    version: 1,
+    version: 2,
     formula: formula.text,
     family: spec.name,
     link: spec.link,
     nRows: N,
     response: { name: formula.response, values: y },
     intercept: formula.intercept,
+    interceptTerm: formula.interceptTerm,
     coding,
     termNames: coding.columnNames,
     means,
     predictors,
     groups,
+    terms,
     cells,
     yHistogram: hist,
     totals: { n: N, sumY },
@@ -213,6 +287,140 @@ export function prepareModel(options: PrepareModelOptions): PreparedModel {
     unconstrainedNames,
     outputNames,
   };
+}
+
+/**
+ * The group-level terms' codings (each lhs coded as its own formula, as brms does) and
+ * the rows' slope values: nRows × nSlopes, the non-intercept coefficients of all terms.
+ */
+function groupLevelTerms(
+  groupTerms: readonly GroupTerm[],
+  groupNames: readonly string[],
+  vars: Map<string, VariableData>,
+  N: number,
+  shared: boolean,
+): { terms: PreparedTerm[]; slopes: Float64Array; nSlopes: number } {
+  const codings: DesignCoding[] = [];
+  const names: string[][] = [];
+  let nSlopes = 0;
+  for (const gt of groupTerms) {
+    const termVars = variablesOf(gt.terms);
+    const coding = codeTerms(
+      { terms: gt.terms, intercept: gt.intercept },
+      termVars.map((v) => (vars.get(v) as VariableData).spec),
+    );
+    codings.push(coding);
+    names.push(termVars);
+    nSlopes += coding.columnNames.length;
+  }
+  const slopes = new Float64Array(allocate(N * nSlopes * 8, shared));
+  const terms: PreparedTerm[] = [];
+  const coefsByGroup = new Map<string, Map<string, string>>();
+  let offset = 0;
+  groupTerms.forEach((gt, b) => {
+    const coding = codings[b];
+    const M = coding.columnNames.length;
+    if (M > 0) {
+      const design = buildDesign(
+        coding,
+        names[b].map((v) => (vars.get(v) as VariableData).values),
+        N,
+      );
+      const T = design.nTerms;
+      const nonZero = new Float64Array(M);
+      for (let i = 0; i < N; i++) {
+        for (let t = 0; t < T; t++) {
+          const k = design.col[i * T + t];
+          if (k < 0) continue;
+          const v = design.val[i * T + t];
+          slopes[i * nSlopes + offset + k] = v;
+          if (v !== 0) nonZero[k] += 1;
+        }
+      }
+      for (let k = 0; k < M; k++) {
+        if (nonZero[k] === 0) {
+          throw new ModelSpecError(
+            `group-level column '${coding.columnNames[k]}' of ${gt.text} is zero in every row, so its effect cannot be estimated; drop unused levels or simplify the term`,
+          );
+        }
+      }
+    }
+    const coefs = [...(gt.intercept ? ['Intercept'] : []), ...coding.columnNames];
+    const seen = coefsByGroup.get(gt.group) ?? new Map<string, string>();
+    for (const c of coefs) {
+      const other = seen.get(c);
+      if (other !== undefined) {
+        throw new ModelSpecError(
+          `group-level effect '${c}' of '${gt.group}' appears in both ${other} and ${gt.text}; brms does not allow duplicated group-level effects — keep it in one term`,
+        );
+      }
+      seen.set(c, gt.text);
+    }
+    coefsByGroup.set(gt.group, seen);
+    terms.push({
+      group: groupNames.indexOf(gt.group),
+      groupName: gt.group,
+      coefs,
+      intercept: gt.intercept,
+      correlated: gt.correlated && coefs.length > 1,
+      coding,
+      slopeOffset: offset,
+      text: gt.text,
+    });
+    offset += M;
+  });
+  return { terms, slopes, nSlopes };
+}
+
+function chooseParameterization(
+  param: GroupParameterization | Record<string, GroupParameterization>,
+  groupNames: readonly string[],
+  terms: PreparedTerm[],
+  spec: FamilySpec,
+  y: Float64Array,
+  groupCodes: Int32Array[],
+  groups: PreparedGroup[],
+  slopes: Float64Array,
+  nSlopes: number,
+): boolean[] {
+  const valid = (c: unknown): c is GroupParameterization =>
+    c === 'centered' || c === 'noncentered' || c === 'auto';
+  if (typeof param === 'object') {
+    for (const name of Object.keys(param)) {
+      if (!groupNames.includes(name)) {
+        throw new ModelSpecError(
+          `groupParameterization names '${name}', which is not a grouping factor of this model; the groups are: ${groupNames.join(', ') || '(none)'}`,
+        );
+      }
+    }
+  } else if (!valid(param)) {
+    throw new ModelSpecError(
+      `groupParameterization must be 'centered' or 'noncentered' (or 'auto' to choose from the data), got '${String(param)}'`,
+    );
+  }
+  return terms.map((t) => {
+    const choice = typeof param === 'string' ? param : (param[t.groupName] ?? 'noncentered');
+    if (!valid(choice)) {
+      throw new ModelSpecError(
+        `groupParameterization for '${t.groupName}' must be 'centered' or 'noncentered' (or 'auto' to choose from the data), got '${String(choice)}'`,
+      );
+    }
+    if (choice !== 'auto') return choice === 'centered';
+    const codes = groupCodes[t.group];
+    const J = groups[t.group].levels.length;
+    if (t.coefs.length === 1 && t.intercept) return autoCentered(spec, y, codes, J);
+    return autoCenteredSlopes(
+      spec,
+      y,
+      codes,
+      J,
+      t.intercept,
+      slopes,
+      nSlopes,
+      t.slopeOffset,
+      t.coefs.length - (t.intercept ? 1 : 0),
+    );
+  });
 }
 
 /** An all-zero column, or a constant one next to the intercept, cannot be estimated. */
@@ -257,11 +465,19 @@ function checkColumns(
   }
 }
 
+/** brms's names of a term's correlations, in its order: (1,2), (1,3), (2,3), … */
+export function correlationPairs(m: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 1; i < m; i++) for (let j = 0; j < i; j++) out.push([j, i]);
+  return out;
+}
+
 function makeLayout(
   intercept: boolean,
   termNames: string[],
   groups: PreparedGroup[],
-  aux: 'shape' | 'sigma' | null,
+  terms: PreparedTerm[],
+  spec: FamilySpec,
   centered: boolean[],
 ): { layout: ParameterLayout; unconstrainedNames: string[]; outputNames: string[] } {
   const u: string[] = [];
@@ -274,9 +490,11 @@ function makeLayout(
     b: 0,
     logSd: 0,
     logAux: -1,
+    logitMix: -1,
     z: [],
     centered,
-    out: { intercept: -1, b: 0, sd: 0, aux: -1, r: [] },
+    blocks: [],
+    out: { intercept: -1, b: 0, sd: 0, cor: 0, aux: -1, mix: -1, r: [] },
   };
   if (intercept) {
     layout.intercept = u.length;
@@ -290,26 +508,67 @@ function makeLayout(
     u.push(`b[${termNames[k]}]`);
     o.push(`b_${termNames[k]}`);
   }
+  const blocks: BlockLayout[] = terms.map((t) => ({
+    logSd: 0,
+    cpc: -1,
+    z: 0,
+    levels: groups[t.group].levels.length,
+    coefs: t.coefs.length,
+    outSd: 0,
+    outCor: -1,
+    outR: 0,
+  }));
   layout.logSd = u.length;
   layout.out.sd = o.length;
-  for (const g of groups) {
-    u.push(`log_sd_${g.name}`);
-    o.push(`sd_${g.name}__Intercept`);
-  }
-  if (aux) {
-    layout.logAux = u.length;
-    u.push(`log_${aux}`);
-    layout.out.aux = o.length;
-    o.push(aux);
-  }
-  groups.forEach((g, gi) => {
-    layout.z.push(u.length);
-    layout.out.r.push(o.length);
-    g.levels.forEach((l, i) => {
-      u.push(`${centered[gi] ? 'r' : 'z'}_${g.name}[${l}]`);
-      o.push(`r_${g.name}[${g.outputLevels[i]},Intercept]`);
-    });
+  terms.forEach((t, b) => {
+    blocks[b].logSd = u.length;
+    blocks[b].outSd = o.length;
+    for (const c of t.coefs) {
+      u.push(c === 'Intercept' ? `log_sd_${t.groupName}` : `log_sd_${t.groupName}__${c}`);
+      o.push(`sd_${t.groupName}__${c}`);
+    }
   });
+  layout.out.cor = o.length;
+  terms.forEach((t, b) => {
+    if (!t.correlated) return;
+    blocks[b].outCor = o.length;
+    for (const [i, j] of correlationPairs(t.coefs.length))
+      o.push(`cor_${t.groupName}__${t.coefs[i]}__${t.coefs[j]}`);
+  });
+  if (spec.aux) {
+    layout.logAux = u.length;
+    u.push(`log_${spec.aux}`);
+    layout.out.aux = o.length;
+    o.push(spec.aux);
+  }
+  if (spec.mix) {
+    layout.logitMix = u.length;
+    u.push(`logit_${spec.mix}`);
+    layout.out.mix = o.length;
+    o.push(spec.mix);
+  }
+  terms.forEach((t, b) => {
+    if (!t.correlated) return;
+    blocks[b].cpc = u.length;
+    const pairs = correlationPairs(t.coefs.length);
+    // Stan's cholesky_factor_corr: one unconstrained value per canonical partial correlation, row by row.
+    for (let k = 0; k < pairs.length; k++) u.push(`cpc_${t.groupName}[${k + 1}]`);
+  });
+  terms.forEach((t, b) => {
+    const g = groups[t.group];
+    const M = t.coefs.length;
+    blocks[b].z = u.length;
+    layout.z.push(u.length);
+    const prefix = centered[b] ? 'r' : 'z';
+    g.levels.forEach((l) => {
+      for (const c of t.coefs)
+        u.push(M === 1 && c === 'Intercept' ? `${prefix}_${g.name}[${l}]` : `${prefix}_${g.name}[${l},${c}]`);
+    });
+    blocks[b].outR = o.length;
+    layout.out.r.push(o.length);
+    for (const c of t.coefs) g.outputLevels.forEach((l) => o.push(`r_${g.name}[${l},${c}]`));
+  });
+  layout.blocks = blocks;
   layout.dim = u.length;
   layout.nOutputs = o.length;
   return { layout, unconstrainedNames: u, outputNames: o };

@@ -24,6 +24,14 @@ export interface CellData {
   sumY: Float64Array;
   /** Σ (y − ȳ_c)² per cell when the family needs it (Gaussian, lognormal), else empty. */
   ssY: Float64Array;
+  /** Rows with y = 0 per cell when the family needs it (zero-inflated, hurdle), else empty. */
+  n0: Float64Array;
+  /**
+   * Values of the group-level slope columns per cell (nCells × nSlopes, row-major):
+   * rows of a cell share them, as they share the population-level design.
+   */
+  slopes: Float64Array;
+  nSlopes: number;
   /** The cell of each row. */
   rowCell: Int32Array;
 }
@@ -33,15 +41,23 @@ export type CompressionMode = 'auto' | boolean;
 /** Compression pays when it cuts the work by at least this factor's complement. */
 export const AUTO_COMPRESSION_MAX_RATIO = 0.8;
 
-/** Assigns every row to a cell of identical covariates (hash table on the row's entries). */
+/**
+ * Assigns every row to a cell of identical covariates (hash table on the row's entries):
+ * the population-level design, every group code and, when given, the group-level slope
+ * values (`slopes`: nRows × nSlopes, row-major).
+ */
 export function findCells(
   design: TermSparseDesign,
   groupCodes: Int32Array[],
+  slopes: Float64Array = new Float64Array(0),
+  nSlopes = 0,
 ): { nCells: number; rowCell: Int32Array; firstRow: Int32Array } {
   const N = design.nRows;
   const T = design.nTerms;
   const G = groupCodes.length;
+  const Z = nSlopes;
   const bits = new Uint32Array(design.val.buffer, design.val.byteOffset, design.val.length * 2);
+  const zBits = new Uint32Array(slopes.buffer, slopes.byteOffset, slopes.length * 2);
   const rowCell = new Int32Array(N);
   let size = 16;
   while (size < 2 * N) size *= 2;
@@ -55,6 +71,7 @@ export function findCells(
       if (design.val[a * T + t] !== design.val[b * T + t]) return false;
     }
     for (let g = 0; g < G; g++) if (groupCodes[g][a] !== groupCodes[g][b]) return false;
+    for (let k = 0; k < Z; k++) if (slopes[a * Z + k] !== slopes[b * Z + k]) return false;
     return true;
   };
   for (let i = 0; i < N; i++) {
@@ -65,6 +82,10 @@ export function findCells(
       h = Math.imul(h ^ bits[2 * (i * T + t) + 1], 0x01000193);
     }
     for (let g = 0; g < G; g++) h = Math.imul(h ^ groupCodes[g][i], 0x01000193);
+    for (let k = 0; k < Z; k++) {
+      h = Math.imul(h ^ zBits[2 * (i * Z + k)], 0x01000193);
+      h = Math.imul(h ^ zBits[2 * (i * Z + k) + 1], 0x01000193);
+    }
     h ^= h >>> 15;
     let slot = h & mask;
     for (;;) {
@@ -86,22 +107,33 @@ export function findCells(
   return { nCells, rowCell, firstRow: firstRowTmp.slice(0, nCells) };
 }
 
+/** What the cells keep besides n and Σy. */
+export interface CellNeeds {
+  /** Within-cell sums of squares (Gaussian, lognormal). */
+  squares: boolean;
+  /** Zero responses per cell (zero-inflated, hurdle). */
+  zeros: boolean;
+}
+
 /**
  * Builds the cells. `y` is the response on the scale the family's sufficient statistics
- * use; `needSquares` asks for within-cell sums of squares.
+ * use; `slopes` holds the rows' group-level slope values (nRows × nSlopes).
  */
 export function buildCells(
   design: TermSparseDesign,
   groupCodes: Int32Array[],
   y: Float64Array,
-  needSquares: boolean,
+  needs: CellNeeds,
   mode: CompressionMode,
   shared: boolean,
+  slopes: Float64Array = new Float64Array(0),
+  nSlopes = 0,
 ): CellData {
   const N = design.nRows;
   const T = design.nTerms;
   const G = groupCodes.length;
-  let found = mode === false ? null : findCells(design, groupCodes);
+  const needSquares = needs.squares;
+  let found = mode === false ? null : findCells(design, groupCodes, slopes, nSlopes);
   if (found && mode === 'auto' && found.nCells > AUTO_COMPRESSION_MAX_RATIO * N) found = null;
   const compressed = found !== null;
   const nCells = found ? found.nCells : N;
@@ -113,6 +145,7 @@ export function buildCells(
   const col = new Int32Array(allocate(nCells * T * 4, shared));
   const val = new Float64Array(allocate(nCells * T * 8, shared));
   const codes = new Int32Array(allocate(Math.max(1, nCells * G) * 4, shared));
+  const cellSlopes = new Float64Array(allocate(nCells * nSlopes * 8, shared));
   for (let c = 0; c < nCells; c++) {
     const r = firstRow[c];
     for (let t = 0; t < T; t++) {
@@ -120,6 +153,7 @@ export function buildCells(
       val[c * T + t] = design.val[r * T + t];
     }
     for (let g = 0; g < G; g++) codes[c * G + g] = groupCodes[g][r];
+    for (let k = 0; k < nSlopes; k++) cellSlopes[c * nSlopes + k] = slopes[r * nSlopes + k];
   }
   const n = new Float64Array(allocate(nCells * 8, shared));
   const sumY = new Float64Array(allocate(nCells * 8, shared));
@@ -137,6 +171,8 @@ export function buildCells(
       ssY[c] += d * d;
     }
   }
+  const n0 = new Float64Array(allocate(needs.zeros ? nCells * 8 : 0, shared));
+  if (needs.zeros) for (let i = 0; i < N; i++) if (y[i] === 0) n0[rowCell[i]] += 1;
   return {
     nCells,
     compressed,
@@ -146,6 +182,9 @@ export function buildCells(
     n,
     sumY,
     ssY,
+    n0,
+    slopes: cellSlopes,
+    nSlopes,
     rowCell,
   };
 }

@@ -1,11 +1,12 @@
-import type { ParsedFormula } from '../formula/parse';
+import type { FormulaTerm } from '../formula/parse';
 import { ModelSpecError } from '../formula/errors';
 import type { ValueKind } from './columns';
 import { brmsRename } from './naming';
 
 /** A population-level predictor as the design sees it. */
 export type VariableSpec =
-  | { name: string; kind: 'numeric' }
+  /** `constant`: brms's `Intercept` term of `0 + Intercept`, a column of ones not read from the data. */
+  | { name: string; kind: 'numeric'; constant?: boolean }
   | { name: string; kind: 'factor'; valueKind: ValueKind; levels: string[] };
 
 export interface TermPart {
@@ -43,7 +44,10 @@ export interface DesignCoding {
  * indicators. Without an intercept, the first factor of the first term holding a factor
  * gets indicators (so `0 + sex` gives `sexfemale` and `sexmale`).
  */
-export function codeTerms(formula: ParsedFormula, variables: VariableSpec[]): DesignCoding {
+export function codeTerms(
+  formula: { readonly terms: readonly FormulaTerm[]; readonly intercept: boolean },
+  variables: VariableSpec[],
+): DesignCoding {
   const index = new Map(variables.map((v, i) => [v.name, i] as const));
   const termSets = formula.terms.map((t) => new Set(t.variables));
   const terms: TermCoding[] = formula.terms.map((term, k) => ({

@@ -4,14 +4,17 @@ import type { FamilyName } from './spec';
 
 /**
  * Per-cell sufficient statistics a family's log-likelihood reads (see design/cells.ts).
- * Kernels never allocate: they fill `gEta` (∂ log-lik / ∂ η per cell) and `out[0]`
- * (∂ log-lik / ∂ u for the auxiliary parameter on the log scale, u = log φ or log σ).
+ * Kernels never allocate: they fill `gEta` (∂ log-lik / ∂ η per cell), `out[0]`
+ * (∂ log-lik / ∂ u for the auxiliary parameter on the log scale, u = log φ or log σ) and,
+ * for zero-inflated and hurdle families, `out[1]` (∂ log-lik / ∂ v, v = logit zi or logit hu).
  */
 export interface CellStats {
   nCells: number;
   n: Float64Array;
   sumY: Float64Array;
   ssY: Float64Array;
+  /** Rows with y = 0 per cell (zero-inflated and hurdle families; may be absent otherwise). */
+  n0?: Float64Array;
   /** Σ n over cells (rows). */
   totalN: number;
   /** Distinct positive y and their counts (NB2 only). */
@@ -31,6 +34,7 @@ export type Kernel = (
   s: CellStats,
   u: number,
   out: Float64Array,
+  v?: number,
 ) => number;
 
 /** Whether a family's kernel reads `expEta`. */
@@ -40,6 +44,10 @@ export const NEEDS_EXP: Record<FamilyName, boolean> = {
   gaussian: false,
   lognormal: false,
   bernoulli: true,
+  zero_inflated_poisson: true,
+  zero_inflated_negbinomial: true,
+  hurdle_poisson: true,
+  hurdle_negbinomial: true,
 };
 
 // With m = e^x given: log(1 + e^x) = log1p(m), σ(x) = m / (1 + m); when m overflows,
@@ -183,10 +191,169 @@ const bernoulli: Kernel = (eta, expEta, gEta, s, _u, out) => {
   return ll;
 };
 
+/** log(1 − e^a) for a ≤ 0 without cancellation (Mächler 2012, "Accurately computing log(1 − exp(−|a|))"). */
+export function log1mExp(a: number): number {
+  return a > -Math.LN2 ? Math.log(-Math.expm1(a)) : Math.log1p(-Math.exp(a));
+}
+
+/** log σ(v) = −log(1 + e^−v), stable for either sign of v. */
+export function logInvLogit(v: number): number {
+  return v >= 0 ? -Math.log1p(Math.exp(-v)) : v - Math.log1p(Math.exp(v));
+}
+
+/**
+ * Per cell, the count part of the two-part families on their n − n0 positive rows and the
+ * log probability a = log p(0 | η) that the zero part needs. Writes ∂/∂η of the positive
+ * part into `gEta`, returns its log-likelihood; `parts` receives per cell a, ∂a/∂η and
+ * (negative binomial) ∂a/∂u, and `out[0]` ∂/∂u of the positive part.
+ *   Poisson:  S η − npos μ;               a = −μ
+ *   NB2:      S (η − u) − (S + npos φ) sp; a = −φ sp, sp = log(1 + μ/φ)
+ */
+function positivePart(
+  base: 'poisson' | 'negbinomial',
+  eta: Float64Array,
+  expEta: Float64Array,
+  gEta: Float64Array,
+  s: CellStats,
+  u: number,
+  out: Float64Array,
+  a: Float64Array,
+  daEta: Float64Array,
+  daU: Float64Array,
+): number {
+  const { n, sumY } = s;
+  const n0 = s.n0 as Float64Array;
+  let ll = 0;
+  if (base === 'poisson') {
+    for (let c = 0; c < s.nCells; c++) {
+      const mu = expEta[c];
+      const npos = n[c] - n0[c];
+      ll += sumY[c] * eta[c] - npos * mu;
+      gEta[c] = sumY[c] - npos * mu;
+      a[c] = -mu;
+      daEta[c] = -mu;
+      daU[c] = 0;
+    }
+    out[0] = 0;
+    return ll;
+  }
+  const phi = Math.exp(u);
+  const invPhi = Math.exp(-u);
+  let du = 0;
+  for (let c = 0; c < s.nCells; c++) {
+    const x = eta[c] - u;
+    const m = expEta[c] * invPhi;
+    let sp: number;
+    let sg: number;
+    if (m < Infinity) {
+      sp = Math.log1p(m);
+      sg = m / (1 + m);
+    } else {
+      sp = x;
+      sg = 1;
+    }
+    const S = sumY[c];
+    const npos = n[c] - n0[c];
+    const w = S + npos * phi;
+    ll += S * x - w * sp;
+    gEta[c] = S - w * sg;
+    du += -S - npos * phi * sp + w * sg;
+    a[c] = -phi * sp;
+    daEta[c] = -phi * sg;
+    daU[c] = phi * (sg - sp);
+  }
+  const { hl, hd } = histogramTerms(s.histValues, s.histCounts, phi);
+  out[0] = du + phi * hd;
+  return ll + hl;
+}
+
+/** Scratch per-cell arrays of the two-part kernels, grown on demand (no allocation per call once sized). */
+const mixScratch = { a: new Float64Array(0), daEta: new Float64Array(0), daU: new Float64Array(0) };
+function scratchFor(nCells: number): typeof mixScratch {
+  if (mixScratch.a.length < nCells) {
+    mixScratch.a = new Float64Array(nCells);
+    mixScratch.daEta = new Float64Array(nCells);
+    mixScratch.daU = new Float64Array(nCells);
+  }
+  return mixScratch;
+}
+
+/**
+ * Zero-inflated counts (brms's zero_inflated_poisson / zero_inflated_negbinomial), zi = σ(v):
+ *   y = 0:  log(zi + (1 − zi) p(0 | η))       y > 0:  log(1 − zi) + log p(y | η)
+ * Per cell with n0 zeros the zero term is n0 · ℓ0, ℓ0 = logsumexp(log zi, log(1 − zi) + a);
+ * ∂ℓ0/∂a = π = (1 − zi) e^a / e^ℓ0 (the chance that a zero came from the count part) and
+ * ∂ℓ0/∂v = (1 − π) − zi; the positive rows add npos · log(1 − zi), ∂/∂v = −npos · zi.
+ */
+function zeroInflated(base: 'poisson' | 'negbinomial'): Kernel {
+  return (eta, expEta, gEta, s, u, out, v = 0) => {
+    const { a, daEta, daU } = scratchFor(s.nCells);
+    let ll = positivePart(base, eta, expEta, gEta, s, u, out, a, daEta, daU);
+    const zi = 1 / (1 + Math.exp(-v));
+    const logZi = logInvLogit(v);
+    const log1mZi = logInvLogit(-v);
+    const n0 = s.n0 as Float64Array;
+    let du = 0;
+    let dv = 0;
+    let nPos = 0;
+    for (let c = 0; c < s.nCells; c++) {
+      const z = n0[c];
+      nPos += s.n[c] - z;
+      if (z === 0) continue;
+      const b = log1mZi + a[c];
+      const l0 = logZi > b ? logZi + Math.log1p(Math.exp(b - logZi)) : b + Math.log1p(Math.exp(logZi - b));
+      const pi = Math.exp(b - l0);
+      ll += z * l0;
+      gEta[c] += z * pi * daEta[c];
+      du += z * pi * daU[c];
+      dv += z * (1 - pi - zi);
+    }
+    ll += nPos * log1mZi;
+    out[0] += du;
+    out[1] = dv - nPos * zi;
+    return ll;
+  };
+}
+
+/**
+ * Hurdle counts (brms's hurdle_poisson / hurdle_negbinomial), hu = σ(v):
+ *   y = 0:  log hu                            y > 0:  log(1 − hu) + log p(y | η) − log(1 − p(0 | η))
+ * The zero-truncation term −npos · log(1 − e^a) has ∂/∂a = npos / (e^−a − 1).
+ */
+function hurdle(base: 'poisson' | 'negbinomial'): Kernel {
+  return (eta, expEta, gEta, s, u, out, v = 0) => {
+    const { a, daEta, daU } = scratchFor(s.nCells);
+    let ll = positivePart(base, eta, expEta, gEta, s, u, out, a, daEta, daU);
+    const n0 = s.n0 as Float64Array;
+    let du = 0;
+    let zeros = 0;
+    let nPos = 0;
+    for (let c = 0; c < s.nCells; c++) {
+      zeros += n0[c];
+      const npos = s.n[c] - n0[c];
+      if (npos === 0) continue;
+      nPos += npos;
+      ll -= npos * log1mExp(a[c]);
+      const t = npos / Math.expm1(-a[c]);
+      gEta[c] += t * daEta[c];
+      du += t * daU[c];
+    }
+    const hu = 1 / (1 + Math.exp(-v));
+    ll += zeros * logInvLogit(v) + nPos * logInvLogit(-v);
+    out[0] += du;
+    out[1] = zeros * (1 - hu) - nPos * hu;
+    return ll;
+  };
+}
+
 export const KERNELS: Record<FamilyName, Kernel> = {
   poisson,
   negbinomial,
   gaussian,
   lognormal: gaussian,
   bernoulli,
+  zero_inflated_poisson: zeroInflated('poisson'),
+  zero_inflated_negbinomial: zeroInflated('negbinomial'),
+  hurdle_poisson: hurdle('poisson'),
+  hurdle_negbinomial: hurdle('negbinomial'),
 };

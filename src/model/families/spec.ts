@@ -1,12 +1,25 @@
 import { ModelSpecError } from '../formula/errors';
 
-export type FamilyName = 'poisson' | 'negbinomial' | 'gaussian' | 'lognormal' | 'bernoulli';
+export type FamilyName =
+  | 'poisson'
+  | 'negbinomial'
+  | 'gaussian'
+  | 'lognormal'
+  | 'bernoulli'
+  | 'zero_inflated_poisson'
+  | 'zero_inflated_negbinomial'
+  | 'hurdle_poisson'
+  | 'hurdle_negbinomial';
 export const FAMILY_NAMES: readonly FamilyName[] = [
   'poisson',
   'negbinomial',
   'gaussian',
   'lognormal',
   'bernoulli',
+  'zero_inflated_poisson',
+  'zero_inflated_negbinomial',
+  'hurdle_poisson',
+  'hurdle_negbinomial',
 ];
 
 /** A response family as brms defines it (link of mu, its auxiliary parameter, its support). */
@@ -16,6 +29,15 @@ export interface FamilySpec {
   link: 'log' | 'identity' | 'logit';
   /** The distributional parameter sampled besides mu (on the log scale), if any. */
   aux: 'shape' | 'sigma' | null;
+  /**
+   * The zero probability of a two-part count family (sampled on the logit scale):
+   * `zi` (zero-inflated: a structural zero with probability zi, else the count
+   * distribution, whose own zeros add to it) or `hu` (hurdle: zero with probability hu,
+   * else a zero-truncated count).
+   */
+  mix: 'zi' | 'hu' | null;
+  /** The count distribution of a zero-inflated or hurdle family. */
+  base: 'poisson' | 'negbinomial' | null;
   /**
    * The link brms's `def_scale_prior` transforms y with: log for log links and for
    * lognormal (`has_logscale`), identity for gaussian, none (→ location 0, scale 2.5)
@@ -28,57 +50,78 @@ export interface FamilySpec {
   needSquares: boolean;
   /** Whether NB2's lgamma(y + φ) terms need the y histogram. */
   needHistogram: boolean;
+  /** Whether cells need their number of zero responses (zero-inflated and hurdle families). */
+  needZeros: boolean;
 }
 
+const count = (
+  name: FamilyName,
+  aux: 'shape' | null,
+  mix: 'zi' | 'hu' | null,
+  base: 'poisson' | 'negbinomial' | null,
+): FamilySpec => ({
+  name,
+  link: 'log',
+  aux,
+  mix,
+  base,
+  scaleLink: 'log',
+  statScale: 'y',
+  needSquares: false,
+  needHistogram: aux === 'shape',
+  needZeros: mix !== null,
+});
+
 const SPECS: Record<FamilyName, FamilySpec> = {
-  poisson: {
-    name: 'poisson',
-    link: 'log',
-    aux: null,
-    scaleLink: 'log',
-    statScale: 'y',
-    needSquares: false,
-    needHistogram: false,
-  },
-  negbinomial: {
-    name: 'negbinomial',
-    link: 'log',
-    aux: 'shape',
-    scaleLink: 'log',
-    statScale: 'y',
-    needSquares: false,
-    needHistogram: true,
-  },
+  poisson: count('poisson', null, null, null),
+  negbinomial: count('negbinomial', 'shape', null, null),
   gaussian: {
     name: 'gaussian',
     link: 'identity',
     aux: 'sigma',
+    mix: null,
+    base: null,
     scaleLink: 'identity',
     statScale: 'y',
     needSquares: true,
     needHistogram: false,
+    needZeros: false,
   },
   lognormal: {
     name: 'lognormal',
     link: 'identity',
     aux: 'sigma',
+    mix: null,
+    base: null,
     scaleLink: 'log',
     statScale: 'log',
     needSquares: true,
     needHistogram: false,
+    needZeros: false,
   },
   bernoulli: {
     name: 'bernoulli',
     link: 'logit',
     aux: null,
+    mix: null,
+    base: null,
     scaleLink: null,
     statScale: 'y',
     needSquares: false,
     needHistogram: false,
+    needZeros: false,
   },
+  zero_inflated_poisson: count('zero_inflated_poisson', null, 'zi', 'poisson'),
+  zero_inflated_negbinomial: count('zero_inflated_negbinomial', 'shape', 'zi', 'negbinomial'),
+  hurdle_poisson: count('hurdle_poisson', null, 'hu', 'poisson'),
+  hurdle_negbinomial: count('hurdle_negbinomial', 'shape', 'hu', 'negbinomial'),
 };
 
-/** Accepts brms spellings: "poisson", "negbinomial", "negative_binomial", "gaussian", "normal", "lognormal", "bernoulli", also with "()" or a link argument matching the default. */
+/**
+ * Accepts brms spellings: "poisson", "negbinomial", "negative_binomial", "gaussian", "normal",
+ * "lognormal", "bernoulli", "zero_inflated_poisson", "zero_inflated_negbinomial",
+ * "hurdle_poisson", "hurdle_negbinomial", also with "()" or a link argument matching the default.
+ */
 export function familySpec(input: string): FamilySpec {
   const raw = String(input).trim().toLowerCase();
   const m = /^([a-z_]+)\s*(?:\(\s*(?:link\s*=\s*)?["']?([a-z]*)["']?\s*\))?$/.exec(raw);
@@ -90,6 +133,10 @@ export function familySpec(input: string): FamilySpec {
     normal: 'gaussian',
     lognormal: 'lognormal',
     bernoulli: 'bernoulli',
+    zero_inflated_poisson: 'zero_inflated_poisson',
+    zero_inflated_negbinomial: 'zero_inflated_negbinomial',
+    hurdle_poisson: 'hurdle_poisson',
+    hurdle_negbinomial: 'hurdle_negbinomial',
   };
   const name = m ? aliases[m[1]] : undefined;
   if (!m || !name) {
@@ -128,6 +175,10 @@ export function readResponse(spec: FamilySpec, name: string, values: ArrayLike<u
     switch (spec.name) {
       case 'poisson':
       case 'negbinomial':
+      case 'zero_inflated_poisson':
+      case 'zero_inflated_negbinomial':
+      case 'hurdle_poisson':
+      case 'hurdle_negbinomial':
         ok = ok && x >= 0 && Number.isInteger(x);
         what = 'non-negative integer counts';
         break;

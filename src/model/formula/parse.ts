@@ -5,12 +5,15 @@ import { ModelSpecError } from './errors';
  *
  *   response ~ terms
  *   terms:  a + b, a:b, a * b (= a + b + a:b), (a + b) * c, 1, 0, -1,
- *           (1 | g) random intercepts for one or more grouping columns.
+ *           0 + Intercept (brms's uncentred intercept, a population-level coefficient),
+ *           (lhs | g) group-level effects correlated within the term, (lhs || g) uncorrelated,
+ *           where lhs is 1, x, 1 + x, 0 + x, x:z, … (the same syntax, no nested groups).
  *
  * Terms are expanded and ordered as R's `terms()` does (keep.order = FALSE): all main
  * effects first, then two-way interactions, …, each degree in order of appearance;
  * the variables inside an interaction are ordered by their first appearance in the
- * formula, so `b:a + a` is labelled `b:a` exactly as R would.
+ * formula, so `b:a + a` is labelled `b:a` exactly as R would. The left side of a group
+ * term is ordered the same way on its own (brms builds its design from that sub-formula).
  */
 export interface FormulaTerm {
   /** Variables of the term in formula order; one for a main effect. */
@@ -19,14 +22,33 @@ export interface FormulaTerm {
   readonly label: string;
 }
 
+/** One `(lhs | g)` or `(lhs || g)` term. */
+export interface GroupTerm {
+  /** The grouping column. */
+  readonly group: string;
+  /** Whether lhs has an intercept (`1 + x`, `x`; not `0 + x` / `x - 1`). */
+  readonly intercept: boolean;
+  /** lhs terms besides the intercept, R's order. */
+  readonly terms: readonly FormulaTerm[];
+  /** `|` (correlated effects) or `||` (independent ones). */
+  readonly correlated: boolean;
+  /** The term as written, e.g. "(1 + Days | Subject)". */
+  readonly text: string;
+}
+
 export interface ParsedFormula {
   /** The formula text as given (trimmed). */
   readonly text: string;
   readonly response: string;
+  /** The implicit intercept brms centres (absent with `0 +` / `- 1`). */
   readonly intercept: boolean;
-  /** Population-level terms, R's order. */
+  /** `0 + Intercept`: an uncentred intercept column with coefficient `b_Intercept`. */
+  readonly interceptTerm: boolean;
+  /** Population-level terms, R's order (without `Intercept`). */
   readonly terms: readonly FormulaTerm[];
-  /** Grouping columns of `(1 | g)` terms, in formula order, without duplicates. */
+  /** Group-level terms in formula order. */
+  readonly groupTerms: readonly GroupTerm[];
+  /** Grouping columns of the group terms, in formula order, without duplicates. */
   readonly groups: readonly string[];
 }
 
@@ -67,11 +89,9 @@ function tokenize(text: string): Token[] {
       continue;
     }
     if (ch === '|' && text[i + 1] === '|') {
-      throw specError(
-        text,
-        i,
-        "'||' (uncorrelated group effects) is not supported yet; use (1 | g) random intercepts",
-      );
+      tokens.push({ kind: 'op', value: '||', pos: i });
+      i += 2;
+      continue;
     }
     if (OPS.has(ch)) {
       tokens.push({ kind: 'op', value: ch, pos: i });
@@ -100,13 +120,39 @@ function specError(text: string, pos: number, what: string): ModelSpecError {
 interface Expansion {
   terms: string[][];
   intercept: 'add' | 'remove' | 'none';
-  groups: string[];
+  groups: GroupTerm[];
+  /** Variables in order of first appearance. */
+  order: string[];
+}
+
+const empty = (): Expansion => ({ terms: [], intercept: 'none', groups: [], order: [] });
+
+function mergeOrder(a: string[], b: string[]): string[] {
+  const out = [...a];
+  for (const v of b) if (!out.includes(v)) out.push(v);
+  return out;
+}
+
+/** Deduplicated terms in R's order: by degree, then appearance; variables by first appearance. */
+function orderTerms(terms: string[][], order: string[]): FormulaTerm[] {
+  const rank = new Map(order.map((v, i) => [v, i] as const));
+  const seen = new Set<string>();
+  const unique: string[][] = [];
+  for (const vars of terms) {
+    const sorted = [...vars].sort((x, y) => (rank.get(x) ?? 0) - (rank.get(y) ?? 0));
+    const key = sorted.join(':');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(sorted);
+  }
+  return unique
+    .map((vars, i) => ({ vars, i }))
+    .sort((x, y) => x.vars.length - y.vars.length || x.i - y.i)
+    .map(({ vars }) => ({ variables: vars, label: vars.join(':') }));
 }
 
 class Parser {
   private i = 0;
-  /** First-appearance order of population-level variables. */
-  readonly order: string[] = [];
 
   constructor(
     private readonly text: string,
@@ -154,7 +200,7 @@ class Parser {
 
   /** sum := ['-'] product (('+' | '-') product)* */
   private parseSum(topLevel: boolean): Expansion {
-    const out: Expansion = { terms: [], intercept: 'none', groups: [] };
+    const out = empty();
     let sign: '+' | '-' = '+';
     const first = this.peek();
     if (first.kind === 'op' && first.value === '-') {
@@ -174,6 +220,7 @@ class Parser {
         if (part.intercept !== 'none') out.intercept = part.intercept;
         out.terms.push(...part.terms);
         out.groups.push(...part.groups);
+        out.order = mergeOrder(out.order, part.order);
       }
       const t = this.peek();
       if (t.kind === 'op' && (t.value === '+' || t.value === '-')) {
@@ -199,6 +246,7 @@ class Parser {
         terms: [...acc.terms, ...rhs.terms, ...cross(acc.terms, rhs.terms)],
         intercept: 'none',
         groups: [],
+        order: mergeOrder(acc.order, rhs.order),
       };
     }
   }
@@ -213,20 +261,25 @@ class Parser {
       const rhs = this.parseAtom(false);
       this.assertPlain(acc, t, ':');
       this.assertPlain(rhs, t, ':');
-      acc = { terms: cross(acc.terms, rhs.terms), intercept: 'none', groups: [] };
+      acc = {
+        terms: cross(acc.terms, rhs.terms),
+        intercept: 'none',
+        groups: [],
+        order: mergeOrder(acc.order, rhs.order),
+      };
     }
   }
 
   private assertPlain(e: Expansion, at: Token, op: string): void {
-    if (e.groups.length > 0) this.fail(at, `group terms (1 | g) cannot be combined with '${op}'`);
+    if (e.groups.length > 0) this.fail(at, `group terms (... | g) cannot be combined with '${op}'`);
     if (e.intercept !== 'none') this.fail(at, `the intercept (0 / 1) cannot be combined with '${op}'`);
   }
 
   private parseAtom(topLevel: boolean): Expansion {
     const t = this.next();
     if (t.kind === 'number') {
-      if (t.value === '1') return { terms: [], intercept: 'add', groups: [] };
-      if (t.value === '0') return { terms: [], intercept: 'remove', groups: [] };
+      if (t.value === '1') return { ...empty(), intercept: 'add' };
+      if (t.value === '0') return { ...empty(), intercept: 'remove' };
       this.fail(t, `the only numbers allowed in a formula are 0 and 1, not ${t.value}`);
     }
     if (t.kind === 'name') {
@@ -237,38 +290,52 @@ class Parser {
           `functions in formulas ('${t.value}(...)') are not supported: add the transformed variable as a column`,
         );
       }
-      if (!this.order.includes(t.value)) this.order.push(t.value);
-      return { terms: [[t.value]], intercept: 'none', groups: [] };
+      return { terms: [[t.value]], intercept: 'none', groups: [], order: [t.value] };
     }
     if (t.kind === 'op' && t.value === '(') {
       // A group term "(lhs | g)" or a parenthesised sub-formula "(a + b)".
-      const save = this.i;
       const inner = this.parseSum(false);
       const sep = this.peek();
-      if (sep.kind === 'op' && sep.value === '|') {
-        if (!topLevel) this.fail(t, 'group terms (1 | g) must be added at the top level of the formula');
-        const isInterceptOnly = inner.intercept === 'add' && inner.terms.length === 0;
-        if (!isInterceptOnly) {
-          this.fail(
-            this.tokens[save],
-            'random slopes such as (x | g) are not supported yet; only random intercepts (1 | g)',
-          );
-        }
+      if (sep.kind === 'op' && (sep.value === '|' || sep.value === '||')) {
+        if (!topLevel) this.fail(t, 'group terms (... | g) must be added at the top level of the formula');
+        if (inner.groups.length > 0) this.fail(t, 'group terms cannot be nested inside group terms');
         this.next();
         const g = this.next();
-        if (g.kind !== 'name') this.fail(g, 'expected a grouping column name after |');
+        if (g.kind !== 'name') this.fail(g, `expected a grouping column name after ${sep.value}`);
         const close = this.peek();
-        if (close.kind === 'op' && (close.value === ':' || close.value === '/')) {
+        if (close.kind === 'op' && close.value === ':') {
           this.fail(
             close,
             `interaction or nested grouping factors such as (1 | a${close.value}b) are not supported: add a combined column`,
           );
         }
+        if (close.kind === 'op' && close.value === '|') {
+          this.fail(
+            close,
+            "group-level terms with an ID ('(1 | id | g)', correlations across terms) are not supported; use one term per grouping factor",
+          );
+        }
         this.expectOp(')');
-        return { terms: [], intercept: 'none', groups: [g.value] };
+        const end = this.tokens[this.i - 1];
+        const lhsTerms = orderTerms(inner.terms, inner.order);
+        for (const term of lhsTerms) {
+          if (term.variables.includes('Intercept')) {
+            this.fail(t, "'Intercept' is not a group-level term; write 1 for the group-level intercept");
+          }
+        }
+        const intercept = inner.intercept !== 'remove';
+        if (!intercept && lhsTerms.length === 0) this.fail(t, `group term has no effects (0 | ${g.value})`);
+        const gt: GroupTerm = {
+          group: g.value,
+          intercept,
+          terms: lhsTerms,
+          correlated: sep.value === '|',
+          text: this.text.slice(t.pos, end.pos + 1),
+        };
+        return { terms: [], intercept: 'none', groups: [gt], order: [] };
       }
       this.expectOp(')');
-      if (inner.groups.length > 0) this.fail(t, 'group terms (1 | g) cannot be nested in parentheses');
+      if (inner.groups.length > 0) this.fail(t, 'group terms (... | g) cannot be nested in parentheses');
       return inner;
     }
     if (t.kind === 'end') this.fail(t, 'the formula ends too early');
@@ -292,39 +359,69 @@ export function parseFormula(text: string): ParsedFormula {
   const trimmed = text.trim();
   const parser = new Parser(trimmed, tokenize(trimmed));
   const { response, rhs } = parser.parseFormula();
-  const rank = new Map(parser.order.map((v, i) => [v, i] as const));
-  const seen = new Set<string>();
-  const unique: string[][] = [];
-  for (const vars of rhs.terms) {
-    const sorted = [...vars].sort((x, y) => (rank.get(x) ?? 0) - (rank.get(y) ?? 0));
-    const key = sorted.join(':');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    unique.push(sorted);
-  }
-  // R orders terms by degree, stable within a degree.
-  const ordered = unique
-    .map((vars, i) => ({ vars, i }))
-    .sort((x, y) => x.vars.length - y.vars.length || x.i - y.i)
-    .map(({ vars }) => ({ variables: vars, label: vars.join(':') }));
+  const intercept = rhs.intercept !== 'remove';
+  const ordered = orderTerms(rhs.terms, rhs.order);
+  let interceptTerm = false;
+  const terms: FormulaTerm[] = [];
   for (const term of ordered) {
+    if (term.variables.includes('Intercept')) {
+      if (term.variables.length > 1) {
+        throw new ModelSpecError(
+          `formula "${trimmed}": 'Intercept' cannot be part of an interaction ('${term.label}')`,
+        );
+      }
+      if (intercept) {
+        throw new ModelSpecError(
+          `formula "${trimmed}": 'Intercept' as a term is brms's uncentred intercept and needs the implicit one removed: write "${response} ~ 0 + Intercept + ..."`,
+        );
+      }
+      interceptTerm = true;
+      continue;
+    }
+    terms.push(term);
+  }
+  for (const term of terms) {
     if (term.variables.includes(response)) {
       throw new ModelSpecError(
         `formula "${trimmed}": the response '${response}' also appears as a predictor`,
       );
     }
   }
-  const groups = [...new Set(rhs.groups)];
-  if (groups.includes(response)) {
-    throw new ModelSpecError(
-      `formula "${trimmed}": the response '${response}' cannot also be a grouping factor`,
-    );
+  for (const gt of rhs.groups) {
+    if (gt.group === response) {
+      throw new ModelSpecError(
+        `formula "${trimmed}": the response '${response}' cannot also be a grouping factor`,
+      );
+    }
+    for (const term of gt.terms) {
+      if (term.variables.includes(response)) {
+        throw new ModelSpecError(
+          `formula "${trimmed}": the response '${response}' also appears in the group term ${gt.text}`,
+        );
+      }
+      if (term.variables.includes(gt.group)) {
+        throw new ModelSpecError(
+          `formula "${trimmed}": the grouping factor '${gt.group}' also appears inside its own term ${gt.text}`,
+        );
+      }
+    }
   }
+  // The same term written twice is one term (R's terms() drops duplicates too).
+  const seenTerms = new Set<string>();
+  const groupTerms = rhs.groups.filter((gt) => {
+    const key = `${gt.group}|${gt.correlated}|${gt.intercept}|${gt.terms.map((t) => t.label).join('+')}`;
+    if (seenTerms.has(key)) return false;
+    seenTerms.add(key);
+    return true;
+  });
+  const groups = [...new Set(groupTerms.map((g) => g.group))];
   return {
     text: trimmed,
     response,
-    intercept: rhs.intercept !== 'remove',
-    terms: ordered,
+    intercept,
+    interceptTerm,
+    terms,
+    groupTerms,
     groups,
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { LogDensity } from '../types';
 import { lbfgsMaximize, type LbfgsOptions } from './lbfgs';
-import { covarianceFactor } from './whiten';
+import { covarianceFactor, sparsePrecisionFactor, type SparseFactor } from './whiten';
 
 export interface LaplaceApproximation {
   mode: Float64Array;
@@ -17,6 +17,8 @@ export interface LaplaceApproximation {
   covarianceFactor: Float64Array;
   /** Diagonal of H⁻¹: the approximation's marginal variances. */
   variances: Float64Array;
+  /** The precision's Cholesky factor in a fill-reducing order, as its non-zeros (whiten.ts). */
+  sparseFactor: SparseFactor | null;
   /** Gradient evaluations spent (optimisation + Hessian). */
   evaluations: number;
   optimizer: { iterations: number; stop: string };
@@ -93,6 +95,7 @@ export function laplaceApproximation(
     precisionCholesky: R,
     covarianceFactor: C,
     variances,
+    sparseFactor: sparsePrecisionFactor(H, n),
     evaluations: opt.evaluations + 2 * n,
     optimizer: { iterations: opt.iterations, stop: opt.stop },
   };

@@ -106,7 +106,9 @@ export function laplaceStarts(
       evaluations: 0,
       reason: 'no positive-definite Hessian at the optimum found (no proper posterior mode)',
     };
-  const preconditioner: Preconditioner = { shift: laplace.mode, factor: laplace.covarianceFactor };
+  const preconditioner: Preconditioner = laplace.sparseFactor
+    ? { shift: laplace.mode, sparse: laplace.sparseFactor }
+    : { shift: laplace.mode, factor: laplace.covarianceFactor };
   const whitened = new WhitenedModel(model, preconditioner);
   const sd = logWeightSd(whitened, laplace.logpAtMode, Rng.forKey(seed ^ INIT_STREAM, 0));
   let evaluations = laplace.evaluations + CHECK_DRAWS;

@@ -11,7 +11,10 @@ export type PriorDist =
   | { dist: 'exponential'; args: [rate: number] }
   | { dist: 'gamma'; args: [alpha: number, beta: number] }
   | { dist: 'inv_gamma'; args: [alpha: number, beta: number] }
-  | { dist: 'lognormal'; args: [mu: number, sigma: number] };
+  | { dist: 'lognormal'; args: [mu: number, sigma: number] }
+  | { dist: 'beta'; args: [a: number, b: number] }
+  | { dist: 'lkj'; args: [eta: number] }
+  | { dist: 'lkj_corr_cholesky'; args: [eta: number] };
 
 export type DistName = PriorDist['dist'];
 
@@ -26,6 +29,9 @@ const ARITY: Record<DistName, number> = {
   gamma: 2,
   inv_gamma: 2,
   lognormal: 2,
+  beta: 2,
+  lkj: 1,
+  lkj_corr_cholesky: 1,
 };
 
 /** Distributions whose support is the positive half-line (need a lower bound of 0). */
@@ -35,6 +41,9 @@ export const POSITIVE_SUPPORT: ReadonlySet<DistName> = new Set([
   'inv_gamma',
   'lognormal',
 ]);
+
+/** Priors on correlation matrices (classes cor and L); brms accepts nothing else there. */
+export const CORRELATION_DISTS: ReadonlySet<DistName> = new Set(['lkj', 'lkj_corr_cholesky']);
 
 /** Builds a distribution, checking arity and parameter ranges. */
 export function makeDist(name: string, args: number[], context: string): PriorDist {
@@ -71,6 +80,14 @@ export function makeDist(name: string, args: number[], context: string): PriorDi
       break;
     case 'exponential':
       positive(0, 'rate');
+      break;
+    case 'beta':
+      positive(0, 'first shape');
+      positive(1, 'second shape');
+      break;
+    case 'lkj':
+    case 'lkj_corr_cholesky':
+      positive(0, 'shape eta');
       break;
     case 'gamma':
     case 'inv_gamma':
@@ -161,5 +178,17 @@ export function logPrior(p: PriorDist, x: number, d: Float64Array): number {
       d[0] = -1 / x - z / (a[1] * x);
       return -lx - 0.5 * z * z;
     }
+    case 'beta':
+      if (!(x > 0 && x < 1)) {
+        d[0] = 0;
+        return -Infinity;
+      }
+      d[0] = (a[0] - 1) / x - (a[1] - 1) / (1 - x);
+      return (a[0] - 1) * Math.log(x) + (a[1] - 1) * Math.log1p(-x);
+    case 'lkj':
+    case 'lkj_corr_cholesky':
+      throw new Error(
+        'logPrior: LKJ priors are on correlation matrices, not scalars (density/correlation.ts)',
+      );
   }
 }

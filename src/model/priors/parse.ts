@@ -1,8 +1,8 @@
 import { ModelSpecError } from '../formula/errors';
 import { makeDist, type PriorDist } from './dists';
 
-export type PriorClass = 'b' | 'Intercept' | 'sd' | 'sigma' | 'shape';
-const CLASSES: readonly PriorClass[] = ['b', 'Intercept', 'sd', 'sigma', 'shape'];
+export type PriorClass = 'b' | 'Intercept' | 'sd' | 'cor' | 'L' | 'sigma' | 'shape' | 'zi' | 'hu';
+const CLASSES: readonly PriorClass[] = ['b', 'Intercept', 'sd', 'cor', 'L', 'sigma', 'shape', 'zi', 'hu'];
 
 /** One user prior as brms's `set_prior()` records it. */
 export interface UserPrior {
@@ -105,7 +105,7 @@ function parseOne(piece: string, whole: string): UserPrior {
   for (const k of ['lb', 'ub']) {
     if (named[k] && unquote(named[k]) !== '' && unquote(named[k]) !== 'NA') {
       throw new ModelSpecError(
-        `${ctx}: bounds ('${k}') are not supported; sd, sigma and shape are already bounded below by 0`,
+        `${ctx}: bounds ('${k}') are not supported; sd, sigma and shape are already bounded below by 0, zi and hu to (0, 1)`,
       );
     }
   }

@@ -3,7 +3,7 @@
  * §brms defaults): header, "Multilevel Hyperparameters", "Regression Coefficients",
  * "Further Distributional Parameters", the closing note, then warnings.
  */
-import { familyLinks, type ModelInfo } from './model-info';
+import { familyLinks, termsOf, type ModelInfo } from './model-info';
 import type { ParameterSummary } from './table';
 
 export interface PrintInput {
@@ -75,12 +75,29 @@ export function formatBrmsSummary(x: PrintInput): string {
   out.push(`         total post-warmup draws = ${total}`);
   out.push('');
   if (x.info.groups.length) {
+    // Per grouping factor: sd(coef) rows of all its terms, then their cor(coef1,coef2) rows.
     out.push('Multilevel Hyperparameters:');
+    const terms = termsOf(x.info);
     for (const g of x.info.groups) {
-      const p = byName.get(`sd_${g.name}__Intercept`);
-      if (!p) continue;
+      const rows: { label: string; p: ParameterSummary }[] = [];
+      const mine = terms.filter((t) => t.groupName === g.name);
+      for (const t of mine) {
+        for (const c of t.coefs) {
+          const p = byName.get(`sd_${g.name}__${c}`);
+          if (p) rows.push({ label: `sd(${c})`, p });
+        }
+      }
+      for (const t of mine) {
+        for (let i = 1; i < t.coefs.length; i++) {
+          for (let j = 0; j < i; j++) {
+            const p = byName.get(`cor_${g.name}__${t.coefs[j]}__${t.coefs[i]}`);
+            if (p) rows.push({ label: `cor(${t.coefs[j]},${t.coefs[i]})`, p });
+          }
+        }
+      }
+      if (rows.length === 0) continue;
       out.push(`~${g.name} (Number of levels: ${g.levels.length}) `);
-      out.push(block([{ label: 'sd(Intercept)', p }], digits));
+      out.push(block(rows, digits));
       out.push('');
     }
   }
@@ -95,7 +112,7 @@ export function formatBrmsSummary(x: PrintInput): string {
     );
     out.push('');
   }
-  const spec = x.parameters.filter((p) => p.name === 'shape' || p.name === 'sigma');
+  const spec = x.parameters.filter((p) => ['shape', 'sigma', 'zi', 'hu'].includes(p.name));
   if (spec.length) {
     out.push('Further Distributional Parameters:');
     out.push(

@@ -1,6 +1,7 @@
 import { Rng } from '../../../src/util/rng';
 import type { LogDensity } from '../../../src/model/types';
 import type { FamilyName } from '../../../src/model/families/spec';
+import { positiveCount } from '../../../src/model/density/predict';
 
 /** Simulated multilevel data: y ~ x * sex + platform + (1 | name) [+ (1 | city)]. */
 export type SimData = {
@@ -53,6 +54,18 @@ export function simulate(family: FamilyName, n: number, seed: number, xLevels = 
         break;
       case 'bernoulli':
         y = rng.uniform() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+        break;
+      case 'zero_inflated_poisson':
+        y = rng.uniform() < 0.3 ? 0 : rng.poisson(Math.exp(eta));
+        break;
+      case 'zero_inflated_negbinomial':
+        y = rng.uniform() < 0.3 ? 0 : rng.negBinomial(Math.exp(eta + 1), 1.5);
+        break;
+      case 'hurdle_poisson':
+        y = rng.uniform() < 0.3 ? 0 : positiveCount(rng, Math.exp(eta), Infinity);
+        break;
+      case 'hurdle_negbinomial':
+        y = rng.uniform() < 0.3 ? 0 : positiveCount(rng, Math.exp(eta + 1), 1.5);
         break;
     }
     out.y.push(y);

@@ -47,7 +47,33 @@ function naiveLogDensity(
     for (let k = 0; k < 5; k++) eta += (x[k] - means[k]) * b[k];
     eta += sdName * at(`z_name[${d.name[i]}]`) + sdCity * at(`z_city[${d.city[i]}]`);
     const y = d.y[i];
+    const mu = Math.exp(eta);
+    const logPois = y * eta - mu - gammaln(y + 1);
+    const phi = family.endsWith('negbinomial') ? Math.exp(at('log_shape')) : NaN;
+    const logNb =
+      gammaln(y + phi) -
+      gammaln(y + 1) -
+      gammaln(phi) +
+      y * (eta - Math.log(mu + phi)) +
+      phi * (Math.log(phi) - Math.log(mu + phi));
+    const q = family.startsWith('zero')
+      ? 1 / (1 + Math.exp(-at('logit_zi')))
+      : family.startsWith('hurdle')
+        ? 1 / (1 + Math.exp(-at('logit_hu')))
+        : NaN;
     switch (family) {
+      case 'zero_inflated_poisson':
+        lp += y === 0 ? Math.log(q + (1 - q) * Math.exp(logPois)) : Math.log(1 - q) + logPois;
+        break;
+      case 'zero_inflated_negbinomial':
+        lp += y === 0 ? Math.log(q + (1 - q) * Math.exp(logNb)) : Math.log(1 - q) + logNb;
+        break;
+      case 'hurdle_poisson':
+        lp += y === 0 ? Math.log(q) : Math.log(1 - q) + logPois - Math.log(1 - Math.exp(-mu));
+        break;
+      case 'hurdle_negbinomial':
+        lp += y === 0 ? Math.log(q) : Math.log(1 - q) + logNb - Math.log(1 - Math.pow(phi / (mu + phi), phi));
+        break;
       case 'poisson':
         lp += y * eta - Math.exp(eta) - gammaln(y + 1);
         break;
@@ -90,10 +116,16 @@ function naiveLogDensity(
     lp += t3(Math.exp(v), 0, priorScale) + v;
     for (const l of levels) lp -= 0.5 * at(`z_${g}[${l}]`) ** 2;
   }
-  if (family === 'negbinomial') {
+  if (family.endsWith('negbinomial')) {
     const u = at('log_shape');
     const phi = Math.exp(u);
     lp += -(0.4 + 1) * Math.log(phi) - 0.3 / phi + u; // inv_gamma(0.4, 0.3) + Jacobian
+  }
+  for (const mix of ['zi', 'hu']) {
+    const i = names.indexOf(`logit_${mix}`);
+    if (i < 0) continue;
+    const q = 1 / (1 + Math.exp(-theta[i]));
+    lp += Math.log(q) + Math.log(1 - q); // beta(1, 1) + Jacobian of the logit
   }
   if (family === 'gaussian' || family === 'lognormal') {
     const u = at('log_sigma');

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import Ajv2020 from 'ajv/dist/2020';
 import {
   fitDraws,
   fitJson,
@@ -23,6 +24,16 @@ import {
 import { median } from '../../../src/model/diagnostics';
 import { simulate } from './simulate';
 import { repoRoot } from './support';
+
+/** The fit document against schemas/fit.schema.json (the contract `--json` promises). */
+function expectFitSchema(doc: unknown): void {
+  const dir = path.join(repoRoot(), 'schemas');
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  for (const f of ['common.schema.json', 'fit.schema.json'])
+    ajv.addSchema(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+  const validate = ajv.getSchema('fit.schema.json')!;
+  expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 5))).to.equal(true);
+}
 
 describe('fitModel end to end (poisson, random intercept, 2 chains on workers)', function () {
   this.timeout(120000);
@@ -231,6 +242,24 @@ describe('fit settings and command line', () => {
       'auto',
     ]);
     expect(b).to.include({ init: 'laplace', groupParameterization: 'auto' });
+    const c = parseFitArgs([
+      '--data',
+      'd.csv',
+      '--formula',
+      'y ~ x',
+      '--family',
+      'poisson',
+      '--preset',
+      'brms',
+      '--loo',
+    ]);
+    expect(c).to.include({ preset: 'brms', loo: true });
+    expect(
+      parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson']),
+    ).to.not.have.any.keys('preset', 'loo', 'init');
+    expect(() =>
+      parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--preset', 'slow']),
+    ).to.throw(/--preset must be one of fast, brms, got "slow"/);
     expect(() =>
       parseFitArgs(['--data', 'd.csv', '--formula', 'y ~ x', '--family', 'poisson', '--init', 'mode']),
     ).to.throw(/--init must be one of random, laplace, got "mode"/);
@@ -284,6 +313,7 @@ describe('fit settings and command line', () => {
           '--cores',
           '1',
           '--quiet',
+          '--loo',
           '--json',
           out,
         ],
@@ -295,6 +325,21 @@ describe('fit settings and command line', () => {
       expect(printed).to.contain('   Data: quine.csv (Number of observations: 146) ');
       const json = JSON.parse(fs.readFileSync(out, 'utf8'));
       expect(Object.keys(json.parameters)).to.deep.equal(['b_Intercept', 'b_EthN', 'b_SexM', 'shape']);
+      // --loo: loo's print after the summary, and the same figures in the JSON.
+      expect(printed).to.contain('Computed from 400 by 146 log-likelihood matrix.');
+      expect(printed).to.match(
+        /\n {9}Estimate +SE\nelpd_loo +-\d+\.\d +\d+\.\d\np_loo +\d+\.\d +\d+\.\d\nlooic +\d+\.\d/,
+      );
+      expect(printed).to.match(/All Pareto k estimates are good \(k < 0\.\d+\)\./);
+      expect(printed).to.match(/Bayes R2: Estimate 0\.\d\d, Est\.Error 0\.\d\d/);
+      expect(json.loo.observations).to.equal(146);
+      expect(json.loo.draws).to.equal(400);
+      const shown = /\nelpd_loo +(-?\d+\.\d) +(\d+\.\d)\n/.exec(printed)!;
+      expect(shown[1]).to.equal(json.loo.elpd_loo.estimate.toFixed(1));
+      expect(shown[2]).to.equal(json.loo.elpd_loo.se.toFixed(1));
+      expect(json.loo.looic.estimate).to.be.closeTo(-2 * json.loo.elpd_loo.estimate, 1e-9);
+      expect(json.bayes_R2.Estimate).to.be.within(0, 1);
+      expectFitSchema(json);
       expect(fs.readdirSync(path.dirname(out))).to.deep.equal(['fit.json']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

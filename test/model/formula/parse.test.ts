@@ -32,11 +32,42 @@ describe('formula: brms / lme4 syntax', () => {
     expect(f.groups).to.deep.equal(['g', 'h']);
   });
 
+  it('reads group terms with slopes, correlated (|) or not (||), each lhs ordered on its own', () => {
+    const f = parseFormula('y ~ x + (1 + x | g) + (b:a + a || h) + (0 + z | g) + (x | k)');
+    expect(f.groups).to.deep.equal(['g', 'h', 'k']);
+    expect(
+      f.groupTerms.map((t) => ({
+        group: t.group,
+        intercept: t.intercept,
+        labels: t.terms.map((x) => x.label),
+        correlated: t.correlated,
+        text: t.text,
+      })),
+    ).to.deep.equal([
+      { group: 'g', intercept: true, labels: ['x'], correlated: true, text: '(1 + x | g)' },
+      { group: 'h', intercept: true, labels: ['a', 'b:a'], correlated: false, text: '(b:a + a || h)' },
+      { group: 'g', intercept: false, labels: ['z'], correlated: true, text: '(0 + z | g)' },
+      { group: 'k', intercept: true, labels: ['x'], correlated: true, text: '(x | k)' },
+    ]);
+    expect(f.terms.map((t) => t.label)).to.deep.equal(['x']);
+  });
+
+  it("reads brms's 0 + Intercept as an uncentred intercept term", () => {
+    const f = parseFormula('y ~ 0 + Intercept + x + (1 | g)');
+    expect(f.intercept).to.equal(false);
+    expect(f.interceptTerm).to.equal(true);
+    expect(f.terms.map((t) => t.label)).to.deep.equal(['x']);
+    expect(parseFormula('y ~ x').interceptTerm).to.equal(false);
+  });
+
   const bad: Array<[string, RegExp]> = [
-    ['y ~ x + (x | g)', /random slopes such as \(x \| g\) are not supported yet/],
-    ['y ~ x + (1 + x | g)', /random slopes/],
-    ['y ~ (1 || g)', /'\|\|' .* not supported/],
     ['y ~ (1 | a:b)', /interaction or nested grouping factors/],
+    ['y ~ (1 | p | g)', /group-level terms with an ID .* are not supported/],
+    ['y ~ (0 | g)', /group term has no effects/],
+    ['y ~ Intercept + x', /needs the implicit one removed: write "y ~ 0 \+ Intercept \+ \.\.\."/],
+    ['y ~ 0 + Intercept:x', /'Intercept' cannot be part of an interaction/],
+    ['y ~ x + (0 + Intercept | g)', /'Intercept' is not a group-level term; write 1/],
+    ['y ~ x + (1 + g | g)', /grouping factor 'g' also appears inside its own term/],
     ['y ~ log(x)', /functions in formulas \('log\(\.\.\.\)'\) are not supported/],
     ['log(y) ~ x', /transformations of the response/],
     ['y | weights(w) ~ x', /response addition terms/],

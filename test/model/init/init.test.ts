@@ -9,6 +9,8 @@ import {
   toModelCoordinates,
   WhitenedModel,
 } from '../../../src/model/init';
+import { denseFactorOf } from '../../../src/model/init/whiten';
+import { compileModel, prepareModel } from '../../../src/model/density';
 import { gaussianTarget } from '../../../src/model/nuts/test-targets';
 import { sampleChain } from '../../../src/model/nuts/chain';
 import { fitModel } from '../../../src/model/fit';
@@ -120,6 +122,60 @@ describe('init: the Laplace approximation behind warm starts', () => {
     expect(
       () => new WhitenedModel(target, { shift: new Float64Array(3), factor: new Float64Array(9) }),
     ).to.throw(/dimension 3, the model has 4/);
+  });
+
+  it('the sparse factor: the same whitening as its dense form, exact zeros of H kept out, gradients right', () => {
+    const pm = prepareModel({
+      data: simulate(
+        'negbinomial',
+        { b_Intercept: 2, b_x: 0.4, b_sexm: -0.3, sd_g__Intercept: 0.5, shape: 4 },
+        2000,
+        40,
+        3,
+      ).columns,
+      formula: 'y ~ x + sex + (1 | g)',
+      family: 'negbinomial',
+      groupParameterization: 'centered',
+    });
+    const model = compileModel(pm);
+    const la = laplaceApproximation(model, new Float64Array(model.dim))!;
+    const f = la.sparseFactor!;
+    const n = model.dim;
+    // One grouping factor: an arrowhead, no fill-in. 40 levels first, then the 5 others.
+    expect(Array.from(f.perm.slice(-5)).sort((a, b) => a - b)).to.deep.equal([0, 1, 2, 3, 4]);
+    expect(f.cols.length).to.be.at.most(40 * 5 + (5 * 4) / 2);
+    // C Cᵀ = H⁻¹, i.e. Cᵀ H C = I.
+    const H = negativeHessian(model, la.mode);
+    const C = denseFactorOf(f);
+    for (const [i, j] of [
+      [0, 0],
+      [3, 7],
+      [44, 44],
+      [44, 2],
+    ]) {
+      let s = 0;
+      for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) s += C[a * n + i] * H[a * n + b] * C[b * n + j];
+      expect(s, `(CᵀHC)[${i}][${j}]`).to.be.closeTo(i === j ? 1 : 0, 1e-8);
+    }
+    const sparse = new WhitenedModel(model, { shift: la.mode, sparse: f });
+    const u = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1));
+    const gs = new Float64Array(n);
+    // The dense C is not upper triangular here: apply it in full.
+    const q = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let v = la.mode[i];
+      for (let j = 0; j < n; j++) v += C[i * n + j] * u[j];
+      q[i] = v;
+    }
+    const lq = model.logDensityGradient(q, new Float64Array(n));
+    expect(sparse.logDensityGradient(u, gs)).to.be.closeTo(lq, 1e-9 * Math.abs(lq));
+    const gq = new Float64Array(n);
+    model.logDensityGradient(q, gq);
+    for (let j = 0; j < n; j++) {
+      let v = 0;
+      for (let i = 0; i < n; i++) v += C[i * n + j] * gq[i];
+      expect(gs[j], `grad[${j}]`).to.be.closeTo(v, 1e-9 * Math.max(1, Math.abs(v)));
+    }
   });
 
   it('NUTS in whitened coordinates samples the same Gaussian with far fewer leapfrog steps', () => {

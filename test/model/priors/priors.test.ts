@@ -70,7 +70,7 @@ describe('priors: brms notation', () => {
     ['prior(normal(0), class = b)', /normal takes 2 arguments, got 1/],
     ['prior(normal(0, -1), class = b)', /scale of normal must be > 0/],
     ['prior(horseshoe(1), class = b)', /distribution 'horseshoe' is not supported/],
-    ['prior(normal(0, 1), class = cor)', /class 'cor' is not a parameter class/],
+    ['prior(normal(0, 1), class = nu)', /class 'nu' is not a parameter class/],
     ['prior(normal(0, 1), class = b, lb = 0)', /bounds \('lb'\) are not supported/],
     ['prior(normal(0, 1), class = b, dpar = sigma)', /'dpar' is not supported/],
     ['prior(normal(0, a), class = b)', /arguments must be numbers/],
@@ -150,6 +150,39 @@ describe('priors: resolution on a model', () => {
     [['prior(exponential(1), class = b)'], /positive support but coefficients are unbounded/],
     [['prior(normal(0, 1), class = b)', 'prior(normal(0, 2), class = b)'], /duplicated prior for class b/],
     [['prior(normal(0, 1), class = sd)'], /no group-level effects/, 'poisson', 'y ~ x'],
+    [['prior(lkj(2), class = cor)'], /no group-level correlations \(class cor\)/],
+    [
+      ['prior(normal(0, 1), class = cor)'],
+      /only supported prior for correlation matrices is the 'lkj' prior/,
+      'poisson',
+      'y ~ x + (1 + x | g)',
+    ],
+    [
+      ['prior(lkj(2), class = cor, group = h)'],
+      /group 'h' has no correlated group-level effects/,
+      'poisson',
+      'y ~ x + (1 + x | g) + (1 | h)',
+    ],
+    [['prior(lkj(2), class = b)'], /lkj is a prior for correlation matrices/],
+    [['prior(beta(2, 2), class = zi)'], /family negbinomial has no zi parameter/],
+    [
+      ['prior(normal(0, 1), class = zi)'],
+      /zi is a probability; give it a beta prior/,
+      'zero_inflated_poisson',
+    ],
+    [['prior(beta(1, 1), class = hu)'], /has no hu parameter \(it has zi\)/, 'zero_inflated_poisson'],
+    [
+      ['prior(normal(0, 1), class = sd, group = g, coef = z)'],
+      /'z' is not a group-level coefficient of g; its coefficients are: Intercept, x/,
+      'poisson',
+      'y ~ x + (1 + x | g)',
+    ],
+    [
+      ['prior(normal(0, 1), class = Intercept)'],
+      /with 0 \+ Intercept the intercept is a population-level coefficient; write class = b, coef = Intercept/,
+      'poisson',
+      'y ~ 0 + Intercept + x',
+    ],
   ];
   for (const [priors, re, family, formula] of bad) {
     it(`rejects ${priors.join(' ')}`, () =>
