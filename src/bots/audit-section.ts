@@ -189,11 +189,11 @@ function accuracy(
 }
 
 /** The `unsure` rule in words (docs/bots.md, "Unsure labels"). */
-export function unsureHandling(labelled: BotShare['labelled']): string {
+export function unsureHandling(labelled: BotShare['labelled'], withScore = true): string {
   if (labelled === null) return 'no labels, so no unsure ones';
   return (
     `${labelled.unsure} of ${labelled.sampled} sampled members labelled unsure: left out of the estimate ` +
-    '(which assumes they are bots as often as decided members with the same score); unsure_as_bot and ' +
+    `(which assumes they are bots as often as decided members${withScore ? ' with the same score' : ''}); unsure_as_bot and ` +
     'unsure_as_human re-estimate with every unsure counted as a bot, and as a human, to bound that assumption'
   );
 }
@@ -300,7 +300,7 @@ export function botsAudit(input: { table: ColumnTable }, options: BotsOptions = 
         ppi_tuned: null,
         unsure_as_bot: unsure > 0 ? asBot(true) : null,
         unsure_as_human: unsure > 0 ? asBot(false) : null,
-        unsure_handling: unsureHandling(labelled),
+        unsure_handling: unsureHandling(labelled, false),
         sensitivity: null,
         specificity: null,
         score: null,
