@@ -8,8 +8,8 @@
  * With a labelled random sample: prediction-powered inference (lambda = 1) is the estimate;
  * the labels-only Wilson interval is reported beside it, so the reader sees what the score
  * adds. PPI++ (lambda tuned on the same sample) is reported too but is not the estimate:
- * in simulation its interval covers less than 95% when the sample holds few bots (87% at a
- * 2% share and n = 200, 92% at n = 1000; docs/bots.md, "Coverage"), while lambda = 1 kept
+ * in simulation its interval covers less than 95% when the sample holds few bots (90% at a
+ * 2% share and n = 200, 93% at n = 1000; docs/bots.md, "Coverage"), while lambda = 1 kept
  * 94-96% in every setting tried. Without labels: only the misclassification-adjusted
  * "bot-like share, not validated on this community". Never the flagged share.
  *
