@@ -181,7 +181,7 @@ describe('cli/label-sample and cli/audit --labels', function () {
     ).to.equal(5);
   });
 
-  it('audit --labels: measures the share (labels only: this snapshot has no score columns) and writes it', () => {
+  it('audit --labels: measures the share (labels only: this snapshot has no score values) and writes it', () => {
     const csv = path.join(dir, 'measure.csv');
     expect(cli('label-sample', ['--snapshot', dir, '--n', '60', '--out', csv]).status).to.equal(0);
     fs.writeFileSync(
@@ -243,11 +243,12 @@ describe('cli/label-sample and cli/audit --labels', function () {
     expect(r.stderr).to.match(/draw a sample of this snapshot with label-sample/);
   });
 
-  it('audit without --labels on a snapshot lacking the score columns: no estimate, and says why', () => {
+  it('audit without --labels on a snapshot whose score columns are empty: no estimate, and says why', () => {
+    // The rows above state neither has_mobile nor status: as if the pull had not asked VK for them.
     const out: string[] = [];
     run(['--snapshot', dir], (s) => out.push(s));
     expect(out.join('\n')).to.match(
-      /no estimate: the bot score needs the snapshot column\(s\) has_mobile, status_length/,
+      /no estimate: VK returned no has_mobile and no status_length for any live member.*pull the community again/,
     );
   });
 });
