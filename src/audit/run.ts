@@ -2,9 +2,12 @@
  * The whole descriptive audit in one call — status, activity time, geography — as used
  * by the CLI (`npm run audit`), the benchmark and notebooks 02–04; plus its JSON form.
  * Quality signals are separate (`quality.ts`): they decode every first name and are not
- * part of the study's published figures.
+ * part of the study's published figures. The share of bots among live members
+ * (src/bots/audit-section.ts) is computed when `bots` options are given: it scores every
+ * live member, which callers that only need the descriptive audit should not pay for.
  */
 import type { ColumnTable } from 'arquero';
+import { botsAudit, type BotsOptions, type BotsSection } from '../bots/audit-section';
 import type { CityIndex } from './cities';
 import { type Geography, geography } from './geography';
 import { type AuditInput, isSynthetic } from './input';
@@ -40,6 +43,8 @@ export interface AuditOptions {
   cities?: CityIndex | null;
   bootstrapReplicates?: number;
   seed?: number;
+  /** Compute the bots section (labels, scorer); absent: no bots section. */
+  bots?: BotsOptions;
 }
 
 export interface AuditResult {
@@ -54,6 +59,8 @@ export interface AuditResult {
   synthetic: boolean;
   /** A sample snapshot: its design, and the shares above estimated over its pages (./sample.ts). */
   sample: SampleAudit | null;
+  /** Null unless AuditOptions.bots was given. */
+  bots: BotsSection | null;
 }
 
 export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditResult {
@@ -89,6 +96,7 @@ export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditRe
     geography: geo,
     synthetic: isSynthetic(input.manifest),
     sample,
+    bots: options.bots ? botsAudit(input, { level, ...options.bots }).section : null,
   };
 }
 
@@ -136,5 +144,6 @@ export function auditJson(r: AuditResult, extra: Record<string, unknown> = {}): 
       summary: r.geography.summary,
       cities: r.geography.rows,
     },
+    ...(r.bots ? { bots: r.bots } : {}),
   });
 }
