@@ -1,5 +1,5 @@
 /** Command-line arguments of `npm run emulator` (src/cli/emulator.ts), parsed without side effects. */
-import { EXIT, decimalNumber, defineCommand, wholeNumber, type Values } from '../cli/command';
+import { EXIT, decimalNumber, defineCommand, outputFile, wholeNumber, type Values } from '../cli/command';
 import { DEFAULT_BOT_SHARE_OF_LIVE } from './truth';
 
 export interface CliOptions {
@@ -9,6 +9,8 @@ export interface CliOptions {
   botShare: number;
   rateLimitPerSecond: number;
   maxResponseBytes: number;
+  /** Where to write the truth (communities, overlaps, bots, the model) as JSON; null: nowhere. */
+  truthFile: string | null;
 }
 
 // Defaults: a 100k community (fast to start; the study's size is --members 2500000),
@@ -20,11 +22,13 @@ const DEFAULTS: CliOptions = {
   botShare: DEFAULT_BOT_SHARE_OF_LIVE,
   rateLimitPerSecond: 3,
   maxResponseBytes: 5 * 1024 * 1024,
+  truthFile: null,
 };
 
 export const emulatorCommand = defineCommand({
   name: 'emulator',
-  synopsis: '[--port N] [--members N] [--seed N] [--bot-share S] [--rate-limit N] [--max-response-bytes N]',
+  synopsis:
+    '[--port N] [--members N] [--seed N] [--bot-share S] [--rate-limit N] [--max-response-bytes N] [--truth FILE]',
   about: `Serves a synthetic VK community on 127.0.0.1 and prints one JSON line with base, group_id,
 screen_name and token (a local fake token), then serves until Ctrl-C / SIGTERM.
 Pull from it: VK_API_BASE=<base> VK_TOKEN=<token> npm run pull -- --group <screen_name>`,
@@ -65,6 +69,12 @@ Pull from it: VK_API_BASE=<base> VK_TOKEN=<token> npm run pull -- --group <scree
       read: wholeNumber({ min: 1 }),
       help: "largest execute answer before VK's error 13 (default 5 MB)",
     },
+    truth: {
+      type: 'string',
+      value: 'FILE',
+      read: outputFile(),
+      help: 'write the truth (communities, shares, exact overlaps, bots, model) as JSON; rewritten after each POST /control/advance',
+    },
   },
   exits: [
     [EXIT.OK, 'stopped by Ctrl-C / SIGTERM'],
@@ -85,5 +95,6 @@ export function emulatorOptions(v: Values<typeof emulatorCommand.spec.options>):
     botShare: v['bot-share'] ?? DEFAULTS.botShare,
     rateLimitPerSecond: v['rate-limit'] ?? DEFAULTS.rateLimitPerSecond,
     maxResponseBytes: v['max-response-bytes'] ?? DEFAULTS.maxResponseBytes,
+    truthFile: v.truth ?? DEFAULTS.truthFile,
   };
 }

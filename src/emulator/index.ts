@@ -44,6 +44,8 @@ export interface EmulatorOptions {
    * docs/synthetic-community.md "Several communities").
    */
   communities?: boolean;
+  /** Called after each step of time (handle.advance or POST /control/advance), e.g. to rewrite a truth file. */
+  onAdvance?: (handle: EmulatorHandle) => void;
   /**
    * Clock in milliseconds (like `Date.now`). Read ONCE at start: that moment is the
    * reference time last_seen values are generated back from. Default: the wall clock at

@@ -343,6 +343,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
       }),
     };
     steps.push(step);
+    opts.onAdvance?.(emuHandle);
     return step;
   };
   const truthJson = (): Record<string, unknown> => ({
@@ -567,7 +568,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
     return out;
   };
 
-  return {
+  const emuHandle: EmulatorHandle = {
     base: `http://127.0.0.1:${address.port}/method`,
     groupId,
     screenName,
@@ -627,4 +628,5 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
       });
     },
   };
+  return emuHandle;
 }

@@ -458,5 +458,36 @@ export interface SnapshotManifest {
   fields: string[];
   columns: { name: string; type: ColumnType; nullable: boolean }[];
   files: { members: string };
+  /**
+   * SHA-256 and byte length of every data file, by file name. Absent in snapshots written
+   * before checksums were recorded: those are read unchecked.
+   */
+  checksums?: Record<string, FileChecksum>;
+  /**
+   * Present when the snapshot is a sample of whole pages, not a census: how it was drawn
+   * (docs/snapshot.md, "Samples"; read by src/compare/sample.ts). Absent: every member.
+   */
+  sample?: SampleDesign;
   tool: { name: string; version: string };
+}
+
+/** How a sample snapshot was drawn: whole pages of consecutive members by id, at random. */
+export interface SampleDesign {
+  method: 'pages';
+  /** Members a page holds (VK's page of `groups.getMembers`, 1000). */
+  page_size: number;
+  /** Members VK reported when the pages were drawn (N). */
+  members_total: number;
+  /** Pages the community had then (M = ⌈N / page_size⌉). */
+  pages_total: number;
+  /** Seed of the draw (given with --seed, or drawn and recorded). */
+  seed: number;
+  /** The pages read, in the order their rows are stored: the offset asked for and the rows kept. */
+  pages: { offset: number; rows: number }[];
+}
+
+export interface FileChecksum {
+  /** Lower-case hex, as `sha256sum` prints it. */
+  sha256: string;
+  bytes: number;
 }

@@ -26,6 +26,7 @@ describe('emulator / command line', () => {
       botShare: 0.05,
       rateLimitPerSecond: 0,
       maxResponseBytes: 5 * 1024 * 1024,
+      truthFile: null,
     });
     expect(() => parseEmulatorArgs(['--members', 'many'])).to.throw(
       /--members needs a whole number >= 1, got "many"/,
