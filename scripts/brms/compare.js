@@ -167,7 +167,7 @@ function looSection(res) {
     `**Result: elpd_loo ${L.ok ? 'agrees' : '**does not agree**'} within its Monte Carlo error on the long runs** ` +
       `(|Δ| = ${f2(L.ratio)} × the combined Monte Carlo SE sqrt(mcse_brms² + mcse_ours²); the check is |Δ| ≤ 2 ×).`,
     '',
-    '| run | brms elpd_loo (SE) | ours elpd_loo (SE) | Δ | MCSE (brms / ours) | \|Δ\| / combined MCSE | p_loo (brms / ours) | looic (brms / ours) | k > 0.7 (brms / ours) | largest \|Δ elpd_i\| |',
+    '| run | brms elpd_loo (SE) | ours elpd_loo (SE) | Δ | MCSE (brms / ours) | \\|Δ\\| / combined MCSE | p_loo (brms / ours) | looic (brms / ours) | k > 0.7 (brms / ours) | largest \\|Δ elpd_i\\| |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     L.line,
     D.line,
