@@ -159,7 +159,11 @@ function looSection(res) {
       ratio: Math.abs(d) / mc,
     };
   };
-  const L = rowsOf(brms.long_loo, loos.long, `long (${brms.long_settings.chains} × ${brms.long_settings.iter})`);
+  const L = rowsOf(
+    brms.long_loo,
+    loos.long,
+    `long (${brms.long_settings.chains} × ${brms.long_settings.iter})`,
+  );
   const D = rowsOf(brms.loo, loos.fit, `default (${brms.settings.chains} × ${brms.settings.iter})`);
   return [
     `### PSIS-LOO on both sides (brms ${brms.brms_version} with loo ${brms.loo.loo_version})`,
