@@ -24,6 +24,7 @@ const SCRIPTS: Record<string, { file: string; args: string[] }> = {
   pull: { file: 'pull.js', args: [] },
   audit: { file: 'audit.js', args: [] },
   compare: { file: 'compare.js', args: [] },
+  sample: { file: 'sample.js', args: [] },
 };
 const GROUPS: Record<string, string[]> = {
   model: ['gradient', 'fit'],

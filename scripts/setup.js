@@ -2,7 +2,7 @@
 // One idempotent setup for a fresh Debian machine with Node 20 (and fast when done):
 //   1. npm dependencies (`npm ci` when node_modules is missing or older than package-lock.json)
 //   2. Jupyter from Debian packages when `jupyter nbconvert` is missing (root only; clear message otherwise)
-//   3. [--for-tests] Debian's chromium for the end-to-end browser check, when missing
+//   3. [--for-tests] Debian's chromium (browser checks) and jupyter-notebook (the live-server check), when missing
 //   4. the tslab kernel registered project-locally (.jupyter/, absolute binary path; nothing global)
 //   5. the TypeScript build the notebooks import (dist/)
 // Usage: node scripts/setup.js [--for-tests] [--skip-build]
@@ -16,6 +16,7 @@ const JUPYTER = '/usr/bin/jupyter';
 // Debian's python3, which has jupyter_client; the pyenv `python3` on PATH may not.
 const PYTHON = '/usr/bin/python3';
 const CHROMIUM = '/usr/bin/chromium';
+const NOTEBOOK_SERVER = '/usr/bin/jupyter-notebook';
 const JUPYTER_PACKAGES = ['jupyter-nbconvert', 'jupyter-client', 'python3-ipykernel'];
 const args = new Set(process.argv.slice(2));
 
@@ -102,11 +103,13 @@ function jupyter() {
 }
 
 function chromium() {
-  if (fs.existsSync(CHROMIUM)) {
-    step('chromium: present');
-    return;
-  }
-  aptInstall(['chromium'], 'Chromium (for the end-to-end browser check)');
+  const missing = [];
+  if (fs.existsSync(CHROMIUM)) step('chromium: present');
+  else missing.push('chromium');
+  if (fs.existsSync(NOTEBOOK_SERVER)) step('jupyter-notebook: present');
+  else missing.push('jupyter-notebook');
+  if (missing.length)
+    aptInstall(missing, `${missing.join(' and ')} (for the end-to-end browser and live-notebook checks)`);
 }
 
 function kernel() {

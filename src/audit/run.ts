@@ -2,12 +2,16 @@
  * The whole descriptive audit in one call — status, activity time, geography — as used
  * by the CLI (`npm run audit`), the benchmark and notebooks 02–04; plus its JSON form.
  * Quality signals are separate (`quality.ts`): they decode every first name and are not
- * part of the study's published figures.
+ * part of the study's published figures. The share of bots among live members
+ * (src/bots/audit-section.ts) is computed when `bots` options are given: it scores every
+ * live member, which callers that only need the descriptive audit should not pay for.
  */
 import type { ColumnTable } from 'arquero';
+import { botsAudit, type BotsOptions, type BotsSection } from '../bots/audit-section';
 import type { CityIndex } from './cities';
 import { type Geography, geography } from './geography';
 import { type AuditInput, isSynthetic } from './input';
+import { SAMPLE_INTERVAL_METHOD, type SampleAudit, sampleAudit, sampleJson } from './sample';
 import {
   classifyStatus,
   headline,
@@ -39,6 +43,8 @@ export interface AuditOptions {
   cities?: CityIndex | null;
   bootstrapReplicates?: number;
   seed?: number;
+  /** Compute the bots section (labels, scorer); absent: no bots section. */
+  bots?: BotsOptions;
 }
 
 export interface AuditResult {
@@ -51,6 +57,10 @@ export interface AuditResult {
   peaks: Peak[];
   geography: Geography;
   synthetic: boolean;
+  /** A sample snapshot: its design, and the shares above estimated over its pages (./sample.ts). */
+  sample: SampleAudit | null;
+  /** Null unless AuditOptions.bots was given. */
+  bots: BotsSection | null;
 }
 
 export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditResult {
@@ -61,6 +71,7 @@ export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditRe
     level,
   });
   const status = summarizeStatus(classification, level);
+  const sample = sampleAudit(input.manifest, classification, level);
   const activity = activityCounts(input, classification, {
     population: options.population,
     recentMinutes: options.recentMinutes,
@@ -77,13 +88,15 @@ export function runAudit(input: AuditInput, options: AuditOptions = {}): AuditRe
   return {
     classification,
     status,
-    statusTable: statusTable(status),
-    rates: statusRates(status),
-    headline: headline(status),
+    statusTable: sample?.statusTable ?? statusTable(status),
+    rates: sample?.rates ?? statusRates(status),
+    headline: sample?.headline ?? headline(status),
     activity,
     peaks: pk,
     geography: geo,
     synthetic: isSynthetic(input.manifest),
+    sample,
+    bots: options.bots ? botsAudit(input, { level, ...options.bots }).section : null,
   };
 }
 
@@ -103,7 +116,11 @@ export function auditJson(r: AuditResult, extra: Record<string, unknown> = {}): 
     synthetic: r.synthetic,
     snapshot_time: r.status.snapshotTime,
     inactive_days: r.status.inactiveDays,
-    interval: { method: 'Wilson score, per share', level: r.status.level },
+    interval: {
+      method: r.sample ? SAMPLE_INTERVAL_METHOD : 'Wilson score, per share',
+      level: r.status.level,
+    },
+    ...(r.sample ? { sample: sampleJson(r.sample) } : {}),
     status: {
       n: r.status.n,
       rows: r.statusTable.objects(),
@@ -127,5 +144,6 @@ export function auditJson(r: AuditResult, extra: Record<string, unknown> = {}): 
       summary: r.geography.summary,
       cities: r.geography.rows,
     },
+    ...(r.bots ? { bots: r.bots } : {}),
   });
 }

@@ -46,6 +46,14 @@ export class NotScoredError extends Error {
 
 /** The feature record of one live member from its snapshot column values. */
 export function featuresFromColumns(c: BotColumns): BotFeatures {
+  return featuresInto(c, {} as BotFeatures);
+}
+
+/**
+ * featuresFromColumns writing into `out` (returned): the scoring loop over millions of
+ * members reuses one record instead of allocating one per member.
+ */
+export function featuresInto(c: BotColumns, out: BotFeatures): BotFeatures {
   if (c.deactivated !== null) {
     throw new NotScoredError(
       `a ${c.deactivated} profile has no bot score: deleted and banned members are counted exactly, never scored`,
@@ -60,22 +68,21 @@ export function featuresFromColumns(c: BotColumns): BotFeatures {
     c.occupation_type === 'work' || c.occupation_type === 'university' || c.occupation_type === 'school'
       ? c.occupation_type
       : 'none';
-  return {
-    closed: c.is_closed,
-    bdate_shown: c.bdate_visibility !== null,
-    has_photo: c.has_photo,
-    can_write_private_message: c.can_write_private_message,
-    can_see_all_posts: c.can_see_all_posts,
-    can_send_friend_request: c.can_send_friend_request,
-    sex,
-    log_followers: c.is_closed === true || followers === null ? null : Math.log1p(followers),
-    verified: c.verified,
-    relation: c.relation === null ? 'hidden' : c.relation > 0 ? 'set' : 'not_set',
-    occupation,
-    has_city: c.city_id !== null && c.city_id > 0,
-    has_mobile: c.has_mobile,
-    status: c.status_length === null ? 'absent' : c.status_length > 0 ? 'set' : 'empty',
-  };
+  out.closed = c.is_closed;
+  out.bdate_shown = c.bdate_visibility !== null;
+  out.has_photo = c.has_photo;
+  out.can_write_private_message = c.can_write_private_message;
+  out.can_see_all_posts = c.can_see_all_posts;
+  out.can_send_friend_request = c.can_send_friend_request;
+  out.sex = sex;
+  out.log_followers = c.is_closed === true || followers === null ? null : Math.log1p(followers);
+  out.verified = c.verified;
+  out.relation = c.relation === null ? 'hidden' : c.relation > 0 ? 'set' : 'not_set';
+  out.occupation = occupation;
+  out.has_city = c.city_id !== null && c.city_id > 0;
+  out.has_mobile = c.has_mobile;
+  out.status = c.status_length === null ? 'absent' : c.status_length > 0 ? 'set' : 'empty';
+  return out;
 }
 
 /** A named numeric term of a feature record (null = not observed). */

@@ -11,23 +11,25 @@
 import { Rng } from '../util/rng';
 
 /**
- * n distinct indices of 0..N-1, uniformly at random, in draw order (Floyd's algorithm
- * with a final shuffle, so memory is O(n) however large N is).
+ * n distinct indices of 0..N-1, uniformly at random, in draw order: a Fisher–Yates shuffle
+ * stopped after n steps, with the swapped positions kept in a map (O(n) memory however
+ * large N is). The draw is prefix-consistent: the first k indices of a draw of n are the
+ * draw of k with the same seed, so a sheet whose tail was cut off is still checkable and
+ * still a simple random sample.
  */
 export function sampleWithoutReplacement(N: number, n: number, rng: Rng): number[] {
   if (!(Number.isInteger(N) && N >= 0 && Number.isInteger(n) && n >= 0)) {
     throw new Error(`sample: need integers N >= 0 and n >= 0, got N=${N}, n=${n}`);
   }
   if (n > N) throw new Error(`sample: cannot draw ${n} members from ${N}`);
-  const chosen = new Set<number>();
-  for (let j = N - n; j < N; j++) {
-    const t = rng.int(j + 1);
-    chosen.add(chosen.has(t) ? j : t);
-  }
-  const out = [...chosen];
-  for (let i = out.length - 1; i > 0; i--) {
-    const k = rng.int(i + 1);
-    [out[i], out[k]] = [out[k], out[i]];
+  const moved = new Map<number, number>();
+  const at = (i: number): number => moved.get(i) ?? i;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const j = i + rng.int(N - i);
+    const pick = at(j);
+    moved.set(j, at(i));
+    out.push(pick);
   }
   return out;
 }

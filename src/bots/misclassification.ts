@@ -96,8 +96,10 @@ export function roganGladenInterval(d: Flagged, v: ValidationCounts, level = 0.9
   const half = (zFor(level) * Math.sqrt(variance)) / j;
   return {
     estimate: p,
-    lo: Math.max(0, raw - half),
-    hi: Math.min(1, raw + half),
+    // Clipped to [0, 1] at both ends: a raw estimate far outside (fewer flags than the
+    // false-positive rate implies) must not give a bound outside the share's range.
+    lo: Math.min(1, Math.max(0, raw - half)),
+    hi: Math.min(1, Math.max(0, raw + half)),
     flagged_share: q,
     sensitivity: se,
     specificity: sp,

@@ -156,6 +156,15 @@ export function termVector(model: ScorerModel, f: BotFeatures): number[] {
   });
 }
 
+/** termVector writing into `out` (returned), for loops that reuse one vector. */
+export function termVectorInto(model: ScorerModel, f: BotFeatures, out: number[]): number[] {
+  for (let j = 0; j < SCORE_TERMS.length; j++) {
+    const v = SCORE_TERMS[j].value(f);
+    out[j] = v === null ? model.impute[j] : v;
+  }
+  return out;
+}
+
 /** The score: the model's probability that this profile is a bot, as calibrated on the labelled data. */
 export function scoreFeatures(model: ScorerModel, f: BotFeatures): number {
   const x = termVector(model, f);

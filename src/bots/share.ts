@@ -8,8 +8,8 @@
  * With a labelled random sample: prediction-powered inference (lambda = 1) is the estimate;
  * the labels-only Wilson interval is reported beside it, so the reader sees what the score
  * adds. PPI++ (lambda tuned on the same sample) is reported too but is not the estimate:
- * in simulation its interval covers less than 95% when the sample holds few bots (87% at a
- * 2% share and n = 200, 92% at n = 1000; docs/bots.md, "Coverage"), while lambda = 1 kept
+ * in simulation its interval covers less than 95% when the sample holds few bots (90% at a
+ * 2% share and n = 200, 93% at n = 1000; docs/bots.md, "Coverage"), while lambda = 1 kept
  * 94-96% in every setting tried. Without labels: only the misclassification-adjusted
  * "bot-like share, not validated on this community". Never the flagged share.
  *
@@ -27,6 +27,7 @@ import {
   roganGladenInterval,
   specificityBand,
   type BandPoint,
+  type Posterior,
 } from './misclassification';
 import { ppiMean, scoreMean } from './ppi';
 import type { ValidationCounts } from './scorer';
@@ -75,16 +76,25 @@ export interface BotShare extends ShareInterval {
   };
   /** Without labels: the adjustment's pieces. */
   misclassification: {
+    /** The Gelman–Carpenter posterior: the bot-like share itself (the estimate when there are no labels). */
+    bot_like_share: ShareInterval;
     rogan_gladen: ShareInterval;
     sensitivity_prior: { bots: number; bots_flagged: number };
     specificity_prior: { humans: number; humans_not_flagged: number };
-    posterior_sensitivity: number;
-    posterior_specificity: number;
+    /** Posterior means; null when no share fits (`conflict` without a posterior). */
+    posterior_sensitivity: number | null;
+    posterior_specificity: number | null;
     effective_draws: number;
     conflict: boolean;
     specificity_band: BandPoint[];
   } | null;
 }
+
+/** The default specificities of the band: 0.60, 0.62, …, 1.00. */
+export const DEFAULT_BAND: readonly number[] = Array.from(
+  { length: 21 },
+  (_, i) => Math.round((0.6 + 0.02 * i) * 100) / 100,
+);
 
 const clip = (x: number): number => Math.min(1, Math.max(0, x));
 
@@ -93,6 +103,8 @@ function flaggedCount(scores: ArrayLike<number>, threshold: number): number {
   for (let i = 0; i < scores.length; i++) if (scores[i] >= threshold) k++;
   return k;
 }
+
+const plain = (iv: ShareInterval): ShareInterval => ({ estimate: iv.estimate, lo: iv.lo, hi: iv.hi });
 
 function ppiInterval(
   scoreMeanAll: number,
@@ -162,8 +174,8 @@ export function botShareWithLabels(opts: {
     },
     labels_only: labelsOnly(decided, level),
     ppi_tuned: ppiInterval(m, N, decided, 'tuned', level),
-    unsure_as_bot: unsure > 0 ? ppiInterval(m, N, withUnsure(true), 1, level) : null,
-    unsure_as_human: unsure > 0 ? ppiInterval(m, N, withUnsure(false), 1, level) : null,
+    unsure_as_bot: unsure > 0 ? plain(ppiInterval(m, N, withUnsure(true), 1, level)) : null,
+    unsure_as_human: unsure > 0 ? plain(ppiInterval(m, N, withUnsure(false), 1, level)) : null,
     score: {
       mean: m,
       threshold: opts.threshold,
@@ -179,7 +191,10 @@ export function botShareWithoutLabels(opts: {
   threshold: number;
   validation: ValidationCounts;
   level?: number;
-  /** Specificities for the band (default 0.80 to 1.00 by 0.01). */
+  /**
+   * Specificities for the band (default 0.60 to 1.00 by 0.02: down to where the score's
+   * specificity fell on humans unlike its training cohort, 0.63; docs/bots.md, "Transfer").
+   */
   band?: readonly number[];
   seed?: number;
 }): BotShare {
@@ -188,15 +203,25 @@ export function botShareWithoutLabels(opts: {
   const flagged = flaggedCount(opts.scores, opts.threshold);
   const d = { flagged, N };
   const rg = roganGladenInterval(d, opts.validation, level);
-  const post = misclassificationPosterior(d, opts.validation, { level, seed: opts.seed });
-  const band = opts.band ?? Array.from({ length: 21 }, (_, i) => Math.round((0.8 + 0.01 * i) * 100) / 100);
+  const band = opts.band ?? DEFAULT_BAND;
+  const bandPoints = specificityBand(d, opts.validation, band, { level, seed: opts.seed });
+  let post: Posterior | null = null;
+  try {
+    post = misclassificationPosterior(d, opts.validation, { level, seed: opts.seed });
+  } catch {
+    // No share fits: fewer members are flagged than the validated false-positive rate
+    // implies. The share is then near 0; the largest value any specificity allows (at
+    // Sp = 1 every flag is a bot) bounds it from above.
+  }
+  const top = bandPoints.length > 0 ? bandPoints[bandPoints.length - 1] : null;
+  const est: ShareInterval = post
+    ? { estimate: post.estimate, lo: post.lo, hi: post.hi }
+    : { estimate: rg.estimate, lo: 0, hi: Math.max(rg.hi, top?.hi ?? 0) };
   return {
     denominator: 'live members',
     live_members: N,
     level,
-    estimate: post.estimate,
-    lo: post.lo,
-    hi: post.hi,
+    ...est,
     method: NOT_VALIDATED_LABEL,
     validated_on_this_community: false,
     labelled: null,
@@ -206,17 +231,18 @@ export function botShareWithoutLabels(opts: {
     unsure_as_human: null,
     score: { mean: scoreMean(opts.scores), threshold: opts.threshold, flagged_share: flagged / N },
     misclassification: {
+      bot_like_share: est,
       rogan_gladen: { estimate: rg.estimate, lo: rg.lo, hi: rg.hi },
       sensitivity_prior: { bots: opts.validation.bots, bots_flagged: opts.validation.bots_flagged },
       specificity_prior: {
         humans: opts.validation.humans,
         humans_not_flagged: opts.validation.humans_not_flagged,
       },
-      posterior_sensitivity: post.sensitivity,
-      posterior_specificity: post.specificity,
-      effective_draws: post.effective_draws,
-      conflict: post.conflict,
-      specificity_band: specificityBand(d, opts.validation, band, { level, seed: opts.seed }),
+      posterior_sensitivity: post?.sensitivity ?? null,
+      posterior_specificity: post?.specificity ?? null,
+      effective_draws: post?.effective_draws ?? 0,
+      conflict: post?.conflict ?? true,
+      specificity_band: bandPoints,
     },
   };
 }

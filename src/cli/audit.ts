@@ -1,15 +1,20 @@
 /**
- * `npm run audit -- --snapshot DIR [--json OUT] [options]`
+ * `npm run audit -- --snapshot DIR [--labels FILE.csv] [--json OUT] [options]`
  *
  * Prints the status table with 95% intervals and the study's headline, the peak last-seen
- * time with its bootstrap interval, and the top cities; with --json also writes them
- * (status counts and shares, time-of-day bins, cities) atomically to OUT.
+ * time with its bootstrap interval, the top cities and the share of bots among live
+ * members (measured with a labelled sample from `npm run label-sample`, else only the
+ * unvalidated bot-like share); with --json also writes them atomically to OUT.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadCities } from '../audit/cities';
 import { DEFAULT_MIN_CITY_COUNT, topCities } from '../audit/geography';
 import { auditJson, runAudit, type AuditOptions } from '../audit/run';
+import { LabelsError } from '../bots/label-sheet';
+import { readSnapshotLabels } from '../bots/labels';
+import { botsLines } from '../bots/present';
+import { ScorerFileError } from '../bots/scorer';
 import { DEFAULT_INACTIVE_DAYS } from '../audit/status';
 import { DEFAULT_RECENT_MINUTES } from '../audit/time';
 import { writeJsonAtomic } from '../util/atomic-write';
@@ -18,15 +23,24 @@ import { EXIT, defineCommand, oneOf, outputFile, runMain, wholeNumber, type Valu
 
 export const auditCommand = defineCommand({
   name: 'audit',
-  synopsis: '--snapshot DIR [--json OUT] [options]',
+  synopsis: '--snapshot DIR [--labels FILE.csv] [--json OUT] [options]',
   about:
-    'Prints the status table with 95% intervals and the headline, the peak last-seen time with its\nbootstrap interval and the top cities; with --json also writes them as JSON.',
+    'Prints the status table with 95% intervals and the headline, the peak last-seen time with its\n' +
+    'bootstrap interval, the top cities and the share of bots among live members; with --json also\n' +
+    'writes them as JSON. The bot share is measured only with --labels (a sheet from npm run\n' +
+    'label-sample, labelled); without it the audit gives the "bot-like share, not validated on this\n' +
+    'community".',
   options: {
     snapshot: {
       type: 'string',
       value: 'DIR',
       required: true,
       help: 'a snapshot written by `npm run pull` (manifest.json + members.arrow)',
+    },
+    labels: {
+      type: 'string',
+      value: 'FILE.csv',
+      help: 'a labelled sheet of this snapshot (npm run label-sample); the bot share is then measured',
     },
     json: { type: 'string', value: 'OUT', read: outputFile(), help: 'also write the results as JSON to OUT' },
     'inactive-days': {
@@ -60,14 +74,22 @@ export const auditCommand = defineCommand({
   exits: [
     [EXIT.OK, 'audited (and written with --json)'],
     [EXIT.FAILED, 'the audit failed (the message says why), or an unexpected error'],
-    [EXIT.USAGE, 'usage: bad arguments'],
-    [EXIT.DATA, 'the snapshot is missing, unfinished or damaged'],
+    [
+      EXIT.USAGE,
+      "usage: bad arguments, or a labels file that does not fit the snapshot (unknown ids, bad labels,\nanother snapshot's sample; the message names the file, the row and what to do)",
+    ],
+    [EXIT.DATA, 'the snapshot (or the shipped bot scorer) is missing, unfinished or damaged'],
   ],
-  errors: [[SnapshotError, EXIT.DATA]],
+  errors: [
+    [SnapshotError, EXIT.DATA],
+    [LabelsError, EXIT.USAGE],
+    [ScorerFileError, EXIT.DATA],
+  ],
 });
 
 export interface CliArgs {
   snapshot: string;
+  labels: string | null;
   json: string | null;
   top: number;
   citiesFile: string | null;
@@ -84,6 +106,7 @@ function cliArgs(v: Values<typeof auditCommand.spec.options>): CliArgs {
   if (v['no-online-info']) options.useOnlineInfo = false;
   return {
     snapshot: v.snapshot,
+    labels: v.labels ?? null,
     json: v.json ?? null,
     top: v.top ?? 15,
     citiesFile: v.cities ?? null,
@@ -118,7 +141,10 @@ function audit(args: CliArgs, out: (s: string) => void): void {
   const snap = readSnapshot(args.snapshot);
   const loadMs = Date.now() - t0;
   const cities = loadCities(args.citiesFile ?? undefined);
-  const r = runAudit({ table: snap.table, manifest: snap.manifest }, { ...args.options, cities });
+  const input = { table: snap.table, manifest: snap.manifest };
+  // Labels are read (and refused) before any work, so a bad sheet fails fast.
+  const labels = args.labels === null ? null : readSnapshotLabels(args.labels, input);
+  const r = runAudit(input, { ...args.options, cities, bots: { labels } });
   const auditMs = Date.now() - t0 - loadMs;
 
   const m = snap.manifest;
@@ -126,9 +152,10 @@ function audit(args: CliArgs, out: (s: string) => void): void {
     `Snapshot ${path.resolve(args.snapshot)}: ${m.group.name} (${m.group.screen_name}), ${int(r.status.n)} members, taken ${m.snapshot_time}` +
       (r.synthetic ? ' — SYNTHETIC community from the project emulator' : ''),
   );
+  if (r.sample) out(`A ${r.sample.text}: the shares are estimates for all ${int(r.sample.N)} members.`);
   out('');
   out(
-    `Status (inactive = live, last seen more than ${r.status.inactiveDays} days before the snapshot; shares of all ${int(r.status.n)} members, 95% Wilson intervals)`,
+    `Status (inactive = live, last seen more than ${r.status.inactiveDays} days before the snapshot; shares of all ${int(r.status.n)} members, 95% ${r.sample ? 'design-based intervals over pages' : 'Wilson intervals'})`,
   );
   const st = r.statusTable.objects() as {
     label: string;
@@ -191,6 +218,8 @@ function audit(args: CliArgs, out: (s: string) => void): void {
     `${g.summary.citiesShown} cities shown, ${g.summary.otherCities} pooled in "other" (${int(g.summary.otherMembers)} members); ` +
       `${g.summary.withoutCoords.cities} shown cities (${int(g.summary.withoutCoords.members)} members) have no coordinates in ${path.basename(cities.source)}.`,
   );
+  out('');
+  for (const line of botsLines(r.bots!)) out(line);
   out('');
   out(`Loaded in ${loadMs} ms, audited in ${auditMs} ms.`);
 

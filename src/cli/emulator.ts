@@ -1,5 +1,5 @@
 /**
- * `npm run emulator -- [--port N] [--members N] [--seed N] [--rate-limit N] [--max-response-bytes N]`
+ * `npm run emulator -- [--port N] [--members N] [--seed N] [--bot-share S] [--rate-limit N] [--max-response-bytes N] [--truth FILE]`
  *
  * Serves the synthetic community on 127.0.0.1 and prints ONE JSON line
  * `{"base":...,"group_id":...,"screen_name":...,"token":...}` then serves until SIGINT /
@@ -9,15 +9,20 @@
 import { startEmulator } from '../emulator';
 import { emulatorCommand, emulatorOptions, type CliOptions } from '../emulator/cli-args';
 import { EXIT, runCommand } from './command';
+import { writeJsonAtomic } from '../util/atomic-write';
 
 async function serve(opts: CliOptions): Promise<number> {
   const emu = await startEmulator({
     members: opts.members,
     seed: opts.seed,
+    botShare: opts.botShare,
     port: opts.port,
     rateLimitPerSecond: opts.rateLimitPerSecond,
     maxResponseBytes: opts.maxResponseBytes,
+    onAdvance:
+      opts.truthFile === null ? undefined : (emu) => writeJsonAtomic(opts.truthFile!, emu.truth.json()),
   });
+  if (opts.truthFile !== null) writeJsonAtomic(opts.truthFile, emu.truth.json());
   process.stdout.write(
     JSON.stringify({ base: emu.base, group_id: emu.groupId, screen_name: emu.screenName, token: emu.token }) +
       '\n',

@@ -14,6 +14,7 @@ import { progressLine } from '../vk/progress';
 import { SnapshotError } from '../snapshot/manifest';
 import { MemberConversionError } from '../snapshot/member-row';
 import { PagingError } from '../vk/pager';
+import { describeSample } from '../compare/sample';
 import { vkSnapshotDir } from '../notebook/params';
 import { EnvError, envText, envUrl, type Env } from '../util/env';
 import { findRepoRoot } from '../util/repo-root';
@@ -29,11 +30,12 @@ import {
 
 export const pullCommand = defineCommand({
   name: 'pull',
-  synopsis: '--group <id|screen_name> [--out DIR] [options]',
+  synopsis: '--group <id|screen_name> [--out DIR] [--sample N [--seed S]] [options]',
   about: `Pulls every member of a VK community into DIR (default data/snapshots/vk-<group>, where
 the notebooks look for it when VK_GROUP=<group>):
 members.arrow (Arrow IPC file) + manifest.json. Interrupted pulls resume when the same
-command is run again.`,
+command is run again. With --sample, a random sample of whole pages of 1000 members instead
+(default DIR data/snapshots/vk-<group>-sample; the manifest records how it was drawn).`,
   options: {
     group: {
       type: 'string',
@@ -68,6 +70,18 @@ command is run again.`,
       read: wholeNumber({ min: 1, max: 8 }),
       help: 'requests sent ahead while answers are still coming, 1..8 (default 3;\nmore helps when the API answers slower than the rate limit spaces requests)',
     },
+    sample: {
+      type: 'string',
+      value: 'N',
+      read: wholeNumber({ min: 2000 }),
+      help: 'read about N members: ⌈N/1000⌉ pages of 1000 consecutive members by id, drawn at\nrandom without replacement (at least 2 pages, for the intervals)',
+    },
+    seed: {
+      type: 'string',
+      value: 'S',
+      read: wholeNumber({ min: 0, max: 2 ** 31 - 1 }),
+      help: 'seed of the --sample draw (default: a random one, recorded in the manifest)',
+    },
     plain: { type: 'boolean', help: 'do not use execute (plain groups.getMembers calls)' },
     quiet: { type: 'boolean', help: 'no progress line' },
   },
@@ -92,7 +106,10 @@ command is run again.`,
       EXIT.NETWORK,
       'network / API unavailable after bounded retries, or malformed answers (run again to resume)',
     ],
-    [EXIT.DATA, 'snapshot directory problem (another pull in DIR, damaged files)'],
+    [
+      EXIT.DATA,
+      'snapshot directory problem (another pull in DIR, damaged files, another community,\na census and a sample in one DIR)',
+    ],
     [EXIT.INTERRUPTED, 'interrupted (Ctrl-C / SIGTERM): run the same command again to resume'],
   ],
   errors: [
@@ -126,9 +143,15 @@ async function pull(args: Values<typeof pullCommand.spec.options>, env: Env, tok
       'VK_TOKEN is not set. Export a VK access token (a user token: execute makes the pull 25× faster), e.g. `VK_TOKEN=... npm run pull -- --group apiclub`; to try the tool without VK, start the emulator (`npm run emulator`) and use the token and VK_API_BASE it prints.',
     );
   }
+  if (args.seed !== undefined && args.sample === undefined)
+    throw new UsageError('--seed sets the draw of a --sample; give --sample N too (or leave --seed out)');
   const base = envUrl(env, 'VK_API_BASE', DEFAULT_VK_API_BASE);
-  // Default: where the notebooks look for this community (STUDY_SNAPSHOT's default with VK_GROUP).
-  const out = args.out !== undefined ? path.resolve(args.out) : vkSnapshotDir(findRepoRoot(), args.group);
+  // Default: where the notebooks look for this community (STUDY_SNAPSHOT's default with VK_GROUP);
+  // a sample beside it, never in the census's directory.
+  const out =
+    args.out !== undefined
+      ? path.resolve(args.out)
+      : vkSnapshotDir(findRepoRoot(), args.sample === undefined ? args.group : `${args.group}-sample`);
 
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -160,6 +183,7 @@ async function pull(args: Values<typeof pullCommand.spec.options>, env: Env, tok
       callsPerExecute: args.calls,
       inFlight: args['in-flight'],
       mode: args.plain ? 'plain' : 'auto',
+      sample: args.sample === undefined ? undefined : { members: args.sample, seed: args.seed ?? null },
       signal: controller.signal,
       onProgress,
       onNotice: (m) => say(`pull: ${m}`),
@@ -167,12 +191,13 @@ async function pull(args: Values<typeof pullCommand.spec.options>, env: Env, tok
     const m = r.manifest;
     const lines = r.alreadyComplete
       ? [
-          `snapshot already complete: ${r.dir} (${m.counts.rows_written} members of ${m.group.screen_name}, pulled ${m.snapshot_time}); use --out for a new one`,
+          `snapshot already complete: ${r.dir} (${m.sample ? describeSample(m.sample) : `${m.counts.rows_written} members`} of ${m.group.screen_name}, pulled ${m.snapshot_time}); use --out for a new one`,
         ]
       : [
           `snapshot complete: ${r.dir}`,
           `  group        ${m.group.name} (${m.group.screen_name}, id ${m.group.id})${m.source.kind === 'synthetic' ? ' — SYNTHETIC community from the emulator' : ''}`,
           `  members      ${m.counts.rows_written} written; VK reported ${m.counts.reported_at_start} at start, ${m.counts.reported_at_end} at end`,
+          ...(m.sample ? [`  sample       ${describeSample(m.sample)}`] : []),
           `  this run     ${r.rowsThisRun} members in ${(r.timings.totalMs / 1000).toFixed(1)} s${r.resumed ? ' (resumed)' : ''}, ${r.requests} requests (${r.mode}${r.mode === 'execute' ? `, ${r.callsPerExecute} calls each` : ''}), ${r.retrySummary}`,
           `  files        ${m.files.members}, manifest.json`,
         ];

@@ -7,6 +7,7 @@ import {
   DEFAULT_CELL_TIMEOUT_S,
   NotebookFailedError,
   ReportInterruptedError,
+  ReportWithoutDataError,
   runReport,
 } from '../report/runner';
 import { envInt, type Env } from '../util/env';
@@ -55,6 +56,7 @@ export const reportCommand = defineCommand({
   ],
   errors: [
     [NotebookFailedError, EXIT.FAILED],
+    [ReportWithoutDataError, EXIT.FAILED],
     [ReportInterruptedError, EXIT.INTERRUPTED],
   ],
 });
@@ -121,7 +123,7 @@ async function report(args: ReportArgs): Promise<number> {
 if (require.main === module)
   runMain(reportCommand, (v) => report(reportArgs(v, process.env)), {
     advice: (e) =>
-      e instanceof NotebookFailedError
+      e instanceof NotebookFailedError || e instanceof ReportWithoutDataError
         ? 'No report was written; the previous report (if any) is unchanged.'
         : undefined,
   });

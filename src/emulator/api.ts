@@ -33,14 +33,27 @@ export interface ApiSwitches {
   maxResponseBytes: number;
 }
 
-export interface ApiContext {
-  /** Members by index: the generator, or the store a worker fills ahead (fast/member-store.ts). */
+/** One community the emulator serves. */
+export interface CommunityContext {
+  /** Users by population index: the generator, or the store a worker fills ahead (fast/member-store.ts). */
   gen: MemberSource;
+  /** Members by the community's own index (ranks in id order when nobody has left). */
   members: Membership;
   group: GroupInfo;
-  switches: ApiSwitches;
   seed: number;
   initialMembers: number;
+  /**
+   * The population index of each of the community's own indices (sorted), or a first
+   * index the community's indices count on from; null: the same numbers (the news
+   * community). Built on first use when it is a function.
+   */
+  population: Int32Array | { first: number } | null | (() => Int32Array);
+}
+
+/** The emulator's communities (the first is the default one) and its switches. */
+export interface ApiContext extends CommunityContext {
+  others: CommunityContext[];
+  switches: ApiSwitches;
 }
 
 export type Params = ReadonlyMap<string, string>;
@@ -59,16 +72,29 @@ function intParam(params: Params, name: string, dflt: number, min: number): numb
   return v;
 }
 
-function resolveGroup(ctx: ApiContext, raw: string | undefined): boolean {
-  if (raw === undefined) return false;
+/** The community a `group_id` names (its id, `-id`, `club<id>`, `public<id>` or screen name), or null. */
+export function resolveGroup(ctx: ApiContext, raw: string | undefined): CommunityContext | null {
+  if (raw === undefined) return null;
   const v = raw
     .trim()
     .replace(/^-/, '')
-    .replace(/^(club|public)(\d+)$/, '$2');
-  return v === String(ctx.group.id) || v.toLowerCase() === ctx.group.screenName.toLowerCase();
+    .replace(/^(club|public)(\d+)$/, '$2')
+    .toLowerCase();
+  for (const c of [ctx, ...ctx.others])
+    if (v === String(c.group.id) || v === c.group.screenName.toLowerCase()) return c;
+  return null;
 }
 
-function groupObject(ctx: ApiContext): Record<string, unknown> {
+/** The population index of a community's own index. */
+export function populationIndex(c: CommunityContext, index: number): number {
+  let p = c.population;
+  if (p === null) return index;
+  if (typeof p === 'function') p = c.population = p();
+  if (p instanceof Int32Array) return p[index];
+  return p.first + index;
+}
+
+function groupObject(ctx: CommunityContext): Record<string, unknown> {
   const g = ctx.group;
   return {
     id: g.id,
@@ -98,16 +124,19 @@ export function groupsGetById(ctx: ApiContext, params: Params, version: number):
     .map((s) => s.trim())
     .filter(Boolean);
   const groups = ids.map((id) => {
-    if (!resolveGroup(ctx, id)) throw vkErrors.param('invalid group_id');
-    return groupObject(ctx);
+    const c = resolveGroup(ctx, id);
+    if (!c) throw vkErrors.param('invalid group_id');
+    return groupObject(c);
   });
   return version >= 5194 ? { groups, profiles: [] } : groups;
 }
 
 interface MembersPage {
   count: number;
+  /** Population indices. */
   indices: number[];
   fields: FieldSet | null;
+  gen: MemberSource;
 }
 
 const FILTERS = new Set(['friends', 'unsure', 'managers', 'donut']);
@@ -115,7 +144,8 @@ const FILTERS = new Set(['friends', 'unsure', 'managers', 'donut']);
 function membersPage(ctx: ApiContext, params: Params): MembersPage {
   const groupRaw = params.get('group_id');
   if (groupRaw === undefined || groupRaw.trim() === '') throw vkErrors.param('group_id is undefined');
-  if (!resolveGroup(ctx, groupRaw)) throw vkErrors.invalidGroup();
+  const c = resolveGroup(ctx, groupRaw);
+  if (!c) throw vkErrors.invalidGroup();
   if (ctx.switches.accessDenied) throw vkErrors.accessDenied();
   if (ctx.switches.hideMembers) throw vkErrors.hideMembers();
   const offset = intParam(params, 'offset', 0, 0);
@@ -132,9 +162,12 @@ function membersPage(ctx: ApiContext, params: Params): MembersPage {
     if (!FILTERS.has(filter))
       throw vkErrors.param('filter should be one of friends, unsure, managers, donut');
     // The emulator's token owner has no friends in, and no managers of, the community.
-    return { count: 0, indices: [], fields };
+    return { count: 0, indices: [], fields, gen: c.gen };
   }
-  return { count: ctx.members.count(), indices: ctx.members.page(offset, count, sort === 'id_desc'), fields };
+  const indices = c.members.page(offset, count, sort === 'id_desc');
+  if (c.population !== null)
+    for (let i = 0; i < indices.length; i++) indices[i] = populationIndex(c, indices[i]);
+  return { count: c.members.count(), indices, fields, gen: c.gen };
 }
 
 const COMMA = 0x2c;
@@ -165,14 +198,15 @@ export function writeGroupsGetMembers(
   part?: () => void,
 ): void {
   const page = membersPage(ctx, params);
-  const ref = ctx.gen.referenceSec;
+  const gen = page.gen;
+  const ref = gen.referenceSec;
   out.write(`{"count":${page.count},"items":[`);
   for (let i = 0; i < page.indices.length; i++) {
     const index = page.indices[i];
     if (i) out.byte(COMMA);
     if (part !== undefined && i > 0 && i % PART_MEMBERS === 0) part();
-    if (page.fields) writeUser(ctx.gen.memberInto(index, pageRecord), page.fields, ref, out);
-    else out.num(ctx.gen.idOf(index));
+    if (page.fields) writeUser(gen.memberInto(index, pageRecord), page.fields, ref, out);
+    else out.num(gen.idOf(index));
   }
   out.write(']}');
 }
@@ -184,7 +218,7 @@ function callFromScript(ctx: ApiContext, method: string, params: Params, version
       const page = membersPage(ctx, params);
       const fields = page.fields;
       const items: Value[] = page.indices.map((index) =>
-        fields ? new UserValue(ctx.gen, index, fields) : ctx.gen.idOf(index),
+        fields ? new UserValue(page.gen, index, fields) : page.gen.idOf(index),
       );
       return new Map<string, Value>([
         ['count', page.count],
@@ -241,7 +275,12 @@ export function execute(ctx: ApiContext, params: Params, version: number, out: J
     throw err;
   }
   const start = out.length;
-  writeValueJson(value, (h, o) => writeScriptHost(h, o, out), out);
+  try {
+    writeValueJson(value, (h, o) => writeScriptHost(h, o, out), out);
+  } catch (err) {
+    if (err instanceof VKScriptRuntimeError) throw vkErrors.runtime(err.message);
+    throw err;
+  }
   // The caller discards `out` on this error.
   if (out.length - start > ctx.switches.maxResponseBytes) throw vkErrors.tooBig();
   return executeErrors.length ? { executeErrors } : {};

@@ -1,12 +1,16 @@
 /** Command-line arguments of `npm run emulator` (src/cli/emulator.ts), parsed without side effects. */
-import { EXIT, defineCommand, wholeNumber, type Values } from '../cli/command';
+import { EXIT, decimalNumber, defineCommand, outputFile, wholeNumber, type Values } from '../cli/command';
+import { DEFAULT_BOT_SHARE_OF_LIVE } from './truth';
 
 export interface CliOptions {
   port: number;
   members: number;
   seed: number;
+  botShare: number;
   rateLimitPerSecond: number;
   maxResponseBytes: number;
+  /** Where to write the truth (communities, overlaps, bots, the model) as JSON; null: nowhere. */
+  truthFile: string | null;
 }
 
 // Defaults: a 100k community (fast to start; the study's size is --members 2500000),
@@ -15,13 +19,16 @@ const DEFAULTS: CliOptions = {
   port: 0,
   members: 100_000,
   seed: 1,
+  botShare: DEFAULT_BOT_SHARE_OF_LIVE,
   rateLimitPerSecond: 3,
   maxResponseBytes: 5 * 1024 * 1024,
+  truthFile: null,
 };
 
 export const emulatorCommand = defineCommand({
   name: 'emulator',
-  synopsis: '[--port N] [--members N] [--seed N] [--rate-limit N] [--max-response-bytes N]',
+  synopsis:
+    '[--port N] [--members N] [--seed N] [--bot-share S] [--rate-limit N] [--max-response-bytes N] [--truth FILE]',
   about: `Serves a synthetic VK community on 127.0.0.1 and prints one JSON line with base, group_id,
 screen_name and token (a local fake token), then serves until Ctrl-C / SIGTERM.
 Pull from it: VK_API_BASE=<base> VK_TOKEN=<token> npm run pull -- --group <screen_name>`,
@@ -44,6 +51,12 @@ Pull from it: VK_API_BASE=<base> VK_TOKEN=<token> npm run pull -- --group <scree
       read: wholeNumber({ min: 0 }),
       help: `generator seed (default ${DEFAULTS.seed})`,
     },
+    'bot-share': {
+      type: 'string',
+      value: 'S',
+      read: decimalNumber({ min: 0, max: 1 }),
+      help: `share of live members that are bots, 0..1 (default ${DEFAULTS.botShare})`,
+    },
     'rate-limit': {
       type: 'string',
       value: 'N',
@@ -55,6 +68,12 @@ Pull from it: VK_API_BASE=<base> VK_TOKEN=<token> npm run pull -- --group <scree
       value: 'N',
       read: wholeNumber({ min: 1 }),
       help: "largest execute answer before VK's error 13 (default 5 MB)",
+    },
+    truth: {
+      type: 'string',
+      value: 'FILE',
+      read: outputFile(),
+      help: 'write the truth (communities, shares, exact overlaps, bots, model) as JSON; rewritten after each POST /control/advance',
     },
   },
   exits: [
@@ -73,7 +92,9 @@ export function emulatorOptions(v: Values<typeof emulatorCommand.spec.options>):
     port: v.port ?? DEFAULTS.port,
     members: v.members ?? DEFAULTS.members,
     seed: v.seed ?? DEFAULTS.seed,
+    botShare: v['bot-share'] ?? DEFAULTS.botShare,
     rateLimitPerSecond: v['rate-limit'] ?? DEFAULTS.rateLimitPerSecond,
     maxResponseBytes: v['max-response-bytes'] ?? DEFAULTS.maxResponseBytes,
+    truthFile: v.truth ?? DEFAULTS.truthFile,
   };
 }

@@ -86,6 +86,12 @@ export interface MemberRecord {
   educationStatus: string | null;
   occupation: Occupation | null;
   verified: boolean;
+  /** A live bot (truth only: nothing in the user object says so). */
+  bot: boolean;
+  /** `has_mobile`: a confirmed phone number (live profiles). */
+  hasMobile: boolean;
+  /** `status` text; null: the key is left out ("" is an empty status, which VK sends). */
+  status: string | null;
 }
 
 // ---------------------------------------------------------------- small reference lists
@@ -223,6 +229,37 @@ function schoolOccupation(n: number): Occupation {
   }));
 }
 
+/**
+ * Profile statuses (`status`), generic phrases of the kinds VK users write. Only their
+ * length reaches the snapshot; one carries an emoji (two UTF-16 units, one code point).
+ */
+const STATUSES: readonly string[] = [
+  'Живу здесь и сейчас',
+  'Всё будет хорошо',
+  'На связи',
+  'Работаю',
+  'Не беспокоить',
+  'Люблю свою семью',
+  'Море зовёт 🌊',
+  'Кто ищет, тот найдёт',
+  'Счастье любит тишину',
+  'Москва',
+  'Всё сложно',
+  'Спорт — это жизнь',
+  'Ничего не вечно',
+  'Путешествую',
+  'Мама двоих детей',
+  'Читаю новости',
+  'Улыбайтесь чаще',
+  'Без комментариев',
+  'Жизнь прекрасна',
+  'Пишите в личку',
+  'Скоро отпуск',
+  'Учусь',
+  '...',
+  'Добро пожаловать на мою страницу',
+];
+
 const EDUCATION_FORMS = ['Очное отделение', 'Заочное отделение'] as const;
 /** Studying, master's graduate, specialist graduate; by the member's sex (VK words them by it). */
 const EDUCATION_STATUSES = {
@@ -269,6 +306,8 @@ interface Tables {
   platformsActive: { codes: number[]; cum: Float64Array };
   platformsInactive: { codes: number[]; cum: Float64Array };
   relationCum: Float64Array;
+  /** RELATION_WEIGHTS without "not set" (0): a bot's relation when it states one. */
+  relationSetCum: Float64Array;
   /** Cumulative daily-rhythm density per minute of the UTC day (1440 entries). */
   minuteCum: Picker;
   nameEffects: ReadonlyMap<string, number>;
@@ -311,6 +350,7 @@ function tables(): Tables {
     platformsActive: platforms(T.PLATFORM_WEIGHTS_ACTIVE),
     platformsInactive: platforms(T.PLATFORM_WEIGHTS_INACTIVE),
     relationCum: cumulative(T.RELATION_WEIGHTS),
+    relationSetCum: cumulative(T.RELATION_WEIGHTS.map((w, code) => (code === 0 ? 0 : w))),
     minuteCum: new Picker(cumulative(minuteWeights)),
     nameEffects: T.nameEffects(),
   };
@@ -365,7 +405,13 @@ export interface GeneratorOptions {
   seed: number;
   /** Reference time for last_seen (unix seconds). */
   referenceSec: number;
+  /** Share of live members that are bots (default truth.ts DEFAULT_BOT_SHARE_OF_LIVE). */
+  botShare?: number;
 }
+
+/** Salts of the keyed streams beside the member's own: who is a bot, and a bot's profile. */
+const BOT_PICK_SALT = 0x6b07;
+const BOT_STREAM_SALT = 0x6b0751;
 
 export class CommunityGenerator implements MemberSource {
   readonly seed: number;
@@ -377,6 +423,10 @@ export class CommunityGenerator implements MemberSource {
   private readonly fullBdates: (string | undefined)[] = new Array(91 * 13 * 32).fill(undefined);
   /** Re-seeded per member (`reseedForKey`): the keyed stream without a new generator each time. */
   private readonly rng = new Rng(0);
+  private readonly botRng = new Rng(0);
+  readonly botShare: number;
+  /** A live member is a bot when its pick hash is below this (botShare × 2^32). */
+  private readonly botThreshold: number;
 
   constructor(opts: GeneratorOptions) {
     if (!Number.isFinite(opts.seed))
@@ -386,6 +436,11 @@ export class CommunityGenerator implements MemberSource {
         `generator: referenceSec must be unix seconds (got ${opts.referenceSec}); pass Date.now()/1000 or omit it`,
       );
     }
+    const botShare = opts.botShare ?? T.DEFAULT_BOT_SHARE_OF_LIVE;
+    if (!(Number.isFinite(botShare) && botShare >= 0 && botShare <= 1))
+      throw new Error(`generator: botShare must be a share between 0 and 1, got ${opts.botShare}`);
+    this.botShare = botShare;
+    this.botThreshold = botShare * 4294967296;
     this.seed = opts.seed | 0;
     this.referenceSec = Math.floor(opts.referenceSec);
     this.refDayStart = Math.floor(this.referenceSec / 86400) * 86400;
@@ -399,6 +454,14 @@ export class CommunityGenerator implements MemberSource {
 
   indexOf(id: number): number {
     return indexOfId(this.seed, id);
+  }
+
+  /**
+   * Whether member `index` is a bot if it is live (its own hash against the share, apart
+   * from every other draw: the humans' profiles do not depend on the bot share).
+   */
+  botPick(index: number): boolean {
+    return hash32(this.seed ^ BOT_PICK_SALT, index) >>> 0 < this.botThreshold;
   }
 
   /** The member at `index`. Deterministic; draws happen in a fixed order. */
@@ -460,6 +523,9 @@ export class CommunityGenerator implements MemberSource {
     rec.educationStatus = null;
     rec.occupation = null;
     rec.verified = false;
+    rec.bot = false;
+    rec.hasMobile = false;
+    rec.status = null;
 
     if (deactivated !== 0) {
       // Some deactivated profiles still carry a last_seen (the moment they were last active).
@@ -473,13 +539,66 @@ export class CommunityGenerator implements MemberSource {
     // The live profile, in the fixed order of its draws.
     const age = this.drawLiveProfile(r, rec, sex, inactive);
     this.drawEducationAndWork(r, rec, sex, age);
-    this.drawFollowers(
-      r,
-      rec,
-      sex === 0 ? nameSex : sex,
-      nameSex === 1 ? t.femaleEffect[nameIndex] : t.maleEffect[nameIndex],
-    );
+    const modelSex = sex === 0 ? nameSex : sex;
+    const nameEffect = nameSex === 1 ? t.femaleEffect[nameIndex] : t.maleEffect[nameIndex];
+    this.drawFollowers(r, rec, modelSex, nameEffect);
+    rec.hasMobile = u(r) < T.SHARE_HAS_MOBILE_HUMAN;
+    rec.status = drawStatus(r, T.STATUS_SHARES_HUMAN);
+    if (this.botPick(index)) this.makeBot(index, rec, modelSex, nameEffect);
     return rec;
+  }
+
+  /**
+   * Turns a live member drawn as a human into a bot: each profile field is redrawn from
+   * BOT_PROFILE, or kept as the human's with probability BOT_HUMAN_LIKENESS, from a stream
+   * of its own; then followers are drawn again from the true model with the new covariates
+   * (bots follow the same follower model: the model's truth holds for every live member).
+   */
+  private makeBot(index: number, rec: MemberRecord, modelSex: 1 | 2, nameEffect: number): void {
+    const t = this.t;
+    const P = T.BOT_PROFILE;
+    const r = this.botRng.reseedForKey(this.seed ^ BOT_STREAM_SALT, index);
+    const redraw = (): boolean => u(r) >= T.BOT_HUMAN_LIKENESS;
+    rec.bot = true;
+    if (redraw()) {
+      rec.isClosed = u(r) < P.closed;
+      rec.canAccessClosed = !rec.isClosed || u(r) < T.SHARE_CLOSED_BUT_ACCESSIBLE;
+    }
+    if (redraw()) {
+      if (u(r) >= P.bdate_shown) rec.bdate = null;
+      else if (rec.bdate === null) {
+        const age = 18 + intBelow(r, 30);
+        rec.bdate = this.fullBdate(1 + intBelow(r, 28), 1 + intBelow(r, 12), this.refYear - age);
+      }
+    }
+    if (redraw()) {
+      if (u(r) >= P.city_stated) rec.city = null;
+      else if (rec.city === null) {
+        const city = t.cities[t.cityCum.pick(r)];
+        rec.city = city;
+        rec.countryId = city.countryId;
+        rec.countryTitle = city.countryTitle;
+      }
+    }
+    if (redraw()) rec.hasPhoto = u(r) < P.has_photo;
+    if (redraw()) rec.canSendFriendRequest = u(r) < P.friend_requests_open;
+    if (redraw()) rec.canWritePrivateMessage = u(r) < P.messages_open;
+    if (redraw()) rec.canSeeAllPosts = rec.canAccessClosed && u(r) < P.wall_visible;
+    else rec.canSeeAllPosts &&= rec.canAccessClosed;
+    if (redraw()) rec.relation = u(r) < P.relation_not_set ? 0 : pick(r, t.relationSetCum);
+    if (redraw()) {
+      const x = u(r);
+      rec.occupation =
+        x < P.occupation.none
+          ? null
+          : x < P.occupation.none + P.occupation.university
+            ? UNIVERSITY_OCCUPATIONS[intBelow(r, UNIVERSITIES.length)]
+            : WORK_OCCUPATIONS[intBelow(r, COMPANIES.length)];
+    }
+    rec.verified = false;
+    if (redraw()) rec.hasMobile = u(r) < P.has_mobile;
+    if (redraw()) rec.status = drawStatus(r, P.status);
+    this.drawFollowers(r, rec, modelSex, nameEffect);
   }
 
   /** Last seen, privacy, photo, birthday, place and contact settings of a live member; returns the age. */
@@ -620,6 +739,14 @@ export class CommunityGenerator implements MemberSource {
   }
 }
 
+/** A `status`: absent (null), empty, or one of STATUSES, with the given shares. */
+function drawStatus(r: Rng, shares: { readonly absent: number; readonly empty: number }): string | null {
+  const x = u(r);
+  if (x < shares.absent) return null;
+  if (x < shares.absent + shares.empty) return '';
+  return STATUSES[intBelow(r, STATUSES.length)];
+}
+
 /**
  * Every shared value a record can hold, in a fixed order (the same in every thread): the
  * member store (fast/member-store.ts) keeps a record as small codes into these lists.
@@ -634,6 +761,8 @@ export interface RecordCatalog {
   occupations: readonly Occupation[];
   educationForms: readonly string[];
   educationStatuses: readonly string[];
+  /** "" and every status text. */
+  statuses: readonly string[];
 }
 
 export function recordCatalog(): RecordCatalog {
@@ -652,6 +781,7 @@ export function recordCatalog(): RecordCatalog {
     ],
     educationForms: EDUCATION_FORMS,
     educationStatuses: [...EDUCATION_STATUSES.female, ...EDUCATION_STATUSES.male],
+    statuses: ['', ...STATUSES],
   };
 }
 
@@ -688,6 +818,9 @@ export function emptyRecord(): MemberRecord {
     educationStatus: null,
     occupation: null,
     verified: false,
+    bot: false,
+    hasMobile: false,
+    status: null,
   };
 }
 

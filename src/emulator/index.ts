@@ -10,6 +10,7 @@
  * fast/, each piece beside the readable one it stands for and tested against it.
  */
 import type { MemberStore } from './fast/member-store';
+import type { AdvanceRates } from './time';
 
 export interface EmulatorFaults {
   error10Rate?: number; // share of requests answered with VK error 10 (default 0)
@@ -26,6 +27,8 @@ export interface EmulatorDrift {
 export interface EmulatorOptions {
   members: number; // community size (1k … 2.5M)
   seed?: number; // generator seed (default 1)
+  /** Share of live members that are bots (default 0.03, truth.ts DEFAULT_BOT_SHARE_OF_LIVE). */
+  botShare?: number;
   port?: number; // 0 / undefined = a free port on 127.0.0.1
   groupId?: number; // default 1
   screenName?: string; // default 'synthetic_community'
@@ -36,6 +39,13 @@ export interface EmulatorOptions {
   accessDenied?: boolean;
   faults?: EmulatorFaults;
   drift?: EmulatorDrift;
+  /**
+   * Serve the smaller communities and the 15M one beside the news community (default true;
+   * docs/synthetic-community.md "Several communities").
+   */
+  communities?: boolean;
+  /** Called after each step of time (handle.advance or POST /control/advance), e.g. to rewrite a truth file. */
+  onAdvance?: (handle: EmulatorHandle) => void;
   /**
    * Clock in milliseconds (like `Date.now`). Read ONCE at start: that moment is the
    * reference time last_seen values are generated back from. Default: the wall clock at
@@ -50,9 +60,54 @@ export interface EmulatorOptions {
    */
   pregenerate?: boolean;
 }
+/** One community's census in the truth (statuses as the audit's rules give them at 183 days). */
+export interface CommunityTruth {
+  group_id: number;
+  screen_name: string;
+  name: string;
+  members: number;
+  statuses: { active: number; inactive: number; hidden: number; deleted: number; banned: number };
+  live: number;
+  bots: number;
+}
+export interface OverlapTruth {
+  a: number;
+  b: number;
+  /** Members in common, exactly. */
+  common: number;
+}
+/** What one step of time did to each censused community. */
+export interface StepTruth {
+  step: number;
+  days: number;
+  rates: Required<AdvanceRates>;
+  communities: {
+    group_id: number;
+    joined: number;
+    left: number;
+    stayed: number;
+    /** Stayers by status before (row) and after (column). */
+    transitions: Record<string, Record<string, number>>;
+    joined_by_status: Record<string, number>;
+    left_by_status: Record<string, number>;
+  }[];
+}
 export interface EmulatorTruth {
-  memberIds(): Int32Array; // sorted ids of current members, this instant
+  /** Sorted ids of current members, this instant, of the default community or of the one named (id or screen name). */
+  memberIds(group?: number | string): Int32Array;
+  /** Censuses of the news and smaller communities, now. */
+  communities(): CommunityTruth[];
+  /** Exact members in common for every pair of communities (the 15M one included). */
+  overlaps(): OverlapTruth[];
+  /** Every step of time so far. */
+  steps(): StepTruth[];
+  /** All of it as the truth file's JSON (npm run emulator -- --truth FILE). */
+  json(): Record<string, unknown>;
   memberCount(): number;
+  /** Sorted ids of the current members that are live bots (the truth the bot share estimates). */
+  botIds(): Int32Array;
+  /** The share of live members drawn as bots (the generator's parameter). */
+  botShare(): number;
   /** ids present at every moment between two request counters (see `requestCounter`). */
   presentThroughout(fromRequest: number, toRequest: number): Int32Array;
   requestCounter(): number; // number of API requests served so far
@@ -69,6 +124,8 @@ export interface EmulatorHandle {
   token: string; // a valid user token (execute allowed)
   serviceToken: string; // valid for plain calls, execute → error 28
   truth: EmulatorTruth; // ground truth for tests: never through the API
+  /** Moves the population a step in time and the news community's membership (time.ts); also POST /control/advance. */
+  advance(rates?: AdvanceRates): StepTruth;
   configure(
     patch: Partial<
       Pick<
@@ -87,3 +144,5 @@ export { startEmulator } from './server';
 export { SYNTHETIC_MARKER } from './api';
 export { CommunityGenerator, GENERATOR_EPOCH_SEC } from './generator';
 export { trueDraws } from './truth';
+export { SMALL_COMMUNITIES, LARGE_COMMUNITY } from './communities';
+export { DEFAULT_ADVANCE, type AdvanceRates } from './time';

@@ -182,6 +182,9 @@ export const USER_KEYS = [
     { private: true },
   ),
   key('verified', 'verified', (r) => flag(r.verified)),
+  key('has_mobile', 'has_mobile', (r) => flag(r.hasMobile)),
+  // The text is sent as VK sends it; the pull keeps only its length.
+  key('status', 'status', (r) => r.status ?? undefined),
 ] as const;
 
 /** The user fields the emulator knows; anything else in `fields` is ignored, as VK does. */

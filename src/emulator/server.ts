@@ -9,10 +9,30 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Rng, hash32 } from '../util/rng';
 import type { EmulatorDrift, EmulatorFaults, EmulatorHandle, EmulatorOptions } from './index';
-import { ApiContext, Params, execute, groupsGetById, writeGroupsGetMembers } from './api';
+import {
+  ApiContext,
+  CommunityContext,
+  Params,
+  execute,
+  groupsGetById,
+  populationIndex,
+  resolveGroup,
+  writeGroupsGetMembers,
+} from './api';
+import {
+  LARGE_COMMUNITY,
+  POPULATION_FACTOR,
+  SMALL_COMMUNITIES,
+  commonCount,
+  drawSmallCommunities,
+  kindOf,
+  statusOf,
+} from './communities';
+import { type AdvanceRates, TimeOverlay, checkAdvance } from './time';
+import type { CommunityTruth, OverlapTruth, StepTruth } from './index';
 import { JsonSink } from './fast/json-sink';
 import { VkApiError, vkErrors } from './errors';
-import { CommunityGenerator, MAX_INDEX } from './generator';
+import { CommunityGenerator, MAX_INDEX, emptyRecord } from './generator';
 import { MemberStore } from './fast/member-store';
 import { Membership } from './membership';
 import { RateLimiter } from './rate-limit';
@@ -103,23 +123,19 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   const nowMs = (opts.now ?? Date.now)();
   if (!Number.isFinite(nowMs) || nowMs < 1e12)
     throw new Error(`emulator: now() must return milliseconds since 1970 (like Date.now()), got ${nowMs}`);
-  const gen = new CommunityGenerator({ seed, referenceSec: nowMs / 1000 });
+  const gen = new CommunityGenerator({ seed, referenceSec: nowMs / 1000, botShare: opts.botShare });
   const members = new Membership(opts.members, MAX_INDEX);
   const pregenerate = opts.pregenerate ?? opts.members >= PREGENERATE_MIN_MEMBERS;
   if (typeof pregenerate !== 'boolean')
     throw new Error(`emulator: pregenerate must be true or false, got ${String(pregenerate)}`);
-  const ctx: ApiContext = {
-    gen,
-    members,
-    group: { id: groupId, screenName, name: 'Синтетическое сообщество (vk-audience-study)' },
-    switches: {
-      hideMembers: opts.hideMembers ?? false,
-      accessDenied: opts.accessDenied ?? false,
-      maxResponseBytes: checkMaxBytes(opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES),
-    },
-    seed,
-    initialMembers: opts.members,
+  const switches = {
+    hideMembers: opts.hideMembers ?? false,
+    accessDenied: opts.accessDenied ?? false,
+    maxResponseBytes: checkMaxBytes(opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES),
   };
+  const withCommunities = opts.communities ?? true;
+  if (typeof withCommunities !== 'boolean')
+    throw new Error(`emulator: communities must be true or false, got ${String(withCommunities)}`);
   let faults = checkFaults(opts.faults ?? {});
   let drift = checkDrift(opts.drift ?? {});
   const limiter = new RateLimiter(opts.rateLimitPerSecond ?? 3);
@@ -127,7 +143,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   const faultRng = new Rng(hash32(seed, 0xfa0175));
   const driftRng = new Rng(hash32(seed, 0xd21f7));
   // Started once every option has been checked: a rejected start leaves no thread behind.
-  // The store only saves time: if its memory (52 bytes a member) or thread cannot be had,
+  // The store only saves time: if its memory (53 bytes a member) or thread cannot be had,
   // the emulator serves without it (`handle.store` is then undefined).
   let store: MemberStore | undefined;
   try {
@@ -135,7 +151,51 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   } catch {
     store = undefined;
   }
-  if (store) ctx.gen = store;
+  // Every community reads the one population, as time has moved it.
+  const overlay = new TimeOverlay(store ?? gen);
+  const ctx: ApiContext = {
+    gen: overlay,
+    members,
+    group: { id: groupId, screenName, name: 'Синтетическое сообщество (vk-audience-study)' },
+    seed,
+    initialMembers: opts.members,
+    population: null,
+    switches,
+    others: [],
+  };
+  // The smaller communities are drawn on first use (one pass over the population as it was
+  // at start, whenever that is), so a single-community run pays nothing for them.
+  let smallLists: Int32Array[] | undefined;
+  const smallList = (k: number): Int32Array =>
+    (smallLists ??= drawSmallCommunities(store ?? gen, seed, opts.members))[k];
+  const small: CommunityContext[] = SMALL_COMMUNITIES.map((spec, k) => {
+    let m: Membership | undefined;
+    return {
+      gen: overlay,
+      get members(): Membership {
+        return (m ??= new Membership(smallList(k).length, MAX_INDEX));
+      },
+      get initialMembers(): number {
+        return smallList(k).length;
+      },
+      group: { id: groupId + spec.idOffset, screenName: spec.screenName, name: spec.name },
+      seed,
+      population: () => smallList(k),
+    };
+  });
+  const large: CommunityContext = {
+    gen: overlay,
+    members: new Membership(LARGE_COMMUNITY.members, MAX_INDEX),
+    group: {
+      id: groupId + LARGE_COMMUNITY.idOffset,
+      screenName: LARGE_COMMUNITY.screenName,
+      name: LARGE_COMMUNITY.name,
+    },
+    seed,
+    initialMembers: LARGE_COMMUNITY.members,
+    population: { first: LARGE_COMMUNITY.firstIndex },
+  };
+  if (withCommunities) ctx.others.push(...small, large);
 
   // Local fake tokens: random per start, never valid anywhere but this process.
   const token = `emu-user-${randomBytes(16).toString('hex')}`;
@@ -177,8 +237,170 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
     });
   };
 
+  // ---- truth over the communities, and time
+  /** The communities with a census in the truth (the 15M one has none: 15M users to generate). */
+  const censused = (): CommunityContext[] => [ctx, ...(withCommunities ? small : [])];
+  /** A community's current members as sorted population indices. */
+  const populationOf = (c: CommunityContext): Int32Array => {
+    const own = c.members.memberIndices();
+    if (c.population !== null) for (let i = 0; i < own.length; i++) own[i] = populationIndex(c, own[i]);
+    return own;
+  };
+  const STATUS_NAMES = ['active', 'inactive', 'hidden', 'deleted', 'banned'] as const;
+  const statusCodes = (indices: Int32Array): Uint8Array => {
+    const rec = emptyRecord();
+    const out = new Uint8Array(indices.length);
+    for (let i = 0; i < indices.length; i++)
+      out[i] = STATUS_NAMES.indexOf(statusOf(overlay.memberInto(indices[i], rec), overlay.referenceSec));
+    return out;
+  };
+  const census = (c: CommunityContext): CommunityTruth => {
+    const indices = populationOf(c);
+    const rec = emptyRecord();
+    const statuses = { active: 0, inactive: 0, hidden: 0, deleted: 0, banned: 0 };
+    let bots = 0;
+    for (let i = 0; i < indices.length; i++) {
+      overlay.memberInto(indices[i], rec);
+      statuses[statusOf(rec, overlay.referenceSec)]++;
+      if (kindOf(rec, overlay.referenceSec) === 'bot') bots++;
+    }
+    const live = statuses.active + statuses.inactive + statuses.hidden;
+    return {
+      group_id: c.group.id,
+      screen_name: c.group.screenName,
+      name: c.group.name,
+      members: indices.length,
+      statuses,
+      live,
+      bots,
+    };
+  };
+  const overlaps = (): OverlapTruth[] => {
+    const list = censused().map((c) => ({ c, indices: populationOf(c) }));
+    const out: OverlapTruth[] = [];
+    for (let i = 0; i < list.length; i++)
+      for (let j = i + 1; j < list.length; j++)
+        out.push({
+          a: list[i].c.group.id,
+          b: list[j].c.group.id,
+          common: commonCount(list[i].indices, list[j].indices),
+        });
+    if (withCommunities) {
+      const lo = LARGE_COMMUNITY.firstIndex;
+      const hi = lo + LARGE_COMMUNITY.members;
+      for (const { c, indices } of list) {
+        let n = 0;
+        for (let k = 0; k < indices.length; k++) if (indices[k] >= lo && indices[k] < hi) n++;
+        out.push({ a: c.group.id, b: large.group.id, common: n });
+      }
+    }
+    return out;
+  };
+  const steps: StepTruth[] = [];
+  const churnRng = new Rng(hash32(seed, 0xc4e2));
+  const advance = (patch: AdvanceRates = {}): StepTruth => {
+    const rates = checkAdvance(patch);
+    const communities = censused();
+    const before = communities.map((c) => {
+      const indices = populationOf(c);
+      return { indices, codes: statusCodes(indices) };
+    });
+    const population = Math.max(members.allocated(), Math.ceil(opts.members * POPULATION_FACTOR));
+    overlay.advance(seed, Math.min(population, MAX_INDEX + 1), rates);
+    // Membership churn in the news community: leavers at random, joiners with the next ids.
+    const size = members.count();
+    members.applyDrift(counter, Math.round(rates.leave * size), Math.round(rates.join * size), churnRng);
+    const byStatus = (a: number[]): Record<string, number> =>
+      Object.fromEntries(STATUS_NAMES.map((s, q) => [s, a[q]]));
+    const sum = (a: number[]): number => a.reduce((s, v) => s + v, 0);
+    const step: StepTruth = {
+      step: overlay.stepCount(),
+      days: rates.days,
+      rates,
+      communities: communities.map((c, k) => {
+        const after = populationOf(c);
+        const codes = statusCodes(after);
+        const x = before[k];
+        const transitions = STATUS_NAMES.map(() => STATUS_NAMES.map(() => 0));
+        const joinedBy = STATUS_NAMES.map(() => 0);
+        const leftBy = STATUS_NAMES.map(() => 0);
+        let i = 0;
+        let j = 0;
+        while (i < x.indices.length || j < after.length) {
+          if (j >= after.length || (i < x.indices.length && x.indices[i] < after[j])) leftBy[x.codes[i++]]++;
+          else if (i >= x.indices.length || after[j] < x.indices[i]) joinedBy[codes[j++]]++;
+          else transitions[x.codes[i++]][codes[j++]]++;
+        }
+        return {
+          group_id: c.group.id,
+          joined: sum(joinedBy),
+          left: sum(leftBy),
+          stayed: sum(transitions.map(sum)),
+          transitions: Object.fromEntries(STATUS_NAMES.map((f, a) => [f, byStatus(transitions[a])])),
+          joined_by_status: byStatus(joinedBy),
+          left_by_status: byStatus(leftBy),
+        };
+      }),
+    };
+    steps.push(step);
+    opts.onAdvance?.(emuHandle);
+    return step;
+  };
+  const truthJson = (): Record<string, unknown> => ({
+    format: 'vk-audience-study/emulator-truth',
+    seed,
+    reference_time: overlay.referenceSec,
+    bot_share_of_live: gen.botShare,
+    inactive_days: 183,
+    communities: [
+      ...censused().map(census),
+      ...(withCommunities
+        ? [
+            {
+              group_id: large.group.id,
+              screen_name: large.group.screenName,
+              name: large.group.name,
+              members: LARGE_COMMUNITY.members,
+            },
+          ]
+        : []),
+    ],
+    overlaps: overlaps(),
+    steps,
+    model: trueDraws(),
+  });
+
+  /** POST /control/advance (the user token; form fields as AdvanceRates): one step of time, answered with its truth. */
+  const controlAdvance = (res: http.ServerResponse, url: URL, body: string): void => {
+    const params = new Map<string, string>(url.searchParams);
+    for (const [k, v] of new URLSearchParams(body)) params.set(k, v);
+    if (params.get('access_token') !== token) {
+      send(
+        res,
+        403,
+        'application/json; charset=utf-8',
+        JSON.stringify({ error: 'control needs the user token' }),
+      );
+      return;
+    }
+    const rates: AdvanceRates = {};
+    for (const k of ['days', 'leave', 'join', 'visit', 'delete', 'ban', 'botBan'] as const) {
+      const v = params.get(k);
+      if (v !== undefined) rates[k] = Number(v);
+    }
+    try {
+      sendJson(res, JSON.stringify({ response: advance(rates) }));
+    } catch (err) {
+      send(res, 400, 'application/json; charset=utf-8', JSON.stringify({ error: (err as Error).message }));
+    }
+  };
+
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/control/advance') {
+      controlAdvance(res, url, body);
+      return;
+    }
     const m = /^\/method\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
     if (!m) {
       send(
@@ -346,21 +568,42 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
     return out;
   };
 
-  return {
+  const emuHandle: EmulatorHandle = {
     base: `http://127.0.0.1:${address.port}/method`,
     groupId,
     screenName,
     token,
     serviceToken,
+    advance,
     truth: {
-      memberIds: () => toIds(members.memberIndices()),
+      memberIds: (group) => {
+        if (group === undefined) return toIds(members.memberIndices());
+        const c = resolveGroup(ctx, String(group));
+        if (!c) throw new Error(`emulator truth: no community ${group}`);
+        return toIds(populationOf(c));
+      },
+      communities: () => censused().map(census),
+      overlaps,
+      steps: () => steps.slice(),
+      json: truthJson,
       memberCount: () => members.count(),
+      botIds: () => {
+        const rec = emptyRecord();
+        const out: number[] = [];
+        for (const index of members.memberIndices()) {
+          // Only live members can be bots: the bot pick alone settles most of them.
+          if (gen.botPick(index) && overlay.memberInto(index, rec).bot && rec.deactivated === 0)
+            out.push(rec.id);
+        }
+        return Int32Array.from(out);
+      },
+      botShare: () => gen.botShare,
       presentThroughout: (from, to) => toIds(members.presentThroughout(from, to)),
       requestCounter: () => counter,
       user: (id, fields) => {
         const index = gen.indexOf(id);
         if (index < 0 || index >= members.allocated()) return undefined;
-        return userObject(gen.member(index), parseFields(fields), gen.referenceSec);
+        return userObject(overlay.member(index), parseFields(fields), gen.referenceSec);
       },
       referenceTime: () => gen.referenceSec,
       modelTruth: () => trueDraws(),
@@ -385,4 +628,5 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
       });
     },
   };
+  return emuHandle;
 }

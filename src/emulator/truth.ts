@@ -138,6 +138,46 @@ export const RELATION_WEIGHTS: readonly number[] = [0.55, 0.12, 0.06, 0.01, 0.17
 export const SHARE_UNIVERSITY_STATED = 0.28;
 export const SHARE_OCCUPATION = { work: 0.2, university: 0.12, school: 0.04 } as const;
 export const SHARE_VERIFIED = 0.0002;
+/**
+ * `has_mobile` (a phone number is confirmed) and `status` of live humans (assumption, as in
+ * the labelled VK profiles' humans: docs/bots.md "Data"): almost all confirmed a phone; about
+ * half write a status, half leave it empty, a few have no `status` key at all.
+ */
+export const SHARE_HAS_MOBILE_HUMAN = 0.96;
+export const STATUS_SHARES_HUMAN = { absent: 0.02, empty: 0.5, set: 0.48 } as const;
+
+// ---------------------------------------------------------------- calibration: bots
+
+/**
+ * Live bots among live members when the community does not say otherwise (assumption:
+ * a few percent, the order audit vendors report for large news communities; the bot share
+ * is the quantity the audit estimates, so it is a parameter: `EmulatorOptions.botShare`).
+ */
+export const DEFAULT_BOT_SHARE_OF_LIVE = 0.03;
+
+/**
+ * A bot's profile, field by field, as the labelled data's live, distinct bots show it
+ * (derived shares, rounded; docs/synthetic-community.md "Bots"). Each field of a bot is
+ * drawn from these shares with probability 1 − BOT_HUMAN_LIKENESS and kept as drawn for a
+ * human otherwise: bots overlap the humans, as real ones do, and the shipped scorer
+ * separates them imperfectly (its AUC on synthetic live members is measured in
+ * test/emulator/bots.test.ts).
+ */
+export const BOT_PROFILE = {
+  closed: 0.03,
+  bdate_shown: 0.87,
+  city_stated: 0.5,
+  has_photo: 0.93,
+  friend_requests_open: 0.96,
+  messages_open: 0.86,
+  wall_visible: 0.79,
+  relation_not_set: 0.69,
+  occupation: { none: 0.81, university: 0.15, work: 0.04 },
+  has_mobile: 0.88,
+  status: { absent: 0.72, empty: 0.25, set: 0.03 },
+} as const;
+/** The chance that a field of a bot is left as a human's (see BOT_PROFILE). */
+export const BOT_HUMAN_LIKENESS = 0.1;
 
 // ---------------------------------------------------------------- model truth
 

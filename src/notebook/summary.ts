@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write';
-import { figuresShown } from '../viz/display';
+import { figuresShown, headlineFigures } from '../viz/display';
+import type { Figure } from '../viz/theme';
 import { studyParams, type Env } from './params';
 import type { DataSource } from './source';
 
@@ -33,6 +34,11 @@ const NOTEBOOK_ID = /^\d\d-[a-z0-9-]+$/;
 
 export function summaryFile(dir: string, notebook: string): string {
   return path.join(dir, `${notebook}.summary.json`);
+}
+
+/** The notebook's headline charts (Plotly figure JSON) for the index page. */
+export function chartsFile(dir: string, notebook: string): string {
+  return path.join(dir, `${notebook}.charts.json`);
 }
 
 export function validateSummary(value: unknown, source: string): NotebookSummary {
@@ -81,7 +87,10 @@ export function recordSummary(
   };
   validateSummary(full, `recordSummary(${summary.notebook})`);
   const dir = studyParams(env).summaryDir;
-  if (dir !== null) writeFileAtomic(summaryFile(dir, full.notebook), JSON.stringify(full, null, 2) + '\n');
+  if (dir !== null) {
+    writeFileAtomic(chartsFile(dir, full.notebook), JSON.stringify(headlineFigures()) + '\n');
+    writeFileAtomic(summaryFile(dir, full.notebook), JSON.stringify(full, null, 2) + '\n');
+  }
   return full;
 }
 
@@ -98,6 +107,23 @@ export function readSummary(dir: string, notebook: string): NotebookSummary | nu
     });
   }
   return validateSummary(parsed, file);
+}
+
+/** The headline charts a notebook recorded with its summary (none when it recorded none). */
+export function readHeadlineCharts(dir: string, notebook: string): Figure[] {
+  const file = chartsFile(dir, notebook);
+  if (!fs.existsSync(file)) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`headline charts ${file} are not valid JSON (${(err as Error).message}).`, {
+      cause: err,
+    });
+  }
+  if (!Array.isArray(parsed) || !parsed.every((f) => Array.isArray(f?.data) && typeof f?.layout === 'object'))
+    throw new Error(`headline charts ${file} are not a list of Plotly figures.`);
+  return parsed as Figure[];
 }
 
 /** The summary as a notebook shows it: the headline in bold, then one line per item. */

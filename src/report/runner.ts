@@ -13,8 +13,10 @@ import { notebookTitle, renderIndex, type IndexEntry } from './index-page';
 import { describeSource, readManifestIfPresent } from '../notebook/source';
 import { NBCONVERT_HOOK_PY } from './nbconvert-hook';
 import { studyParams } from '../notebook/params';
-import { readSummary } from '../notebook/summary';
+import { readHeadlineCharts, readSummary } from '../notebook/summary';
+import { plotlyBundlePath } from '../viz/display';
 import type { Env } from '../util/env';
+import type { StudyParams } from '../notebook/params';
 import { SetupError } from '../util/errors';
 import { makeStagingDir, swapIntoPlace } from './swap';
 import { writeFileAtomic } from '../util/atomic-write';
@@ -46,6 +48,8 @@ export interface NotebookRun {
   notebook: string;
   seconds: number;
   html: string;
+  /** Size of the page on disk (the shared plotly.js copy not included). */
+  bytes: number;
 }
 export interface ReportResult {
   outDir: string;
@@ -121,6 +125,76 @@ export function templateAssetArgs(mathjaxFile: string = DEBIAN_MATHJAX): string[
     ? `file://${mathjaxFile}?config=TeX-AMS_CHTML-full,Safe`
     : NO_SCRIPT;
   return [`--HTMLExporter.require_js_url=${NO_SCRIPT}`, `--HTMLExporter.mathjax_url=${mathjax}`];
+}
+
+/** The notebook that makes the snapshot every other notebook reads. */
+export const PULL_NOTEBOOK = '01-pull';
+/** The report's shared copy of plotly.js, relative to the pages (the page template loads it). */
+export const PLOTLY_ASSET = 'assets/plotly.min.js';
+export const TEMPLATE_NAME = 'vk-study';
+
+/** The page template (folded code, contents, CSV links, print stylesheet): src/report/template/. */
+export function reportTemplateArgs(repoRoot: string): string[] {
+  return [
+    `--TemplateExporter.extra_template_basedirs=${path.join(repoRoot, 'src', 'report', 'template')}`,
+    `--template=${TEMPLATE_NAME}`,
+  ];
+}
+
+/** Every notebook ran, but the report would show no data: it is not published. */
+export class ReportWithoutDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportWithoutDataError';
+  }
+}
+
+function shownPath(p: StudyParams): string {
+  const rel = path.relative(p.repoRoot, p.snapshotDir);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? p.snapshotDir : rel;
+}
+
+/** The commands that make the snapshot at `p.snapshotDir`, for messages. */
+export function snapshotMakers(p: StudyParams): string {
+  const report = `\`npm run report -- --only ${PULL_NOTEBOOK}\` (notebook ${PULL_NOTEBOOK} ${p.mode === 'synthetic' ? 'generates the synthetic community and pulls it' : 'pulls the community'} into that folder)`;
+  return p.mode === 'vk'
+    ? `\`npm run pull -- --group ${p.vkGroup} --out ${shownPath(p)}\` or ${report}`
+    : report;
+}
+
+/** The nearest folder of `dir` or its ancestors that exists. */
+function nearestExisting(dir: string): string {
+  let d = dir;
+  while (!fs.existsSync(d) && path.dirname(d) !== d) d = path.dirname(d);
+  return d;
+}
+
+/**
+ * Before any kernel starts: the run must end with a finished snapshot in STUDY_SNAPSHOT.
+ * A run without the pull notebook needs one already; a run with it needs a folder the pull
+ * can create. Either failure names the folder and the command that makes the snapshot, and
+ * the previous report is left alone.
+ */
+export function checkSnapshotForRun(p: StudyParams, run: readonly string[], all: readonly string[]): void {
+  if (!all.includes(PULL_NOTEBOOK)) return; // not the study's notebooks: no snapshot expected
+  if (readManifestIfPresent(p.snapshotDir) !== null) return;
+  if (!run.includes(PULL_NOTEBOOK)) {
+    throw new SetupError(
+      `no finished snapshot in ${shownPath(p)} (STUDY_SNAPSHOT), and ${PULL_NOTEBOOK}, which makes it, is not in this run (${run.join(', ')}). Make it with ${snapshotMakers(p)}, run the whole report (no --only), or point STUDY_SNAPSHOT at a folder holding a finished snapshot. The previous report is unchanged.`,
+    );
+  }
+  const existing = nearestExisting(p.snapshotDir);
+  let writable = fs.statSync(existing).isDirectory();
+  try {
+    if (writable) fs.accessSync(existing, fs.constants.W_OK);
+  } catch {
+    writable = false;
+  }
+  if (!writable) {
+    throw new SetupError(
+      `no finished snapshot in ${shownPath(p)} (STUDY_SNAPSHOT), and notebook ${PULL_NOTEBOOK} cannot create it there: ${existing} is not a writable folder. Point STUDY_SNAPSHOT at a folder holding a finished snapshot, or at a writable place where ${PULL_NOTEBOOK} will make one (\`npm run report\`${p.mode === 'vk' ? ` or \`npm run pull -- --group ${p.vkGroup} --out DIR\`` : ''}). The previous report is unchanged.`,
+    );
+  }
 }
 
 /** The run was stopped (Ctrl-C / SIGTERM): no report is written. */
@@ -217,6 +291,10 @@ function nbconvertFailure(logFile: string): string {
   return lines.slice(-5).join('\n') || 'nbconvert exited with an error and no output';
 }
 
+export function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(2)} MB`;
+}
+
 export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
   const root = opts.repoRoot;
   const env = opts.env ?? process.env;
@@ -226,9 +304,9 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
   const outDir = path.resolve(opts.outDir ?? path.join(root, 'reports'));
   const timeout = opts.cellTimeoutSeconds ?? DEFAULT_CELL_TIMEOUT_S;
   const params = studyParams(env, root); // fails early on bad parameters, before any kernel starts
-  checkKernel(root, jupyter);
 
-  let names = listNotebooks(notebooksDir);
+  const all = listNotebooks(notebooksDir);
+  let names = all;
   if (opts.only && opts.only.length) {
     const unknown = opts.only.filter((n) => !names.includes(n));
     if (unknown.length)
@@ -236,6 +314,8 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
     names = names.filter((n) => opts.only!.includes(n));
   }
   if (names.length === 0) throw new SetupError(`no NN-name.ipynb notebooks in ${notebooksDir}.`);
+  checkSnapshotForRun(params, names, all);
+  checkKernel(root, jupyter);
 
   const secrets = secretValues(env);
   const staging = makeStagingDir(outDir);
@@ -281,6 +361,7 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
             // tslab's start (Node + its TypeScript) can take a while on a busy machine.
             '--ExecutePreprocessor.startup_timeout=300',
             ...templateAssetArgs(),
+            ...reportTemplateArgs(root),
             '--output-dir',
             staging,
             '--output',
@@ -337,9 +418,21 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
           'its output contains the value of VK_TOKEN; the report is not written. Find the cell that prints the token (or an object holding it) and stop printing it.',
         );
       }
-      runs.push({ notebook: name, seconds, html: path.join(outDir, `${name}.html`) });
-      log(`[${i + 1}/${names.length}] ${name} done in ${seconds.toFixed(1)} s`);
+      const bytes = fs.statSync(html).size;
+      runs.push({ notebook: name, seconds, html: path.join(outDir, `${name}.html`), bytes });
+      log(`[${i + 1}/${names.length}] ${name} done in ${seconds.toFixed(1)} s (page ${megabytes(bytes)})`);
     }
+
+    // The source is read after the notebooks ran: notebook 01 has just written the snapshot.
+    // Without it every page would be built from no data: that report is not published.
+    const manifest = readManifestIfPresent(params.snapshotDir);
+    if (manifest === null && all.includes(PULL_NOTEBOOK)) {
+      throw new ReportWithoutDataError(
+        `every notebook ran, but ${shownPath(params)} (STUDY_SNAPSHOT) holds no finished snapshot, so the report would show no data; it is not written. Make the snapshot with ${snapshotMakers(params)}, or point STUDY_SNAPSHOT at a folder holding one.`,
+      );
+    }
+    fs.mkdirSync(path.join(staging, path.dirname(PLOTLY_ASSET)), { recursive: true });
+    fs.copyFileSync(plotlyBundlePath(), path.join(staging, PLOTLY_ASSET));
 
     const entries: IndexEntry[] = runs.map((r) => ({
       notebook: r.notebook,
@@ -349,16 +442,24 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
       ),
       href: `${r.notebook}.html`,
       seconds: r.seconds,
+      bytes: r.bytes,
       summary: readSummary(summaries, r.notebook),
+      charts: readHeadlineCharts(summaries, r.notebook),
     }));
-    // The source is read after the notebooks ran: notebook 01 has just written the snapshot.
-    const source = describeSource(readManifestIfPresent(params.snapshotDir), params);
+    const source = describeSource(manifest, params);
     const totalSeconds = (Date.now() - started) / 1000;
     // Summaries are written by notebook code: redact them as well before they are published.
     writeFileAtomic(
       path.join(staging, 'index.html'),
       redact(
-        renderIndex({ title: REPORT_TITLE, generatedAt: new Date(), source, entries, totalSeconds }),
+        renderIndex({
+          title: REPORT_TITLE,
+          generatedAt: new Date(),
+          source,
+          entries,
+          totalSeconds,
+          plotlyAsset: PLOTLY_ASSET,
+        }),
         secrets,
       ),
     );
@@ -375,6 +476,7 @@ export async function runReport(opts: RunnerOptions): Promise<ReportResult> {
               notebook: e.notebook,
               title: e.title,
               seconds: e.seconds,
+              pageBytes: e.bytes,
               summary: e.summary,
             })),
           },

@@ -5,8 +5,8 @@
  *   <dir>/manifest.json        written last, atomically: its presence = finished
  *   <dir>/.pull-partial/       only while a pull is unfinished:
  *       members.arrow.part     the growing IPC file (header + whole record batches)
- *       checkpoint.json        next offset, counts, rows and bytes committed so far
- *       lock                   pid of the process pulling (a second pull into DIR is refused)
+ *       checkpoint.json        next offset, counts, rows, bytes and batch checksums so far
+ *       lock                   pid and start time of the pulling process (lock.ts)
  *
  * An unfinished directory has no manifest and no members.arrow except for the instant
  * between the final rename and the manifest write — and a reader requires the manifest.
@@ -26,7 +26,7 @@ export interface SnapshotPaths {
   partialDir: string;
   part: string;
   checkpoint: string;
-  /** Holds the pid of the process writing the pull (one writer per directory). */
+  /** Names the process writing the pull (one writer per directory, lock.ts). */
   lock: string;
 }
 

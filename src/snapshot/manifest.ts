@@ -10,6 +10,7 @@ import {
   type SnapshotManifest,
 } from './schema';
 import { isObject } from '../util/json-shape';
+import { SHA256_HEX } from './checksum';
 
 export class SnapshotError extends Error {
   constructor(message: string) {
@@ -67,5 +68,19 @@ export function parseManifest(text: string, where: string): SnapshotManifest {
   }
   if (manifest.files.members !== MEMBERS_FILE)
     bad(`"files.members" is ${JSON.stringify(manifest.files.members)}, expected "${MEMBERS_FILE}"`);
+  if (m.checksums !== undefined) {
+    const sums = m.checksums;
+    if (!isObject(sums)) return bad('"checksums" is not an object');
+    for (const [file, c] of Object.entries(sums)) {
+      if (
+        !isObject(c) ||
+        typeof c.sha256 !== 'string' ||
+        !SHA256_HEX.test(c.sha256) ||
+        !Number.isInteger(c.bytes)
+      )
+        bad(`"checksums.${file}" must hold a hex "sha256" and an integer "bytes"`);
+    }
+    if (!isObject(sums[MEMBERS_FILE])) bad(`"checksums" has no entry for ${MEMBERS_FILE}`);
+  }
   return manifest;
 }

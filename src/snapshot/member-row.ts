@@ -13,7 +13,7 @@
  * Personal data minimisation: only the paths the schema names are read, so last names,
  * photo URLs, day and month of birth and occupation names are never copied.
  */
-import { MEMBERS, type ColumnSpec, type MemberRow, type MemberSchema, type Rule } from './schema';
+import { LENGTH_MAX, MEMBERS, type ColumnSpec, type MemberRow, type MemberSchema, type Rule } from './schema';
 import type { MemberBatch } from './member-batch';
 import type { ColumnValue } from './typed-column';
 import { isObject } from '../util/json-shape';
@@ -127,8 +127,10 @@ export function convert(rule: Rule, v: unknown): ColumnValue {
       return parseBdate(v, rule.min, rule.max).year;
     case 'count':
       return count(v);
-    case 'length':
-      return textLength(v);
+    case 'length': {
+      const n = textLength(v);
+      return n === null ? null : Math.min(n, LENGTH_MAX);
+    }
     case 'non_empty':
       return nonEmpty(v);
   }

@@ -5,7 +5,8 @@
  * row objects), so loading 2.5M members is a file read plus zero-copy views for the
  * numeric columns. The manifest is checked first: only a finished snapshot (manifest
  * present) is read, and the file's schema and row count must match the manifest and the
- * contract in schema.ts — a mismatch is a clear error, never a silently wrong analysis.
+ * contract in schema.ts — a mismatch is a clear error, never a silently wrong analysis —
+ * and its SHA-256 must be the one the manifest records (integrity.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +17,7 @@ import type { Table as ArrowTable } from '@uwdata/flechette';
 import { MEMBER_COLUMNS, type ColumnType, type SnapshotManifest } from './schema';
 import { SnapshotError, parseManifest } from './manifest';
 import { snapshotPaths } from './layout';
+import { checkMembersFile, type Integrity } from './integrity';
 
 export { SnapshotError } from './manifest';
 
@@ -25,6 +27,8 @@ export interface Snapshot {
   table: ColumnTable;
   /** The snapshot directory (absolute). */
   dir: string;
+  /** Whether `members.arrow` was checked against its checksum (older snapshots have none). */
+  integrity: Integrity;
 }
 
 export interface ReadSnapshotOptions {
@@ -105,6 +109,7 @@ export function readSnapshot(dir: string, options: ReadSnapshotOptions = {}): Sn
     );
   }
   const bytes = fs.readFileSync(file);
+  const integrity = checkMembersFile(abs, manifest, bytes);
   let arrow: ArrowTable;
   try {
     arrow = tableFromIPC(bytes);
@@ -126,5 +131,5 @@ export function readSnapshot(dir: string, options: ReadSnapshotOptions = {}): Sn
     columns = [...options.columns];
   }
   const table = fromArrow(arrow as never, columns ? { columns } : undefined);
-  return { manifest, table, dir: abs };
+  return { manifest, table, dir: abs, integrity };
 }

@@ -68,6 +68,8 @@ export interface ColumnSpec {
 }
 
 export const INT32_MAX = 2147483647;
+/** The largest value a `length` rule stores (longer text counts as this long), so it fits int16. */
+export const LENGTH_MAX = 32767;
 
 const MEMBER_SCHEMA = [
   {
@@ -313,6 +315,24 @@ const MEMBER_SCHEMA = [
     rule: { kind: 'flag' },
     doc: 'The profile is verified by VK.',
   },
+  {
+    name: 'has_mobile',
+    type: 'bool',
+    nullable: true,
+    path: ['has_mobile'],
+    field: 'has_mobile',
+    rule: { kind: 'flag' },
+    doc: 'The profile has confirmed a mobile phone number (the number is never sent or stored); null for deactivated profiles. Read by the bot score.',
+  },
+  {
+    name: 'status_length',
+    type: 'int16',
+    nullable: true,
+    path: ['status'],
+    field: 'status',
+    rule: { kind: 'length' },
+    doc: 'Characters (Unicode code points) of the profile status, at most 32767: 0 for an empty status, null when VK leaves `status` out. The text is not stored. Read by the bot score.',
+  },
 ] as const satisfies readonly ColumnSpec[];
 
 type Column = (typeof MEMBER_SCHEMA)[number];
@@ -357,7 +377,7 @@ const TYPES_OF: Readonly<Record<RuleKind, readonly ColumnType[]>> = {
   bdate_visibility: ['utf8'],
   bdate_year: ['int32', 'int16'],
   count: ['int32'],
-  length: ['int32'],
+  length: ['int32', 'int16'],
   non_empty: ['bool'],
 };
 const INT_RANGE: Readonly<Partial<Record<ColumnType, readonly [number, number]>>> = {
@@ -438,5 +458,36 @@ export interface SnapshotManifest {
   fields: string[];
   columns: { name: string; type: ColumnType; nullable: boolean }[];
   files: { members: string };
+  /**
+   * SHA-256 and byte length of every data file, by file name. Absent in snapshots written
+   * before checksums were recorded: those are read unchecked.
+   */
+  checksums?: Record<string, FileChecksum>;
+  /**
+   * Present when the snapshot is a sample of whole pages, not a census: how it was drawn
+   * (docs/snapshot.md, "Samples"; read by src/compare/sample.ts). Absent: every member.
+   */
+  sample?: SampleDesign;
   tool: { name: string; version: string };
+}
+
+/** How a sample snapshot was drawn: whole pages of consecutive members by id, at random. */
+export interface SampleDesign {
+  method: 'pages';
+  /** Members a page holds (VK's page of `groups.getMembers`, 1000). */
+  page_size: number;
+  /** Members VK reported when the pages were drawn (N). */
+  members_total: number;
+  /** Pages the community had then (M = ⌈N / page_size⌉). */
+  pages_total: number;
+  /** Seed of the draw (given with --seed, or drawn and recorded). */
+  seed: number;
+  /** The pages read, in the order their rows are stored: the offset asked for and the rows kept. */
+  pages: { offset: number; rows: number }[];
+}
+
+export interface FileChecksum {
+  /** Lower-case hex, as `sha256sum` prints it. */
+  sha256: string;
+  bytes: number;
 }

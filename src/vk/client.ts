@@ -27,6 +27,7 @@ import {
 } from './errors';
 import { VK_WINDOW_MS, limiterForToken, type RateLimiter } from './limiter';
 import { isObject } from '../util/json-shape';
+import { secretMatcher } from '../util/secret';
 
 export const VK_API_VERSION = '5.199';
 export const DEFAULT_VK_API_BASE = 'https://api.vk.com/method';
@@ -105,10 +106,13 @@ export function classifyTransportError(e: unknown, method: string, token: string
   return new VkNetworkError('other', method, code || message, { token });
 }
 
-/** Turn a raw HTTP answer into the `response` value or a typed error. */
+/**
+ * Turn a raw HTTP answer into the `response` value or a typed error. A body is quoted only
+ * through `snippet`, which redacts before it cuts: a server may echo the request, token and all.
+ */
 export function interpretAnswer(method: string, status: number, body: string, token: string): unknown {
   if (status >= 400) {
-    return new VkNetworkError('http', method, `${body.slice(0, 60).replace(/\s+/g, ' ')}`, {
+    return new VkNetworkError('http', method, secretMatcher(token).snippet(body, 60), {
       status,
       token,
       retryable: status >= 500 || status === 429,
@@ -121,7 +125,7 @@ export function interpretAnswer(method: string, status: number, body: string, to
     return new VkNetworkError(
       'non_json',
       method,
-      `${body.length} bytes starting ${JSON.stringify(body.slice(0, 40))}`,
+      `${body.length} bytes starting ${JSON.stringify(secretMatcher(token).snippet(body, 40))}`,
       { token },
     );
   }
@@ -190,7 +194,7 @@ export class VkClient {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new Error(`VK_API_BASE must be an http(s) URL, got ${url.protocol}`);
     }
-    if (base.includes(options.token) || url.search !== '') {
+    if (secretMatcher(options.token).contains(base) || url.search !== '') {
       throw new Error(
         'VK_API_BASE must not carry a query string or the token: the token is sent in the request body only.',
       );

@@ -20,7 +20,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { flag, int, parseBdate, textLength, type Bdate } from '../snapshot/member-row';
-import { MEMBERS, type MemberSchema, type RuleKind } from '../snapshot/schema';
+import { LENGTH_MAX, MEMBERS, type MemberSchema, type RuleKind } from '../snapshot/schema';
 import { memberBatch, type BatchPool, type MemberBatch } from '../snapshot/member-batch';
 import type { TypedColumn } from '../snapshot/typed-column';
 
@@ -526,7 +526,12 @@ class Decoder {
         return t === ARR ? col.pushInt(this.items) : col.pushNull();
       case 'length':
         if (t !== STR) return col.pushNull();
-        return col.pushInt(this.esc ? textLength(this.jsString())! : codePoints(this.b, this.s0, this.s1));
+        return col.pushInt(
+          Math.min(
+            LENGTH_MAX,
+            this.esc ? textLength(this.jsString())! : codePoints(this.b, this.s0, this.s1),
+          ),
+        );
       case 'non_empty':
         if (t === STR) return col.pushBool(this.s1 > this.s0);
         return t === ARR || t === OBJ ? col.pushBool(this.items > 0) : col.pushNull();

@@ -4,9 +4,11 @@
  * None of them keeps the underlying axios error (as `cause` or otherwise): axios errors
  * carry the request config — the form body with `access_token` and the headers — and
  * would print the token when logged. Every message that includes text from outside
- * (VK's error_msg, a socket error) is passed through `redact`.
+ * (VK's error_msg, a body, a socket error) is redacted, then cut to length
+ * (src/util/secret.ts: a piece of the token, encoded or not, counts as the token).
  */
 
+import { secretMatcher } from '../util/secret';
 import { VK_ERROR } from './error-codes';
 
 export { VK_ERROR, type VkErrorCode } from './error-codes';
@@ -53,13 +55,9 @@ export function hintFor(code: number): string {
   return HINTS[code] ?? 'see the VK API error codes (https://dev.vk.com/en/reference/errors)';
 }
 
-/** Remove every occurrence of the secret from `text` (and its URL-encoded form). */
+/** `text` without the token, whole, in pieces or encoded (src/util/secret.ts). */
 export function redact(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < 4) return text;
-  let out = text.split(secret).join('[redacted]');
-  const encoded = encodeURIComponent(secret);
-  if (encoded !== secret) out = out.split(encoded).join('[redacted]');
-  return out;
+  return secretMatcher(secret).redact(text);
 }
 
 export abstract class VkError extends Error {
@@ -86,7 +84,7 @@ export class VkApiError extends VkError {
     vkMessage: string,
     opts: { subcode?: number; token?: string; where?: string } = {},
   ) {
-    const safe = redact(vkMessage, opts.token).slice(0, 300);
+    const safe = secretMatcher(opts.token).snippet(vkMessage, 300);
     super(`VK API error ${code} in ${opts.where ?? method}: ${safe} — ${hintFor(code)}`, method);
     this.code = code;
     this.subcode = opts.subcode;
@@ -143,7 +141,10 @@ export class VkNetworkError extends VkError {
       failure === 'refused' || failure === 'dns'
         ? 'check VK_API_BASE and the network'
         : 'the client retries transient failures';
-    super(`${method}: ${what[failure]} (${redact(detail, opts.token).slice(0, 200)}) — ${advice}`, method);
+    super(
+      `${method}: ${what[failure]} (${secretMatcher(opts.token).snippet(detail, 200)}) — ${advice}`,
+      method,
+    );
     this.failure = failure;
     this.status = opts.status;
     this.retryable =

@@ -35,26 +35,38 @@ export interface MembersScriptParams {
   calls: number;
   fields: readonly string[];
   shape: ScriptShape;
+  /**
+   * A sample's pages (vk/sample.ts): one inner call at each of these offsets, in order,
+   * instead of `calls` consecutive pages from `start` (`start`, `overlap` and `calls` are
+   * then unused); a short page does not end the loop.
+   */
+  offsets?: readonly number[];
 }
 
 const ident = (i: number) => `c${i}`;
 
 /** The execute script; in the "columns" shape it projects the schema's paths, in order. */
 export function membersScript(p: MembersScriptParams, schema: MemberSchema = MEMBERS): string {
-  if (!(p.calls >= 1 && p.calls <= 25))
-    throw new RangeError(`calls per execute must be 1…25, got ${p.calls}`);
+  const offsets = p.offsets;
+  const calls = offsets ? offsets.length : p.calls;
+  if (!(calls >= 1 && calls <= 25)) throw new RangeError(`calls per execute must be 1…25, got ${calls}`);
   if (!(p.page >= 1 && p.page <= 1000)) throw new RangeError(`page size must be 1…1000, got ${p.page}`);
-  if (!(p.overlap >= 0 && p.overlap < p.page))
+  if (!offsets && !(p.overlap >= 0 && p.overlap < p.page))
     throw new RangeError(`overlap must be 0…page-1, got ${p.overlap}`);
+  if (offsets && !offsets.every((o) => Number.isSafeInteger(o) && o >= 0))
+    throw new RangeError(`offsets must be whole numbers ≥ 0, got ${offsets.join(',')}`);
   const params = `{"group_id":${p.groupId},"sort":"id_asc","count":${p.page},"offset":o,"fields":${JSON.stringify(p.fields.join(','))}}`;
   const lines: string[] = [];
-  lines.push(`var o = ${p.start};`, 'var n = 0;', 'var counts = [];', 'var lens = [];');
+  if (offsets) lines.push(`var offs = [${offsets.join(',')}];`, 'var o = 0;');
+  else lines.push(`var o = ${p.start};`);
+  lines.push('var n = 0;', 'var counts = [];', 'var lens = [];');
   if (p.shape === 'objects') {
     lines.push('var items = [];');
   } else {
     schema.projections.forEach((_, i) => lines.push(`var ${ident(i)} = [];`));
   }
-  lines.push(`while (n < ${p.calls}) {`);
+  lines.push(`while (n < ${calls}) {`);
+  if (offsets) lines.push('  o = offs[n];');
   lines.push(`  var r = API.groups.getMembers(${params});`);
   lines.push('  counts = counts + [r.count];');
   lines.push('  lens = lens + [r.items.length];');
@@ -66,8 +78,10 @@ export function membersScript(p: MembersScriptParams, schema: MemberSchema = MEM
     });
   }
   lines.push(`  n = n + 1;`);
-  lines.push(`  if (r.items.length < ${p.page}) { n = ${p.calls}; }`);
-  lines.push(`  o = o + ${p.page - p.overlap};`);
+  if (!offsets) {
+    lines.push(`  if (r.items.length < ${p.page}) { n = ${p.calls}; }`);
+    lines.push(`  o = o + ${p.page - p.overlap};`);
+  }
   lines.push('}');
   if (p.shape === 'objects') {
     lines.push('return {"counts": counts, "lens": lens, "items": items};');

@@ -46,7 +46,9 @@ import {
 import { DecodedColumns, decodeColumnsAnswer } from './columns-decoder';
 import { MAX_MARGIN, Pager, type AcceptedRange, type Page, type PagerTuning } from './pager';
 import { ReadAhead } from './read-ahead';
+import { newMembersFrom, sampleDesign, samplePlan, type SamplePlan, type SampleRequest } from './sample';
 import { isObject } from '../util/json-shape';
+import { randomInt } from 'node:crypto';
 
 export const MAX_CALLS_PER_EXECUTE = 25;
 export const PAGE_SIZE = 1000;
@@ -105,6 +107,8 @@ export interface PullOptions {
   /** Notes worth telling the user (fallbacks, shrinking). */
   onNotice?: (message: string) => void;
   signal?: AbortSignal;
+  /** Read a random sample of whole pages instead of every member (vk/sample.ts). */
+  sample?: SampleRequest;
 }
 
 export interface PullResult {
@@ -135,6 +139,8 @@ interface PullExtra extends Record<string, unknown> {
   tuning: PagerTuning;
   requests: number;
   retries: number;
+  /** A sample pull: the pages drawn, and the rows kept of each page read so far. */
+  sample?: { plan: SamplePlan; rows: number[] };
 }
 
 /**
@@ -233,36 +239,41 @@ class MembersFetcher {
         this.grow();
         return answer;
       } catch (e) {
-        if (e instanceof VkApiError && e.code === 28 && !(e instanceof VkExecuteError)) {
-          // Another request in flight may have switched already (the check above was before the await).
-          if ((this.mode as PullMode) !== 'plain') {
-            this.mode = 'plain';
-            this.notice(
-              'execute is not allowed for this token (error 28, e.g. a service token): falling back to plain groups.getMembers calls (25× more requests)',
-            );
-          }
-          continue;
-        }
-        if (
-          used.shape === 'columns' &&
-          (e instanceof ShapeMismatchError || (e instanceof VkApiError && e.code === 12))
-        ) {
-          if (this.shape === 'columns') {
-            this.shape = 'objects';
-            this.notice(
-              `the API did not accept field projections in execute (${e.message}); asking for whole user objects instead`,
-            );
-          }
-          continue;
-        }
-        if (isOversize(e)) {
-          if (used.shape === this.shape && used.calls === this.calls && used.page === this.page)
-            this.shrink();
-          continue;
-        }
+        if (this.adapt(e, used)) continue;
         throw e;
       }
     }
+  }
+
+  /** After a failed execute made with `used`: true when the settings changed and it is worth another try. */
+  private adapt(e: unknown, used: { shape: ScriptShape; calls: number; page: number }): boolean {
+    if (e instanceof VkApiError && e.code === 28 && !(e instanceof VkExecuteError)) {
+      // Another request in flight may have switched already (the check above was before the await).
+      if ((this.mode as PullMode) !== 'plain') {
+        this.mode = 'plain';
+        this.notice(
+          'execute is not allowed for this token (error 28, e.g. a service token): falling back to plain groups.getMembers calls (25× more requests)',
+        );
+      }
+      return true;
+    }
+    if (
+      used.shape === 'columns' &&
+      (e instanceof ShapeMismatchError || (e instanceof VkApiError && e.code === 12))
+    ) {
+      if (this.shape === 'columns') {
+        this.shape = 'objects';
+        this.notice(
+          `the API did not accept field projections in execute (${e.message}); asking for whole user objects instead`,
+        );
+      }
+      return true;
+    }
+    if (isOversize(e)) {
+      if (used.shape === this.shape && used.calls === this.calls && used.page === this.page) this.shrink();
+      return true;
+    }
+    return false;
   }
 
   private shrink(): void {
@@ -339,6 +350,48 @@ class MembersFetcher {
       fields: this.fields,
       shape: used.shape,
     });
+    return this.answerOf(code, used.shape, page, (k) => start + k * (page - ov), signal);
+  }
+
+  /**
+   * A sample's pages (vk/sample.ts): whole pages at `offsets`, as many per execute as the
+   * settings allow (fewer after an oversized answer: the answer says which were read).
+   */
+  async fetchPages(offsets: readonly number[], signal?: AbortSignal): Promise<Answer> {
+    for (;;) {
+      if (this.mode === 'plain') return this.plain(offsets[0], signal);
+      const used = { shape: this.shape, calls: this.calls, page: this.page };
+      const these = offsets.slice(0, used.calls);
+      const code = membersScript({
+        groupId: this.groupId,
+        start: 0,
+        page: PAGE_SIZE,
+        overlap: 0,
+        calls: these.length,
+        fields: this.fields,
+        shape: used.shape,
+        offsets: these,
+      });
+      try {
+        const answer = await this.answerOf(code, used.shape, PAGE_SIZE, (k) => these[k], signal);
+        this.grow();
+        return answer;
+      } catch (e) {
+        if (this.adapt(e, used)) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** Run an execute script and take its answer apart into pages (`offsetOf(k)`: where page k starts). */
+  private async answerOf(
+    code: string,
+    shape: ScriptShape,
+    page: number,
+    offsetOf: (k: number) => number,
+    signal?: AbortSignal,
+  ): Promise<Answer> {
+    const used = { shape };
     const decode =
       used.shape === 'columns' ? (body: Buffer) => decodeColumnsAnswer(body, this.pool) : undefined;
     const raw = await this.client.call<unknown>('execute', { code }, signal, decode);
@@ -390,7 +443,7 @@ class MembersFetcher {
         ? (ids as Int32Array).subarray(at, at + n)
         : (ids as unknown[]).slice(at, at + n);
       pages.push({
-        offset: start + k * (page - ov),
+        offset: offsetOf(k),
         requested: page,
         count: counts[k] as number,
         ids: pageIds,
@@ -402,8 +455,14 @@ class MembersFetcher {
   }
 }
 
-function identityFor(group: GroupInfo, base: string, fields: readonly string[]): PullIdentity {
+function identityFor(
+  group: GroupInfo,
+  base: string,
+  fields: readonly string[],
+  sample: SampleRequest | undefined,
+): PullIdentity {
   return {
+    ...(sample ? { sample: { members: sample.members, seed: sample.seed } } : {}),
     group: { id: group.id, screen_name: group.screen_name, name: group.name },
     source: {
       kind: group.synthetic ? 'synthetic' : 'vk',
@@ -442,7 +501,7 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
     );
   }
   const tGroup = performance.now();
-  const identity = identityFor(group, client.base, fields);
+  const identity = identityFor(group, client.base, fields, opts.sample);
 
   const initialExtra: PullExtra = {
     mode: opts.mode === 'plain' ? 'plain' : 'execute',
@@ -472,6 +531,7 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
     opts.out,
     identity,
     async (): Promise<NewPull<PullExtra>> => {
+      if (opts.sample) return newSample(client, group.id, identity, opts.sample, initialExtra);
       // The first page is fetched before anything is created on disk: access errors
       // (5, 15, 100, 125, 203…) end the pull with no directory left behind. The requests
       // after it are predicted from the member count groups.getById reported.
@@ -490,6 +550,7 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
     throw e;
   });
   if (opened.kind === 'finished') {
+    if (!opened.integrity.checked) notice(opened.integrity.note);
     return {
       manifest: opened.manifest,
       dir: opts.out,
@@ -511,6 +572,10 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
   const extra0: PullExtra = { ...initialExtra, ...cp.extra };
   if (opts.mode === 'plain') extra0.mode = 'plain'; // --plain on a rerun is honoured
   fetcher ??= new MembersFetcher(client, group.id, fields, maxCalls, extra0, notice);
+  if (extra0.sample) {
+    const sample = { ...extra0.sample, rows: [...extra0.sample.rows] };
+    return pullSample({ opts, client, writer, fetcher, extra0, sample, resumed: opened.resumed, t0, tGroup });
+  }
   const pager = new Pager(cp.paging, extra0.tuning);
   const rowsBefore = cp.rows;
   const prior = { requests: extra0.requests, retries: extra0.retries };
@@ -548,14 +613,19 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
 
   // The batch on its way to disk (writer.queueBatch) while the next answer is converted.
   let writing: Promise<void> = Promise.resolve();
+  // Members of general answers are gathered here (plain mode: several answers per batch).
+  let gathered: MemberBatch | null = null;
+  // False while the pager has accepted an answer whose members are not all in `gathered`
+  // (or queued) yet: only a consistent `gathered` may be written when the pull stops.
+  let consistent = true;
   try {
     if (!writer.onlyManifestLeft) {
-      // Members of general answers are gathered here (plain mode: several answers per batch).
-      let gathered = fetcher.pool.take(PAGE_SIZE);
+      gathered = fetcher.pool.take(PAGE_SIZE);
       while (!pager.done) {
         const answer =
           pending ?? (await ahead.take(pager.nextStart(), pager.overlap(), pager.state.last_count));
         pending = undefined;
+        consistent = false;
         const { ranges } = pager.accept(answer.pages);
         // The next request (and those predicted after it) leave while this answer is
         // converted and written; a request ahead at another offset is dropped here.
@@ -565,6 +635,10 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
           const tw = performance.now();
           await writing;
           writing = writer.queueBatch(batch, pager.state, extraNow()).then(progress);
+          // A failed write is met at the next `await writing` (or drain); until then, while
+          // the loop waits for an answer, the rejection must not count as unhandled (Node
+          // would end the process with it, lock and all).
+          writing.catch(() => undefined);
           writeMs += performance.now() - tw;
         };
         if (answer.members.kind === 'batch') {
@@ -572,11 +646,13 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
           // (a gathered row written with this answer's paging state would be at risk).
           if (gathered.length > 0) throw new Error('internal: members gathered across an execute answer');
           await queue(decodedAccepted(answer, answer.members.batch, ranges));
+          consistent = true;
           // queueBatch encoded (copied) the rows synchronously: the batch can take the next answer.
           fetcher.pool.release(answer.members.batch);
           continue;
         }
         takeAccepted(answer, ranges, gathered);
+        consistent = true;
         if (fetcher.mode === 'execute' || pager.done || gathered.length >= PLAIN_FLUSH_ROWS) {
           await queue(gathered);
           fetcher.pool.release(gathered);
@@ -584,6 +660,7 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
         }
       }
       fetcher.pool.release(gathered);
+      gathered = null;
     }
     const tw = performance.now();
     await writing;
@@ -610,7 +687,183 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
     };
   } catch (e) {
     ahead.cancel();
+    // Stopped (Ctrl-C, SIGTERM, an error): the members fetched but not yet written (plain
+    // mode gathers up to PLAIN_FLUSH_ROWS) are written with the paging state they belong
+    // to, so the resume repeats as little as possible.
+    if (consistent && gathered !== null && gathered.length > 0)
+      await writer.queueBatch(gathered, pager.state, extraNow()).catch(() => undefined);
     // What was already queued still reaches the disk (and its checkpoint) before the file closes.
+    await writer.drain().catch(() => undefined);
+    writer.close();
+    if (opts.signal?.aborted && !(e instanceof AbortedError)) throw new AbortedError();
+    throw e;
+  }
+}
+
+/**
+ * A new sample pull, before anything is on disk: VK's member count now (one plain call of
+ * one member, which also meets an access error before the directory is made), the pages
+ * drawn from it, and the seed of the draw recorded in the identity.
+ */
+async function newSample(
+  client: VkClient,
+  groupId: number,
+  identity: PullIdentity,
+  request: SampleRequest,
+  extra: PullExtra,
+): Promise<NewPull<PullExtra>> {
+  const snapshotTime = new Date().toISOString();
+  const r = await client.call<unknown>('groups.getMembers', {
+    group_id: groupId,
+    sort: 'id_asc',
+    offset: 0,
+    count: 1,
+  });
+  if (!isObject(r) || !Number.isInteger(r.count) || (r.count as number) < 0)
+    throw new VkResponseError('groups.getMembers', 'expected {count, items}');
+  const count = r.count as number;
+  if (count === 0) throw new VkResponseError('groups.getMembers', 'the community has no members to sample');
+  const seed = request.seed ?? randomInt(2 ** 31);
+  const plan = samplePlan({ members: request.members, seed }, count, PAGE_SIZE);
+  return {
+    identity: { ...identity, sample: { members: request.members, seed } },
+    snapshot_time: snapshotTime,
+    reported_at_start: count,
+    extra: { ...extra, sample: { plan, rows: [] } },
+  };
+}
+
+interface SampleContext {
+  opts: PullOptions;
+  client: VkClient;
+  writer: SnapshotWriter<PullExtra>;
+  fetcher: MembersFetcher;
+  extra0: PullExtra;
+  sample: { plan: SamplePlan; rows: number[] };
+  resumed: boolean;
+  t0: number;
+  tGroup: number;
+}
+
+/**
+ * Read the sample's pages in offset order, as many per execute as the census pull puts
+ * there (and sent ahead as it does), each answer one record batch with its checkpoint:
+ * the rows kept of every page read so far are in the checkpoint, so a resume reads only
+ * the pages after them. Ends with the manifest's `sample` design.
+ */
+async function pullSample(c: SampleContext): Promise<PullResult> {
+  const { opts, client, writer, fetcher, extra0, sample } = c;
+  const { plan, rows } = sample;
+  const total = plan.offsets.length;
+  const tPaging = performance.now();
+  const rowsBefore = writer.checkpoint.rows;
+  const prior = { requests: extra0.requests, retries: extra0.retries };
+  let lastId = writer.checkpoint.paging.last_id;
+  let lastCount = writer.checkpoint.paging.last_count;
+  let writeMs = 0;
+  const ahead = new ReadAhead<Answer>(opts.inFlight ?? DEFAULT_IN_FLIGHT, (at, _overlap, signal) => {
+    const n = fetcher.mode === 'plain' ? 1 : fetcher.calls;
+    const s = opts.signal ? AbortSignal.any([opts.signal, signal]) : signal;
+    return { next: at + n, answer: fetcher.fetchPages(plan.offsets.slice(at, at + n), s) };
+  });
+  const extraNow = (): PullExtra => ({
+    ...extra0,
+    mode: fetcher.mode,
+    shape: fetcher.shape,
+    calls: fetcher.calls,
+    ceiling: fetcher.ceiling,
+    page: fetcher.page,
+    requests: prior.requests + client.stats.requests,
+    retries: prior.retries + client.stats.retries,
+    sample: { plan, rows: [...rows] },
+  });
+  const progress = (): void => {
+    if (!opts.onProgress) return;
+    const elapsedMs = performance.now() - tPaging;
+    const done = writer.checkpoint.rows;
+    const rate = elapsedMs > 0 ? ((done - rowsBefore) / elapsedMs) * 1000 : 0;
+    const planned = Math.min(total * plan.page_size, plan.members_total);
+    opts.onProgress({
+      rows: done,
+      reported: planned,
+      requests: client.stats.requests,
+      retries: client.stats.retries,
+      elapsedMs,
+      rate,
+      etaSec: rows.length >= total ? 0 : rate > 0 ? Math.max(0, planned - done) / rate : null,
+      mode: fetcher.mode,
+      callsPerExecute: fetcher.calls,
+      resumed: c.resumed,
+    });
+  };
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    if (!writer.onlyManifestLeft) {
+      while (rows.length < total) {
+        const at = rows.length;
+        const answer = await ahead.take(at, 1, total);
+        const ranges: AcceptedRange[] = [];
+        const kept: number[] = [];
+        answer.pages.forEach((page, k) => {
+          if (page.offset !== plan.offsets[at + k])
+            throw new Error(`internal: sample page ${at + k} answered for offset ${page.offset}`);
+          const from = newMembersFrom(page.ids, page.offset, lastId);
+          const ids = page.ids as ArrayLike<number>;
+          ranges.push({ page: k, from, to: ids.length });
+          kept.push(ids.length - from);
+          if (ids.length > from) lastId = ids[ids.length - 1];
+          lastCount = page.count;
+        });
+        rows.push(...kept);
+        if (rows.length < total) ahead.ensure(rows.length, 1, total);
+        else ahead.cancel();
+        const paging = {
+          next_offset: plan.offsets[rows.length] ?? plan.offsets[total - 1] + plan.page_size,
+          last_count: lastCount,
+          last_id: lastId,
+        };
+        const tw = performance.now();
+        await writing;
+        let batch: MemberBatch;
+        if (answer.members.kind === 'batch') batch = decodedAccepted(answer, answer.members.batch, ranges);
+        else {
+          batch = fetcher.pool.take(PAGE_SIZE);
+          takeAccepted(answer, ranges, batch);
+        }
+        writing = writer.queueBatch(batch, paging, extraNow()).then(progress);
+        writing.catch(() => undefined); // met at the next `await writing` or drain
+        fetcher.pool.release(answer.members.kind === 'batch' ? answer.members.batch : batch);
+        writeMs += performance.now() - tw;
+      }
+    }
+    const tw = performance.now();
+    await writing;
+    await writer.drain();
+    const manifest = writer.finish(
+      writer.checkpoint.reported_at_end ?? lastCount,
+      toolInfo(),
+      undefined,
+      sampleDesign(plan, rows),
+    );
+    writeMs += performance.now() - tw;
+    const tEnd = performance.now();
+    return {
+      manifest,
+      dir: opts.out,
+      alreadyComplete: false,
+      resumed: c.resumed,
+      timings: { totalMs: tEnd - c.t0, groupMs: c.tGroup - c.t0, pagingMs: tEnd - tPaging, writeMs },
+      requests: client.stats.requests,
+      retries: client.stats.retries,
+      retrySummary: summariseRetries(client.stats),
+      retriesByReason: { ...client.stats.retriesByReason },
+      mode: fetcher.mode,
+      callsPerExecute: fetcher.calls,
+      rowsThisRun: manifest.counts.rows_written - rowsBefore,
+      wastedRequests: ahead.wasted,
+    };
+  } catch (e) {
+    ahead.cancel();
     await writer.drain().catch(() => undefined);
     writer.close();
     if (opts.signal?.aborted && !(e instanceof AbortedError)) throw new AbortedError();

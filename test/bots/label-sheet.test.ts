@@ -20,6 +20,10 @@ describe('bots: labelling sample', () => {
     const chi2 = hits.reduce((s, h) => s + (h - 6000) ** 2 / 6000, 0);
     expect(chi2).to.be.lessThan(27.9); // p = 0.001
     expect(() => sampleWithoutReplacement(3, 4, rng)).to.throw(/cannot draw 4/);
+    // Prefix-consistent: the first k of a draw of n are the draw of k (a cut sheet stays a sample).
+    expect(sampleWithoutReplacement(2_000_000, 30, new Rng(8))).to.deep.equal(
+      sampleWithoutReplacement(2_000_000, 300, new Rng(8)).slice(0, 30),
+    );
   });
 
   it('refuses an n above the live members, and a bad seed', () => {

@@ -5,15 +5,28 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import {
+  CHROMIUM,
   countFigureDivs,
-  countRenderedPlots,
   networkSources,
-  renderedDom,
   requireTools,
   runReportCli,
   type CliResult,
 } from './tools';
+
+/** Debian's MathJax, which the runner points pages at when it is installed (README, "The report"). */
+const MATHJAX_DIR = '/usr/share/javascript/mathjax/';
+
+/** Chart boxes Plotly drew into (each holds several .main-svg layers). */
+function drawnCharts(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      Array.from(
+        (globalThis as any).document.querySelectorAll('.study-figure.js-plotly-plot') as any[],
+      ).filter((e) => e.querySelector('.main-svg') !== null).length,
+  );
+}
 
 interface ReportJson {
   source: { kind: 'synthetic' | 'vk'; label: string };
@@ -32,6 +45,9 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
   let out: string;
   let run: CliResult;
   let report: ReportJson;
+  let browser: Browser | undefined;
+  /** Every URL a page asked for that is neither in the report folder nor Debian's MathJax. */
+  const outside: string[] = [];
 
   before(async function () {
     requireTools(this, true);
@@ -46,9 +62,51 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
       report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')) as ReportJson;
   });
 
-  after(() => {
+  after(async () => {
+    await browser?.close().catch(() => undefined);
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
+
+  /** A page of the report in headless Chromium; anything outside the report is refused and recorded. */
+  async function open(file: string): Promise<Page> {
+    browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    const page = await browser.newPage({ acceptDownloads: true });
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      const inside =
+        url.startsWith(`file://${out}/`) ||
+        url.startsWith(`file://${MATHJAX_DIR}`) ||
+        url.startsWith('data:');
+      if (inside) return route.continue();
+      outside.push(url);
+      return route.abort();
+    });
+    await page.goto(`file://${file}`);
+    return page;
+  }
+
+  async function waitForCharts(page: Page, n: number, what: string): Promise<void> {
+    await page
+      .waitForFunction(
+        (want) => {
+          const d = (globalThis as any).document;
+          const drawn = Array.from(d.querySelectorAll('.study-figure.js-plotly-plot') as any[]).filter(
+            (e) => e.querySelector('.main-svg') !== null,
+          ).length;
+          return drawn >= want || d.querySelector('.study-figure-failed') !== null;
+        },
+        n,
+        { timeout: 60_000, polling: 250 },
+      )
+      .catch(() => undefined);
+    const failed = await page.evaluate(() =>
+      Array.from((globalThis as any).document.querySelectorAll('.study-figure-failed') as any[]).map(
+        (e) => e.textContent as string,
+      ),
+    );
+    expect(failed, `${what}: charts that failed to draw`).to.deep.equal([]);
+    expect(await drawnCharts(page), `${what}: charts drawn`).to.equal(n);
+  }
 
   it('runs every notebook and prints progress and the report path', () => {
     expect(run.code, `report failed:\n${run.stderr}`).to.equal(0);
@@ -93,7 +151,7 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
     expect(fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith('.reports-tmp'))).to.deep.equal([]);
   });
 
-  it('draws every chart of every page, with no error output, no network sources and the synthetic banner first', () => {
+  it('draws every chart of every page, with no error output, no network sources and the synthetic banner first', async () => {
     needReport();
     let total = 0;
     for (const n of report.notebooks) {
@@ -114,13 +172,125 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
       if (firstFigure >= 0) expect(banner).to.be.lessThan(firstFigure);
       const expected = n.summary!.figures;
       expect(countFigureDivs(html), `${n.notebook}: chart divs`).to.equal(expected);
-      const dom = renderedDom(file);
-      // The fallback text appears in every chart's script; only as a div's content does it mean failure.
-      expect(dom, `${n.notebook}: plotly missing`).to.not.contain('>plotly.js is not loaded');
-      expect(countRenderedPlots(dom), `${n.notebook}: rendered charts`).to.equal(expected);
-      expect(networkSources(dom), `${n.notebook}: network sources after scripts ran`).to.deep.equal([]);
+      const page = await open(file);
+      await waitForCharts(page, expected, n.notebook);
+      await page.close();
       total += expected;
     }
     expect(total, 'charts in the whole report').to.be.at.least(2);
+    expect(outside, 'requests outside the report folder').to.deep.equal([]);
+  });
+
+  it('shares one plotly.js copy beside the pages instead of one per page', () => {
+    needReport();
+    const bundle = fs.statSync(path.join(out, 'assets', 'plotly.min.js')).size;
+    expect(bundle).to.be.greaterThan(1_000_000);
+    for (const n of report.notebooks) {
+      const size = fs.statSync(path.join(out, `${n.notebook}.html`)).size;
+      expect(size, `${n.notebook}: page size`).to.be.lessThan(bundle / 2);
+      expect(fs.readFileSync(path.join(out, `${n.notebook}.html`), 'utf8')).to.contain(
+        '<script type="text/javascript" src="assets/plotly.min.js"></script>',
+      );
+    }
+  });
+
+  it('shows headline charts and a contents list on the index page', async () => {
+    needReport();
+    const page = await open(path.join(out, 'index.html'));
+    const entries = await page.evaluate(
+      () => (globalThis as any).document.querySelectorAll('nav.contents li a').length as number,
+    );
+    expect(entries).to.equal(report.notebooks.length);
+    const withCharts = report.notebooks.filter((n) => n.summary!.figures > 0).length;
+    await waitForCharts(page, withCharts, 'index');
+    await page.close();
+    expect(outside, 'requests outside the report folder').to.deep.equal([]);
+  });
+
+  it('folds code by default with a per-cell and a page-wide toggle, counts as Jupyter shows them, contents', async () => {
+    needReport();
+    const file = path.join(out, '02-status.html');
+    const html = fs.readFileSync(file, 'utf8');
+    expect(html).to.not.contain('In&nbsp;[&nbsp;]');
+    expect(html).to.contain('In&nbsp;[1]:');
+    const page = await open(file);
+    const state = (): Promise<{ open: number; cells: number; button: string }> =>
+      page.evaluate(() => {
+        const d = (globalThis as any).document;
+        const cells = Array.from(d.querySelectorAll('details.study-code') as any[]);
+        return {
+          open: cells.filter((c) => c.open).length,
+          cells: cells.length,
+          button: d.querySelector('.study-code-all').textContent as string,
+        };
+      });
+    const folded = await state();
+    expect(folded.cells).to.be.greaterThan(2);
+    expect(folded).to.include({ open: 0, button: 'Show all code' });
+    expect(await page.isVisible('details.study-code >> nth=1 >> .jp-InputArea')).to.equal(false);
+    await page.click('details.study-code >> nth=1 >> summary');
+    expect((await state()).open).to.equal(1);
+    expect(await page.isVisible('details.study-code >> nth=1 >> .jp-InputArea')).to.equal(true);
+    await page.click('.study-code-all');
+    expect(await state()).to.include({ open: folded.cells, button: 'Hide all code' });
+    await page.click('.study-code-all');
+    expect((await state()).open).to.equal(0);
+    const toc = await page.evaluate(() =>
+      Array.from((globalThis as any).document.querySelectorAll('.study-toc li a') as any[]).map(
+        (a) => a.textContent as string,
+      ),
+    );
+    expect(toc).to.include('Classifying every follower');
+    await page.close();
+  });
+
+  it('downloads a table as CSV from the page itself (offline), holding what the table shows', async () => {
+    needReport();
+    const page = await open(path.join(out, '02-status.html'));
+    const table = await page.evaluate(() => {
+      const t = (globalThis as any).document.querySelector('.jp-Cell table');
+      return Array.from(t.querySelectorAll('tr') as any[]).map((tr) =>
+        Array.from(tr.children as any[]).map((c) => String(c.textContent).replace(/\s+/g, ' ').trim()),
+      );
+    });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('.study-csv a >> nth=0'),
+    ]);
+    expect(download.suggestedFilename()).to.equal('02-status-table-1.csv');
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines).to.have.length(table.length);
+    expect(lines[0]).to.equal(table[0].join(','));
+    expect(csv).to.contain('active');
+    await page.close();
+    expect(outside, 'requests outside the report folder').to.deep.equal([]);
+  });
+
+  it('prints without the toolbar, folded code or CSV links, charts within the paper', async () => {
+    needReport();
+    const page = await open(path.join(out, '02-status.html'));
+    await waitForCharts(
+      page,
+      report.notebooks.find((n) => n.notebook === '02-status')!.summary!.figures,
+      'print',
+    );
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).to.equal('%PDF-');
+    await page.emulateMedia({ media: 'print' });
+    const hidden = await page.evaluate(() => {
+      const g = globalThis as any;
+      const shown = (sel: string) =>
+        Array.from(g.document.querySelectorAll(sel) as any[]).filter(
+          (e) => g.getComputedStyle(e).display !== 'none',
+        ).length;
+      return {
+        bar: shown('.study-bar'),
+        csv: shown('.study-csv'),
+        folded: shown('details.study-code:not([open])'),
+      };
+    });
+    expect(hidden).to.deep.equal({ bar: 0, csv: 0, folded: 0 });
+    await page.close();
   });
 });

@@ -137,7 +137,7 @@ describe('emulator / HTTP API conformance', () => {
     expectVkError(await call(emu, 'groups.getMembers', { group_id: '1', offset: -1 }), 100);
     expectVkError(await call(emu, 'groups.getMembers', { group_id: '1', count: 'ten' }), 100);
     expectVkError(await call(emu, 'groups.getMembers', { group_id: '1', sort: 'random' }), 100);
-    expectVkError(await call(emu, 'groups.getMembers', { group_id: '2' }), 125);
+    expectVkError(await call(emu, 'groups.getMembers', { group_id: '999' }), 125);
     expectVkError(await call(emu, 'groups.getMembers', { group_id: '1', sort: 'time_asc' }), 15);
     emu.configure({ hideMembers: true });
     expectVkError(await call(emu, 'groups.getMembers', { group_id: '1' }), 15);
@@ -154,11 +154,11 @@ describe('emulator / HTTP API conformance', () => {
   });
 
   it('never echoes the token in request_params, whether sent in the body or the header', async () => {
-    const a = await call(emu, 'groups.getMembers', { group_id: '2' });
+    const a = await call(emu, 'groups.getMembers', { group_id: '999' });
     expect(a.text).not.to.include(emu.token);
-    expect(a.json.error.request_params).to.deep.include({ key: 'group_id', value: '2' });
+    expect(a.json.error.request_params).to.deep.include({ key: 'group_id', value: '999' });
     expect(a.json.error.request_params.map((p: { key: string }) => p.key)).not.to.include('access_token');
-    const res = await fetch(`${emu.base}/groups.getMembers?group_id=2&v=5.199`, {
+    const res = await fetch(`${emu.base}/groups.getMembers?group_id=999&v=5.199`, {
       headers: { authorization: `Bearer ${emu.token}` },
     });
     expect(await res.text()).not.to.include(emu.token);
@@ -212,6 +212,15 @@ describe('emulator / HTTP API conformance', () => {
       (await call(emu, 'groups.getMembers', { group_id: '1', count: 1 }, { token: emu.serviceToken })).json,
     ).to.have.property('response');
     expectVkError(await call(emu, 'execute', { code: 'for (;;) {}' }), 12);
+    // Nested past what the interpreter can walk: refused (12), not a stack overflow (10,
+    // which clients retry as an internal error).
+    const parens = await call(emu, 'execute', {
+      code: `return ${'('.repeat(50_000)}1${')'.repeat(50_000)};`,
+    });
+    expectVkError(parens, 12);
+    expect(parens.json.error.error_msg).to.match(/nested too deeply/);
+    expectVkError(await call(emu, 'execute', { code: `return 1${'+1'.repeat(200_000)};` }), 12);
+    expectVkError(await call(emu, 'execute', { code: 'var a = []; a.push(a); return a;' }), 13);
     expectVkError(
       await call(emu, 'execute', {
         code: 'var i = 0; while (i < 30) { API.groups.getMembers({group_id: 1, count: 1}); i = i + 1; } return i;',

@@ -87,7 +87,7 @@ describe('emulator / boundary: the study does not import the synthetic world', (
     expect(graph.get('src/followers/spec.ts')).to.deep.equal([]);
   });
 
-  it('notebooks reach the emulator only in 01 (the synthetic pull) and for trueDraws in 05 (the truth comparison)', () => {
+  it('notebooks reach the emulator only in 01 (the synthetic pull), for the bot truth in 02 and for trueDraws in 05 (the truth comparisons)', () => {
     const dir = path.join(ROOT, 'notebooks');
     const seen: string[] = [];
     for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.ipynb'))) {
@@ -107,6 +107,10 @@ describe('emulator / boundary: the study does not import the synthetic world', (
           else if (name.startsWith('05-')) {
             expect(module, name).to.equal('src/emulator/truth');
             expect(names.replace(/\s+/g, ''), name).to.equal('{trueDraws}');
+          } else if (name.startsWith('02-')) {
+            // The bots section's truth: the generator rebuilt from the snapshot's seed.
+            expect(module, name).to.equal('src/emulator/index');
+            expect(names.replace(/\s+/g, ''), name).to.equal('{CommunityGenerator}');
           } else expect.fail(`${name} imports ${module}`);
         }
       }

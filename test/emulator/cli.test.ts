@@ -8,13 +8,25 @@ const CLI = path.resolve(__dirname, '../../src/cli/emulator.js');
 describe('emulator / command line', () => {
   it('parses its flags and rejects bad ones with the usage', () => {
     expect(
-      parseEmulatorArgs(['--port', '0', '--members=2500000', '--seed', '9', '--rate-limit', '0']),
+      parseEmulatorArgs([
+        '--port',
+        '0',
+        '--members=2500000',
+        '--seed',
+        '9',
+        '--bot-share',
+        '0.05',
+        '--rate-limit',
+        '0',
+      ]),
     ).to.deep.equal({
       port: 0,
       members: 2_500_000,
       seed: 9,
+      botShare: 0.05,
       rateLimitPerSecond: 0,
       maxResponseBytes: 5 * 1024 * 1024,
+      truthFile: null,
     });
     expect(() => parseEmulatorArgs(['--members', 'many'])).to.throw(
       /--members needs a whole number >= 1, got "many"/,
@@ -22,6 +34,7 @@ describe('emulator / command line', () => {
     expect(() => parseEmulatorArgs(['--members', '0'])).to.throw(
       /--members needs a whole number >= 1, got "0"/,
     );
+    expect(() => parseEmulatorArgs(['--bot-share', '2'])).to.throw(/--bot-share needs a number/);
     expect(() => parseEmulatorArgs(['--colour'])).to.throw(/unknown option "--colour"/);
     expect(() => parseEmulatorArgs(['--port'])).to.throw(/needs a value/);
   });

@@ -2,8 +2,9 @@
  * The emulator's answers, byte for byte, for two seeds at the fixed test clock: the
  * community is the study's ground truth (calibration tests, notebooks and the model's
  * known truth rely on it), so serving-speed work must not change a single byte. Golden
- * values were computed by golden.ts from the code on main at b2235fc, before the
- * serving-path optimisations. If a hash changes on purpose (a deliberate change to the
+ * values were computed by golden.ts (first from the code before the serving-path
+ * optimisations; recomputed when the community gained live bots and the `has_mobile` and
+ * `status` fields, with the humans' earlier fields checked unchanged). If a hash changes on purpose (a deliberate change to the
  * community or to a VK shape), recompute with `node .build/<x>/test/emulator/golden.js
  * 6000` and say why in the commit message.
  */
@@ -13,34 +14,34 @@ import { GoldenHashes, goldenHashes } from './golden';
 const MEMBERS = 6000;
 const GOLDEN: Record<number, GoldenHashes> = {
   1: {
-    records: '2e3cc591a9bd9cfeb29254e9ea4fe862d55701ee9efc6afadd4af78e41f60347',
-    userJsonBytes_memberFields: 'b8c1ee6630fac78d892fd9d030df5a8c7dd9cfa758f2e4c86c0fa263f245e1f6',
-    userJsonBytes_allFields: 'af0331b1c1974175cc4c4917c14850155b208b70a3e726511ffa5257f076d871',
-    userJson_allFields_sample: '07459f05e9fe757b1295d4ddde32bdeef70a19ab608be5f90b39fb084d92d94c',
-    getMembers_memberFields: '0aa3b1891bc8fe3e75a3f99a28b54850c50a5eb054f01f32a351ba2843efe3a2',
-    getMembers_allFields: '249b76d971ec6815fd79fd9ba5a7df910b4be10aa4cd906a9db3322c4c74eb5e',
+    records: '0af2687b1fc5cd4a1a09ba50668a6086a68847e0a1b83a9074cea38ae0cc7b4f',
+    userJsonBytes_memberFields: '7021b668f262bc2cfcae22d1263da7ccec9b4f58f264f6f8e4d5d27add834759',
+    userJsonBytes_allFields: '12be4d737befaffbbfb3df4e090c039157a5561c644decd07a0e586a5bbed43b',
+    userJson_allFields_sample: '6dfb4d2a19cf3e16332af84932ca33eb6796ff592efcd218a7ccc3651a156a9e',
+    getMembers_memberFields: '78e2dc5ef165e566b02e2a18b9112e929f23d1ccd20171498f0b10efa24b974c',
+    getMembers_allFields: '8991c045bcd37476d9743bd59d4a1c5dedd654825757b2f15eba25da9d8873da',
     getMembers_ids: '20554507da519fb38c9325b61e0822318d1292491d6c3cf51585d0380725d93d',
-    getMembers_desc: 'd4b86b4a523fdb43be2f6d2f895305da723dd5aabef5dabe5c10e6d7dae35954',
-    execute_vkio_memberFields: '9427d159c5c54f86a476846b99444869700dd49db73fd00c47b5adc26d988495',
-    execute_vkio_allFields: '2e25bd4eb8bf714fca44bf5f92af2ffee2fecf88f6ae701ea547c03573b6d392',
-    execute_vkapi: 'd717f2c2c7df20eee7fce4d4c8521119f4fc2beb3ee85f52d802cbcc820bd47e',
-    execute_pull_columns: '1f5880b28e0ed286489f1ffa5377c90933b5e59e2255f423eb8e50adad1006cd',
-    execute_pull_objects: '5f2e8314bd730a7a1507ad8e330113d2b5cd84c682da3708eac86fc9562cd624',
+    getMembers_desc: '7d81d1beb477528fadb52bcf0607f88c2d1a39d0f613f39ebe9a30f969e650c5',
+    execute_vkio_memberFields: 'b34957a34a92ef9cb90a81f38fad9a8ae84123e5329f8d5ea64532cfe956d235',
+    execute_vkio_allFields: '3c25bedb00849acddabd0bda1d4b6ac182ff17a3b10326e7d4a7ac7e34bb499c',
+    execute_vkapi: '817ffe2368ca80e1c237ab9c90eed12889fd8cd7d1d84cf4bf08eddbf4c7a479',
+    execute_pull_columns: '1a87c670f463b04de9a6298ef22475a4dd840aabdadf3b5ef4f753f428712f6a',
+    execute_pull_objects: '6b954e2bdaa91e61c1a4b52b901867ecf61cf339adc675e4363f8945422762b8',
   },
   20261101: {
-    records: '0e76701545538e24dfa5ba50b4dec1af1147de5395b60e607992901402258e68',
-    userJsonBytes_memberFields: 'b9dfd31e27adea68820fabf9123dd90cfadd2890078aa3628f5e4f91bd323727',
-    userJsonBytes_allFields: 'a19a80d7ab654bc391a725af4cfe4fa7f3e771b7a4d9414df0bfd096002ffff4',
-    userJson_allFields_sample: '81a4e1ed996fb9bff6a1be8ac1d527bff90ef18671b32a7d7e978733a7df526a',
-    getMembers_memberFields: '14b3d625be5ee52b5ba7bc1c274de2935c4fecee327696787a6dde74e27e6e23',
-    getMembers_allFields: 'c577ee0421d448b806e8c25e259ccfeb8cc137589f8df3fbbb847f03ec7b36c9',
+    records: '4557bc42dd344cf9a68df2a9e2652027e96c9f15ae381380f16946b8407a86b2',
+    userJsonBytes_memberFields: '0f4105e9417d907dc91bbdb595b3e0ec5b3cdf39ef56743d1ba0851b07b3f844',
+    userJsonBytes_allFields: 'f3abb9998d0f93b11a8341e79dc7cd840695c49c305c29897e88cd5377981929',
+    userJson_allFields_sample: '4f503c7f68169432745508c09ad24a0e50466d996e02437c2d01d5839f5a5c64',
+    getMembers_memberFields: '316271a708070e86c9f9ce099b54290b53f0712883fae6fd51a64677ce677115',
+    getMembers_allFields: 'fdc7eb0696a70be297532cbbdde41ccaa14bbda34ad028beb11d3c8ab7926d1b',
     getMembers_ids: '51907a1a180649bfb9ce6cbb54102692a7b21079e7a6c528fe81bc28dec97986',
-    getMembers_desc: '2deb4ad86bf68f03879dd9df3d99b4dc87599764d2260c9ece9cec15971cff61',
-    execute_vkio_memberFields: 'f6c84c63998ed57e1a9bb4e8c605250a16e351156cc124ed54f2e4274daf8db6',
-    execute_vkio_allFields: '61196e5bcf5e8f7d241fd43bb00d5f680812a79c21c556b1fa859189cf84feb6',
-    execute_vkapi: 'c681f69e542e6f2cc434dc987073398c7c002a70874f05eb0d491d56610a23bd',
-    execute_pull_columns: '2dde2baf63de25710e2722ccd3df120f51f8f79196c995102d7200bfb07178f3',
-    execute_pull_objects: '0b48dc974041f1a1c068d2bac0683b590c56ac61e08983ae0785f15cb8f189e4',
+    getMembers_desc: '531d738a13c187eafd13cd740335897321017f22113aaf45608bfbed93918c53',
+    execute_vkio_memberFields: '0d45262130fb270691cc9b492503d7638e7feed73b20c710146f0d2ce4d157b9',
+    execute_vkio_allFields: 'efc499ba3e3ff6db65f91b4edc3aa37c9c9952e01615bfcca58b3c00e3736ddf',
+    execute_vkapi: '40410f89566abdfd39e809c5e6ed07fd1833a5e940dda476be8c04608e294f11',
+    execute_pull_columns: '195c9c07b149699b9e89571d127da976cb8082ef70e16d762d3ef0f148b975e3',
+    execute_pull_objects: 'a46608e6f9495ca21c080f33db46897d9502837c289d5984e372839c070fa548',
   },
 };
 

@@ -117,5 +117,7 @@ export function referenceUserJsonBytes(rec: MemberRecord, f: FieldSet, reference
     }
   }
   if (on.verified) s += `,"verified":${b(rec.verified)}`;
+  if (on.has_mobile) s += `,"has_mobile":${b(rec.hasMobile)}`;
+  if (on.status && rec.status !== null) s += `,"status":${q(rec.status)}`;
   return s + '}';
 }

@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { runVKScriptFast } from '../../src/emulator/fast/interpreter';
 import { VKScriptHost, runVKScript } from '../../src/emulator/vkscript/evaluate';
 import { valueToJson } from '../../src/emulator/vkscript/json';
-import { parseVKScript } from '../../src/emulator/vkscript/parser';
+import { MAX_NESTING, parseVKScript } from '../../src/emulator/vkscript/parser';
 import {
+  MAX_VALUE_DEPTH,
   Value,
   VKScriptCompileError,
   VKScriptRuntimeError,
@@ -116,6 +117,47 @@ for (const [kind, runScript] of [
       ]) {
         expect(() => parseVKScript(code), code).to.throw(VKScriptCompileError);
       }
+    });
+
+    it('refuses code nested past MAX_NESTING as a compile error, and runs code nested up to it', () => {
+      const deep = (n: number): Record<string, string> => ({
+        parentheses: `return ${'('.repeat(n)}1${')'.repeat(n)};`,
+        arrays: `return ${'['.repeat(n)}${']'.repeat(n)};`,
+        objects: `return ${'{"a":'.repeat(n)}1${'}'.repeat(n)};`,
+        'a + chain': `return 1${' + 1'.repeat(n)};`,
+        'a ?: chain': `return ${'1 ? '.repeat(n)}1${' : 1'.repeat(n)};`,
+        'an assignment chain': `var a; return ${'a = '.repeat(n)}1;`,
+        'a property chain': `var a = {}; return a${'.b'.repeat(n)};`,
+        'unary operators': `return ${'!'.repeat(n)}1;`,
+        blocks: `${'{'.repeat(n)}${'}'.repeat(n)} return 1;`,
+        'if statements': `${'if (1) '.repeat(n)}return 1;`,
+      });
+      for (const [what, code] of Object.entries(deep(50_000)))
+        expect(() => parseVKScript(code), what).to.throw(VKScriptCompileError, /nested too deeply/);
+      // Nesting well below the limit parses and runs (no stack overflow in the interpreter).
+      for (const [what, code] of Object.entries(deep(MAX_NESTING / 2 - 4)))
+        expect(() => run(code), what).not.to.throw();
+    });
+
+    it('refuses values nested past MAX_VALUE_DEPTH (a = [a] in a loop, an array inside itself) as a runtime error', () => {
+      const nest = (n: number): string =>
+        `var a = []; var i = 0; while (i < ${n}) { a = [a]; i = i + 1; } return a;`;
+      expect(() => json(run(nest(50_000)))).to.throw(VKScriptRuntimeError, /nested too deeply/);
+      expect(() => json(run('var a = []; a.push(a); return a;'))).to.throw(
+        VKScriptRuntimeError,
+        /nested too deeply/,
+      );
+      expect(() => json(run('var o = {}; o.x = o; return o;'))).to.throw(
+        VKScriptRuntimeError,
+        /nested too deeply/,
+      );
+      expect(() => run(`${nest(50_000).replace('return a;', '')} return a.join(",");`)).to.throw(
+        VKScriptRuntimeError,
+        /nested too deeply/,
+      );
+      let want: unknown = [];
+      for (let i = 0; i < MAX_VALUE_DEPTH - 2; i++) want = [want];
+      expect(json(run(nest(MAX_VALUE_DEPTH - 2)))).to.deep.equal(want);
     });
 
     it('never evaluates host JavaScript: globals and prototypes are out of reach', () => {

@@ -64,6 +64,8 @@ const EMPTY: Omit<MemberRow, 'id'> = {
   education_status: null,
   occupation_type: null,
   verified: null,
+  has_mobile: null,
+  status_length: null,
 };
 
 const DAY = 86400;

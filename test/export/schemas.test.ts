@@ -88,7 +88,7 @@ describe('schemas/: the JSON documents validate against their schemas', function
     const share = clone(good);
     share.status.rows[1].share = 1.5;
     expectInvalid(v.audit, share, /status\/rows\/1\/share must be <= 1/);
-    const extra = { ...clone(good), bots: {} };
+    const extra = { ...clone(good), fake_share: {} };
     expectInvalid(v.audit, extra, /must NOT have additional properties/);
     expectInvalid(v.audit, { ...clone(good), format_version: 2 }, /format_version must be equal to constant/);
   });

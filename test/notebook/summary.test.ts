@@ -26,7 +26,7 @@ describe('notebook/summary', () => {
     const back = readSummary(dir, '02-status');
     expect(back).to.deep.equal(s);
     expect(back?.figures).to.equal(2);
-    expect(fs.readdirSync(dir)).to.deep.equal(['02-status.summary.json']); // no temp files left
+    expect(fs.readdirSync(dir).sort()).to.deep.equal(['02-status.charts.json', '02-status.summary.json']); // no temp files left
   });
 
   it('counts figures shown in this process when not given', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { notebookTitle, renderIndex } from '../../src/report/index-page';
+import { notebookTitle, renderIndex, type IndexEntry } from '../../src/report/index-page';
 import { describeSource, sourceBannerHtml } from '../../src/notebook/source';
 import { studyParams } from '../../src/notebook/params';
 import type { SnapshotManifest } from '../../src/snapshot/schema';
@@ -96,5 +96,66 @@ describe('report/index page and source banner', () => {
       ),
     ).to.equal('02 · Status: shares');
     expect(notebookTitle({ cells: [] }, '02-status')).to.equal('02-status');
+  });
+
+  it("draws each notebook's headline charts and lists any set of notebooks, in the given order", () => {
+    const fig = (title: string) => ({
+      data: [{ type: 'bar', x: ['a'], y: [1] }],
+      layout: { title: { text: title }, height: 400 },
+      config: { displaylogo: false },
+    });
+    const entry = (notebook: string, charts: ReturnType<typeof fig>[]): IndexEntry => ({
+      notebook,
+      title: `${notebook} title`,
+      href: `${notebook}.html`,
+      seconds: 1,
+      bytes: 123_456,
+      charts,
+      summary: {
+        notebook,
+        headline: `${notebook} headline`,
+        items: [],
+        figures: charts.length,
+        notBuilt: [],
+        recordedAt: '',
+      },
+    });
+    const entries = [
+      entry('01-pull', [fig('Pull time')]),
+      entry('06-compare', [fig('Overlap'), fig('Churn')]),
+      entry('07-later', []),
+    ];
+    const html = renderIndex({
+      title: 'T',
+      generatedAt: new Date('2026-11-26T08:00:00Z'),
+      totalSeconds: 3,
+      source: describeSource(manifest('synthetic'), params),
+      entries,
+      plotlyAsset: 'assets/plotly.min.js',
+    });
+    expect(html).to.contain('<script src="assets/plotly.min.js"></script>');
+    const contents = /<nav class="contents"[^]*?<\/nav>/.exec(html)![0];
+    expect([...contents.matchAll(/href="([^"]+)"/g)].map((m) => m[1])).to.deep.equal([
+      '01-pull.html',
+      '06-compare.html',
+      '07-later.html',
+    ]);
+    // One chart box per headline chart, each inside a link to its page, drawn static.
+    expect(html.match(/class="study-figure"/g)).to.have.length(3);
+    expect(html).to.contain('id="index-06-compare-1"');
+    expect(html).to.match(/<a class="charts" href="06-compare.html"[^>]*>[^]*?index-06-compare-0/);
+    expect(html).to.contain('"staticPlot":true');
+    expect(html).to.contain('06-compare headline').and.contain('07-later headline');
+    expect(html).to.contain('page 0.12 MB');
+    expect(html).to.not.match(/https?:\/\//);
+    // Without the shared plotly.js copy the index stays text only.
+    const plain = renderIndex({
+      title: 'T',
+      generatedAt: new Date(),
+      totalSeconds: 3,
+      source: describeSource(manifest('synthetic'), params),
+      entries,
+    });
+    expect(plain).to.not.match(/<script|study-figure"/);
   });
 });

@@ -42,6 +42,8 @@ const live = {
   education_status: 'Выпускник (специалист)',
   occupation: { type: 'work', id: 9, name: 'ООО Ромашка' },
   verified: 0,
+  has_mobile: 1,
+  status: 'Привет 🌊',
   is_closed: false,
   can_access_closed: true,
 };
@@ -77,8 +79,12 @@ describe('snapshot/member-row: VK user → MemberRow', () => {
       education_status: 'Выпускник (специалист)',
       occupation_type: 'work',
       verified: false,
+      has_mobile: true,
+      status_length: 8,
     });
     const stored = JSON.stringify(row);
+    expect(stored).not.to.contain('Привет');
+    expect(toMemberRow({ ...live, status: 'x'.repeat(40_000) }).status_length).to.equal(32767);
     expect(stored).not.to.contain('Иванова');
     expect(stored).not.to.contain('Ромашка');
     expect(stored).not.to.contain('12.3');

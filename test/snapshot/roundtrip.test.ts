@@ -9,6 +9,7 @@ import { SnapshotWriter } from '../../src/snapshot/writer';
 import { fakePull, randomRows, tmpDir } from './fixtures';
 import { readSnapshot, readManifest, SnapshotError } from '../../src/snapshot/read';
 import { snapshotPaths } from '../../src/snapshot/layout';
+import { parseLock } from '../../src/snapshot/lock';
 
 const TOOL = { name: 'vk-audience-study', version: 'test' };
 
@@ -145,7 +146,9 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
       );
       expect.fail('should refuse');
     } catch (e) {
-      expect((e as Error).message).to.match(/unfinished pull of group 1 .*not of group 2.*another --out/);
+      expect((e as Error).message).to.match(
+        /unfinished pull of Synthetic \(synthetic_community, id 1\).*not of x \(x, id 2\).*another --out/,
+      );
     }
   });
 
@@ -169,7 +172,7 @@ describe('snapshot: streaming writer → Arrow IPC file → readSnapshot', () =>
     // The holder is gone (as after a SIGKILL): the next pull takes the lock over.
     const again = await SnapshotWriter.open(dir, null, async () => fakePull());
     expect(again.kind).to.equal('writer');
-    expect(fs.readFileSync(p.lock, 'utf8')).to.equal(String(process.pid));
+    expect(parseLock(fs.readFileSync(p.lock, 'utf8'))?.pid).to.equal(process.pid);
     if (again.kind === 'writer') again.writer.close();
     expect(fs.existsSync(p.lock)).to.equal(false);
   });

@@ -6,6 +6,8 @@ import {
   plotlyBundlePath,
   plotlyLibraryHtml,
   figuresShown,
+  headlineFigures,
+  PLOTLY_MIME,
   resetFigureState,
   scriptSafe,
   showFigure,
@@ -24,24 +26,46 @@ const fig = () =>
 describe('viz/display', () => {
   beforeEach(() => resetFigureState());
 
-  it('inlines plotly.js once per kernel, then one div + script per chart', () => {
-    const outputs: string[] = [];
+  it("sends each chart as one output with Plotly's MIME type, an HTML fallback and a text line", () => {
+    const bundles: Record<string, unknown>[] = [];
+    const html: string[] = [];
     const sink = {
-      html: (s: string) => {
-        outputs.push(s);
-      },
+      html: (s: string) => void html.push(s),
+      bundle: (d: Record<string, unknown>) => void bundles.push(d),
     };
     const before = figuresShown();
-    const id1 = showFigure(fig(), sink);
-    const id2 = showFigure(fig(), sink);
-    expect(outputs).to.have.length(3);
-    expect(outputs[0].length).to.be.greaterThan(1_000_000); // the whole minified bundle
-    expect(outputs[0]).to.match(/^<script type="text\/javascript">/);
-    expect(outputs[1]).to.contain(`<div id="${id1}"`).and.to.contain('Plotly.newPlot');
-    expect(outputs[2]).to.contain(`<div id="${id2}"`);
-    expect(outputs[1]).to.not.contain('plotly.js v');
-    expect(id1).to.not.equal(id2);
+    showFigure(fig(), sink);
+    showFigure(fig(), { sink, headline: true });
+    expect(html).to.deep.equal([]);
+    expect(bundles).to.have.length(2);
+    const [b1, b2] = bundles;
+    expect(Object.keys(b1).sort()).to.deep.equal([PLOTLY_MIME, 'text/html', 'text/plain']);
+    expect(b1[PLOTLY_MIME]).to.deep.equal({ data: fig().data, layout: fig().layout, config: fig().config });
+    expect(b1['text/plain']).to.equal('[chart: T]');
+    const id = (b: Record<string, unknown>) => /<div id="([^"]+)"/.exec(b['text/html'] as string)![1];
+    expect(id(b1)).to.not.equal(id(b2));
+    // No copy of the library travels with a chart: it is loaded once per page.
+    expect((b1['text/html'] as string).length).to.be.lessThan(10_000);
+    expect(b1['text/html']).to.contain('newPlot').and.contain('plotly.min.js');
     expect(figuresShown() - before).to.equal(2);
+    expect(headlineFigures()).to.have.length(1);
+  });
+
+  it('takes the first chart as the headline when none is marked, HTML only without a bundle writer', () => {
+    const html: string[] = [];
+    showFigure(fig(), { html: (s: string) => void html.push(s) });
+    showFigure(fig(), { html: (s: string) => void html.push(s) });
+    expect(html).to.have.length(2);
+    expect(headlineFigures()).to.deep.equal([fig()]);
+  });
+
+  it("loads plotly.js in a live notebook from the server's files/ route, relative to the notebook", () => {
+    const html = figureHtml(fig(), 'f1', '../node_modules/plotly.js-dist-min/plotly.min.js');
+    expect(html).to.contain("'files/'").and.contain('data-notebook-path');
+    expect(html).to.contain('"../node_modules/plotly.js-dist-min/plotly.min.js"');
+    // In a report page (window.StudyReport) a missing library is named, never fetched.
+    expect(html).to.contain('Copy or open the whole report folder');
+    expect(html).to.not.match(/https?:\/\//);
   });
 
   it('uses plotly.js 3 or newer (2.x never sets window.Plotly under require.js)', () => {

@@ -224,7 +224,7 @@ describe('vk/client against a scripted HTTP server', () => {
       expect(dump).to.not.contain(encodeURIComponent(TOKEN));
       expect(dump).to.not.contain('SECRET');
     }
-    expect((errors[0] as Error).message).to.contain('[redacted]');
+    expect((errors[0] as Error).message).to.contain('[VK_TOKEN redacted]');
   });
 
   it('rejects a missing token and a base URL that carries a query or the token', () => {
@@ -233,6 +233,10 @@ describe('vk/client against a scripted HTTP server', () => {
       /must not carry/,
     );
     expect(() => new VkClient({ token: TOKEN, base: 'not a url' })).to.throw(/not a URL/);
+    // A piece of the token pasted into the path, where messages would quote it.
+    expect(() => new VkClient({ token: TOKEN, base: `http://x/${TOKEN.slice(0, 12)}` })).to.throw(
+      /must not carry a query string or the token/,
+    );
   });
 });
 

@@ -5,8 +5,8 @@
  * emulator), and the server thread did both, one request at a time: the emulator could not
  * reach its target of 300k fielded members per second to one client. A worker thread
  * (store-worker.ts) now generates the initial community in blocks, in index order (the
- * order pulls read it), into shared typed-array columns (record-codec.ts, 52 bytes per
- * member: 124 MiB at the study's 2.5M); the server thread decodes a stored member (~0.2 µs)
+ * order pulls read it), into shared typed-array columns (record-codec.ts, 53 bytes per
+ * member: 126 MiB at the study's 2.5M); the server thread decodes a stored member (~0.2 µs)
  * and generates itself only what is not stored yet (members who joined later, or blocks
  * the worker has not reached: it then goes on from the next block, so that on a busy
  * machine, where three threads share two cores, the two never generate the same block
@@ -28,6 +28,7 @@ export const BLOCK_SHIFT = 12;
 export interface StoreWorkerData {
   seed: number;
   referenceSec: number;
+  botShare: number;
   capacity: number;
   buffers: Record<string, SharedArrayBuffer>;
   /** Per block: 1 once stored. */
@@ -64,6 +65,7 @@ export class MemberStore implements MemberSource {
     const data: StoreWorkerData = {
       seed: gen.seed,
       referenceSec: gen.referenceSec,
+      botShare: gen.botShare,
       capacity,
       buffers,
       ready,

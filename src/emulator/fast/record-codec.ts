@@ -32,6 +32,8 @@ export interface RecordColumns {
   educationForm: Uint8Array;
   educationStatus: Uint8Array;
   occupation: Uint16Array;
+  /** 0: no `status` key; k: the catalog's status k - 1 ("" first). */
+  status: Uint8Array;
 }
 
 type ColumnType =
@@ -60,9 +62,10 @@ const LAYOUT: Readonly<Record<keyof RecordColumns, ColumnType>> = {
   educationForm: Uint8Array,
   educationStatus: Uint8Array,
   occupation: Uint16Array,
+  status: Uint8Array,
 };
 
-/** Bytes one member takes in the columns (52). */
+/** Bytes one member takes in the columns (53). */
 export const BYTES_PER_MEMBER = Object.values(LAYOUT).reduce((s, T) => s + T.BYTES_PER_ELEMENT, 0);
 
 /** Columns for `n` members, each on its own SharedArrayBuffer (`buffers` crosses to a worker as is). */
@@ -93,6 +96,8 @@ const F_SEND = 1 << 9;
 const F_WRITE = 1 << 10;
 const F_SEE = 1 << 11;
 const F_VERIFIED = 1 << 12;
+const F_BOT = 1 << 13;
+const F_MOBILE = 1 << 14;
 
 /** Catalog lists with their reverse lookups (value → code). */
 class Codes<T> {
@@ -128,6 +133,7 @@ export class RecordCodec {
   private readonly occupations: Codes<Occupation>;
   private readonly educationForms: Codes<string>;
   private readonly educationStatuses: Codes<string>;
+  private readonly statuses: Codes<string>;
   /** Birthday strings by code, built once each (as the generator's caches do), and codes by string. */
   private readonly bdates = new Map<number, string>();
   private readonly bdateCodes = new Map<string, number>();
@@ -142,6 +148,7 @@ export class RecordCodec {
     this.occupations = new Codes(catalog.occupations);
     this.educationForms = new Codes(catalog.educationForms);
     this.educationStatuses = new Codes(catalog.educationStatuses);
+    this.statuses = new Codes(catalog.statuses);
   }
 
   /** Writes `rec` as member `i` of `c`. Throws if a value does not fit its column (then nothing is claimed stored). */
@@ -165,7 +172,9 @@ export class RecordCodec {
       (rec.canSendFriendRequest ? F_SEND : 0) |
       (rec.canWritePrivateMessage ? F_WRITE : 0) |
       (rec.canSeeAllPosts ? F_SEE : 0) |
-      (rec.verified ? F_VERIFIED : 0);
+      (rec.verified ? F_VERIFIED : 0) |
+      (rec.bot ? F_BOT : 0) |
+      (rec.hasMobile ? F_MOBILE : 0);
     c.firstName[i] = this.firstNames.index(rec.firstName, 'first name');
     c.lastName[i] = this.lastNames.index(rec.lastName, 'last name');
     c.bdate[i] = this.bdateCode(rec.bdate);
@@ -183,6 +192,7 @@ export class RecordCodec {
     c.educationForm[i] = this.educationForms.nullable(rec.educationForm, 'education form');
     c.educationStatus[i] = this.educationStatuses.nullable(rec.educationStatus, 'education status');
     c.occupation[i] = this.occupations.nullable(rec.occupation, 'occupation');
+    c.status[i] = this.statuses.nullable(rec.status, 'status');
   }
 
   /** Member `i` of `c` into `rec` (every property overwritten, in `emptyRecord`'s order). */
@@ -226,6 +236,10 @@ export class RecordCodec {
     const oc = c.occupation[i];
     rec.occupation = oc === 0 ? null : this.occupations.values[oc - 1];
     rec.verified = (f & F_VERIFIED) !== 0;
+    rec.bot = (f & F_BOT) !== 0;
+    rec.hasMobile = (f & F_MOBILE) !== 0;
+    const st = c.status[i];
+    rec.status = st === 0 ? null : this.statuses.values[st - 1];
     return rec;
   }
 

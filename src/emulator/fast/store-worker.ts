@@ -9,7 +9,11 @@ import { BLOCK_SHIFT, StoreWorkerData } from './member-store';
 import { RecordCodec, columnsOver } from './record-codec';
 
 function fill(data: StoreWorkerData): void {
-  const gen = new CommunityGenerator({ seed: data.seed, referenceSec: data.referenceSec });
+  const gen = new CommunityGenerator({
+    seed: data.seed,
+    referenceSec: data.referenceSec,
+    botShare: data.botShare,
+  });
   const codec = new RecordCodec();
   const columns = columnsOver(data.buffers);
   const ready = new Int32Array(data.ready);

@@ -52,6 +52,8 @@ const F = {
   education_status: 29,
   universities: 30,
   occupation: 31,
+  has_mobile: 32,
+  status: 33,
 } as const;
 const FIELD_CODES: ReadonlyMap<string, number> = new Map(Object.entries(F));
 let lastProp = '';
@@ -155,6 +157,10 @@ export function userField(rec: MemberRecord, f: FieldSet, referenceSec: number, 
       return on.can_see_all_posts ? flag01(rec.canSeeAllPosts) : undefined;
     case F.verified:
       return on.verified ? flag01(rec.verified) : undefined;
+    case F.has_mobile:
+      return on.has_mobile ? flag01(rec.hasMobile) : undefined;
+    case F.status:
+      return on.status && rec.status !== null ? rec.status : undefined;
     default:
       break;
   }

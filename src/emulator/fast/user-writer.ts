@@ -154,7 +154,9 @@ const OCCUPATION_UNIVERSITY = new ObjectFragments(
 const OCCUPATION_SCHOOL = new ObjectFragments(
   (id, name) => `,"occupation":{"type":"school","id":${id},"name":${JSON.stringify(name)}}`,
 );
-const VERIFIED_END = flagPair((v) => `,"verified":${v ? 1 : 0}}`);
+const VERIFIED = flagPair((v) => `,"verified":${v ? 1 : 0}`);
+const HAS_MOBILE = flagPair((v) => `,"has_mobile":${v ? 1 : 0}`);
+const STATUS = new QuotedFragments(',"status":');
 
 function writeOccupation(o: Occupation, out: JsonSink): void {
   if (o.id === undefined) {
@@ -276,8 +278,10 @@ export function writeUser(rec: MemberRecord, f: FieldSet, referenceSec: number, 
     }
     if (on.occupation && rec.occupation) writeOccupation(rec.occupation, out);
   }
-  if (on.verified) out.raw(VERIFIED_END[rec.verified ? 1 : 0]);
-  else out.byte(CLOSE);
+  if (on.verified) out.raw(VERIFIED[rec.verified ? 1 : 0]);
+  if (on.has_mobile) out.raw(HAS_MOBILE[rec.hasMobile ? 1 : 0]);
+  if (on.status && rec.status !== null) out.raw(STATUS.get(rec.status));
+  out.byte(CLOSE);
 }
 
 function writeSex(sex: number, out: JsonSink): void {

@@ -6,6 +6,15 @@ import type { Expr, Program, Stmt } from './ast';
 import { tokenize, type Token } from './lexer';
 import { VKScriptCompileError } from './values';
 
+/**
+ * How deeply code may nest: parentheses, brackets, braces, blocks, operators and chains
+ * (`a + b + c`, `a.b.c`) all count, one level each. The paging scripts nest under 15
+ * levels. Without a bound, 50,000 nested parentheses overflow the parser's (or the
+ * interpreter's) stack, which the emulator would answer with error 10 — a retryable
+ * internal error — where VK refuses code it cannot compile with error 12.
+ */
+export const MAX_NESTING = 128;
+
 const RESERVED = new Set(['var', 'while', 'if', 'else', 'return', 'true', 'false', 'null']);
 const UNSUPPORTED = new Set([
   'for',
@@ -28,7 +37,14 @@ const UNSUPPORTED = new Set([
 
 class Parser {
   private i = 0;
+  /** Recursive descents under way (statements, expressions, unary operators). */
+  private depth = 0;
   constructor(private readonly toks: Token[]) {}
+
+  /** One level deeper, or a compile error past MAX_NESTING (before the stack runs out). */
+  private enter(): void {
+    if (++this.depth > MAX_NESTING) throw tooDeep(this.peek().pos);
+  }
 
   private peek(): Token {
     return this.toks[this.i];
@@ -73,6 +89,15 @@ class Parser {
   }
 
   private statement(): Stmt {
+    this.enter();
+    try {
+      return this.statementAt();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private statementAt(): Stmt {
     const t = this.peek();
     if (t.kind === 'punc' && t.value === ';') {
       this.i++;
@@ -145,6 +170,15 @@ class Parser {
   }
 
   private assignment(): Expr {
+    this.enter();
+    try {
+      return this.assignmentAt();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private assignmentAt(): Expr {
     const left = this.conditional();
     const t = this.peek();
     if (t.kind === 'punc' && (t.value === '=' || t.value === '+=' || t.value === '-=')) {
@@ -195,7 +229,12 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'punc' && (t.value === '!' || t.value === '-' || t.value === '+')) {
       this.i++;
-      return { t: 'unary', op: t.value, arg: this.unary() };
+      this.enter();
+      try {
+        return { t: 'unary', op: t.value, arg: this.unary() };
+      } finally {
+        this.depth--;
+      }
     }
     if (t.kind === 'punc' && (t.value === '++' || t.value === '--')) {
       this.i++;
@@ -291,6 +330,68 @@ class Parser {
   }
 }
 
+function tooDeep(pos?: number): VKScriptCompileError {
+  return new VKScriptCompileError(
+    `code nested too deeply${pos === undefined ? '' : ` at ${pos}`} (more than ${MAX_NESTING} levels of parentheses, brackets, blocks or operators)`,
+  );
+}
+
+/** The children of a node (statements and expressions alike). */
+function children(n: Stmt | Expr): (Stmt | Expr)[] {
+  switch (n.t) {
+    case 'var':
+      return n.decls.flatMap(([, e]) => (e ? [e] : []));
+    case 'expr':
+      return [n.e];
+    case 'while':
+      return [n.test, n.body];
+    case 'if':
+      return n.else ? [n.test, n.then, n.else] : [n.test, n.then];
+    case 'block':
+      return n.body;
+    case 'return':
+      return n.e ? [n.e] : [];
+    case 'arr':
+      return n.items;
+    case 'obj':
+      return n.entries.map(([, e]) => e);
+    case 'member':
+    case 'pluck':
+      return [n.obj];
+    case 'index':
+      return [n.obj, n.index];
+    case 'call':
+      return [n.callee, ...n.args];
+    case 'unary':
+      return [n.arg];
+    case 'bin':
+    case 'logic':
+      return [n.left, n.right];
+    case 'cond':
+      return [n.test, n.then, n.else];
+    case 'assign':
+      return [n.target, n.value];
+    default:
+      return [];
+  }
+}
+
+/**
+ * The parser's recursion is bounded as it reads, but chains are read by loops and build
+ * trees as deep as they are long (`1+1+…+1` is a left-leaning tree), which the interpreter
+ * walks recursively: the finished tree is measured too, without recursion.
+ */
+function checkTreeDepth(program: Program): void {
+  const stack: [Stmt | Expr, number][] = program.map((s) => [s, 1]);
+  while (stack.length) {
+    const [node, d] = stack.pop()!;
+    if (d > MAX_NESTING) throw tooDeep();
+    for (const c of children(node)) stack.push([c, d + 1]);
+  }
+}
+
 export function parseVKScript(code: string): Program {
-  return new Parser(tokenize(code)).program();
+  const program = new Parser(tokenize(code)).program();
+  checkTreeDepth(program);
+  return program;
 }

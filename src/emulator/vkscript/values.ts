@@ -112,10 +112,17 @@ export function toNum(v: Value): number {
 }
 
 export function toStr(v: Value): string {
+  return toStrAt(v, 0);
+}
+
+function toStrAt(v: Value, depth: number): string {
   if (v === null) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return v.map(toStr).join(',');
+  if (Array.isArray(v)) {
+    checkDepth(depth);
+    return v.map((x) => toStrAt(x, depth + 1)).join(',');
+  }
   return '[object]';
 }
 
@@ -144,6 +151,18 @@ export function looseEq(a: Value, b: Value): boolean {
  */
 const MAX_ARRAY_ITEMS = 5_000_000;
 const MAX_STRING_CHARS = 10_000_000;
+
+/**
+ * How deeply values may nest (`a = [a]` in a loop, or an array pushed into itself): the
+ * JSON writer and string conversion walk them recursively, and a runaway nesting must be
+ * a runtime error (VK error 13), not a stack overflow (error 10, which clients retry).
+ */
+export const MAX_VALUE_DEPTH = 256;
+
+export function checkDepth(depth: number): void {
+  if (depth >= MAX_VALUE_DEPTH)
+    throw new VKScriptRuntimeError(`value nested too deeply (more than ${MAX_VALUE_DEPTH} levels)`);
+}
 
 export function checkArray(n: number): void {
   if (n > MAX_ARRAY_ITEMS)
