@@ -90,7 +90,7 @@ export function compareFollowerModels(
       : d < 0
         ? 'clearly worse: it predicts held-out profiles less well'
         : 'clearly better: it predicts held-out profiles better';
-    return `${what} changes elpd_loo by ${f1(d)} (se ${f1(se)}) against the study's model: ${verdict}.`;
+    return `${what} changes elpd_loo by ${f1(d)} (se ${f1(se)}) against the study's model — ${verdict}.`;
   });
   const better = fits
     .map((f, i) => ({ f, i }))

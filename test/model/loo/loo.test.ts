@@ -146,7 +146,7 @@ describe('loo: PSIS-LOO against the loo and posterior R packages', () => {
 });
 
 describe('loo on fits: compressed cells count their rows; loo_compare; bayes_R2', function () {
-  this.timeout(120000);
+  this.timeout(600000); // real fits: minutes on a loaded 2-core machine
   const d = simulate('negbinomial', 600, 41);
   const formula = 'y ~ x * sex + platform + (1 | name)';
   const cells = prepareModel({ data: d, formula, family: 'negbinomial', compress: true });
