@@ -28,7 +28,7 @@ const SCRIPTS: Record<string, { file: string; args: string[] }> = {
 };
 const GROUPS: Record<string, string[]> = {
   model: ['gradient', 'fit'],
-  all: ['gradient', 'fit', 'emulator', 'pull', 'audit', 'compare'],
+  all: ['gradient', 'fit', 'emulator', 'pull', 'audit', 'compare', 'sample'],
 };
 
 function main(): void {
