@@ -101,6 +101,9 @@ export function parseApiVersion(v: string): number {
   return m ? Number(m[1]) * 1000 + Number(m[2] ?? 0) : 0;
 }
 
+/** The news community's screen name when none is given. */
+export const DEFAULT_SCREEN_NAME = 'synthetic_community';
+
 export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHandle> {
   if (!opts || !Number.isInteger(opts.members) || opts.members < MIN_MEMBERS || opts.members > MAX_MEMBERS) {
     throw new Error(
@@ -112,7 +115,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   const groupId = opts.groupId ?? 1;
   if (!Number.isInteger(groupId) || groupId <= 0)
     throw new Error(`emulator: groupId must be a positive integer, got ${groupId}`);
-  const screenName = opts.screenName ?? 'synthetic_community';
+  const screenName = opts.screenName ?? DEFAULT_SCREEN_NAME;
   if (!/^[A-Za-z0-9_.]{2,64}$/.test(screenName) || /^(club|public)\d+$/.test(screenName)) {
     throw new Error(`emulator: screenName must be 2–64 letters, digits, _ or . (got "${screenName}")`);
   }

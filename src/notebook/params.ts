@@ -4,7 +4,6 @@
  * agree on defaults. Every variable is documented in environment.md.
  */
 import * as path from 'node:path';
-import { SMALL_COMMUNITIES } from '../emulator/communities';
 import { DEFAULT_VK_API_BASE } from '../vk/client';
 import { EnvError, envInt, envIsSet, envPath, envText, envUrl, formatSettings, type Env } from '../util/env';
 import { findRepoRoot } from '../util/repo-root';
@@ -32,10 +31,14 @@ export const SYNTHETIC_NEWS = 'synthetic_community';
  * What the synthetic study pulls by default: the news community and the smaller ones drawn
  * from the same population (docs/synthetic-community.md, "Several communities"), so the
  * comparison has known overlaps. The 15M community is for sample audits, not pulled here.
+ * Written out rather than imported, so that studying a real community never loads the
+ * emulator; test/emulator/boundary.test.ts checks it against the emulator's own list.
  */
 export const SYNTHETIC_GROUPS: readonly string[] = [
   SYNTHETIC_NEWS,
-  ...SMALL_COMMUNITIES.map((c) => c.screenName),
+  'synthetic_regional',
+  'synthetic_brand',
+  'synthetic_youth',
 ];
 
 export interface StudyParams {

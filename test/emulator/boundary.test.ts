@@ -8,6 +8,9 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { SMALL_COMMUNITIES } from '../../src/emulator/communities';
+import { DEFAULT_SCREEN_NAME } from '../../src/emulator/server';
+import { SYNTHETIC_GROUPS } from '../../src/notebook/params';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SRC = path.join(ROOT, 'src');
@@ -59,6 +62,13 @@ describe('emulator / boundary: the study does not import the synthetic world', (
     expect(graph.size).to.be.greaterThan(100);
     expect(graph.get('src/followers/prepare.ts')).to.include('src/followers/spec.ts');
     expect(graph.get('src/cli/emulator.ts')).to.include('src/emulator/index.ts');
+  });
+
+  it("the study's list of synthetic communities is the emulator's (written out, not imported)", () => {
+    expect(SYNTHETIC_GROUPS).to.deep.equal([
+      DEFAULT_SCREEN_NAME,
+      ...SMALL_COMMUNITIES.map((c) => c.screenName),
+    ]);
   });
 
   it('nothing outside src/emulator/ imports it, except the synthetic-only code paths', () => {
