@@ -129,6 +129,37 @@ export interface PullResult {
   wastedRequests: number;
 }
 
+/** A finished pull's result: the census and the sample pull report alike. */
+function pullResult(
+  manifest: SnapshotManifest,
+  dir: string,
+  run: {
+    resumed: boolean;
+    timings: PullResult['timings'];
+    client: VkClient;
+    fetcher: { mode: PullMode; calls: number };
+    rowsThisRun: number;
+    wastedRequests: number;
+  },
+): PullResult {
+  const { stats } = run.client;
+  return {
+    manifest,
+    dir,
+    alreadyComplete: false,
+    resumed: run.resumed,
+    timings: run.timings,
+    requests: stats.requests,
+    retries: stats.retries,
+    retrySummary: summariseRetries(stats),
+    retriesByReason: { ...stats.retriesByReason },
+    mode: run.fetcher.mode,
+    callsPerExecute: run.fetcher.calls,
+    rowsThisRun: run.rowsThisRun,
+    wastedRequests: run.wastedRequests,
+  };
+}
+
 /** Puller state saved in the checkpoint next to the paging state. */
 interface PullExtra extends Record<string, unknown> {
   mode: PullMode;
@@ -670,21 +701,14 @@ export async function pullMembers(opts: PullOptions): Promise<PullResult> {
     const manifest = writer.finish(writer.checkpoint.reported_at_end ?? pager.state.last_count, toolInfo());
     writeMs += performance.now() - tf;
     const tEnd = performance.now();
-    return {
-      manifest,
-      dir: opts.out,
-      alreadyComplete: false,
+    return pullResult(manifest, opts.out, {
       resumed: opened.resumed,
       timings: { totalMs: tEnd - t0, groupMs: tGroup - t0, pagingMs: tEnd - tPaging, writeMs },
-      requests: client.stats.requests,
-      retries: client.stats.retries,
-      retrySummary: summariseRetries(client.stats),
-      retriesByReason: { ...client.stats.retriesByReason },
-      mode: fetcher.mode,
-      callsPerExecute: fetcher.calls,
+      client,
+      fetcher,
       rowsThisRun: manifest.counts.rows_written - rowsBefore,
       wastedRequests: ahead.wasted,
-    };
+    });
   } catch (e) {
     ahead.cancel();
     // Stopped (Ctrl-C, SIGTERM, an error): the members fetched but not yet written (plain
@@ -847,21 +871,14 @@ async function pullSample(c: SampleContext): Promise<PullResult> {
     );
     writeMs += performance.now() - tw;
     const tEnd = performance.now();
-    return {
-      manifest,
-      dir: opts.out,
-      alreadyComplete: false,
+    return pullResult(manifest, opts.out, {
       resumed: c.resumed,
       timings: { totalMs: tEnd - c.t0, groupMs: c.tGroup - c.t0, pagingMs: tEnd - tPaging, writeMs },
-      requests: client.stats.requests,
-      retries: client.stats.retries,
-      retrySummary: summariseRetries(client.stats),
-      retriesByReason: { ...client.stats.retriesByReason },
-      mode: fetcher.mode,
-      callsPerExecute: fetcher.calls,
+      client,
+      fetcher,
       rowsThisRun: manifest.counts.rows_written - rowsBefore,
       wastedRequests: ahead.wasted,
-    };
+    });
   } catch (e) {
     ahead.cancel();
     await writer.drain().catch(() => undefined);
