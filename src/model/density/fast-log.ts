@@ -4,12 +4,18 @@
  * call), which was a third of the instructions of the fused likelihood per cell
  * (valgrind --tool=callgrind, 50k-row follower model). This is Tang's table method:
  *
- *   1 + m = t + c exactly (c the rounding error of the addition, Fast2Sum),
+ *   1 + m = t + c exactly (c the rounding error of the addition),
  *   t = 2^k · f, f ∈ [1, 2),  F = 1 + i/128 the table point at or below f,
  *   log(1 + m) = k·ln 2 + log F + log1p((f − F)/F) + c/t,
  *
  * with f − F exact, |(f − F)/F| < 2⁻⁷ and log1p of it by a degree-7 series (truncation
- * below 2⁻⁵⁹). Small m (< 2⁻⁶) goes through the series of log1p(m) itself. Within 1 ulp
+ * below 2⁻⁵⁹). Small m (< 2⁻⁶) goes through the series of log1p(m) itself.
+ *
+ * The exponent and the table index are read from the high word of t, but f is made as
+ * t·2⁻ᵏ (an exact product, from a table) rather than by writing the word back: reading
+ * the 8 bytes of a double just after a 4-byte store into it stalls store-to-load
+ * forwarding, which made this function slower than Math.log1p itself. c comes from TwoSum,
+ * without a branch on m > 1 that the data (m = μ/φ near 1) mispredict. Within 1 ulp
  * of Math.log1p over the range the fits need (test/model/density/fast-log.test.ts);
  * non-finite or negative m, and a big-endian machine, fall back to Math.log1p.
  */
@@ -26,6 +32,10 @@ for (let i = 0; i <= 128; i++) {
   LOG_TABLE[i] = Math.log(F);
   INV_TABLE[i] = 1 / F;
 }
+/** 2⁻ᵏ for the exponents k = 0 … 1023 of t = 1 + m (exact: halving a power of two). */
+const POW2_NEG = new Float64Array(1024);
+POW2_NEG[0] = 1;
+for (let k = 1; k < 1024; k++) POW2_NEG[k] = POW2_NEG[k - 1] / 2;
 /** ln 2 split so that k·LN2_HI is exact for |k| < 2^11 (fdlibm's constants). */
 const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
@@ -50,13 +60,13 @@ export function log1pFast(m: number): number {
   }
   if (!(m < Infinity) || !LITTLE_ENDIAN) return Math.log1p(m);
   const t = 1 + m;
-  const c = m > 1 ? 1 - (t - m) : m - (t - 1);
+  const b = t - 1;
+  const c = 1 - (t - b) + (m - b);
   F64[0] = t;
   const hi = I32[1];
   const k = (hi >> 20) - 1023;
   const i = (hi >> 13) & 127;
-  I32[1] = (hi & 0xfffff) | 0x3ff00000;
-  const r = (F64[0] - TABLE_POINT[i]) * INV_TABLE[i];
+  const r = (t * POW2_NEG[k] - TABLE_POINT[i]) * INV_TABLE[i];
   const p = r * (1 + r * (-0.5 + r * (C3 + r * (-0.25 + r * (C5 + r * (C6 + r * C7))))));
   return k * LN2_HI + (LOG_TABLE[i] + (k * LN2_LO + (p + c / t)));
 }
