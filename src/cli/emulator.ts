@@ -1,5 +1,5 @@
 /**
- * `npm run emulator -- [--port N] [--members N] [--seed N] [--bot-share S] [--rate-limit N] [--max-response-bytes N] [--truth FILE]`
+ * `npm run emulator -- [--port N] [--members N] [--seed N] [--bot-share S] [--followers-zero-share S] [--rate-limit N] [--max-response-bytes N] [--truth FILE]`
  *
  * Serves the synthetic community on 127.0.0.1 and prints ONE JSON line
  * `{"base":...,"group_id":...,"screen_name":...,"token":...}` then serves until SIGINT /
@@ -16,6 +16,7 @@ async function serve(opts: CliOptions): Promise<number> {
     members: opts.members,
     seed: opts.seed,
     botShare: opts.botShare,
+    followersZeroShare: opts.followersZeroShare,
     port: opts.port,
     rateLimitPerSecond: opts.rateLimitPerSecond,
     maxResponseBytes: opts.maxResponseBytes,

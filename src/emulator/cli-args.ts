@@ -1,12 +1,13 @@
 /** Command-line arguments of `npm run emulator` (src/cli/emulator.ts), parsed without side effects. */
 import { EXIT, decimalNumber, defineCommand, outputFile, wholeNumber, type Values } from '../cli/command';
-import { DEFAULT_BOT_SHARE_OF_LIVE } from './truth';
+import { DEFAULT_BOT_SHARE_OF_LIVE, DEFAULT_FOLLOWERS_ZERO_SHARE } from './truth';
 
 export interface CliOptions {
   port: number;
   members: number;
   seed: number;
   botShare: number;
+  followersZeroShare: number;
   rateLimitPerSecond: number;
   maxResponseBytes: number;
   /** Where to write the truth (communities, overlaps, bots, the model) as JSON; null: nowhere. */
@@ -20,6 +21,7 @@ const DEFAULTS: CliOptions = {
   members: 100_000,
   seed: 1,
   botShare: DEFAULT_BOT_SHARE_OF_LIVE,
+  followersZeroShare: DEFAULT_FOLLOWERS_ZERO_SHARE,
   rateLimitPerSecond: 3,
   maxResponseBytes: 5 * 1024 * 1024,
   truthFile: null,
@@ -28,7 +30,7 @@ const DEFAULTS: CliOptions = {
 export const emulatorCommand = defineCommand({
   name: 'emulator',
   synopsis:
-    '[--port N] [--members N] [--seed N] [--bot-share S] [--rate-limit N] [--max-response-bytes N] [--truth FILE]',
+    '[--port N] [--members N] [--seed N] [--bot-share S] [--followers-zero-share S] [--rate-limit N] [--max-response-bytes N] [--truth FILE]',
   about: `Serves a synthetic VK community on 127.0.0.1 and prints one JSON line with base, group_id,
 screen_name and token (a local fake token), then serves until Ctrl-C / SIGTERM.
 Pull from it: VK_API_BASE=<base> VK_TOKEN=<token> npm run pull -- --group <screen_name>`,
@@ -56,6 +58,12 @@ Pull from it: VK_API_BASE=<base> VK_TOKEN=<token> npm run pull -- --group <scree
       value: 'S',
       read: decimalNumber({ min: 0, max: 1 }),
       help: `share of live members that are bots, 0..1 (default ${DEFAULTS.botShare})`,
+    },
+    'followers-zero-share': {
+      type: 'string',
+      value: 'S',
+      read: decimalNumber({ min: 0, max: 1 }),
+      help: `share of live members whose followers_count is a structural zero (brms's zi), 0..1 (default ${DEFAULTS.followersZeroShare}: no zero inflation)`,
     },
     'rate-limit': {
       type: 'string',
@@ -93,6 +101,7 @@ export function emulatorOptions(v: Values<typeof emulatorCommand.spec.options>):
     members: v.members ?? DEFAULTS.members,
     seed: v.seed ?? DEFAULTS.seed,
     botShare: v['bot-share'] ?? DEFAULTS.botShare,
+    followersZeroShare: v['followers-zero-share'] ?? DEFAULTS.followersZeroShare,
     rateLimitPerSecond: v['rate-limit'] ?? DEFAULTS.rateLimitPerSecond,
     maxResponseBytes: v['max-response-bytes'] ?? DEFAULTS.maxResponseBytes,
     truthFile: v.truth ?? DEFAULTS.truthFile,

@@ -407,11 +407,26 @@ export interface GeneratorOptions {
   referenceSec: number;
   /** Share of live members that are bots (default truth.ts DEFAULT_BOT_SHARE_OF_LIVE). */
   botShare?: number;
+  /**
+   * Share of live members whose `followers_count` is a structural zero, whatever the
+   * follower model draws: brms's `zi` of a zero-inflated negative binomial (default truth.ts
+   * DEFAULT_FOLLOWERS_ZERO_SHARE, 0: the plain negative binomial).
+   */
+  followersZeroShare?: number;
 }
 
-/** Salts of the keyed streams beside the member's own: who is a bot, and a bot's profile. */
+/** Salts of the keyed streams beside the member's own: who is a bot, a bot's profile, whose count is a structural zero. */
 const BOT_PICK_SALT = 0x6b07;
 const BOT_STREAM_SALT = 0x6b0751;
+const ZERO_PICK_SALT = 0x2e70f0;
+
+/** A share in 0..1, for a generator option named `name`. */
+function shareOption(name: string, given: number | undefined, fallback: number): number {
+  const share = given ?? fallback;
+  if (!(Number.isFinite(share) && share >= 0 && share <= 1))
+    throw new Error(`generator: ${name} must be a share between 0 and 1, got ${String(given)}`);
+  return share;
+}
 
 export class CommunityGenerator implements MemberSource {
   readonly seed: number;
@@ -427,6 +442,9 @@ export class CommunityGenerator implements MemberSource {
   readonly botShare: number;
   /** A live member is a bot when its pick hash is below this (botShare × 2^32). */
   private readonly botThreshold: number;
+  readonly followersZeroShare: number;
+  /** A live member's count is a structural zero when its zero hash is below this (followersZeroShare × 2^32). */
+  private readonly zeroThreshold: number;
 
   constructor(opts: GeneratorOptions) {
     if (!Number.isFinite(opts.seed))
@@ -436,11 +454,14 @@ export class CommunityGenerator implements MemberSource {
         `generator: referenceSec must be unix seconds (got ${opts.referenceSec}); pass Date.now()/1000 or omit it`,
       );
     }
-    const botShare = opts.botShare ?? T.DEFAULT_BOT_SHARE_OF_LIVE;
-    if (!(Number.isFinite(botShare) && botShare >= 0 && botShare <= 1))
-      throw new Error(`generator: botShare must be a share between 0 and 1, got ${opts.botShare}`);
-    this.botShare = botShare;
-    this.botThreshold = botShare * 4294967296;
+    this.botShare = shareOption('botShare', opts.botShare, T.DEFAULT_BOT_SHARE_OF_LIVE);
+    this.botThreshold = this.botShare * 4294967296;
+    this.followersZeroShare = shareOption(
+      'followersZeroShare',
+      opts.followersZeroShare,
+      T.DEFAULT_FOLLOWERS_ZERO_SHARE,
+    );
+    this.zeroThreshold = this.followersZeroShare * 4294967296;
     this.seed = opts.seed | 0;
     this.referenceSec = Math.floor(opts.referenceSec);
     this.refDayStart = Math.floor(this.referenceSec / 86400) * 86400;
@@ -462,6 +483,14 @@ export class CommunityGenerator implements MemberSource {
    */
   botPick(index: number): boolean {
     return hash32(this.seed ^ BOT_PICK_SALT, index) >>> 0 < this.botThreshold;
+  }
+
+  /**
+   * Whether member `index`, if live, has a structural zero follower count: its own hash
+   * against the share, apart from every other draw, like `botPick`.
+   */
+  zeroPick(index: number): boolean {
+    return hash32(this.seed ^ ZERO_PICK_SALT, index) >>> 0 < this.zeroThreshold;
   }
 
   /** The member at `index`. Deterministic; draws happen in a fixed order. */
@@ -545,6 +574,10 @@ export class CommunityGenerator implements MemberSource {
     rec.hasMobile = u(r) < T.SHARE_HAS_MOBILE_HUMAN;
     rec.status = drawStatus(r, T.STATUS_SHARES_HUMAN);
     if (this.botPick(index)) this.makeBot(index, rec, modelSex, nameEffect);
+    // Last, and after every draw: the counts are still drawn, so the zero share leaves the
+    // member's streams, its other fields and every other member's count as they are.
+    // Bots too: the follower model's truth, zero inflation included, holds for every live member.
+    if (this.zeroPick(index)) rec.followers = 0;
     return rec;
   }
 

@@ -29,6 +29,11 @@ export interface EmulatorOptions {
   seed?: number; // generator seed (default 1)
   /** Share of live members that are bots (default 0.03, truth.ts DEFAULT_BOT_SHARE_OF_LIVE). */
   botShare?: number;
+  /**
+   * Share of live members whose followers_count is a structural zero (brms's `zi`; default 0,
+   * truth.ts DEFAULT_FOLLOWERS_ZERO_SHARE: plain negative binomial counts).
+   */
+  followersZeroShare?: number;
   port?: number; // 0 / undefined = a free port on 127.0.0.1
   groupId?: number; // default 1
   screenName?: string; // default 'synthetic_community'
@@ -108,13 +113,19 @@ export interface EmulatorTruth {
   botIds(): Int32Array;
   /** The share of live members drawn as bots (the generator's parameter). */
   botShare(): number;
+  /** The share of live members whose followers_count is a structural zero (the generator's parameter, brms's `zi`). */
+  followersZeroShare(): number;
   /** ids present at every moment between two request counters (see `requestCounter`). */
   presentThroughout(fromRequest: number, toRequest: number): Int32Array;
   requestCounter(): number; // number of API requests served so far
   user(id: number, fields: readonly string[]): Record<string, unknown> | undefined; // VK-shaped object
   /** The reference time (unix seconds) last_seen values were generated back from. */
   referenceTime(): number;
-  /** The true model parameters, named as brms names its draws (truth.ts). */
+  /**
+   * The true model parameters, named as brms names its draws (truth.ts `trueDraws`), `zi`
+   * (the zero share) included: the zero-inflated negative binomial's, which is the plain
+   * negative binomial's when the zero share is 0.
+   */
   modelTruth(): Record<string, number>;
 }
 export interface EmulatorHandle {

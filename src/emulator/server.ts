@@ -126,7 +126,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   const nowMs = (opts.now ?? Date.now)();
   if (!Number.isFinite(nowMs) || nowMs < 1e12)
     throw new Error(`emulator: now() must return milliseconds since 1970 (like Date.now()), got ${nowMs}`);
-  const gen = new CommunityGenerator({ seed, referenceSec: nowMs / 1000, botShare: opts.botShare });
+  const gen = new CommunityGenerator({
+    seed,
+    referenceSec: nowMs / 1000,
+    botShare: opts.botShare,
+    followersZeroShare: opts.followersZeroShare,
+  });
   const members = new Membership(opts.members, MAX_INDEX);
   const pregenerate = opts.pregenerate ?? opts.members >= PREGENERATE_MIN_MEMBERS;
   if (typeof pregenerate !== 'boolean')
@@ -354,6 +359,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
     seed,
     reference_time: overlay.referenceSec,
     bot_share_of_live: gen.botShare,
+    followers_zero_share_of_live: gen.followersZeroShare,
     inactive_days: 183,
     communities: [
       ...censused().map(census),
@@ -370,7 +376,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
     ],
     overlaps: overlaps(),
     steps,
-    model: trueDraws(),
+    model: trueDraws(gen.followersZeroShare),
   });
 
   /** POST /control/advance (the user token; form fields as AdvanceRates): one step of time, answered with its truth. */
@@ -601,6 +607,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
         return Int32Array.from(out);
       },
       botShare: () => gen.botShare,
+      followersZeroShare: () => gen.followersZeroShare,
       presentThroughout: (from, to) => toIds(members.presentThroughout(from, to)),
       requestCounter: () => counter,
       user: (id, fields) => {
@@ -609,7 +616,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
         return userObject(overlay.member(index), parseFields(fields), gen.referenceSec);
       },
       referenceTime: () => gen.referenceSec,
-      modelTruth: () => trueDraws(),
+      modelTruth: () => trueDraws(gen.followersZeroShare),
     },
     configure(patch) {
       if (patch.rateLimitPerSecond !== undefined) limiter.setLimit(patch.rateLimitPerSecond);

@@ -17,7 +17,8 @@
  *    does not publish them), chosen so each effect is clearly identifiable at 50k rows yet
  *    plausible (|b| ≤ 0.6 on the log scale).
  *
- * The model notebook must recover `trueDraws()` from a pulled snapshot.
+ * The model notebook must recover `trueDraws()` from a pulled snapshot (`trueDraws(zi)` for
+ * the zero-inflated model of a community generated with a zero share).
  */
 import { PLATFORM_LEVEL_BY_CODE, RELATION_LEVEL_BY_CODE, type ModelCovariates } from '../followers/spec';
 import { Rng, hash32 } from '../util/rng';
@@ -217,6 +218,13 @@ export const TRUE_SD_FIRST_NAME = 0.25;
 /** NB2 shape φ (variance μ + μ²/φ); < 1 = the heavy dispersion of follower counts. */
 export const TRUE_SHAPE = 0.9;
 /**
+ * Zero inflation of followers_count when the community does not say otherwise: none, so
+ * the counts are the plain negative binomial the study fits. A parameter
+ * (`EmulatorOptions.followersZeroShare`), so that a comparison of the negative binomial with
+ * its zero-inflated form can be run on data where the right answer is known.
+ */
+export const DEFAULT_FOLLOWERS_ZERO_SHARE = 0;
+/**
  * Study: names such as Anastasia, Ekaterina and Yulia go with more followers. These three
  * get fixed positive effects (≈ +1.1–1.4 SD); every other name's effect is drawn from
  * normal(0, TRUE_SD_FIRST_NAME) with a fixed seed, independent of the community seed.
@@ -253,13 +261,22 @@ export function nameEffects(): ReadonlyMap<string, number> {
  * Every true parameter named as brms names its draws: `b_*`, `sd_first_name__Intercept`,
  * `shape`, `r_first_name[<name>,Intercept]`. brms reports the realised name effects, and
  * an estimate of `sd_first_name__Intercept` targets their spread, so both are listed.
+ *
+ * `zi`: the truth of `family = zero_inflated_negbinomial()` instead, for a community
+ * generated with that zero share (`EmulatorOptions.followersZeroShare`): brms's `zi`, the
+ * probability that a count is a structural zero, is listed beside the others (which keep
+ * their values: the counts that are not structural zeros follow the same model). Without
+ * it, the negative binomial's parameters alone, as the study's model names them.
  */
-export function trueDraws(): Record<string, number> {
+export function trueDraws(zi?: number): Record<string, number> {
+  if (zi !== undefined && !(Number.isFinite(zi) && zi >= 0 && zi <= 1))
+    throw new Error(`trueDraws: zi must be a share between 0 and 1, got ${zi}`);
   const out: Record<string, number> = {
     ...TRUE_B,
     sd_first_name__Intercept: TRUE_SD_FIRST_NAME,
     shape: TRUE_SHAPE,
   };
+  if (zi !== undefined) out.zi = zi;
   for (const [name, r] of nameEffects()) out[`r_first_name[${name},Intercept]`] = r;
   return out;
 }

@@ -63,6 +63,7 @@ describe('emulator / several communities and time', function () {
         'seed',
         'reference_time',
         'bot_share_of_live',
+        'followers_zero_share_of_live',
         'inactive_days',
         'communities',
         'overlaps',

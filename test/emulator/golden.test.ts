@@ -59,4 +59,8 @@ describe('emulator / golden bytes', function () {
       expect(await goldenHashes(MEMBERS, 1, mode)).to.deep.equal(GOLDEN[1]);
     });
   }
+  // A zero share of 0, given explicitly, is the plain negative binomial community (the generator and its worker).
+  it('seed 1 with followersZeroShare 0 given, members from the worker-filled store: the same bytes', async () => {
+    expect(await goldenHashes(MEMBERS, 1, 'filled', { followersZeroShare: 0 })).to.deep.equal(GOLDEN[1]);
+  });
 });

@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
-import { startEmulator } from '../../src/emulator';
+import { startEmulator, type EmulatorOptions } from '../../src/emulator';
 import { CommunityGenerator } from '../../src/emulator/generator';
 import { KNOWN_FIELDS, parseFields, userJson } from '../../src/emulator/serialize';
 import { MEMBER_FIELDS } from '../../src/snapshot/schema';
@@ -64,14 +64,15 @@ function post(agent: http.Agent, url: string, params: Record<string, string>): P
  */
 export type StoreMode = 'off' | 'racing' | 'filled';
 
-/** Hashes of `members` members of the community with `seed` at the fixed test clock. */
+/** Hashes of `members` members of the community with `seed` (and `options`) at the fixed test clock. */
 export async function goldenHashes(
   members: number,
   seed: number,
   store: StoreMode = 'off',
+  options: Pick<EmulatorOptions, 'followersZeroShare'> = {},
 ): Promise<GoldenHashes> {
   const out: GoldenHashes = {};
-  const gen = new CommunityGenerator({ seed, referenceSec: FIXED_NOW_MS / 1000 });
+  const gen = new CommunityGenerator({ ...options, seed, referenceSec: FIXED_NOW_MS / 1000 });
   const memberFields = parseFields(MEMBER_FIELDS);
   const allFields = parseFields(KNOWN_FIELDS);
   const hRec = sha();
@@ -93,6 +94,7 @@ export async function goldenHashes(
   out.userJson_allFields_sample = hStr.digest('hex');
 
   const emu = await startEmulator({
+    ...options,
     members,
     seed,
     now: () => FIXED_NOW_MS,

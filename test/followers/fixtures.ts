@@ -9,7 +9,7 @@ import type { ColumnTable } from 'arquero';
 import { bool, float64, int16, int32, int8, utf8 } from '@uwdata/flechette';
 import { MEMBER_COLUMNS, MEMBER_FIELDS, type MemberRow } from '../../src/snapshot/schema';
 import { toMemberRow } from '../../src/snapshot/member-row';
-import { CommunityGenerator } from '../../src/emulator/generator';
+import { CommunityGenerator, type GeneratorOptions } from '../../src/emulator/generator';
 import { parseFields, userJson } from '../../src/emulator/serialize';
 
 export const SNAP = '2026-11-01T00:00:00Z';
@@ -50,9 +50,13 @@ export function arrowTable(rows: readonly MemberRow[], batchRows = 1000): Column
   return aq.fromArrow(bytes);
 }
 
-/** `n` members of the synthetic community (seed), as a snapshot would hold them. */
-export function syntheticRows(n: number, seed = 7): MemberRow[] {
-  const g = new CommunityGenerator({ seed, referenceSec: SNAP_SEC });
+/** `n` members of the synthetic community (seed, other generator options), as a snapshot would hold them. */
+export function syntheticRows(
+  n: number,
+  seed = 7,
+  options: Omit<GeneratorOptions, 'seed' | 'referenceSec'> = {},
+): MemberRow[] {
+  const g = new CommunityGenerator({ ...options, seed, referenceSec: SNAP_SEC });
   const fields = parseFields(MEMBER_FIELDS);
   const rows: MemberRow[] = [];
   for (let i = 0; i < n; i++) rows.push(toMemberRow(JSON.parse(userJson(g.member(i), fields, SNAP_SEC))));

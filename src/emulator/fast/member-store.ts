@@ -29,6 +29,7 @@ export interface StoreWorkerData {
   seed: number;
   referenceSec: number;
   botShare: number;
+  followersZeroShare: number;
   capacity: number;
   buffers: Record<string, SharedArrayBuffer>;
   /** Per block: 1 once stored. */
@@ -66,6 +67,7 @@ export class MemberStore implements MemberSource {
       seed: gen.seed,
       referenceSec: gen.referenceSec,
       botShare: gen.botShare,
+      followersZeroShare: gen.followersZeroShare,
       capacity,
       buffers,
       ready,

@@ -13,6 +13,7 @@ function fill(data: StoreWorkerData): void {
     seed: data.seed,
     referenceSec: data.referenceSec,
     botShare: data.botShare,
+    followersZeroShare: data.followersZeroShare,
   });
   const codec = new RecordCodec();
   const columns = columnsOver(data.buffers);
