@@ -51,6 +51,8 @@ export interface ModelComparison {
   rows: CompareRow[];
   /** The model the notebook keeps, and why, in words with the computed figures. */
   kept: string;
+  /** `name` of the kept model. */
+  keptName: string;
   sentences: string[];
   /** Per model: Pareto k counts above the threshold and loo's warning, if any. */
   paretoK: { name: string; highK: number; threshold: number; table: string[]; warnings: string[] }[];
@@ -107,7 +109,8 @@ export function compareFollowerModels(
     table: formatParetoK(loos[i]),
     warnings: loos[i].warnings,
   }));
-  return { models: fits.map((f) => f.model), loos, rows, kept, sentences, paretoK };
+  const keptName = better.length === 0 ? fits[0].model.name : better[0].f.model.name;
+  return { models: fits.map((f) => f.model), loos, rows, kept, keptName, sentences, paretoK };
 }
 
 /** se of the elpd difference of two LOO results over the same rows (as loo_compare). */

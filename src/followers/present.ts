@@ -295,6 +295,26 @@ export function followerSummaryItems(x: {
   ];
 }
 
+/**
+ * What the comparison should have found on a synthetic community whose generator drew a
+ * structural zero with probability `zi` (brms's zi): the zero-inflated model when zi > 0,
+ * the study's model when it is 0 (the generator's counts have name effects, so dropping the
+ * names is never right), and whether the kept model is that one.
+ */
+export function looTruthMarkdown(c: ModelComparison, zi: number): string {
+  const right = zi > 0 ? 'zero_inflated' : 'study';
+  const label = new Map(c.models.map((m) => [m.name, m.label]));
+  const drew =
+    zi > 0
+      ? `drew a structural zero for ${pct(zi, 1, 0)} of live profiles (zi = ${zi}), so the right answer is the ${label.get(right)}`
+      : `drew no structural zeros (zi = 0) and real first-name effects, so the right answer is the ${label.get(right)}`;
+  const got =
+    c.keptName === right
+      ? 'the comparison keeps it.'
+      : `the comparison keeps the ${label.get(c.keptName)} instead: with this many profiles the difference was not clear enough to choose by.`;
+  return `**Against the truth:** the synthetic community's generator ${drew}; ${got}`;
+}
+
 /** The LOO comparison of notebook 05: loo_compare's table with labels, Pareto k, the reading in words. */
 export function looComparisonMarkdown(c: ModelComparison): string {
   const label = new Map(c.models.map((m) => [m.name, m.label]));

@@ -195,6 +195,15 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
     }
   });
 
+  it("tells on the model page whether the LOO comparison found the synthetic truth's model", () => {
+    needReport();
+    const html = fs.readFileSync(path.join(out, '05-model.html'), 'utf8');
+    // The default community has no structural zeros: the study's negative binomial is the right answer.
+    expect(html).to.match(
+      /Against the truth:<\/strong> the synthetic community(?:&#39;|&#x27;|')s generator drew no structural zeros \(zi = 0\)/,
+    );
+  });
+
   it('shows headline charts and a contents list on the index page', async () => {
     needReport();
     const page = await open(path.join(out, 'index.html'));

@@ -12,7 +12,7 @@ import { nameEffects, topBottom } from '../../src/followers/names';
 import { ppcCurves } from '../../src/followers/ppc';
 import { diagnosticsVerdict } from '../../src/followers/verdict';
 import { candidateModels, compareFollowerModels, isClear } from '../../src/followers/fit';
-import { looComparisonMarkdown } from '../../src/followers/present';
+import { looComparisonMarkdown, looTruthMarkdown } from '../../src/followers/present';
 import {
   conditionalEffectsFigure,
   forestFigure,
@@ -182,6 +182,16 @@ describe('followers: a small real fit recovers the truth', function () {
         `(\`${r.model}\`) | ${Math.abs(r.elpd_diff) < 0.05 ? '0.0' : r.elpd_diff.toFixed(1)} |`,
       );
     expect(md).to.contain(`**${cmp.kept}**`);
+    expect(cmp.keptName).to.equal('study');
+    expect(looTruthMarkdown(cmp, 0)).to.match(
+      /drew no structural zeros \(zi = 0\).*; the comparison keeps it\.$/,
+    );
+    expect(looTruthMarkdown(cmp, 0.3)).to.contain(
+      'drew a structural zero for 30% of live profiles (zi = 0.3)',
+    );
+    expect(looTruthMarkdown(cmp, 0.3)).to.match(
+      /keeps the negative binomial with first names \(the study's model\) instead/,
+    );
     expect(cmp.paretoK.map((p) => p.table[0])).to.have.length(3);
     expect(isClear(-5, 2)).to.equal(true);
     expect(isClear(-5, 3)).to.equal(false);
