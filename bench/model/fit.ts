@@ -93,7 +93,10 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = {
     engine: 'vk-audience-study',
     rows: fit.prepared.nRows,
-    data: dataFile || `simulated (${rows} rows, seed 2026)`,
+    // Relative to the working directory: a result file names no path of the machine it ran on.
+    data: dataFile
+      ? path.relative(process.cwd(), path.resolve(dataFile))
+      : `simulated (${rows} rows, seed 2026)`,
     cells: fit.prepared.compression.cells,
     preset,
     group_parameterization: fit.settings.groupParameterization,
