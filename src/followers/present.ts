@@ -311,7 +311,9 @@ export function looTruthMarkdown(c: ModelComparison, zi: number): string {
   const got =
     c.keptName === right
       ? 'the comparison keeps it.'
-      : `the comparison keeps the ${label.get(c.keptName)} instead: with this many profiles the difference was not clear enough to choose by.`;
+      : c.keptName === 'study'
+        ? `the comparison keeps the ${label.get(c.keptName)} instead: with this many profiles the difference was not clear enough to choose by.`
+        : `the comparison prefers the ${label.get(c.keptName)} instead: a clear-looking difference that the truth does not have.`;
   return `**Against the truth:** the synthetic community's generator ${drew}; ${got}`;
 }
 

@@ -189,6 +189,9 @@ describe('followers: a small real fit recovers the truth', function () {
     expect(looTruthMarkdown(cmp, 0.3)).to.contain(
       'drew a structural zero for 30% of live profiles (zi = 0.3)',
     );
+    expect(looTruthMarkdown({ ...cmp, keptName: 'zero_inflated' }, 0)).to.match(
+      /prefers the zero-inflated negative binomial with first names instead: a clear-looking difference that the truth does not have\.$/,
+    );
     expect(looTruthMarkdown(cmp, 0.3)).to.match(
       /keeps the negative binomial with first names \(the study's model\) instead/,
     );

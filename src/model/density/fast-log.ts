@@ -15,7 +15,7 @@
  * t·2⁻ᵏ (an exact product, from a table) rather than by writing the word back: reading
  * the 8 bytes of a double just after a 4-byte store into it stalls store-to-load
  * forwarding, which made this function slower than Math.log1p itself. c comes from TwoSum,
- * without a branch on m > 1 that the data (m = μ/φ near 1) mispredict. Within 1 ulp
+ * without a branch on m > 1, which mispredicts when m = μ/φ straddles 1. Within 1 ulp
  * of Math.log1p over the range the fits need (test/model/density/fast-log.test.ts);
  * non-finite or negative m, and a big-endian machine, fall back to Math.log1p.
  */
