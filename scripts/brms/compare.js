@@ -26,15 +26,14 @@ const opt = (name, dflt) => {
 const buildDir = path.resolve(root, opt('--build', 'dist'));
 const cores = Number(opt('--cores', String(Math.min(4, os.availableParallelism()))));
 const fitJs = path.join(buildDir, 'src', 'model', 'fit.js');
-const dataJs = path.join(buildDir, 'src', 'model', 'data.js');
 if (!fs.existsSync(fitJs)) {
   console.error(
     `error: ${path.relative(root, fitJs)} is missing; run \`npm run build\` first (or pass --build DIR)`,
   );
   process.exit(1);
 }
-const { fitModel, fitSummary, fitLoo } = require(fitJs);
-const { readDataFile } = require(dataJs);
+const { fitSummary, fitLoo } = require(fitJs);
+const { brmsPriors, fitAsBrms } = require('./our-fit');
 
 const MODELS = opt('--models', 'epilepsy,quine,sleepstudy,zinb').split(',');
 const MEAN_TOL = 0.1; // |Δmean| / brms sd
@@ -79,24 +78,12 @@ async function compareOne(name) {
     throw new Error(
       `${path.relative(root, brmsFile)} has no long run; re-run Rscript scripts/brms/fit-brms.R`,
     );
-  const data = readDataFile(path.join(root, brms.data));
-  const priors = brms.priors.map((p) => `prior(${p.prior}, class = ${p.class})`);
+  const priors = brmsPriors(brms);
   const run = async (s) => {
     console.error(
       `fitting ${name} with our engine (${s.chains} x ${s.iter}): ${brms.formula} (${brms.family}), priors ${priors.join('; ')}`,
     );
-    return fitModel({
-      data: data.columns,
-      formula: brms.formula,
-      family: brms.family,
-      priors,
-      chains: s.chains,
-      iter: s.iter,
-      warmup: s.warmup,
-      seed: s.seed,
-      cores,
-      dataName: path.basename(brms.data),
-    });
+    return fitAsBrms(buildDir, brms, s, cores);
   };
   const fit = await run(brms.settings);
   const long = await run(brms.long_settings);

@@ -7,8 +7,8 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..', '..');
-const { fitModel, fitLoo } = require(path.join(root, 'dist', 'src', 'model', 'fit.js'));
-const { readDataFile } = require(path.join(root, 'dist', 'src', 'model', 'data.js'));
+const { fitLoo } = require(path.join(root, 'dist', 'src', 'model', 'fit.js'));
+const { fitAsBrms } = require('./our-fit');
 
 async function main() {
   const [name = 'zinb', ...given] = process.argv.slice(2);
@@ -16,21 +16,9 @@ async function main() {
   const brms = JSON.parse(
     fs.readFileSync(path.join(root, 'scripts', 'brms', 'results', `brms-${name}.json`), 'utf8'),
   );
-  const data = readDataFile(path.join(root, brms.data));
-  const priors = brms.priors.map((p) => `prior(${p.prior}, class = ${p.class})`);
   const s = brms.long_settings;
   for (const seed of seeds) {
-    const fit = await fitModel({
-      data: data.columns,
-      formula: brms.formula,
-      family: brms.family,
-      priors,
-      chains: s.chains,
-      iter: s.iter,
-      warmup: s.warmup,
-      seed,
-      cores: 1,
-    });
+    const fit = await fitAsBrms(path.join(root, 'dist'), brms, { ...s, seed }, 1);
     const l = fitLoo(fit);
     console.log(
       `ours ${name} seed ${seed} elpd_loo ${l.elpd_loo.estimate.toFixed(4)} mcse ${l.mcse_elpd_loo.toFixed(4)}`,
