@@ -264,7 +264,7 @@ describe('npm run compare (the command in a child process)', function () {
       [['--snapshots', dirA, dirB, '--json', folder], /--json ".*a-folder" is a folder: give a file path/],
       [['--snapshots', dirA, dirB, '--inactive-days', 'soon'], /--inactive-days needs a whole number >= 1/],
       [['--snapshots', dirA, dirB, '--frobnicate'], /unknown option "--frobnicate"/],
-      [['--snapshots', dirA, dirB, dirB.slice(0, -1) + 'X'], /does not exist/],
+      [['--snapshots', dirA, dirB, path.join(work, 'no-such-snapshot')], /does not exist/],
     ];
     for (const [args, re] of cases) {
       const r = compare(args);
