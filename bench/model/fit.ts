@@ -6,7 +6,7 @@
  * bench/model/versus-brms.ts runs both back to back).
  *
  *   node dist/bench/model/fit.js [--rows 50000 | --data FILE.csv] [--chains 4] [--iter 2000] [--cores 2]
- *                                 [--brms bench/results/brms-50k.json] [--out FILE]
+ *                                 [--brms bench/results/brms-50k.json] [--out FILE] [--seed 2026]
  *                                 [--preset fast|brms] [--param noncentered|centered|auto] [--init random|laplace]
  *
  * Prints one JSON object: wall times (prepare, warmup, sampling, total), gradient
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   const brmsFile = arg('brms', rows === 50000 ? 'bench/results/brms-50k.json' : '');
   const out = arg('out', '');
   const dataFile = arg('data', '');
+  const seed = Number(arg('seed', '2026'));
   const preset = arg('preset', 'fast') as FitPreset;
   const paramArg = arg('param', '');
   const initArg = arg('init', '');
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
     chains,
     iter,
     cores,
-    seed: 2026,
+    seed,
     preset,
     groupParameterization: param,
     init,
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     chains,
     iter,
     cores,
+    seed,
     total_seconds: total,
     prepare_seconds: fit.timings.prepare,
     init_seconds: fit.timings.init,

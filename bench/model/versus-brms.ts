@@ -2,7 +2,8 @@
  * The model benchmark against brms, back to back on one machine and one CSV:
  *
  *   node dist/bench/model/versus-brms.js [--rows 50000] [--chains 4] [--iter 2000] [--cores 2]
- *                                        [--order ours-first|brms-first] [--out bench/results/versus-brms-50k.json]
+ *                                        [--order ours-first|brms-first] [--seed 2026]
+ *                                        [--out bench/results/versus-brms-50k.json]
  *
  * 1. writes the benchmark table (bench/model/simulate.ts, seed 2026) to bench/data/followers-<rows>.csv;
  * 2. fits it with this engine's defaults (`node dist/bench/model/fit.js --data <csv>`, a fresh process);
@@ -42,6 +43,8 @@ const chains = arg('chains', '4');
 const iter = arg('iter', '2000');
 const cores = arg('cores', '2');
 const order = arg('order', 'ours-first');
+// The samplers' seed, the same number given to both (the data's seed stays 2026).
+const seed = arg('seed', '2026');
 const label = rows % 1000 === 0 ? `${rows / 1000}k` : String(rows);
 const out = arg('out', path.join('bench', 'results', `versus-brms-${label}.json`));
 const csv = path.join(repo, 'bench', 'data', `followers-${label}.csv`);
@@ -68,6 +71,8 @@ function runOurs(): { result: Side & Record<string, unknown>; load: [number[], n
       cores,
       '--out',
       ourFile,
+      '--seed',
+      seed,
     ],
     { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] },
   );
@@ -79,7 +84,7 @@ function runBrms(): { result: Side & Record<string, unknown>; load: [number[], n
   const before = load();
   const r = spawnSync(
     'Rscript',
-    [path.join('bench', 'model', 'brms-bench.R'), csv, brmsFile, chains, iter, cores],
+    [path.join('bench', 'model', 'brms-bench.R'), csv, brmsFile, chains, iter, cores, seed],
     { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   if (r.error)
@@ -115,6 +120,7 @@ function main(): void {
     iter: Number(iter),
     cores: Number(cores),
     order,
+    seed: Number(seed),
     csv: path.relative(repo, csv),
     ours: {
       total_seconds: ours.result.total_seconds,
