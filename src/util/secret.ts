@@ -98,6 +98,26 @@ export class SecretMatcher {
     return false;
   }
 
+  /**
+   * `contains` for a raw answer body, without decoding megabytes of it: the probes are
+   * searched as bytes and only the few bytes around a hit are read as text; the text
+   * search runs only when the body has an escape character in it (or the secret a space).
+   */
+  containsBytes(body: Buffer): boolean {
+    if (this.word === null) return false;
+    if (this.spaced) return this.contains(body.toString('utf8'));
+    // A piece is at most 4 bytes per character: a window this wide around a probe holds it.
+    const reach = 4 * PIECE;
+    for (const probe of this.probes) {
+      const bytes = Buffer.from(probe, 'utf8');
+      for (let at = body.indexOf(bytes); at >= 0; at = body.indexOf(bytes, at + 1)) {
+        if (this.holdsRaw(body.toString('utf8', Math.max(0, at - reach), at + reach))) return true;
+      }
+    }
+    const escaped = body.includes(0x25) || body.includes(0x5c) || body.includes(0x26); // % \ &
+    return escaped && this.contains(body.toString('utf8'));
+  }
+
   /** `text` with every word that holds a piece of a secret replaced by `marker`. */
   redact(text: string, marker = REDACTED): string {
     if (this.word === null || !this.contains(text)) return text;

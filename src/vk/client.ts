@@ -156,6 +156,10 @@ export function interpretAnswer(method: string, status: number, body: string, to
   return json.response;
 }
 
+/** Why an answer of data is refused when it quotes the token: the server reflects requests. */
+export const TOKEN_ECHOED =
+  'the answer holds a piece of the access token, so the server reflects requests; nothing of it was kept';
+
 function reasonOf(e: VkError): string {
   if (e instanceof VkApiError) return `error ${e.code}`;
   if (e instanceof VkNetworkError) return e.failure === 'http' ? `HTTP ${e.status}` : e.failure;
@@ -265,6 +269,12 @@ export class VkClient {
       return classifyTransportError(e, method, this.token);
     }
     this.stats.bytesReceived += bytes.length;
+    if (status < 400 && secretMatcher(this.token).containsBytes(bytes)) {
+      // An error answer keeps its meaning (its message is redacted); an answer of data that
+      // holds the token would carry it into the snapshot.
+      const out = interpretAnswer(method, status, bytes.toString('utf8'), this.token);
+      return out instanceof VkError ? out : new VkResponseError(method, TOKEN_ECHOED);
+    }
     if (fast && status < 400) {
       const v = fast(bytes);
       if (v !== null && v !== undefined) return v;

@@ -51,6 +51,27 @@ describe('util/secret: the token, whole, in pieces or encoded, never survives re
     });
   }
 
+  it('containsBytes (raw answer bodies) agrees with contains on every encoding, cut and body', () => {
+    const bodies: string[] = [];
+    for (const [, enc] of encodings)
+      for (const piece of [
+        T,
+        T.slice(0, 29),
+        T.slice(-PIECE),
+        T.slice(30, 30 + PIECE),
+        T.slice(30, 30 + PIECE - 1),
+      ])
+        bodies.push(`{"response":{"items":[{"first_name":"Анна ${enc(piece)} Ёж"}]}}`);
+    // Clean bodies: Cyrillic, escapes, and the token's own characters without a piece of it.
+    bodies.push('{"response":{"items":[{"first_name":"Анна","city":"Москва \\u0410 &amp; 100%"}]}}');
+    bodies.push(bytes('clean', 4096).toString('base64url'));
+    for (const body of bodies) {
+      const expected = m.contains(body);
+      expect(m.containsBytes(Buffer.from(body, 'utf8')), body.slice(0, 80)).to.equal(expected);
+    }
+    expect(bodies.filter((b) => m.contains(b))).to.have.length(encodings.length * 4);
+  });
+
   it(`every piece of ${PIECE} characters or more counts, wherever it is cut; shorter ones do not`, () => {
     for (let a = 0; a < T.length; a++) {
       for (let b = a + 1; b <= T.length; b++) {

@@ -194,6 +194,29 @@ const clientCases: ClientCase[] = [
       says: /VK API error 5 in groups.getById: bad token \[VK_TOKEN redacted\]/,
     },
   ]),
+  // Answers of data that quote the token: kept, they would carry it into the snapshot.
+  {
+    name: 'HTTP 200 groups.getById whose community name is the token',
+    handler: (r, res) =>
+      json(res, 200, { response: { groups: [{ id: 7, name: r.token, screen_name: 'apiclub' }] } }),
+    says: /groups\.getById: unexpected answer .*holds a piece of the access token/,
+  },
+  {
+    name: 'HTTP 200 with 12 characters of the token JSON-escaped in a name',
+    handler: (r, res) =>
+      json(
+        res,
+        200,
+        `{"response":{"groups":[{"id":7,"name":"${jsonEscapeAll(r.token.slice(30, 42))}","screen_name":"x"}]}}`,
+      ),
+    says: /holds a piece of the access token/,
+  },
+  {
+    name: 'HTTP 200 with 9 characters of the token percent-encoded in a name',
+    handler: (r, res) =>
+      json(res, 200, { response: { groups: [{ id: 7, name: percentAll(r.token.slice(50, 59), 'upper') }] } }),
+    says: /holds a piece of the access token/,
+  },
   // The whole token, with the 60-character snippet cut at different places inside it.
   ...[0, 20, 45, 52].map((pad): ClientCase => ({
     name: `HTTP 400 with the whole token after ${pad} characters (cut after ${60 - pad} of it)`,
@@ -323,7 +346,35 @@ const pullCases: PullCase[] = [
     exit: 4,
     says: /not JSON/,
   },
+  {
+    name: 'a member whose first name holds part of the token (execute refused, plain groups.getMembers)',
+    handler: (r, res) =>
+      r.url.endsWith('groups.getById')
+        ? json(res, 200, GROUP_OK)
+        : r.url.endsWith('execute')
+          ? json(res, 200, vkError(28, 'Application authorization failed', { form: new URLSearchParams() }))
+          : json(res, 200, {
+              response: {
+                count: 2,
+                items: [
+                  { id: 1, first_name: 'Анна', sex: 1 },
+                  { id: 2, first_name: `Ян${r.token.slice(10, 30)}`, sex: 2 },
+                ],
+              },
+            }),
+    exit: 4,
+    says: /groups\.getMembers: unexpected answer .*holds a piece of the access token/,
+  },
 ];
+
+/** Every file under `dir`, as text. */
+function filesUnder(dir: string): { file: string; text: string }[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).flatMap((e) => {
+    const file = path.join(e.parentPath, e.name);
+    return e.isFile() ? [{ file, text: fs.readFileSync(file).toString('latin1') }] : [];
+  });
+}
 
 describe('hostile servers: the pull CLI never lets the token out (child processes, DEBUG=1)', function () {
   this.timeout(120_000);
@@ -348,6 +399,7 @@ describe('hostile servers: the pull CLI never lets the token out (child processe
         expect(leaks(r.stderr), `stderr: ${r.stderr}`).to.deep.equal([]);
         expect(r.code, r.stderr).to.equal(c.exit);
         expect(r.stderr).to.match(c.says);
+        for (const f of filesUnder(out)) expect(leaks(f.text), f.file).to.deep.equal([]);
       } finally {
         await server.close();
       }
