@@ -50,3 +50,22 @@ export function requireMembers(table: ColumnTable, what: string): void {
 export function isSynthetic(manifest: AuditManifest): boolean {
   return manifest.source?.kind === 'synthetic';
 }
+
+/** The generator settings a synthetic snapshot records, in the generator's own option names. */
+export interface GeneratorSettings {
+  seed: number;
+  /** Absent: the snapshot does not say, and the generator's default holds. */
+  botShare?: number;
+  followersZeroShare?: number;
+}
+
+/** Null for a real community, or a synthetic one whose manifest lost its seed. */
+export function generatorSettings(manifest: AuditManifest): GeneratorSettings | null {
+  const s = manifest.source?.synthetic;
+  if (!isSynthetic(manifest) || typeof s?.seed !== 'number' || !Number.isFinite(s.seed)) return null;
+  return {
+    seed: s.seed,
+    ...(s.bot_share === undefined ? {} : { botShare: s.bot_share }),
+    ...(s.followers_zero_share === undefined ? {} : { followersZeroShare: s.followers_zero_share }),
+  };
+}

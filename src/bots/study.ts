@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import type { ColumnTable } from 'arquero';
-import { isSynthetic, type AuditManifest } from '../audit/input';
+import { generatorSettings, isSynthetic, type AuditManifest, type GeneratorSettings } from '../audit/input';
 import { envInt, envPath, type Env } from '../util/env';
 import { DEFAULT_ANNOTATOR, describeAnnotator, expectedLabelledShare, type AnnotatorSpec } from './annotator';
 import { botsAudit, type BotsAudit, type BotsAvailable } from './audit-section';
@@ -83,24 +83,24 @@ export interface BotGenerator {
 }
 
 /**
- * The synthetic community's truth from its generator, rebuilt from the seed the snapshot's
- * manifest records (the generator is deterministic per seed and member).
+ * The synthetic community's truth from its generator, rebuilt from the settings the
+ * snapshot's manifest records (the generator is deterministic per settings and member).
  */
 export function syntheticBotTruth(
   manifest: AuditManifest,
-  generator: (seed: number) => BotGenerator,
+  generator: (settings: GeneratorSettings) => BotGenerator,
 ): BotTruth | { reason: string } {
   if (!isSynthetic(manifest)) return noTruth(manifest);
-  const seed = manifest.source?.synthetic?.seed;
-  if (typeof seed !== 'number')
+  const settings = generatorSettings(manifest);
+  if (settings === null)
     return noTruth(manifest, 'the manifest does not record the synthetic generator’s seed');
-  const gen = generator(seed);
+  const gen = generator(settings);
   return {
     isBot: (id) => {
       const index = gen.indexOf(id);
       return gen.botPick(index) && gen.member(index).bot;
     },
-    source: `the synthetic generator's truth (seed ${seed}, ${pctPlain(gen.botShare)} of live members drawn as bots)`,
+    source: `the synthetic generator's truth (seed ${settings.seed}, ${pctPlain(gen.botShare)} of live members drawn as bots)`,
   };
 }
 

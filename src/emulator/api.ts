@@ -17,8 +17,9 @@ import { runVKScriptFast } from './fast/interpreter';
 import { JsonSink } from './fast/json-sink';
 import { UserValue, startScript, writeScriptHost } from './fast/script-users';
 import { writeUser } from './fast/user-writer';
+import { formatSyntheticMarker } from '../vk/synthetic-marker';
 
-export const SYNTHETIC_MARKER = '[vk-audience-study synthetic community]';
+export { SYNTHETIC_MARKER } from '../vk/synthetic-marker';
 
 export interface GroupInfo {
   id: number;
@@ -41,6 +42,8 @@ export interface CommunityContext {
   members: Membership;
   group: GroupInfo;
   seed: number;
+  /** The generator's shares, said in the marker so the pull records them (vk/synthetic-marker.ts). */
+  shares: { bot_share: number; followers_zero_share: number };
   initialMembers: number;
   /**
    * The population index of each of the community's own indices (sorted), or a first
@@ -103,7 +106,7 @@ function groupObject(ctx: CommunityContext): Record<string, unknown> {
     is_closed: 0,
     type: 'page',
     // Always sent (VK sends these only when asked in `fields`): the pull relies on the marker.
-    description: `${SYNTHETIC_MARKER} seed=${ctx.seed} members=${ctx.initialMembers}`,
+    description: formatSyntheticMarker({ seed: ctx.seed, members: ctx.initialMembers, ...ctx.shares }),
     members_count: ctx.members.count(),
     photo_50: 'https://vk.com/images/community_50.png',
     photo_100: 'https://vk.com/images/community_100.png',

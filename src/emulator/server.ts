@@ -161,11 +161,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
   }
   // Every community reads the one population, as time has moved it.
   const overlay = new TimeOverlay(store ?? gen);
+  const shares = { bot_share: gen.botShare, followers_zero_share: gen.followersZeroShare };
   const ctx: ApiContext = {
     gen: overlay,
     members,
     group: { id: groupId, screenName, name: 'Синтетическое сообщество (vk-audience-study)' },
     seed,
+    shares,
     initialMembers: opts.members,
     population: null,
     switches,
@@ -188,6 +190,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
       },
       group: { id: groupId + spec.idOffset, screenName: spec.screenName, name: spec.name },
       seed,
+      shares,
       population: () => smallList(k),
     };
   });
@@ -200,6 +203,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<EmulatorHand
       name: LARGE_COMMUNITY.name,
     },
     seed,
+    shares,
     initialMembers: LARGE_COMMUNITY.members,
     population: { first: LARGE_COMMUNITY.firstIndex },
   };

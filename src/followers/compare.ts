@@ -18,7 +18,8 @@ export interface Estimate {
   'q97.5': number;
 }
 
-export type ParameterKind = 'b' | 'sd' | 'shape' | 'r';
+/** `zi`: the share of structural zeros of a zero-inflated family (brms's name). */
+export type ParameterKind = 'b' | 'sd' | 'shape' | 'zi' | 'r';
 
 export interface TruthRow {
   name: string;
@@ -41,7 +42,7 @@ export interface Coverage {
 
 export interface TruthComparison {
   rows: TruthRow[];
-  /** b_, sd_, shape together. */
+  /** b_, sd_, shape and zi together. */
   population: Coverage;
   /** First-name effects r_first_name[...]. */
   names: Coverage;
@@ -49,12 +50,15 @@ export interface TruthComparison {
   noTruth: string[];
   /** True parameters of the population part that the fit does not report (e.g. a level absent from the data). */
   notFitted: string[];
+  /** The truth's share of structural zeros, when it has one (a model without zi misses it). */
+  trueZi: number | null;
 }
 
 export function kindOf(name: string): ParameterKind | null {
   if (name.startsWith('b_')) return 'b';
   if (name.startsWith('sd_')) return 'sd';
   if (name === 'shape') return 'shape';
+  if (name === 'zi') return 'zi';
   if (name.startsWith('r_')) return 'r';
   return null;
 }
@@ -108,12 +112,16 @@ export function compareWithTruth(
       error: e.mean - t,
     });
   }
-  const notFitted = Object.keys(truth).filter((k) => kindOf(k) !== 'r' && !seen.has(k));
+  // A true zi of 0 is what a model without zero inflation assumes: nothing is missing.
+  const notFitted = Object.keys(truth).filter(
+    (k) => kindOf(k) !== 'r' && !seen.has(k) && !(k === 'zi' && truth.zi === 0),
+  );
   return {
     rows,
     population: coverage(rows.filter((r) => r.kind !== 'r')),
     names: coverage(rows.filter((r) => r.kind === 'r')),
     noTruth,
     notFitted,
+    trueZi: truth.zi ?? null,
   };
 }

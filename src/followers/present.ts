@@ -192,10 +192,16 @@ export function truthMarkdown(c: TruthComparison, pooledRows: number): string {
           : '.'),
     );
   }
-  if (c.notFitted.length)
+  const absentLevels = c.notFitted.filter((n) => n !== 'zi');
+  if (absentLevels.length)
     lines.push(
       '',
-      `True parameters the fit does not report (level absent from the data): ${c.notFitted.join(', ')}.`,
+      `True parameters the fit does not report (level absent from the data): ${absentLevels.join(', ')}.`,
+    );
+  if (c.notFitted.includes('zi') && c.trueZi !== null)
+    lines.push(
+      '',
+      `The generator made ${pct(c.trueZi, 1, 0)} of live profiles structural zeros (zi), which this model has no part for: its estimates absorb them (see the LOO comparison for the zero-inflated model).`,
     );
   return lines.join('\n');
 }

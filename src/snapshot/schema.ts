@@ -17,6 +17,8 @@
  * no 64-bit integers (they become BigInt in JS), no dictionaries that change per batch.
  */
 
+import type { SyntheticSettings } from '../vk/synthetic-marker';
+
 /** Arrow value type of a column. */
 export type ColumnType = 'int32' | 'int16' | 'int8' | 'float64' | 'bool' | 'utf8';
 
@@ -447,7 +449,7 @@ export interface SnapshotManifest {
     /** The API base URL (never a token). */
     api_base: string;
     /** Generator settings when synthetic. */
-    synthetic: { seed: number; members: number } | null;
+    synthetic: SyntheticSettings | null;
   };
   api_version: string;
   counts: {

@@ -51,6 +51,7 @@ import { hashRanges, sha256, sha256File } from './checksum';
 import { checkMembersFile, type Integrity } from './integrity';
 import { checkWritable, diskError, makeDirs, removeCreated } from './disk';
 import { acquireLock, releaseLock } from './lock';
+import type { SyntheticSettings } from '../vk/synthetic-marker';
 
 export type { Checkpoint, PagingState, PullIdentity } from './checkpoint';
 
@@ -80,10 +81,14 @@ function sameCommunity(a: CommunityOf, b: CommunityOf): boolean {
   if (a.group.id !== b.group.id) return false;
   if (!a.source || !b.source) return true;
   if (a.source.kind !== b.source.kind) return false;
+  if (a.source.kind !== 'synthetic') return true;
+  const s = a.source.synthetic;
+  const t = b.source.synthetic;
   return (
-    a.source.kind !== 'synthetic' ||
-    (a.source.synthetic?.seed === b.source.synthetic?.seed &&
-      a.source.synthetic?.members === b.source.synthetic?.members)
+    s?.seed === t?.seed &&
+    s?.members === t?.members &&
+    s?.bot_share === t?.bot_share &&
+    s?.followers_zero_share === t?.followers_zero_share
   );
 }
 
@@ -150,8 +155,16 @@ function describeCommunity(c: CommunityOf): string {
   const g = `${c.group.name ?? c.group.screen_name} (${c.group.screen_name}, id ${c.group.id})`;
   const s = c.source?.synthetic;
   return c.source?.kind === 'synthetic' && s
-    ? `${g}, synthetic with seed ${s.seed} and ${s.members} members`
+    ? `${g}, synthetic with seed ${s.seed} and ${s.members} members${sharesText(s)}`
     : g;
+}
+
+function sharesText(s: SyntheticSettings): string {
+  const parts = [
+    s.bot_share === undefined ? '' : `bot share ${s.bot_share}`,
+    s.followers_zero_share === undefined ? '' : `followers' zero share ${s.followers_zero_share}`,
+  ].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 function writeAllSync(fd: number, bytes: Uint8Array, position: number): void {

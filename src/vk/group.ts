@@ -2,15 +2,13 @@
  * The community being pulled: `groups.getById` (API 5.199 answers `{groups: [...],
  * profiles: [...]}`; older versions a bare array — both accepted, per docs/vk-api.md).
  *
- * The project's emulator marks its community in `description` with
- * `[vk-audience-study synthetic community] seed=<n> members=<n>`: such a snapshot is
- * recorded as `source.kind = "synthetic"` so every later report can say so.
+ * The project's emulator marks its community in `description` (synthetic-marker.ts): such a
+ * snapshot is recorded as `source.kind = "synthetic"` so every later report can say so.
  */
 import type { VkClient } from './client';
 import { VkResponseError } from './errors';
 import { isObject } from '../util/json-shape';
-
-export const SYNTHETIC_MARKER = '[vk-audience-study synthetic community]';
+import { parseSyntheticMarker, type SyntheticSettings } from './synthetic-marker';
 
 export interface GroupInfo {
   id: number;
@@ -19,7 +17,7 @@ export interface GroupInfo {
   /** `members_count` when VK returned it. */
   members_count: number | null;
   deactivated: string | null;
-  synthetic: { seed: number; members: number } | null;
+  synthetic: SyntheticSettings | null;
 }
 
 /** `--group` as given: a numeric id, a screen name, or a vk.com link / club123 / public123. */
@@ -33,13 +31,6 @@ export function normaliseGroupArg(raw: string | number): string {
     );
   }
   return s;
-}
-
-export function parseSyntheticMarker(description: unknown): GroupInfo['synthetic'] {
-  if (typeof description !== 'string' || !description.startsWith(SYNTHETIC_MARKER)) return null;
-  const seed = /\bseed=(-?\d+)/.exec(description);
-  const members = /\bmembers=(\d+)/.exec(description);
-  return { seed: seed ? Number(seed[1]) : NaN, members: members ? Number(members[1]) : NaN };
 }
 
 export async function resolveGroup(

@@ -99,26 +99,36 @@ describe('bots: the study section (notebook 02)', function () {
   });
 });
 
-describe('bots: the synthetic truth rebuilt from the snapshot’s seed', function () {
+describe('bots: the synthetic truth rebuilt from the snapshot’s generator settings', function () {
   this.timeout(120000);
 
   it('names exactly the live bots the running emulator lists in its truth', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vkas-bot-truth-'));
-    const emu = await startEmulator({ members: 4000, seed: 13, rateLimitPerSecond: 0 });
+    // Not the default share: the pull must carry it from the emulator into the manifest.
+    const emu = await startEmulator({ members: 4000, seed: 13, botShare: 0.08, rateLimitPerSecond: 0 });
     try {
       await pullMembers({ token: emu.token, group: emu.screenName, out: dir, base: emu.base, rateLimit: 0 });
       const expected = Array.from(emu.truth.botIds());
       const snap = readSnapshot(dir);
       const truth = syntheticBotTruth(
         snap.manifest,
-        (seed) =>
-          new CommunityGenerator({ seed, referenceSec: Date.parse(snap.manifest.snapshot_time) / 1000 }),
+        (settings) =>
+          new CommunityGenerator({
+            ...settings,
+            referenceSec: Date.parse(snap.manifest.snapshot_time) / 1000,
+          }),
       );
       if (!('isBot' in truth)) throw new Error(truth.reason);
       const live = liveMembers(snap.table);
       expect(Array.from(live.ids).filter(truth.isBot)).to.deep.equal(expected);
       expect(expected.length).to.be.greaterThan(50);
-      expect(truth.source).to.contain('seed 13').and.contain('3% of live members');
+      expect(snap.manifest.source.synthetic).to.deep.equal({
+        seed: 13,
+        members: 4000,
+        bot_share: 0.08,
+        followers_zero_share: 0,
+      });
+      expect(truth.source).to.contain('seed 13').and.contain('8% of live members');
       // The study on it: scored (the pull now stores has_mobile and status_length), labelled by the annotator.
       const s = botsStudy({ table: snap.table, manifest: snap.manifest }, { env: {}, truth });
       const b = s.audit.section;

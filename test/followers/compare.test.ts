@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { compareWithTruth, coverage, kindOf } from '../../src/followers/compare';
+import { compareWithTruth, coverage, kindOf, type Estimate } from '../../src/followers/compare';
 import {
   findings,
   formatMultiplier,
@@ -10,6 +10,7 @@ import {
 import { logBinEdges, logDensity } from '../../src/followers/ppc';
 import { diagnosticsVerdict } from '../../src/followers/verdict';
 import { OTHER_NAME } from '../../src/followers/coding';
+import { truthMarkdown } from '../../src/followers/present';
 import type { ParameterSummary } from '../../src/model/summary';
 
 const est = (name: string, mean: number, lo: number, hi: number) => ({ name, mean, 'q2.5': lo, 'q97.5': hi });
@@ -65,9 +66,36 @@ describe('followers/compare: estimates against the truth', () => {
       kindOf('b_x'),
       kindOf('sd_g__Intercept'),
       kindOf('shape'),
+      kindOf('zi'),
       kindOf('r_g[a,Intercept]'),
       kindOf('lp__'),
-    ]).to.deep.equal(['b', 'sd', 'shape', 'r', null]);
+    ]).to.deep.equal(['b', 'sd', 'shape', 'zi', 'r', null]);
+  });
+
+  it('a true zi is compared when the fit has one, and named as missing when it has none', () => {
+    const truth = { b_Intercept: 1, shape: 2, zi: 0.3 };
+    const est = (name: string, mean: number): Estimate => ({
+      name,
+      mean,
+      'q2.5': mean - 0.1,
+      'q97.5': mean + 0.1,
+    });
+    const zinb = compareWithTruth([est('b_Intercept', 1), est('shape', 2), est('zi', 0.35)], truth);
+    expect(zinb.rows.map((r) => [r.name, r.kind, r.covered])).to.deep.equal([
+      ['b_Intercept', 'b', true],
+      ['shape', 'shape', true],
+      ['zi', 'zi', true],
+    ]);
+    expect(zinb.population.n).to.equal(3);
+    const nb = compareWithTruth([est('b_Intercept', 1), est('shape', 2)], truth);
+    expect(nb.notFitted).to.deep.equal(['zi']);
+    expect(truthMarkdown(nb, 0))
+      .to.contain('structural zeros')
+      .and.contain('30%')
+      .and.not.contain('level absent');
+    const none = compareWithTruth([est('b_Intercept', 1), est('shape', 2)], { ...truth, zi: 0 });
+    expect(none.notFitted).to.deep.equal([]);
+    expect(truthMarkdown(none, 0)).not.to.contain('structural zeros');
   });
 });
 

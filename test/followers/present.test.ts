@@ -229,6 +229,7 @@ describe('followers/present: notebook text from computed values', () => {
         names: { n: 4, covered: 4, share: 1 },
         noTruth: ['r_first_name[(other),Intercept]'],
         notFitted: [],
+        trueZi: null,
       },
       77,
     );

@@ -32,7 +32,10 @@ describe('pull against the emulator (in-process)', function () {
       callsPerExecute: 5,
     });
     expectTruth(out, emu);
-    expect(r.manifest.source).to.deep.include({ kind: 'synthetic', synthetic: { seed: 3, members: 8_765 } });
+    expect(r.manifest.source).to.deep.include({
+      kind: 'synthetic',
+      synthetic: { seed: 3, members: 8_765, bot_share: 0.03, followers_zero_share: 0 },
+    });
     expect(r.manifest.counts).to.deep.equal({
       reported_at_start: 8_765,
       reported_at_end: 8_765,

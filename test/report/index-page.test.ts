@@ -36,6 +36,11 @@ describe('report/index page and source banner', () => {
     const before = describeSource(null, params);
     expect(before).to.include({ kind: 'synthetic', from: 'parameters' });
     expect(before.label).to.contain('20,000 members, seed 1; no snapshot yet');
+    const m = manifest('synthetic');
+    m.source.synthetic = { seed: 3, members: 3000, bot_share: 0.08, followers_zero_share: 0.3 };
+    expect(describeSource(m, params).label).to.contain(
+      '3,000 members, seed 3, 8% bots, 30% structural zeros in followers; snapshot',
+    );
   });
 
   it('names a real community without the synthetic label, escaping its name', () => {
