@@ -50,4 +50,41 @@ describe('audit/params and table helpers', () => {
     expect(html).to.contain('text-align:right');
     expect(html).to.contain('<caption');
   });
+
+  it('a column with raw hands the CSV its unrounded value; an interval two, under two headers', () => {
+    type Row = { n: number; share: number; lo: number; hi: number | null };
+    const html = htmlTable<Row>(
+      [
+        { n: 1944, share: 0.123456, lo: 0.11, hi: 0.135 },
+        { n: 7, share: NaN, lo: 0.01, hi: null },
+      ],
+      [
+        { header: 'members', value: (r) => int(r.n), numeric: true, raw: (r) => r.n },
+        { header: 'share', value: (r) => pct(r.share), numeric: true, raw: (r) => r.share },
+        { header: '95% interval', value: (r) => pctRange(r.lo, r.hi), raw: (r) => [r.lo, r.hi] },
+        { header: 'text', value: () => 'x' },
+      ],
+    );
+    const attrs = Array.from(html.matchAll(/data-csv="([^"]*)"/g), (m) =>
+      JSON.parse(
+        m[1]
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'")
+          .replace(/&amp;/g, '&'),
+      ),
+    );
+    expect(attrs).to.deep.equal([
+      ['95% interval: low', '95% interval: high'],
+      [1944],
+      [0.123456],
+      [0.11, 0.135],
+      [7],
+      [null],
+      [0.01, null],
+    ]);
+    expect(html).to.contain('>1,944<').and.contain('>12.3%<');
+    expect(() =>
+      htmlTable([{ a: 1 }, { a: 2 }], [{ header: 'a', value: String, raw: (r) => (r.a === 1 ? 1 : [1, 2]) }]),
+    ).to.throw(/column "a" gives an interval for some rows and a number for others/);
+  });
 });

@@ -254,7 +254,7 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
     await page.close();
   });
 
-  it('downloads a table as CSV from the page itself (offline), holding what the table shows', async () => {
+  it('downloads a table as CSV from the page itself (offline), its numbers unrounded', async () => {
     needReport();
     const page = await open(path.join(out, '02-status.html'));
     const table = await page.evaluate(() => {
@@ -271,8 +271,20 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
     const csv = fs.readFileSync(await download.path(), 'utf8');
     const lines = csv.trimEnd().split('\r\n');
     expect(lines).to.have.length(table.length);
-    expect(lines[0]).to.equal(table[0].join(','));
-    expect(csv).to.contain('active');
+    // The status table: the interval's column is two in the CSV, counts are plain integers
+    // and shares fractions that round to what the page shows.
+    const header = lines[0].split(',');
+    expect(header).to.include.members(['members', '95% interval: low', '95% interval: high']);
+    expect(header).to.have.length(table[0].length + 1);
+    const active = lines.find((l) => l.startsWith('active'))!.split(',');
+    const shown = table.find((r) => r[0].startsWith('active'))!;
+    const col = (name: string): number => header.indexOf(name);
+    expect(active[col('members')]).to.match(/^\d+$/);
+    expect(Number(active[col('members')]).toLocaleString('en-US')).to.equal(shown[col('members')]);
+    const share = Number(active[col('share of all members')]);
+    expect(`${(100 * share).toFixed(1)}%`).to.equal(shown[col('share of all members')]);
+    expect(Number(active[col('95% interval: low')])).to.be.below(share);
+    expect(Number(active[col('95% interval: high')])).to.be.above(share);
     await page.close();
     expect(outside, 'requests outside the report folder').to.deep.equal([]);
   });

@@ -36,4 +36,15 @@ describe('report/page template', () => {
       ]),
     ).to.equal('status,members\r\nactive,"1,944"\r\n');
   });
+
+  it('a cell gives the CSV its data-csv values (unrounded, an interval as two fields), else its text', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { cellFields } = require(path.join(TEMPLATE, 'report.js')) as {
+      cellFields(cell: { getAttribute(n: string): string | null; textContent: string }): string[];
+    };
+    const cell = (text: string, csv: string | null) => ({ getAttribute: () => csv, textContent: text });
+    expect(cellFields(cell(' 1,944\n ', null))).to.deep.equal(['1,944']);
+    expect(cellFields(cell('12.3%', '[0.12345]'))).to.deep.equal(['0.12345']);
+    expect(cellFields(cell('12.0%–14.1%', '[0.1201,null]'))).to.deep.equal(['0.1201', '']);
+  });
 });

@@ -2,7 +2,8 @@
 // The report page's reading aids, inlined into every page by index.html.j2: the page-wide
 // code toggle (each cell folds on its own as a <details>), the table of contents, a
 // "Download CSV" link under every table (the CSV is built from the table in the page, so
-// it works offline and holds exactly what the table shows), and charts sized for print.
+// it works offline: a cell's unrounded value where the table gives one in `data-csv`, its
+// text otherwise), and charts sized for print.
 // Plain ES5 with no template delimiters: nbconvert's Jinja includes this file verbatim.
 (function () {
   'use strict';
@@ -23,7 +24,19 @@
     );
   }
 
-  /** The cell texts of a table as a reader sees them; a cell spanning n columns fills n. */
+  /**
+   * A cell's CSV fields: the JSON list in its `data-csv` attribute (unrounded numbers, an
+   * interval's two ends; null is an empty field), else its text as a reader sees it.
+   */
+  function cellFields(cell) {
+    var raw = cell.getAttribute('data-csv');
+    if (raw === null) return [cell.textContent.replace(/\s+/g, ' ').trim()];
+    return JSON.parse(raw).map(function (v) {
+      return v === null ? '' : String(v);
+    });
+  }
+
+  /** A table's rows of CSV fields; a cell spanning n columns fills n. */
   function tableRows(table) {
     var rows = [];
     var trs = table.querySelectorAll('tr');
@@ -31,8 +44,7 @@
       var row = [];
       var cells = trs[i].children;
       for (var j = 0; j < cells.length; j++) {
-        var text = cells[j].textContent.replace(/\s+/g, ' ').trim();
-        row.push(text);
+        row.push.apply(row, cellFields(cells[j]));
         for (var k = 1; k < (cells[j].colSpan || 1); k++) row.push('');
       }
       if (row.length) rows.push(row);
@@ -57,7 +69,7 @@
       a.href = 'data:text/csv;charset=utf-8,' + encodeURIComponent(rowsToCsv(rows));
       a.download = name;
       a.textContent = 'Download CSV';
-      a.title = name + ': this table as shown, ' + rows.length + ' rows including the header';
+      a.title = name + ': this table, numbers unrounded, ' + rows.length + ' rows including the header';
       p.appendChild(a);
       tables[i].parentNode.insertBefore(p, tables[i].nextSibling);
     }
@@ -142,7 +154,7 @@
   }
 
   if (typeof module === 'object' && module && module.exports) {
-    module.exports = { csvField: csvField, rowsToCsv: rowsToCsv };
+    module.exports = { csvField: csvField, rowsToCsv: rowsToCsv, cellFields: cellFields };
   } else if (typeof document !== 'undefined') {
     start();
   }
