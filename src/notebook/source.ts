@@ -8,7 +8,7 @@ import * as path from 'path';
 import { MANIFEST_FILE, SNAPSHOT_FORMAT, type SnapshotManifest } from '../snapshot/schema';
 import type { StudyParams } from './params';
 import { escapeHtml } from '../util/html';
-import type { SyntheticSettings } from '../vk/synthetic-marker';
+import { sharesText } from '../vk/synthetic-marker';
 
 /** The manifest of a finished snapshot, or null when the folder holds none (not pulled yet). */
 export function readManifestIfPresent(snapshotDir: string): SnapshotManifest | null {
@@ -40,16 +40,6 @@ export interface DataSource {
   from: 'manifest' | 'parameters';
 }
 
-/** The generator's shares when the snapshot records them: a non-default run must not look like the default. */
-function sharesLabel(s: SyntheticSettings): string {
-  return (
-    (s.bot_share === undefined ? '' : `, ${+(100 * s.bot_share).toFixed(2)}% bots`) +
-    (s.followers_zero_share === undefined
-      ? ''
-      : `, ${+(100 * s.followers_zero_share).toFixed(2)}% structural zeros in followers`)
-  );
-}
-
 export function describeSource(manifest: SnapshotManifest | null, params: StudyParams): DataSource {
   if (manifest !== null) {
     const g = manifest.group;
@@ -57,7 +47,7 @@ export function describeSource(manifest: SnapshotManifest | null, params: StudyP
       const s = manifest.source.synthetic;
       return {
         kind: 'synthetic',
-        label: `SYNTHETIC community (generated, not real VK users)${s ? `: ${s.members.toLocaleString('en-US')} members, seed ${s.seed}${sharesLabel(s)}` : ''}; snapshot ${manifest.snapshot_time}`,
+        label: `SYNTHETIC community (generated, not real VK users)${s ? `: ${s.members.toLocaleString('en-US')} members, seed ${s.seed}${sharesText(s) ? `, ${sharesText(s)}` : ''}` : ''}; snapshot ${manifest.snapshot_time}`,
         from: 'manifest',
       };
     }

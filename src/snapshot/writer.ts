@@ -51,7 +51,7 @@ import { hashRanges, sha256, sha256File } from './checksum';
 import { checkMembersFile, type Integrity } from './integrity';
 import { checkWritable, diskError, makeDirs, removeCreated } from './disk';
 import { acquireLock, releaseLock } from './lock';
-import type { SyntheticSettings } from '../vk/synthetic-marker';
+import { sharesText } from '../vk/synthetic-marker';
 
 export type { Checkpoint, PagingState, PullIdentity } from './checkpoint';
 
@@ -155,16 +155,8 @@ function describeCommunity(c: CommunityOf): string {
   const g = `${c.group.name ?? c.group.screen_name} (${c.group.screen_name}, id ${c.group.id})`;
   const s = c.source?.synthetic;
   return c.source?.kind === 'synthetic' && s
-    ? `${g}, synthetic with seed ${s.seed} and ${s.members} members${sharesText(s)}`
+    ? `${g}, synthetic with seed ${s.seed} and ${s.members} members${sharesText(s) ? ` (${sharesText(s)})` : ''}`
     : g;
-}
-
-function sharesText(s: SyntheticSettings): string {
-  const parts = [
-    s.bot_share === undefined ? '' : `bot share ${s.bot_share}`,
-    s.followers_zero_share === undefined ? '' : `followers' zero share ${s.followers_zero_share}`,
-  ].filter(Boolean);
-  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 function writeAllSync(fd: number, bytes: Uint8Array, position: number): void {

@@ -41,3 +41,16 @@ export function parseSyntheticMarker(description: unknown): SyntheticSettings | 
   if (zero !== undefined) settings.followers_zero_share = zero;
   return settings;
 }
+
+/** "3% bots, 30% structural zeros in followers": the shares the settings state, for a label. */
+export function sharesText(s: SyntheticSettings): string {
+  const pct = (x: number): string => `${+(100 * x).toFixed(2)}%`;
+  return [
+    s.bot_share === undefined ? '' : `${pct(s.bot_share)} bots`,
+    s.followers_zero_share === undefined
+      ? ''
+      : `${pct(s.followers_zero_share)} structural zeros in followers`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { formatSyntheticMarker, parseSyntheticMarker, SYNTHETIC_MARKER } from '../../src/vk/synthetic-marker';
+import {
+  formatSyntheticMarker,
+  parseSyntheticMarker,
+  sharesText,
+  SYNTHETIC_MARKER,
+} from '../../src/vk/synthetic-marker';
 
 describe('vk/synthetic-marker: the generator settings in the emulator communityâ€™s description', () => {
   it('reads back exactly what the emulator writes', () => {
@@ -23,5 +28,12 @@ describe('vk/synthetic-marker: the generator settings in the emulator communityâ
       seed: NaN,
       members: 9,
     });
+  });
+
+  it('names the shares it knows, in words', () => {
+    expect(sharesText({ seed: 1, members: 2, bot_share: 0.03, followers_zero_share: 0.3 })).to.equal(
+      '3% bots, 30% structural zeros in followers',
+    );
+    expect(sharesText({ seed: 1, members: 2 })).to.equal('');
   });
 });
