@@ -13,25 +13,10 @@ import type { NameEffect } from './names';
 import { levelCounts, type FollowerTable } from './prepare';
 import type { Verdict } from './verdict';
 import type { ModelComparison } from './fit';
-import { escapeHtml } from '../util/html';
+import { htmlTable, type Column } from '../viz/tables';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 const pct = (part: number, whole: number, digits = 1): string => `${((100 * part) / whole).toFixed(digits)}%`;
-
-/** A plain HTML table; cells are text (escaped). */
-export function htmlTable(
-  headers: readonly string[],
-  rows: readonly (readonly string[])[],
-  opts: { align?: readonly ('left' | 'right')[] } = {},
-): string {
-  const cell = (tag: 'th' | 'td', text: string, j: number): string =>
-    `<${tag} style="text-align:${opts.align?.[j] ?? 'left'};padding:3px 10px;vertical-align:top">${escapeHtml(text)}</${tag}>`;
-  return (
-    '<table style="border-collapse:collapse;font-size:14px">' +
-    `<thead><tr style="border-bottom:1px solid #888">${headers.map((h, j) => cell('th', h, j)).join('')}</tr></thead>` +
-    `<tbody>${rows.map((r) => `<tr style="border-bottom:1px solid #e5e5e5">${r.map((c, j) => cell('td', c, j)).join('')}</tr>`).join('')}</tbody></table>`
-  );
-}
 
 /** Which rows are modelled and why the others are not, in one paragraph. */
 export function prepCountsMarkdown(t: FollowerTable): string {
@@ -85,7 +70,13 @@ export function prepTableHtml(t: FollowerTable): string {
     `${fmt(t.names.levels.length)} levels; median ${fmt(median(Array.from(t.names.rows)))} profiles per level`,
     `as VK sends it; names with fewer than ${t.pooling.minNameCount} profiles → "${OTHER_NAME}"`,
   ]);
-  return htmlTable(['Predictor', 'Snapshot column', 'Levels: profiles', 'Coding'], rows);
+  const text = (header: string, j: number): Column<string[]> => ({ header, value: (r) => r[j] });
+  return htmlTable(rows, [
+    text('Predictor', 0),
+    text('Snapshot column', 1),
+    text('Levels: profiles', 2),
+    text('Coding', 3),
+  ]);
 }
 
 function median(xs: number[]): number {
@@ -156,19 +147,22 @@ const num = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : '
 
 /** Every population parameter against its true value, plus the name effects' coverage in one line. */
 export function truthTableHtml(c: TruthComparison): string {
-  const rows = c.rows
-    .filter((r) => r.kind !== 'r')
-    .map((r: TruthRow) => [
-      r.name,
-      num(r.truth),
-      num(r.estimate),
-      `${num(r.lower)} – ${num(r.upper)}`,
-      num(r.error),
-      r.covered ? 'yes' : 'NO',
-    ]);
-  return htmlTable(['Parameter', 'True value', 'Estimate (mean)', '95% interval', 'Error', 'Covered'], rows, {
-    align: ['left', 'right', 'right', 'right', 'right', 'left'],
-  });
+  return htmlTable<TruthRow>(
+    c.rows.filter((r) => r.kind !== 'r'),
+    [
+      { header: 'Parameter', value: (r) => r.name },
+      { header: 'True value', value: (r) => num(r.truth), numeric: true, raw: (r) => r.truth },
+      { header: 'Estimate (mean)', value: (r) => num(r.estimate), numeric: true, raw: (r) => r.estimate },
+      {
+        header: '95% interval',
+        value: (r) => `${num(r.lower)} – ${num(r.upper)}`,
+        numeric: true,
+        raw: (r) => [r.lower, r.upper],
+      },
+      { header: 'Error', value: (r) => num(r.error), numeric: true, raw: (r) => r.error },
+      { header: 'Covered', value: (r) => (r.covered ? 'yes' : 'NO') },
+    ],
+  );
 }
 
 export function truthMarkdown(c: TruthComparison, pooledRows: number): string {

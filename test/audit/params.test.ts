@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { auditParams, formatAuditParams } from '../../src/audit/params';
-import { htmlTable, int, pct, pctRange } from '../../src/viz/audit/tables';
+import { htmlTable, int, pct, pctRange } from '../../src/viz/tables';
 import { escapeHtml } from '../../src/util/html';
 
 describe('audit/params and table helpers', () => {

@@ -5,14 +5,16 @@ import {
   followerHeadline,
   followerSummaryItems,
   initLine,
-  htmlTable,
   learnedMarkdown,
   prepCountsMarkdown,
   prepTableHtml,
   progressLine,
   truthMarkdown,
+  truthTableHtml,
 } from '../../src/followers/present';
+import type { TruthComparison } from '../../src/followers/compare';
 import { escapeHtml } from '../../src/util/html';
+import { htmlTable } from '../../src/viz/tables';
 import { followerSettings, formatFollowerSettings, DEFAULT_ITER } from '../../src/followers/settings';
 import type { PopulationEffect } from '../../src/followers/effects';
 import type { NameEffect } from '../../src/followers/names';
@@ -57,7 +59,7 @@ describe('followers/present: notebook text from computed values', () => {
 
   it('escapes HTML in table cells', () => {
     expect(escapeHtml('<b>&"')).to.equal('&lt;b&gt;&amp;&quot;');
-    expect(htmlTable(['a'], [['<script>']]))
+    expect(htmlTable([['<script>']], [{ header: 'a', value: (r) => r[0] }]))
       .to.contain('&lt;script&gt;')
       .and.not.contain('<script>');
   });
@@ -209,29 +211,33 @@ describe('followers/present: notebook text from computed values', () => {
     ]);
   });
 
-  it('truth coverage text counts misses and names the pooled level', () => {
-    const md = truthMarkdown(
-      {
-        rows: [
-          {
-            name: 'b_a',
-            kind: 'b',
-            truth: 1,
-            estimate: 1.1,
-            lower: 0.9,
-            upper: 1.2,
-            covered: true,
-            error: 0.1,
-          },
-          { name: 'b_b', kind: 'b', truth: 1, estimate: 2, lower: 1.5, upper: 2.5, covered: false, error: 1 },
-        ],
-        population: { n: 2, covered: 1, share: 0.5 },
-        names: { n: 4, covered: 4, share: 1 },
-        noTruth: ['r_first_name[(other),Intercept]'],
-        notFitted: [],
-        trueZi: null,
-      },
-      77,
+  it('truth coverage text counts misses and names the pooled level; the table carries the unrounded values', () => {
+    const comparison: TruthComparison = {
+      rows: [
+        {
+          name: 'b_a',
+          kind: 'b',
+          truth: 1,
+          estimate: 1.1,
+          lower: 0.9,
+          upper: 1.2,
+          covered: true,
+          error: 0.1,
+        },
+        { name: 'b_b', kind: 'b', truth: 1, estimate: 2, lower: 1.5, upper: 2.5, covered: false, error: 1 },
+      ],
+      population: { n: 2, covered: 1, share: 0.5 },
+      names: { n: 4, covered: 4, share: 1 },
+      noTruth: ['r_first_name[(other),Intercept]'],
+      notFitted: [],
+      trueZi: null,
+    };
+    const md = truthMarkdown(comparison, 77);
+    const html = truthTableHtml(comparison);
+    expect(html).to.contain('>0.900 – 1.200<').and.contain('>NO<');
+    expect(html).to.contain(`data-csv="${escapeHtml(JSON.stringify([0.9, 1.2]))}"`);
+    expect(html).to.contain(
+      `data-csv="${escapeHtml(JSON.stringify(['95% interval: low', '95% interval: high']))}"`,
     );
     expect(md).to.contain('1 of 2 (50%); first-name effects: 4 of 4 (100%)');
     expect(md).to.contain('Missed: b_b');

@@ -1,5 +1,5 @@
 /**
- * Small HTML tables for the audit notebooks: tidy rows → a table with chosen, formatted
+ * Small HTML tables for the notebooks: tidy rows → a table with chosen, formatted
  * columns (the numbers the text quotes are the numbers the table shows). Values are
  * HTML-escaped: city titles come from VK users.
  *
@@ -7,7 +7,7 @@
  * report's "Download CSV" link takes instead of the text: "1,944" and "12.3%" are for
  * reading, 1944 and 0.12345 for analysis. An interval's two ends become two CSV columns.
  */
-import { escapeHtml } from '../../util/html';
+import { escapeHtml } from '../util/html';
 
 /** A value for the CSV: a number, or an interval's two ends (null: not available). */
 export type RawValue = number | null | readonly [number | null, number | null];
