@@ -317,24 +317,45 @@ export function looTruthMarkdown(c: ModelComparison, zi: number): string {
   return `**Against the truth:** the synthetic community's generator ${drew}; ${got}`;
 }
 
-/** The LOO comparison of notebook 05: loo_compare's table with labels, Pareto k, the reading in words. */
-export function looComparisonMarkdown(c: ModelComparison): string {
+/** The LOO comparison of notebook 05 as a table: loo_compare's columns, each model labelled, its Pareto k count. */
+export function looComparisonTableHtml(c: ModelComparison): string {
   const label = new Map(c.models.map((m) => [m.name, m.label]));
   const k = new Map(c.paretoK.map((p) => [p.name, p]));
   const loos = new Map(c.models.map((m, i) => [m.name, c.loos[i]]));
-  const d1 = (x: number): string => (Math.abs(x) < 0.05 ? '0.0' : x.toFixed(1));
-  const head = '| model | elpd_diff | se_diff | elpd_loo (se) | p_loo | Pareto k above threshold |';
-  const rows = c.rows.map((r) => {
-    const p = k.get(r.model)!;
-    const l = loos.get(r.model)!;
-    return `| ${label.get(r.model)} (\`${r.model}\`) | ${d1(r.elpd_diff)} | ${d1(r.se_diff)} | ${d1(r.elpd_loo)} (${d1(r.se_elpd_loo)}) | ${d1(r.p_loo)} | ${p.highK} of ${fmt(l.observations)} (k > ${Math.round(p.threshold * 100) / 100}) |`;
+  type Row = ModelComparison['rows'][number];
+  const number = (header: string, x: (r: Row) => number): Column<Row> => ({
+    header,
+    value: (r) => d1(x(r)),
+    numeric: true,
+    raw: x,
   });
+  return htmlTable(c.rows, [
+    { header: 'model', value: (r) => `${label.get(r.model)} (${r.model})` },
+    number('elpd_diff', (r) => r.elpd_diff),
+    number('se_diff', (r) => r.se_diff),
+    number('elpd_loo', (r) => r.elpd_loo),
+    number('se_elpd_loo', (r) => r.se_elpd_loo),
+    number('p_loo', (r) => r.p_loo),
+    {
+      header: 'Pareto k above threshold',
+      value: (r) => {
+        const p = k.get(r.model)!;
+        return `${p.highK} of ${fmt(loos.get(r.model)!.observations)} (k > ${Math.round(p.threshold * 100) / 100})`;
+      },
+      numeric: true,
+      raw: (r) => k.get(r.model)!.highK,
+    },
+  ]);
+}
+
+/** One decimal as loo_compare prints, without a "-0.0". */
+const d1 = (x: number): string => (Math.abs(x) < 0.05 ? '0.0' : x.toFixed(1));
+
+/** The reading of the LOO comparison in words, below its table: what each alternative changes, which model stays, Pareto k. */
+export function looComparisonMarkdown(c: ModelComparison): string {
+  const label = new Map(c.models.map((m) => [m.name, m.label]));
   const highK = c.paretoK.filter((p) => p.highK > 0);
   return [
-    head,
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...rows,
-    '',
     ...c.sentences.map((s) => `- ${s}`),
     '',
     `**${c.kept}**`,

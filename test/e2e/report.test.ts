@@ -202,6 +202,9 @@ describe('e2e: npm run report at a small scale, checked in headless Chromium', f
     expect(html).to.match(
       /Against the truth:<\/strong> the synthetic community(?:&#39;|&#x27;|')s generator drew no structural zeros \(zi = 0\)/,
     );
+    // The comparison table, with the best model's elpd_diff of 0 handed raw to the CSV.
+    expect(html).to.contain('>elpd_diff</th>').and.contain('>se_elpd_loo</th>');
+    expect(html).to.match(/data-csv="\[0\]">0\.0<\/td>/);
   });
 
   it('shows headline charts and a contents list on the index page', async () => {

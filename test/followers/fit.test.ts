@@ -12,7 +12,7 @@ import { nameEffects, topBottom } from '../../src/followers/names';
 import { ppcCurves } from '../../src/followers/ppc';
 import { diagnosticsVerdict } from '../../src/followers/verdict';
 import { candidateModels, compareFollowerModels, isClear } from '../../src/followers/fit';
-import { looComparisonMarkdown, looTruthMarkdown } from '../../src/followers/present';
+import { looComparisonMarkdown, looComparisonTableHtml, looTruthMarkdown } from '../../src/followers/present';
 import {
   conditionalEffectsFigure,
   forestFigure,
@@ -175,13 +175,16 @@ describe('followers: a small real fit recovers the truth', function () {
     expect(cmp.kept).to.equal(
       "The study's model is kept: no alternative predicts held-out profiles clearly better.",
     );
+    const html = looComparisonTableHtml(cmp);
+    expect(html).to.contain('>elpd_diff</th>').and.contain('>se_diff</th>').and.contain('>p_loo</th>');
+    for (const r of cmp.rows) {
+      const shown = Math.abs(r.elpd_diff) < 0.05 ? '0.0' : r.elpd_diff.toFixed(1);
+      expect(html).to.contain(`(${r.model})</td>`);
+      expect(html).to.contain(`data-csv="[${r.elpd_diff}]">${shown}</td>`);
+    }
     const md = looComparisonMarkdown(cmp);
-    expect(md).to.contain('| model | elpd_diff | se_diff |');
-    for (const r of cmp.rows)
-      expect(md).to.contain(
-        `(\`${r.model}\`) | ${Math.abs(r.elpd_diff) < 0.05 ? '0.0' : r.elpd_diff.toFixed(1)} |`,
-      );
     expect(md).to.contain(`**${cmp.kept}**`);
+    expect(md).to.contain(`- ${cmp.sentences[0]}`);
     expect(cmp.keptName).to.equal('study');
     expect(looTruthMarkdown(cmp, 0)).to.match(
       /drew no structural zeros \(zi = 0\).*; the comparison keeps it\.$/,
