@@ -1,9 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { parseEmulatorArgs } from '../../src/emulator/cli-args';
-
-const CLI = path.resolve(__dirname, '../../src/cli/emulator.js');
+import { EMULATOR_CLI as CLI, startEmulatorCli } from './cli-child';
 
 describe('emulator / command line', () => {
   it('parses its flags and rejects bad ones with the usage', () => {
@@ -44,21 +42,7 @@ describe('emulator / command line', () => {
 
   it('prints one JSON line, serves the API, and exits 0 on SIGTERM', async function () {
     this.timeout(30_000);
-    const child = spawn(process.execPath, [CLI, '--members', '2000', '--rate-limit', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const line = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('\n')) resolve(out.split('\n')[0]);
-      });
-      child.on('close', () => reject(new Error(`emulator exited before printing: ${stderr}`)));
-    });
-    const info = JSON.parse(line) as { base: string; group_id: number; screen_name: string; token: string };
+    const { child, info, exited } = await startEmulatorCli(['--members', '2000', '--rate-limit', '0']);
     expect(Object.keys(info)).to.deep.equal(['base', 'group_id', 'screen_name', 'token']);
     expect(info.base).to.match(/^http:\/\/127\.0\.0\.1:\d+\/method$/);
     const body = new URLSearchParams({

@@ -22,9 +22,9 @@ import { fitModel } from '../../src/model/fit';
 import { loo, looCompare } from '../../src/model/loo';
 import { arrowTable, manifest, syntheticRows } from '../followers/fixtures';
 import { FIXED_NOW_MS } from './helpers';
+import { EMULATOR_CLI as CLI, startEmulatorCli } from './cli-child';
 
 const REF = FIXED_NOW_MS / 1000;
-const CLI = path.resolve(__dirname, '../../src/cli/emulator.js');
 const ZI = 0.3;
 
 /** `x` of `n` is consistent with probability `p`: `p` lies in the 99.9% Wilson interval. */
@@ -163,24 +163,17 @@ describe('emulator / zero-inflated follower counts', function () {
     expect(parseEmulatorArgs(['--followers-zero-share', '0.3']).followersZeroShare).to.equal(ZI);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zi-cli-'));
     const truthFile = path.join(dir, 'truth.json');
-    const child = spawn(
-      process.execPath,
-      [CLI, '--members', '3000', '--rate-limit', '0', '--followers-zero-share', '0.3', '--truth', truthFile],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const { child, info, exited } = await startEmulatorCli([
+      '--members',
+      '3000',
+      '--rate-limit',
+      '0',
+      '--followers-zero-share',
+      '0.3',
+      '--truth',
+      truthFile,
+    ]);
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('\n')) resolve(out.split('\n')[0]);
-        });
-        child.on('close', () => reject(new Error(`emulator exited before printing: ${stderr}`)));
-      });
-      const info = JSON.parse(line) as { base: string; screen_name: string; token: string };
       const truth = JSON.parse(fs.readFileSync(truthFile, 'utf8')) as {
         seed: number;
         reference_time: number;
